@@ -1,0 +1,275 @@
+"""Columnar state of the many agents (refugees, mentors) and the per-agent event log.
+
+The state of each refugee and mentor is one row of a set of numpy arrays owned by the
+model (the Starsim/Covasim pattern); every monthly process is a vectorised function over
+these arrays. Thin Mesa agents (:mod:`throughflow.agents`) read and write their row.
+Tables grow by doubling, so adding arrivals each month is amortised O(1) per agent.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from throughflow.enums import Event
+
+NO = -1
+"""Sentinel for a missing link or month in integer columns."""
+
+MAX_TIES = 4
+"""Employer ties a refugee can hold (the oldest is replaced when full)."""
+
+MAX_MENTOR_TIES = 6
+"""Employer ties a mentor can hold."""
+
+
+class Table:
+    """A growable set of equally long numpy columns.
+
+    Subclasses declare ``COLUMNS``: name -> (dtype, fill value, extra shape).
+    """
+
+    COLUMNS: ClassVar[dict[str, tuple[Any, Any, tuple[int, ...]]]] = {}
+
+    def __init__(self, capacity: int = 256) -> None:
+        """Allocate empty columns.
+
+        Args:
+            capacity: Initial number of rows allocated.
+
+        """
+        self.n = 0
+        self._capacity = max(int(capacity), 16)
+        for name, (dtype, fill, shape) in self.COLUMNS.items():
+            setattr(self, name, np.full((self._capacity, *shape), fill, dtype=dtype))
+
+    def add(self, count: int) -> np.ndarray:
+        """Append ``count`` rows filled with defaults.
+
+        Args:
+            count: Rows to add.
+
+        Returns:
+            The indices of the new rows.
+
+        """
+        needed = self.n + count
+        if needed > self._capacity:
+            new_capacity = max(needed, 2 * self._capacity)
+            for name, (dtype, fill, shape) in self.COLUMNS.items():
+                old = getattr(self, name)
+                grown = np.full((new_capacity, *shape), fill, dtype=dtype)
+                grown[: self.n] = old[: self.n]
+                setattr(self, name, grown)
+            self._capacity = new_capacity
+        rows = np.arange(self.n, needed)
+        self.n = needed
+        return rows
+
+    def column(self, name: str) -> np.ndarray:
+        """The live part (first ``n`` rows) of a column."""
+        return getattr(self, name)[: self.n]  # type: ignore[no-any-return]
+
+
+class RefugeeTable(Table):
+    """State of every refugee, one row each (ODD: Entities, state variables)."""
+
+    COLUMNS: ClassVar[dict[str, tuple[Any, Any, tuple[int, ...]]]] = {
+        "qualification": (np.int8, 0, ()),
+        "status": (np.int8, 0, ()),
+        "arrival": (np.int32, NO, ()),
+        "status_since": (np.int32, NO, ()),
+        "skill": (np.float64, 0.0, ()),
+        "recognition": (np.float64, 1.0, ()),
+        "language": (np.float64, 0.0, ()),
+        "search": (np.float64, 0.0, ()),
+        "commute_tolerance": (np.float64, 60.0, ()),
+        "trade": (np.int8, 0, ()),
+        "home": (np.int32, 0, ()),
+        "ties": (np.int32, NO, (MAX_TIES,)),
+        "host": (np.int32, NO, ()),
+        "host_sector": (np.int8, NO, ()),
+        "commute": (np.float64, 0.0, ()),
+        "contract_start": (np.int32, NO, ()),
+        "contract_end": (np.int32, NO, ()),
+        "ended": (np.int32, NO, ()),
+        "contract_outcome": (np.int8, NO, ()),
+        "offer": (np.int32, NO, ()),
+        "employer": (np.int32, NO, ()),
+        "job_sector": (np.int8, NO, ()),
+        "job_start": (np.int32, NO, ()),
+        "first_nec": (np.int32, NO, ()),
+        "nec_jobs": (np.int16, 0, ()),
+        "spell12": (np.int32, NO, ()),
+        "benefit_entry": (np.int32, NO, ()),
+        "benefit_exit": (np.int32, NO, ()),
+        "on_benefit_60m": (np.int8, NO, ()),
+        "coverage_draw": (np.float64, 1.0, ()),
+        "enrolled": (np.bool_, False, ()),
+        "ever_enrolled": (np.bool_, False, ()),
+        "enrol_month": (np.int32, NO, ()),
+        "mentor": (np.int32, NO, ()),
+        "advocacy_attempts": (np.int8, 0, ()),
+        "seen_by": (np.int32, NO, ()),
+        "apprentice_at": (np.int32, NO, ()),
+        "apprentice_until": (np.int32, NO, ()),
+    }
+
+    qualification: np.ndarray
+    status: np.ndarray
+    arrival: np.ndarray
+    status_since: np.ndarray
+    skill: np.ndarray
+    recognition: np.ndarray
+    language: np.ndarray
+    search: np.ndarray
+    commute_tolerance: np.ndarray
+    trade: np.ndarray
+    home: np.ndarray
+    ties: np.ndarray
+    host: np.ndarray
+    host_sector: np.ndarray
+    commute: np.ndarray
+    contract_start: np.ndarray
+    contract_end: np.ndarray
+    ended: np.ndarray
+    contract_outcome: np.ndarray
+    offer: np.ndarray
+    employer: np.ndarray
+    job_sector: np.ndarray
+    job_start: np.ndarray
+    first_nec: np.ndarray
+    nec_jobs: np.ndarray
+    spell12: np.ndarray
+    benefit_entry: np.ndarray
+    benefit_exit: np.ndarray
+    on_benefit_60m: np.ndarray
+    coverage_draw: np.ndarray
+    enrolled: np.ndarray
+    ever_enrolled: np.ndarray
+    enrol_month: np.ndarray
+    mentor: np.ndarray
+    advocacy_attempts: np.ndarray
+    seen_by: np.ndarray
+    apprentice_at: np.ndarray
+    apprentice_until: np.ndarray
+
+    def add_tie(self, rows: np.ndarray, employers: np.ndarray) -> None:
+        """Give each refugee in ``rows`` a tie to the matching employer.
+
+        A tie already held is not duplicated; when all slots are full the first slot is
+        replaced (the oldest tie fades).
+
+        Args:
+            rows: Refugee indices (may repeat).
+            employers: Employer indices, same length.
+
+        """
+        for row, employer in zip(rows.tolist(), employers.tolist(), strict=True):
+            held = self.ties[row]
+            if employer in held:
+                continue
+            free = np.flatnonzero(held == NO)
+            slot = int(free[0]) if free.size else 0
+            if not free.size:
+                held[:-1] = held[1:].copy()
+                slot = MAX_TIES - 1
+            held[slot] = employer
+
+
+class MentorTable(Table):
+    """State of every volunteer mentor, one row each."""
+
+    COLUMNS: ClassVar[dict[str, tuple[Any, Any, tuple[int, ...]]]] = {
+        "status": (np.int8, 0, ()),
+        "home": (np.int32, 0, ()),
+        "advocacy": (np.float64, 0.5, ()),
+        "ties": (np.int32, NO, (MAX_MENTOR_TIES,)),
+        "mentees": (np.int16, 0, ()),
+        "joined": (np.int32, NO, ()),
+        "pairs_done": (np.int16, 0, ()),
+    }
+
+    status: np.ndarray
+    home: np.ndarray
+    advocacy: np.ndarray
+    ties: np.ndarray
+    mentees: np.ndarray
+    joined: np.ndarray
+    pairs_done: np.ndarray
+
+
+class PairTable(Table):
+    """Mentoring pairs (or programme enrolments without a volunteer), one row each."""
+
+    COLUMNS: ClassVar[dict[str, tuple[Any, Any, tuple[int, ...]]]] = {
+        "mentee": (np.int32, NO, ()),
+        "mentor": (np.int32, NO, ()),
+        "start": (np.int32, NO, ()),
+        "planned_end": (np.int32, NO, ()),
+        "end": (np.int32, NO, ()),
+        "reason": (np.int8, NO, ()),
+        "reenrolled": (np.int8, NO, ()),
+    }
+
+    mentee: np.ndarray
+    mentor: np.ndarray
+    start: np.ndarray
+    planned_end: np.ndarray
+    end: np.ndarray
+    reason: np.ndarray
+    reenrolled: np.ndarray
+
+
+class EventLog(Table):
+    """Per-agent event log: month, refugee, kind, an integer and a real detail."""
+
+    COLUMNS: ClassVar[dict[str, tuple[Any, Any, tuple[int, ...]]]] = {
+        "month": (np.int32, 0, ()),
+        "agent": (np.int32, NO, ()),
+        "kind": (np.int8, 0, ()),
+        "ref": (np.int32, NO, ()),
+        "value": (np.float64, 0.0, ()),
+    }
+
+    month: np.ndarray
+    agent: np.ndarray
+    kind: np.ndarray
+    ref: np.ndarray
+    value: np.ndarray
+
+    def log(self, month: int, kind: Event, agents: np.ndarray, ref: Any = NO, value: Any = 0.0) -> None:
+        """Append one event per agent.
+
+        Args:
+            month: Simulation month.
+            kind: Event kind.
+            agents: Refugee indices.
+            ref: Integer detail (host, employer, mentor, outcome…), scalar or per agent.
+            value: Real detail (commute minutes, score…), scalar or per agent.
+
+        """
+        count = len(agents)
+        if count == 0:
+            return
+        rows = self.add(count)
+        self.month[rows] = month
+        self.agent[rows] = agents
+        self.kind[rows] = int(kind)
+        self.ref[rows] = ref
+        self.value[rows] = value
+
+    def frame(self) -> pd.DataFrame:
+        """The log as a DataFrame with the event kind as a categorical name."""
+        kinds = pd.Categorical.from_codes(self.column("kind").astype(np.int64), [e.name.lower() for e in Event])
+        return pd.DataFrame(
+            {
+                "month": self.column("month").copy(),
+                "agent": self.column("agent").copy(),
+                "event": kinds,
+                "ref": self.column("ref").copy(),
+                "value": self.column("value").copy(),
+            }
+        )

@@ -1,0 +1,6 @@
+"""The monthly submodels, one module each, as vectorised functions over the model's arrays.
+
+Each process takes the model and the month and draws only from its own random stream
+(``model.streams[<name>]``), so switching one process on or off leaves the random numbers
+of the others unchanged (common random numbers across scenarios).
+"""

@@ -1,0 +1,49 @@
+"""Contract ends (ODD: step 8): to NEC if hired, WISE_JOB if retained, else UNEMPLOYED.
+
+A WISE retains some art. 60 workers on a regular contract, the better workers more often;
+a strong throughflow orientation (the new Flemish decree) means less retention. The art. 60
+contract opens unemployment rights, so those without a job go on benefit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from throughflow.enums import Event, Status
+from throughflow.population import NO
+from throughflow.processes.transitions import end_contract, move, start_job
+
+if TYPE_CHECKING:
+    from throughflow.model import ThroughflowModel
+
+
+def end_contracts(model: ThroughflowModel, month: int) -> None:
+    """Move every ART60 worker whose contract ends this month to their next status.
+
+    Args:
+        model: The model.
+        month: The current month.
+
+    """
+    r = model.refugees
+    a = model.scenario.art60
+    u = model.streams["contracts"].random(r.n)
+    ending = np.flatnonzero((r.column("status") == Status.ART60) & (r.column("contract_end") == month))
+    if ending.size == 0:
+        return
+    host = r.host[ending]
+    end_contract(model, ending, month)
+    hired = r.offer[ending] != NO
+    p_retain = np.where(model.hosts.is_wise[host], a.retention_max * (1.0 - model.hosts.orientation[host]) * r.skill[ending], 0.0)
+    retained = ~hired & (u[ending] < p_retain)
+    benefit = ~hired & ~retained
+    start_job(model, ending[hired], r.offer[ending[hired]], month)
+    move(model, ending[retained], Status.WISE_JOB, month)
+    to_benefit = ending[benefit]
+    move(model, to_benefit, Status.UNEMPLOYED, month)
+    r.benefit_entry[to_benefit] = month
+    outcome = np.where(hired, int(Status.NEC), np.where(retained, int(Status.WISE_JOB), int(Status.UNEMPLOYED)))
+    r.contract_outcome[ending] = outcome
+    model.events.log(month, Event.CONTRACT_END, ending, outcome, host)

@@ -1,0 +1,241 @@
+"""Job search, screening and hiring (ODD: step 7; submodel "Vacancies and hiring").
+
+Job seekers (ART60 workers in the last months of their contract without an offer, and the
+unemployed) send cold applications to random open vacancies within their commute
+tolerance, in number set by their search effectiveness. Employers screen cold applications:
+in non-bottleneck occupations applicants with foreign names get about half the callbacks of
+natives, in bottleneck occupations there is no gap (Baert, Cockx, Gheyle & Vandamme 2013);
+recent diversity training lowers bias for a few months (Derous et al. 2021). Warm
+applications — through the refugee's own employer ties, a mentor's referral, or a WISE job
+coach's referral — skip screening. Among screened candidates who meet the requirements
+(visible skill = skill x recognition, or true skill where the employer has seen the person
+at work), the employer hires the best if they beat the outside competition.
+An ART60 worker who is hired holds the offer and starts at contract end.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from throughflow.enums import Event, Status
+from throughflow.population import NO
+from throughflow.processes.transitions import start_job
+from throughflow.processes.vacancies import draw_requirement
+
+if TYPE_CHECKING:
+    from throughflow.model import ThroughflowModel
+
+COLD, OWN_TIE, MENTOR_REFERRAL, COACH_REFERRAL = 0, 1, 2, 3
+
+
+def job_seekers(model: ThroughflowModel, month: int) -> np.ndarray:
+    """Refugees searching this month (not during an apprenticeship)."""
+    r = model.refugees
+    status = r.column("status")
+    window = r.column("contract_end") - month < model.scenario.art60.search_window_months
+    seeking = (status == Status.UNEMPLOYED) | ((status == Status.ART60) & window & (r.column("offer") == NO))
+    return np.flatnonzero(seeking & (r.column("apprentice_until") < month))
+
+
+def bias_now(model: ThroughflowModel, employers: np.ndarray, month: int) -> np.ndarray:
+    """Effective bias of employers: baseline bias, lowered by fading diversity training."""
+    e = model.employers
+    labs = model.scenario.labs
+    since = month - e.trained[employers]
+    fade = np.clip(1.0 - since / labs.training_fade_months, 0.0, 1.0)
+    return e.bias[employers] * (1.0 - labs.training_bias_cut * fade)
+
+
+def search_and_hire(model: ThroughflowModel, month: int) -> None:
+    """Applications, screening and hires of this month.
+
+    Args:
+        model: The model.
+        month: The current month.
+
+    """
+    pool = model.vacancies
+    seekers = job_seekers(model, month)
+    rng = model.streams["hiring"]
+    competition = rng.exponential(1.0, size=pool.n)
+    if seekers.size == 0 or pool.n == 0:
+        return
+    r, s = model.refugees, model.scenario
+    lm = s.labour_market
+    coach = _coach_rate(model, seekers)
+    effort = np.minimum(1.0, r.search[seekers] + coach)
+    n_cold = rng.poisson(lm.applications_per_month * effort)
+    seeker = np.repeat(seekers, n_cold)
+    vacancy = rng.integers(0, pool.n, size=seeker.size)
+    u_screen = rng.random(seeker.size)
+    in_reach = _in_reach(model, seeker, vacancy)
+    seeker, vacancy, u_screen = seeker[in_reach], vacancy[in_reach], u_screen[in_reach]
+    bottleneck = pool.bottleneck[vacancy]
+    bias = bias_now(model, pool.employer[vacancy], month)
+    passed = u_screen < lm.p_callback_native * np.where(bottleneck, 1.0, 1.0 - bias)
+    model.recorder.count_screening(bottleneck, passed, r.qualification[seeker].astype(np.int64))
+
+    warm_seeker, warm_vacancy, warm_kind = _warm(model, seekers, coach, rng)
+    seeker = np.concatenate([seeker[passed], warm_seeker])
+    vacancy = np.concatenate([vacancy[passed], warm_vacancy])
+    kind = np.concatenate([np.zeros(int(passed.sum()), dtype=np.int8), warm_kind])
+    _log_applications(model, month, seekers, n_cold, warm_seeker, warm_vacancy, warm_kind)
+    if seeker.size == 0:
+        return
+    margin = _margin(model, seeker, vacancy)
+    threshold = competition[vacancy] * lm.outside_competition * np.where(pool.bottleneck[vacancy], lm.bottleneck_competition, 1.0)
+    wins = margin > threshold
+    seeker, vacancy, margin, kind = seeker[wins], vacancy[wins], margin[wins], kind[wins]
+    order = np.argsort(-margin, kind="stable")
+    seeker, vacancy, kind = seeker[order], vacancy[order], kind[order]
+    _, best_per_vacancy = np.unique(vacancy, return_index=True)
+    keep = np.zeros(seeker.size, dtype=bool)
+    keep[best_per_vacancy] = True
+    seeker, vacancy, kind = seeker[keep], vacancy[keep], kind[keep]
+    order = np.argsort(-margin[order][keep], kind="stable")
+    seeker, vacancy, kind = seeker[order], vacancy[order], kind[order]
+    _, first_per_seeker = np.unique(seeker, return_index=True)
+    seeker, vacancy, kind = seeker[first_per_seeker], vacancy[first_per_seeker], kind[first_per_seeker]
+    hire(model, seeker, pool.employer[vacancy], month, kind)
+    filled = np.ones(pool.n, dtype=bool)
+    filled[vacancy] = False
+    pool.filled_total += vacancy.size
+    pool.keep(filled)
+
+
+def _coach_rate(model: ThroughflowModel, seekers: np.ndarray) -> np.ndarray:
+    """WISE transition support per seeker: orientation x support (ART60 at a WISE only)."""
+    r = model.refugees
+    host = r.host[seekers]
+    at_host = host != NO
+    rate = np.zeros(seekers.size)
+    rate[at_host] = model.hosts.orientation[host[at_host]] * model.scenario.art60.transition_support
+    return rate
+
+
+def _in_reach(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) -> np.ndarray:
+    r = model.refugees
+    minutes = model.region.minutes[r.home[seeker], model.vacancies.municipality[vacancy]]
+    return minutes <= r.commute_tolerance[seeker]
+
+
+def _margin(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) -> np.ndarray:
+    """How far a candidate exceeds the vacancy's requirements (negative: does not meet them)."""
+    r, pool, lm = model.refugees, model.vacancies, model.scenario.labour_market
+    cut = np.where(pool.redesigned[vacancy], model.scenario.labs.job_design_requirement_cut, 0.0)
+    employer = pool.employer[vacancy]
+    seen = r.seen_by[seeker] == employer
+    visible = np.where(seen, r.skill[seeker], r.skill[seeker] * r.recognition[seeker])
+    skill_gap = visible - pool.skill_req[vacancy] * (1.0 - cut)
+    language_gap = r.language[seeker] - pool.language_req[vacancy] * (1.0 - cut)
+    margin = np.minimum(skill_gap, language_gap)
+    experienced = (r.host_sector[seeker] == pool.sector[vacancy]) | (r.job_sector[seeker] == pool.sector[vacancy])
+    return np.where(margin >= 0.0, margin + lm.sector_experience_bonus * experienced, margin)
+
+
+def _warm(
+    model: ThroughflowModel, seekers: np.ndarray, coach: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Warm applications: own ties, mentor referrals, WISE job-coach referrals."""
+    r, pool = model.refugees, model.vacancies
+    first_open = pool.first_open_by_employer(model.employers.n)
+    parts_s, parts_v, parts_k = [], [], []
+
+    def through(ties: np.ndarray, holders: np.ndarray, kind: int) -> None:
+        vac = np.where(ties != NO, first_open[np.maximum(ties, 0)], -1)
+        who, col = np.nonzero(vac >= 0)
+        s, v = holders[who], vac[who, col]
+        ok = _in_reach(model, s, v)
+        parts_s.append(s[ok])
+        parts_v.append(v[ok])
+        parts_k.append(np.full(int(ok.sum()), kind, dtype=np.int8))
+
+    through(r.ties[seekers], seekers, OWN_TIE)
+    m = model.scenario.mentoring
+    if m.one_on_one and m.activities.referral:
+        mentees = seekers[r.mentor[seekers] != NO]
+        through(model.mentors.ties[r.mentor[mentees]], mentees, MENTOR_REFERRAL)
+    u = rng.random(seekers.size)
+    coached = seekers[u < coach]
+    if coached.size and pool.n:
+        picks = rng.integers(0, pool.n, size=(coached.size, 4))
+        through(model.vacancies.employer[picks], coached, COACH_REFERRAL)
+    seeker = np.concatenate(parts_s)
+    vacancy = np.concatenate(parts_v)
+    kind = np.concatenate(parts_k)
+    _, unique = np.unique(seeker.astype(np.int64) * (pool.n + 1) + vacancy, return_index=True)
+    return seeker[unique], vacancy[unique], kind[unique]
+
+
+def _log_applications(
+    model: ThroughflowModel,
+    month: int,
+    seekers: np.ndarray,
+    n_cold: np.ndarray,
+    warm_seeker: np.ndarray,
+    warm_vacancy: np.ndarray,
+    warm_kind: np.ndarray,
+) -> None:
+    r = model.refugees
+    n_warm = np.bincount(np.searchsorted(seekers, warm_seeker), minlength=seekers.size)
+    active = (n_cold > 0) | (n_warm > 0)
+    model.events.log(month, Event.APPLY, seekers[active], n_cold[active], n_warm[active])
+    referred = warm_kind == MENTOR_REFERRAL
+    model.events.log(
+        month,
+        Event.REFER,
+        warm_seeker[referred],
+        model.vacancies.employer[warm_vacancy[referred]],
+        r.mentor[warm_seeker[referred]],
+    )
+    model.recorder.warm_now += warm_seeker.size
+
+
+def hire(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, month: int, channel: np.ndarray | int = COLD) -> None:
+    """Hire refugees: the unemployed start now, ART60 workers hold the offer to contract end.
+
+    Args:
+        model: The model.
+        rows: Refugee indices.
+        employers: Hiring employer per refugee.
+        month: The current month.
+        channel: How the application came in (cold, own tie, mentor, coach, apprenticeship).
+
+    """
+    r = model.refugees
+    model.events.log(month, Event.HIRE, rows, employers, channel)
+    on_art60 = r.status[rows] == Status.ART60
+    r.offer[rows[on_art60]] = employers[on_art60]
+    start_job(model, rows[~on_art60], employers[~on_art60], month)
+
+
+APPRENTICESHIP = 4
+
+
+def hire_apprentices(model: ThroughflowModel, rows: np.ndarray, month: int) -> None:
+    """Convert apprenticeships into jobs where the firm has a post the apprentice can fill.
+
+    The firm has seen the apprentice work, so it judges true skill; the post's requirements
+    are drawn like a vacancy's.
+
+    Args:
+        model: The model.
+        rows: Refugees whose apprenticeship ends this month.
+        month: The current month.
+
+    """
+    r, lm = model.refugees, model.scenario.labour_market
+    rng = model.streams["labs"]
+    u = rng.random(rows.size)
+    skill_req = draw_requirement(rng, lm.skill_requirement, rows.size)
+    language_req = draw_requirement(rng, lm.language_requirement, rows.size)
+    searching = (r.status[rows] == Status.UNEMPLOYED) | ((r.status[rows] == Status.ART60) & (r.offer[rows] == NO))
+    converts = (
+        searching
+        & (u < model.scenario.labs.p_apprentice_hire)
+        & (r.skill[rows] >= skill_req)
+        & (r.language[rows] >= language_req)
+    )
+    hire(model, rows[converts], r.apprentice_at[rows[converts]], month, APPRENTICESHIP)

@@ -1,0 +1,149 @@
+"""Pillar 3: the ecosystem of learning labs and employer support (ODD: step 5).
+
+Each activity has a calendar, a number of seats and an effect, and can be switched off on
+its own: conversation clubs (language), workshops (skill), speed dating (several employer
+contacts, some become ties), slow dating (job shadowing: the employer sees true skill and a
+warm tie forms), apprenticeships (a period in an NEC firm that converts into a job when the
+apprentice meets the post's requirements), network events (ties for mentees and mentors;
+community building raises mentor recruitment, see :mod:`mentoring`), job-design
+partnerships (see :mod:`vacancies`), diversity training (lower bias that fades within about
+three months, Derous, Nguyen & Ryan 2021; see :mod:`hiring`) and team support (see
+:mod:`employment`). Seats go to mentees first, then to other job seekers at random.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from throughflow.enums import SECTORS, Event, Lab, Status
+from throughflow.population import NO
+from throughflow.processes.hiring import hire_apprentices, job_seekers
+from throughflow.processes.transitions import learn_language
+
+if TYPE_CHECKING:
+    from throughflow.model import ThroughflowModel
+
+
+def _seats(model: ThroughflowModel, seats: float) -> int:
+    return int(round(seats * model.scenario.population.scale))
+
+
+def _pick(model: ThroughflowModel, candidates: np.ndarray, seats: int, rng: np.random.Generator) -> np.ndarray:
+    """Mentees first, then others, at random, up to ``seats``."""
+    if candidates.size == 0 or seats <= 0:
+        return candidates[:0]
+    order = np.lexsort((rng.random(candidates.size), ~model.refugees.enrolled[candidates]))
+    return candidates[order[:seats]]
+
+
+def _participating(model: ThroughflowModel, sector: int, rng: np.random.Generator, count: int) -> np.ndarray:
+    """``count`` participating employers, preferring the given sector."""
+    e = model.employers
+    pool = np.flatnonzero(e.participates & (e.sector == sector))
+    if pool.size == 0:
+        pool = np.flatnonzero(e.participates)
+    if pool.size == 0:
+        return pool
+    return rng.choice(pool, size=min(count, pool.size), replace=False)
+
+
+def run_labs(model: ThroughflowModel, month: int) -> None:
+    """Run this month's lab activities and employer-support rounds.
+
+    Args:
+        model: The model.
+        month: The current month.
+
+    """
+    labs = model.scenario.labs
+    if not labs.enabled:
+        return
+    rng = model.streams["labs"]
+    r, e = model.refugees, model.employers
+    rec = model.recorder
+    status = r.column("status")
+    rec.cost_now["employer_support"] += e.participates.sum() * model.scenario.costs.employer_support_eur_month
+
+    def attend(rows: np.ndarray, lab: Lab) -> None:
+        model.events.log(month, Event.LAB, rows, int(lab))
+        np.add.at(rec.lab_seats_now, r.qualification[rows], 1)
+
+    if labs.conversation_clubs:
+        learners = np.flatnonzero(np.isin(status, (Status.WAITING, Status.ART60, Status.UNEMPLOYED)))
+        club = _pick(model, learners, _seats(model, labs.club_seats), rng)
+        learn_language(model, club, labs.club_hours_per_month * model.scenario.mentoring.practice_efficiency)
+        attend(club, Lab.CONVERSATION_CLUB)
+
+    seekers = job_seekers(model, month)
+    if labs.workshops and month % labs.workshop_every_months == 0:
+        shop = _pick(model, seekers, _seats(model, labs.workshop_seats), rng)
+        r.skill[shop] += labs.workshop_skill_gain * (1.0 - r.skill[shop])
+        attend(shop, Lab.WORKSHOP)
+
+    if labs.speed_dating and month % labs.speed_dating_every_months == 0:
+        dating = _pick(model, seekers, _seats(model, labs.speed_dating_seats), rng)
+        for row in dating.tolist():
+            contacts = _participating(model, int(r.trade[row]), rng, labs.contacts_per_speed_date)
+            kept = contacts[rng.random(contacts.size) < labs.p_contact_tie]
+            r.add_tie(np.full(kept.size, row), kept)
+        attend(dating, Lab.SPEED_DATING)
+
+    if labs.slow_dating and month % labs.slow_dating_every_months == 0:
+        shadow = _pick(model, seekers, _seats(model, labs.slow_dating_seats), rng)
+        for row in shadow.tolist():
+            host = _participating(model, int(r.trade[row]), rng, 1)
+            if host.size:
+                r.add_tie(np.array([row]), host)
+                r.seen_by[row] = host[0]
+        attend(shadow, Lab.SLOW_DATING)
+
+    _apprenticeships(model, month, seekers, rng)
+
+    if labs.network_events and month % labs.network_every_months == 0:
+        guests = _pick(model, seekers, _seats(model, labs.network_seats), rng)
+        met = guests[rng.random(guests.size) < labs.p_network_tie]
+        for row in met.tolist():
+            r.add_tie(np.array([row]), _participating(model, int(r.trade[row]), rng, 1))
+        _mentor_ties(model, guests, rng)
+        attend(guests, Lab.NETWORK_EVENT)
+
+    if labs.diversity_training and month % labs.training_every_months == 0:
+        e.trained[e.participates] = month
+
+
+def _mentor_ties(model: ThroughflowModel, guests: np.ndarray, rng: np.random.Generator) -> None:
+    """Mentors who come along with their mentees meet employers too."""
+    r, mt = model.refugees, model.mentors
+    mentors = r.mentor[guests]
+    mentors = mentors[mentors != NO]
+    mentors = mentors[rng.random(mentors.size) < model.scenario.labs.p_network_tie]
+    for m in mentors.tolist():
+        free = np.flatnonzero(mt.ties[m] == NO)
+        employer = _participating(model, int(rng.integers(0, len(SECTORS))), rng, 1)
+        if free.size and employer.size and employer[0] not in mt.ties[m]:
+            mt.ties[m, free[0]] = employer[0]
+
+
+def _apprenticeships(model: ThroughflowModel, month: int, seekers: np.ndarray, rng: np.random.Generator) -> None:
+    labs = model.scenario.labs
+    r = model.refugees
+    ending = np.flatnonzero(r.column("apprentice_until") == month)
+    if ending.size:
+        hire_apprentices(model, ending, month)
+        r.apprentice_until[ending] = NO
+        r.apprentice_at[ending] = NO
+    if not (labs.apprenticeships and month % labs.apprentice_every_months == 0):
+        return
+    apprentices = _pick(model, seekers, _seats(model, labs.apprentice_seats), rng)
+    for row in apprentices.tolist():
+        firm = _participating(model, int(r.trade[row]), rng, 1)
+        if firm.size:
+            r.apprentice_at[row] = firm[0]
+            r.apprentice_until[row] = month + labs.apprentice_months
+            r.skill[row] += labs.apprentice_skill_gain * (1.0 - r.skill[row])
+            r.add_tie(np.array([row]), firm)
+    placed = apprentices[r.apprentice_at[apprentices] != NO]
+    model.events.log(month, Event.LAB, placed, int(Lab.APPRENTICESHIP), r.apprentice_at[placed])
+    model.recorder.cost_now["apprenticeships"] += placed.size * model.scenario.costs.apprentice_eur

@@ -1,0 +1,272 @@
+"""Pillars 1 and 2: volunteer mentors, the mentoring organisation, pairs and their effects.
+
+ODD: Process overview steps 2 and 5. The organisation recruits mentors, enrols eligible
+refugees (targeting and timing are levers) up to its capacity and matches them to mentors
+(by distance and trade when it runs matching, at random otherwise); pairs last 6-12
+months, may break down or lose their mentor, and end a few months after a hire. About
+89 % of pairs complete six months and 82 % of mentors take another mentee (DUO for a JOB).
+While paired, the mentor raises search effectiveness, practises Dutch, passes on employer
+ties and advocates for diploma recognition; referral, placement advocacy and staying on
+after a hire act in :mod:`hiring`, :mod:`placement` and :mod:`employment`. Without pillar 1
+the organisation still enrols participants for exchange and holistic guidance.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from throughflow.agents.mentor import Mentor
+from throughflow.enums import Event, MentorStatus, PairEnd, Status
+from throughflow.population import MAX_MENTOR_TIES, NO
+from throughflow.processes.transitions import learn_language
+
+if TYPE_CHECKING:
+    from throughflow.model import ThroughflowModel
+
+
+def shock_factor(model: ThroughflowModel, rows: np.ndarray) -> np.ndarray:
+    """Multiplier on life-shock hazards: holistic support by mentor and organisation.
+
+    Args:
+        model: The model.
+        rows: Refugee indices.
+
+    Returns:
+        One factor in (0, 1] per refugee.
+
+    """
+    m = model.scenario.mentoring
+    r = model.refugees
+    factor = np.ones(rows.size)
+    enrolled = r.enrolled[rows]
+    if m.one_on_one and m.activities.holistic_support:
+        factor *= np.where(enrolled & (r.mentor[rows] != NO), 1.0 - m.holistic_shock_reduction, 1.0)
+    if m.organisation and m.activities.holistic_guidance:
+        factor *= np.where(enrolled, 1.0 - m.holistic_shock_reduction, 1.0)
+    return factor
+
+
+def recruit(model: ThroughflowModel, count: int, month: int) -> None:
+    """Add ``count`` volunteer mentors with home, advocacy and employer ties."""
+    m = model.scenario.mentoring
+    rng = model.streams["mentoring"]
+    rows = model.mentors.add(count)
+    mt = model.mentors
+    mt.status[rows] = int(MentorStatus.AVAILABLE)
+    mt.home[rows] = rng.choice(model.region.n, size=count, p=model.region.weight)
+    gain = m.coaching_advocacy_gain if (m.organisation and m.activities.coaching) else 0.0
+    mean = min(0.95, m.advocacy_mean + gain)
+    mt.advocacy[rows] = rng.beta(mean * 10, (1 - mean) * 10, size=count)
+    n_ties = np.minimum(rng.poisson(m.mentor_ties_mean, size=count), MAX_MENTOR_TIES)
+    targets = rng.integers(0, model.employers.n, size=(count, MAX_MENTOR_TIES))
+    mt.ties[rows] = np.where(np.arange(MAX_MENTOR_TIES)[None, :] < n_ties[:, None], targets, NO)
+    mt.joined[rows] = month
+    model.mentor_agents.extend(Mentor(model, int(i)) for i in rows)
+
+
+def organise(model: ThroughflowModel, month: int) -> None:
+    """Recruit mentors, end pairs that finish or break down, enrol and match mentees.
+
+    Args:
+        model: The model.
+        month: The current month.
+
+    """
+    m = model.scenario.mentoring
+    if not (m.one_on_one or m.organisation):
+        return
+    rng = model.streams["mentoring"]
+    if m.one_on_one:
+        recruit(model, int(rng.poisson(_recruitment_rate(model))), month)
+    _end_pairs(model, month, rng)
+    _enrol(model, month, rng)
+
+
+def _recruitment_rate(model: ThroughflowModel) -> float:
+    s = model.scenario
+    rate = s.mentoring.recruitment_per_month * s.population.scale
+    if not s.mentoring.organisation:
+        rate *= 0.5  # without an organisation, mentors come forward only informally
+    if s.labs.enabled and s.labs.network_events:
+        rate *= 1.0 + s.labs.community_recruitment_gain
+    return rate
+
+
+def _end_pairs(model: ThroughflowModel, month: int, rng: np.random.Generator) -> None:
+    m = model.scenario.mentoring
+    p, r, mt = model.pairs, model.refugees, model.mentors
+    active = np.flatnonzero(p.column("end") == NO)
+    if active.size == 0:
+        return
+    mentee = p.mentee[active]
+    mentor = p.mentor[active]
+    has_mentor = mentor != NO
+    # a hire shortens the pair: the mentor stays on a few months after the job starts
+    hired = r.status[mentee] == Status.NEC
+    stay = m.stay_on_months if (m.one_on_one and m.activities.stay_on) else 0
+    p.planned_end[active[hired]] = np.minimum(p.planned_end[active[hired]], r.job_start[mentee[hired]] + stay)
+    u_leave, u_break = rng.random(active.size), rng.random(active.size)
+    p_break = m.p_breakdown_per_month * (
+        1.0 - (m.coaching_breakdown_reduction if (m.organisation and m.activities.coaching) else 0.0)
+    )
+    reason = np.full(active.size, NO, dtype=np.int8)
+    reason[month >= p.planned_end[active]] = PairEnd.COMPLETED
+    left_work = np.isin(r.status[mentee], (Status.WISE_JOB,))
+    reason[left_work] = PairEnd.COMPLETED
+    reason[u_break < p_break] = PairEnd.BREAKDOWN
+    reason[has_mentor & (u_leave < m.p_mentor_leave_per_month)] = PairEnd.MENTOR_LEFT
+    reason[r.status[mentee] == Status.INACTIVE] = PairEnd.MENTEE_LEFT
+    ending = reason != NO
+    if not ending.any():
+        return
+    rows, mentee, mentor, reason = active[ending], mentee[ending], mentor[ending], reason[ending]
+    p.end[rows] = month
+    p.reason[rows] = reason
+    r.enrolled[mentee] = False
+    r.mentor[mentee] = NO
+    model.events.log(month, Event.PAIR_END, mentee, reason, mentor)
+    with_mentor = mentor != NO
+    np.subtract.at(mt.mentees, mentor[with_mentor], 1)
+    mt.pairs_done[mentor[with_mentor]] += 1
+    u_reenrol = rng.random(rows.size)
+    departed = reason == PairEnd.MENTOR_LEFT
+    stays = with_mentor & ~departed & (u_reenrol < m.p_reenrol)
+    leaves = with_mentor & (departed | ~stays)
+    p.reenrolled[rows[with_mentor & ~departed]] = stays[with_mentor & ~departed]
+    mt.status[mentor[leaves]] = int(MentorStatus.LEFT)
+    idle = mentor[stays]
+    mt.status[idle[mt.mentees[idle] == 0]] = int(MentorStatus.AVAILABLE)
+
+
+def eligible(model: ThroughflowModel, month: int) -> np.ndarray:
+    """Refugees the programme would enrol now (targeting, timing, never enrolled before)."""
+    m = model.scenario.mentoring
+    r = model.refugees
+    status = r.column("status")
+    if m.timing == "placement":
+        ok = (status == Status.WAITING) | (status == Status.ART60)
+    elif m.timing == "late_contract":
+        ok = (status == Status.ART60) & (r.column("contract_end") - month < m.late_contract_months)
+    else:
+        ok = status == Status.UNEMPLOYED
+    ok &= ~r.column("ever_enrolled")
+    qual = r.column("qualification")
+    if m.targeting == "low":
+        ok &= qual == 0
+    elif m.targeting == "medium_high":
+        ok &= qual > 0
+    elif m.targeting == "random_share":
+        ok &= r.column("coverage_draw") < m.coverage_share
+    return np.flatnonzero(ok)
+
+
+def _enrol(model: ThroughflowModel, month: int, rng: np.random.Generator) -> None:
+    m = model.scenario.mentoring
+    r, mt, p = model.refugees, model.mentors, model.pairs
+    active = int((p.column("end") == NO).sum())
+    free = model.org.capacity - active
+    candidates = eligible(model, month)
+    model.recorder.pool_now["waiting_mentees"] = candidates.size
+    if free <= 0 or candidates.size == 0:
+        return
+    candidates = candidates[np.argsort(r.status_since[candidates], kind="stable")][:free]
+    mentors = np.full(candidates.size, NO, dtype=np.int32)
+    if m.one_on_one:
+        spare = np.flatnonzero(mt.column("status") != MentorStatus.LEFT)
+        spare = spare[mt.mentees[spare] < m.mentor_capacity]
+        if spare.size == 0:
+            return
+        organised = m.organisation and m.activities.matching
+        mentors, matched = _match(model, candidates, spare, organised, rng)
+        candidates, mentors = candidates[matched], mentors[matched]
+        np.add.at(mt.mentees, mentors, 1)
+        mt.status[mentors] = int(MentorStatus.PAIRED)
+        r.mentor[candidates] = mentors
+    rows = p.add(candidates.size)
+    p.mentee[rows] = candidates
+    p.mentor[rows] = mentors
+    p.start[rows] = month
+    p.planned_end[rows] = month + rng.integers(m.pair_months_min, m.pair_months_max + 1, size=candidates.size)
+    r.enrolled[candidates] = True
+    r.ever_enrolled[candidates] = True
+    r.enrol_month[candidates] = month
+    model.events.log(month, Event.MATCH, candidates, mentors)
+
+
+def _match(
+    model: ThroughflowModel, mentees: np.ndarray, spare: np.ndarray, organised: bool, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Assign available mentors: nearest with a tie in the trade (organised) or random.
+
+    Returns:
+        Mentor per mentee and a mask of mentees who got one.
+
+    """
+    r, mt = model.refugees, model.mentors
+    radius = model.scenario.mentoring.matching_radius_km
+    room = model.scenario.mentoring.mentor_capacity - mt.mentees[spare]
+    slots = np.repeat(spare, room)
+    out = np.full(mentees.size, NO, dtype=np.int32)
+    if not organised:
+        chosen = rng.permutation(slots)[: mentees.size]
+        out[: chosen.size] = chosen
+        return out, out != NO
+    free = np.ones(slots.size, dtype=bool)
+    employer_sector = model.employers.sector
+    for k, row in enumerate(mentees):
+        if not free.any():
+            break
+        idx = np.flatnonzero(free)
+        km = model.region.km[r.home[row], mt.home[slots[idx]]]
+        ties = mt.ties[slots[idx]]
+        in_trade = ((ties != NO) & (employer_sector[np.maximum(ties, 0)] == r.trade[row])).any(axis=1)
+        cost = np.where(km <= radius, 0.0, 1.0) + km / 100.0 - 0.5 * in_trade
+        pick = idx[np.argmin(cost)]
+        out[k] = slots[pick]
+        free[pick] = False
+    return out, out != NO
+
+
+def mentor(model: ThroughflowModel, month: int) -> None:
+    """Monthly effects of active pairs and of the organisation's services on mentees.
+
+    Args:
+        model: The model.
+        month: The current month.
+
+    """
+    m = model.scenario.mentoring
+    if not (m.one_on_one or m.organisation):
+        return
+    r, mt = model.refugees, model.mentors
+    rng = model.streams["mentoring_effects"]
+    u = rng.random((3, r.n))
+    enrolled = np.flatnonzero(r.column("enrolled"))
+    np.add.at(model.recorder.pair_months_now, r.qualification[enrolled], 1)
+    if m.organisation and m.activities.mentee_exchange:
+        r.search[enrolled] += m.exchange_search_gain * (1.0 - r.search[enrolled])
+    if not m.one_on_one:
+        return
+    paired = enrolled[r.mentor[enrolled] != NO]
+    act = m.activities
+    if act.search_support:
+        r.search[paired] += m.search_support_rate * (1.0 - r.search[paired])
+    if act.language_practice:
+        learn_language(model, paired, m.practice_hours_per_month * m.practice_efficiency)
+    if act.pass_ties:
+        passing = paired[u[0, paired] < m.p_pass_tie_per_month]
+        ties = mt.ties[r.mentor[passing]]
+        n_ties = (ties != NO).sum(axis=1)
+        has = n_ties > 0
+        passing, ties, n_ties = passing[has], ties[has], n_ties[has]
+        pick = ties[np.arange(passing.size), (u[1, passing] * n_ties).astype(int)]
+        r.add_tie(passing, pick)
+        model.events.log(month, Event.TIE, passing, pick, 1.0)
+    if act.recognition_advocacy:
+        high = paired[r.qualification[paired] == 2]
+        p_success = m.p_recognition_per_month * mt.advocacy[r.mentor[high]]
+        won = high[(u[2, high] < p_success) & (r.recognition[high] < 1.0)]
+        r.recognition[won] = np.minimum(1.0, r.recognition[won] + m.recognition_gain)
+        model.events.log(month, Event.RECOGNITION, won, 0, r.recognition[won])

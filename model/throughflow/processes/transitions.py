@@ -1,0 +1,86 @@
+"""Status changes shared by several processes: every move is counted as a flow."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from throughflow.enums import Event, Status
+from throughflow.population import NO
+
+if TYPE_CHECKING:
+    from throughflow.model import ThroughflowModel
+
+
+def move(model: ThroughflowModel, rows: np.ndarray, status: Status, month: int) -> None:
+    """Move refugees to ``status``, counting the flow by origin and qualification.
+
+    Args:
+        model: The model.
+        rows: Refugee indices (each must currently be in another status).
+        status: The new status.
+        month: The month of the move.
+
+    """
+    if len(rows) == 0:
+        return
+    r = model.refugees
+    np.add.at(model.recorder.flows_now, (r.status[rows], int(status), r.qualification[rows]), 1)
+    r.status[rows] = int(status)
+    r.status_since[rows] = month
+
+
+def start_job(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, month: int) -> None:
+    """Start NEC jobs: status NEC at ``employers`` from ``month``.
+
+    Args:
+        model: The model.
+        rows: Refugee indices.
+        employers: Employer index per refugee.
+        month: First month of the job.
+
+    """
+    if len(rows) == 0:
+        return
+    r = model.refugees
+    move(model, rows, Status.NEC, month)
+    r.employer[rows] = employers
+    r.job_sector[rows] = model.employers.sector[employers]
+    r.commute[rows] = model.region.minutes[r.home[rows], model.employers.municipality[employers]]
+    r.job_start[rows] = month
+    r.first_nec[rows] = np.where(r.first_nec[rows] == NO, month, r.first_nec[rows])
+    r.nec_jobs[rows] += 1
+    first_exit = (r.benefit_entry[rows] != NO) & (r.benefit_exit[rows] == NO)
+    r.benefit_exit[rows[first_exit]] = month
+    r.offer[rows] = NO
+    model.events.log(month, Event.START_JOB, rows, employers, r.commute[rows])
+
+
+def end_contract(model: ThroughflowModel, rows: np.ndarray, month: int) -> None:
+    """Release the art. 60 places of ``rows`` and record the actual end month."""
+    if len(rows) == 0:
+        return
+    r = model.refugees
+    np.subtract.at(model.hosts.used, r.host[rows], 1)
+    r.ended[rows] = month
+    r.host[rows] = NO
+
+
+def learn_language(model: ThroughflowModel, rows: np.ndarray, hours: np.ndarray | float) -> None:
+    """Raise Dutch proficiency by course-hour equivalents.
+
+    One language level (0.2 on the 0-1 scale; 0.4 = A2) takes 600, 240 or 120 course hours
+    for LOW, MEDIUM and HIGH learners (adult-education course structure).
+
+    Args:
+        model: The model.
+        rows: Refugee indices.
+        hours: Course-hour equivalents this month (scalar or per refugee).
+
+    """
+    if len(rows) == 0:
+        return
+    r = model.refugees
+    per_level = model.hours_per_level[r.qualification[rows]]
+    r.language[rows] = np.minimum(1.0, r.language[rows] + 0.2 * np.asarray(hours) / per_level)

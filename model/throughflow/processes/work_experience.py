@@ -1,0 +1,60 @@
+"""Work experience, courses and dropout (ODD: Process overview step 4).
+
+ART60 workers gain skill toward 1 at the host's coaching rate, faster when the host works
+in their trade (fit), and language from courses plus WISE language support. Everyone
+waiting or on benefit follows Dutch courses. Long commutes (above the worker's tolerance)
+and life shocks cause dropout to INACTIVE; holistic support lowers the shocks. Those on
+benefit slowly lose skill and search effectiveness.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from throughflow.enums import Event, Status
+from throughflow.population import NO
+from throughflow.processes.mentoring import shock_factor
+from throughflow.processes.transitions import end_contract, learn_language, move
+
+if TYPE_CHECKING:
+    from throughflow.model import ThroughflowModel
+
+
+def work(model: ThroughflowModel, month: int) -> None:
+    """Skill and language growth on art. 60, courses, decay on benefit, placement dropout.
+
+    Args:
+        model: The model.
+        month: The current month.
+
+    """
+    r = model.refugees
+    s = model.scenario
+    status = r.column("status")
+    u = model.streams["work"].random(r.n)  # one draw per refugee: common random numbers
+
+    on_art60 = np.flatnonzero(status == Status.ART60)
+    host = r.host[on_art60]
+    fit = model.hosts.sector[host] == r.trade[on_art60]
+    rate = model.hosts.coaching[host] * (1.0 + s.art60.fit_growth_bonus * fit)
+    r.skill[on_art60] += rate * (1.0 - r.skill[on_art60])
+    learn_language(model, on_art60, s.labour_market.course_hours_per_month + model.hosts.language_hours[host])
+
+    in_courses = np.flatnonzero((status == Status.WAITING) | (status == Status.UNEMPLOYED))
+    learn_language(model, in_courses, s.labour_market.course_hours_per_month)
+
+    unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
+    r.skill[unemployed] *= 1.0 - s.labour_market.skill_decay_per_month
+    r.search[unemployed] *= 1.0 - s.labour_market.search_decay_per_month
+
+    excess_hours = np.maximum(0.0, r.commute[on_art60] - r.commute_tolerance[on_art60]) / 60.0
+    p_drop = s.art60.p_shock_per_month * shock_factor(model, on_art60) + s.art60.p_dropout_per_excess_hour * excess_hours
+    dropped = on_art60[u[on_art60] < p_drop]
+    if dropped.size:
+        move(model, dropped, Status.INACTIVE, month)
+        end_contract(model, dropped, month)
+        r.contract_outcome[dropped] = int(Status.INACTIVE)
+        r.offer[dropped] = NO
+        model.events.log(month, Event.DROPOUT, dropped, 0, r.commute[dropped])

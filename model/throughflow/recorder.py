@@ -1,0 +1,166 @@
+"""Observation (ODD: step 10): monthly stocks, flows, costs and mentor-pool figures.
+
+Counters for the current month (``*_now``) are filled by the processes and folded into
+preallocated monthly arrays by :meth:`Recorder.observe`; :meth:`Recorder.timeseries` turns
+them into one tidy table.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from throughflow.enums import N_QUAL, N_STATUS, QUAL_NAMES, MentorStatus, Status
+from throughflow.population import NO
+
+if TYPE_CHECKING:
+    from throughflow.model import ThroughflowModel
+
+FLOWS: tuple[tuple[Status, Status], ...] = (
+    (Status.WAITING, Status.ART60),
+    (Status.ART60, Status.NEC),
+    (Status.ART60, Status.WISE_JOB),
+    (Status.ART60, Status.UNEMPLOYED),
+    (Status.ART60, Status.INACTIVE),
+    (Status.NEC, Status.UNEMPLOYED),
+    (Status.UNEMPLOYED, Status.NEC),
+    (Status.UNEMPLOYED, Status.INACTIVE),
+)
+"""The transitions the model can make (every other pair of statuses stays at zero)."""
+
+COSTS = ("leefloon", "art60", "benefit", "mentoring", "labs")
+"""Cost components per qualification group (EUR)."""
+
+POOL = (
+    "mentors_available",
+    "mentors_paired",
+    "mentors_left",
+    "enrolled",
+    "waiting_mentees",
+    "pairs_started",
+    "pairs_ended_early",
+    "vacancies_open",
+    "hires",
+    "warm_applications",
+    "employer_support_eur",
+    "apprenticeships_eur",
+)
+"""Month-level figures (reported on the ``all`` rows of the time series)."""
+
+
+class Recorder:
+    """Monthly records of one run.
+
+    Args:
+        months: Horizon in months.
+
+    """
+
+    def __init__(self, months: int) -> None:
+        size = months + 1
+        self.months = months
+        self.stocks = np.zeros((size, N_STATUS, N_QUAL), dtype=np.int64)
+        self.flows = np.zeros((size, N_STATUS, N_STATUS, N_QUAL), dtype=np.int64)
+        self.arrivals = np.zeros((size, N_QUAL), dtype=np.int64)
+        self.costs = np.zeros((size, len(COSTS), N_QUAL))
+        self.pool = np.zeros((size, len(POOL)))
+        self.screening = np.zeros((2, 2, N_QUAL), dtype=np.int64)  # [bottleneck][sent, passed]
+        self.nec_by_months_since_arrival = np.zeros((size, N_QUAL), dtype=np.int64)
+        self.present_by_months_since_arrival = np.zeros((size, N_QUAL), dtype=np.int64)
+        self.begin()
+
+    def begin(self) -> None:
+        """Reset the counters of the current month."""
+        self.flows_now = np.zeros((N_STATUS, N_STATUS, N_QUAL), dtype=np.int64)
+        self.arrivals_now = np.zeros(N_QUAL, dtype=np.int64)
+        self.pair_months_now = np.zeros(N_QUAL, dtype=np.int64)
+        self.lab_seats_now = np.zeros(N_QUAL, dtype=np.int64)
+        self.cost_now = {"employer_support": 0.0, "apprenticeships": 0.0}
+        self.pool_now = {"waiting_mentees": 0.0, "vacancies_open": 0.0}
+        self.warm_now = 0
+        self._screen_quals: np.ndarray | None = None
+
+    def count_screening(self, bottleneck: np.ndarray, passed: np.ndarray, quals: np.ndarray | None = None) -> None:
+        """Count cold applications and callbacks, by bottleneck flag (and qualification)."""
+        quals = np.zeros(bottleneck.size, dtype=np.int64) if quals is None else quals
+        np.add.at(self.screening, (bottleneck.astype(np.int64), 0, quals), 1)
+        np.add.at(self.screening, (bottleneck[passed].astype(np.int64), 1, quals[passed]), 1)
+
+    def observe(self, model: ThroughflowModel, month: int) -> None:
+        """Fold this month's counters and the current stocks into the monthly arrays."""
+        r = model.refugees
+        status = r.column("status").astype(np.int64)
+        qual = r.column("qualification").astype(np.int64)
+        self.stocks[month] = np.bincount(status * N_QUAL + qual, minlength=N_STATUS * N_QUAL).reshape(N_STATUS, N_QUAL)
+        self.flows[month] = self.flows_now
+        self.arrivals[month] = self.arrivals_now
+        since = month - r.column("arrival").astype(np.int64)
+        cell = since * N_QUAL + qual
+        size = (self.months + 1) * N_QUAL
+        self.present_by_months_since_arrival += np.bincount(cell, minlength=size).reshape(-1, N_QUAL)
+        nec = status == Status.NEC
+        self.nec_by_months_since_arrival += np.bincount(cell[nec], minlength=size).reshape(-1, N_QUAL)
+
+        c = model.scenario.costs
+        stock = self.stocks[month]
+        self.costs[month, 0] = stock[Status.WAITING] * c.leefloon_eur_month
+        self.costs[month, 1] = stock[Status.ART60] * (c.twe_subsidy_eur_month + c.art60_net_wage_eur_month)
+        self.costs[month, 2] = stock[Status.UNEMPLOYED] * c.benefit_eur_month
+        self.costs[month, 3] = self.pair_months_now * c.pair_month_eur
+        self.costs[month, 4] = self.lab_seats_now * c.lab_seat_eur
+
+        mentors = model.mentors.column("status")
+        pairs = model.pairs
+        started = pairs.column("start") == month
+        ended_early = (pairs.column("end") == month) & np.isin(pairs.column("reason"), (1, 2))
+        self.pool[month] = [
+            (mentors == MentorStatus.AVAILABLE).sum(),
+            (mentors == MentorStatus.PAIRED).sum(),
+            (mentors == MentorStatus.LEFT).sum(),
+            (pairs.column("end") == NO).sum(),
+            self.pool_now["waiting_mentees"],
+            started.sum(),
+            ended_early.sum(),
+            self.pool_now["vacancies_open"],
+            self.flows_now[:, Status.NEC].sum() - self.flows_now[Status.NEC, Status.NEC].sum(),
+            self.warm_now,
+            self.cost_now["employer_support"],
+            self.cost_now["apprenticeships"],
+        ]
+        self.begin()
+
+    def total_cost(self) -> np.ndarray:
+        """Total public cost over the run per qualification group; shared costs split by arrivals."""
+        person = self.costs.sum(axis=(0, 1))
+        shared = self.pool[:, POOL.index("employer_support_eur")].sum() + self.pool[:, POOL.index("apprenticeships_eur")].sum()
+        arrivals = self.arrivals.sum(axis=0)
+        weight = arrivals / arrivals.sum() if arrivals.sum() else np.full(N_QUAL, 1.0 / N_QUAL)
+        return person + shared * weight  # type: ignore[no-any-return]
+
+    def timeseries(self) -> pd.DataFrame:
+        """Monthly stocks, flows, costs (per qualification and ``all``) and pool figures."""
+        months = np.arange(1, self.months + 1)
+        frames = []
+        for q, name in enumerate((*QUAL_NAMES, "all")):
+            pick = slice(None) if name == "all" else q
+
+            def col(a: np.ndarray, pick: slice | int = pick) -> np.ndarray:
+                sub = a[1:, ..., pick]
+                return sub.sum(axis=-1) if name == "all" else sub  # type: ignore[no-any-return]
+
+            data: dict[str, object] = {"month": months, "qualification": name}
+            for s in Status:
+                data[f"stock_{s.name.lower()}"] = col(self.stocks[:, s, :])
+            data["arrivals"] = col(self.arrivals)
+            for a, b in FLOWS:
+                data[f"flow_{a.name.lower()}_to_{b.name.lower()}"] = col(self.flows[:, a, b, :])
+            for k, cost in enumerate(COSTS):
+                data[f"cost_{cost}_eur"] = col(self.costs[:, k, :])
+            for k, figure in enumerate(POOL):
+                data[figure] = self.pool[1:, k] if name == "all" else np.nan
+            frames.append(pd.DataFrame(data))
+        table = pd.concat(frames, ignore_index=True)
+        table["qualification"] = pd.Categorical(table["qualification"], categories=[*QUAL_NAMES, "all"])
+        return table

@@ -1,0 +1,249 @@
+"""Scenario files: loading, ``extends:`` inheritance, overrides, validation and export.
+
+A scenario file is YAML holding any subset of the sections declared in
+:mod:`throughflow.parameters`. ``extends: other.yaml`` (a path relative to the file, or the
+name of a shipped scenario) inherits another file and overrides only what differs. Unknown
+keys, wrong types, out-of-range values and shares that do not sum to 1 raise
+:class:`ScenarioError`, whose message is one line naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from throughflow.parameters import Scenario
+
+SHIPPED_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+class ScenarioError(ValueError):
+    """A scenario file or override is invalid; the message is one line."""
+
+
+@dataclass(frozen=True)
+class ParameterInfo:
+    """Declaration of one parameter, flattened to a dotted name."""
+
+    name: str
+    default: Any
+    unit: str
+    low: float | None
+    high: float | None
+    source: str
+    kind: str
+    doc: str
+    ge: float | None
+    le: float | None
+    type_name: str
+
+
+def _resolve(ref: str, base_dir: Path | None) -> Path:
+    candidates = []
+    path = Path(ref)
+    if base_dir is not None and not path.is_absolute():
+        candidates.append(base_dir / path)
+    candidates.append(path)
+    if path.suffix == "":
+        candidates.append(SHIPPED_DIR / f"{ref}.yaml")
+    candidates.append(SHIPPED_DIR / path)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise ScenarioError(f"{ref}: scenario file not found")
+
+
+def _deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _deep_merge(dict(merged[key]), value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    if path.resolve() in seen:
+        raise ScenarioError(f"{path}: extends: circular inheritance")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise ScenarioError(f"{path}: malformed YAML{where}") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read file ({exc.strerror})") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: top level must be a mapping of sections")
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path}: extends: must be a file name")
+    try:
+        parent_path = _resolve(parent, path.parent)
+    except ScenarioError:
+        raise ScenarioError(f"{path}: extends: scenario file not found: {parent}") from None
+    return _deep_merge(_read_raw(parent_path, (*seen, path.resolve())), data)
+
+
+def _one_line(error: ValidationError, origin: str) -> str:
+    first = error.errors()[0]
+    key = ".".join(str(p) for p in first["loc"]) or "(scenario)"
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        message = "unknown key"
+    else:
+        message = first["msg"]
+        if "input" in first and kind != "value_error" and not isinstance(first["input"], dict):
+            message += f" (got {first['input']!r})"
+    message = message.replace("Value error, ", "")
+    return f"{origin}: {key}: {message}"
+
+
+def validate(data: Mapping[str, Any], origin: str = "<scenario>") -> Scenario:
+    """Validate a nested mapping into a :class:`Scenario`.
+
+    Args:
+        data: Nested sections as in a scenario file.
+        origin: Name used in error messages (the file).
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        ScenarioError: One line naming ``origin`` and the offending key.
+
+    """
+    try:
+        return Scenario.model_validate(dict(data), strict=False)
+    except ValidationError as exc:
+        raise ScenarioError(_one_line(exc, origin)) from None
+
+
+def load_scenario(source: str | Path | Scenario | Mapping[str, Any] | None = None, **overrides: Any) -> Scenario:
+    """Load a scenario from a file, a shipped name, a mapping or a scenario.
+
+    Args:
+        source: Path to a YAML file, the name of a shipped scenario (``"mentoring"``),
+            a nested mapping, a :class:`Scenario`, or ``None`` for the defaults.
+        **overrides: Dotted parameter names and values, e.g.
+            ``load_scenario("baseline", **{"labour_market.bias": 0.4})``.
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        ScenarioError: If the file is missing or malformed or a value is invalid.
+
+    """
+    if isinstance(source, Scenario):
+        data: dict[str, Any] = source.model_dump()
+        origin = f"<scenario {source.name}>"
+    elif isinstance(source, Mapping):
+        data = dict(source)
+        origin = "<mapping>"
+    elif source is None:
+        data, origin = {}, "<defaults>"
+    else:
+        path = _resolve(str(source), None)
+        data, origin = _read_raw(path), str(source)
+        data.setdefault("name", path.stem)
+    if overrides:
+        data = _deep_merge(data, unflatten(overrides))
+        origin = f"{origin} (overrides)"
+    return validate(data, origin)
+
+
+def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn ``{"a.b": 1}`` into ``{"a": {"b": 1}}``."""
+    nested: dict[str, Any] = {}
+    for dotted, value in flat.items():
+        node = nested
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return nested
+
+
+def with_values(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
+    """Return a copy of ``scenario`` with dotted parameters replaced (validated).
+
+    Args:
+        scenario: The base scenario.
+        values: Dotted names and new values.
+
+    Returns:
+        A new validated scenario.
+
+    """
+    return validate(_deep_merge(scenario.model_dump(), unflatten(values)), f"<scenario {scenario.name}>")
+
+
+def _walk(model: type[BaseModel], prefix: str) -> Iterator[ParameterInfo]:
+    for field_name, field in model.model_fields.items():
+        annotation = field.annotation
+        dotted = f"{prefix}{field_name}"
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from _walk(annotation, f"{dotted}.")
+            continue
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        ge = le = None
+        for meta in field.metadata:
+            ge = getattr(meta, "ge", ge)
+            le = getattr(meta, "le", le)
+        yield ParameterInfo(
+            name=dotted,
+            default=field.default,
+            unit=str(extra.get("unit", "")),
+            low=extra.get("low"),  # type: ignore[arg-type]
+            high=extra.get("high"),  # type: ignore[arg-type]
+            source=str(extra.get("source", "assumption")),
+            kind=str(extra.get("kind", "")),
+            doc=field.description or "",
+            ge=ge,
+            le=le,
+            type_name=getattr(annotation, "__name__", str(annotation)),
+        )
+
+
+def parameters() -> list[ParameterInfo]:
+    """All declared parameters, flattened to dotted names, in declaration order."""
+    return list(_walk(Scenario, ""))
+
+
+def flatten(scenario: Scenario) -> dict[str, Any]:
+    """The scenario's values keyed by dotted parameter name."""
+    out: dict[str, Any] = {}
+
+    def visit(node: Any, prefix: str) -> None:
+        for key, value in node.items():
+            if isinstance(value, dict):
+                visit(value, f"{prefix}{key}.")
+            else:
+                out[f"{prefix}{key}"] = value
+
+    visit(scenario.model_dump(), "")
+    return out
+
+
+def to_yaml(scenario: Scenario) -> str:
+    """The fully resolved scenario as YAML (every parameter, no ``extends``)."""
+    return yaml.safe_dump(scenario.model_dump(), sort_keys=False, allow_unicode=True)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A short stable hash of the resolved scenario (for provenance)."""
+    payload = json.dumps(scenario.model_dump(), sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
