@@ -114,14 +114,14 @@ INDICATORS: tuple[Indicator, ...] = (
         "callback_ratio_non_bottleneck",
         "Callback ratio, non-bottleneck",
         "ratio",
-        "callback rate of refugees' cold applications to non-bottleneck vacancies / native callback rate",
+        "callbacks of refugees' cold applications to non-bottleneck vacancies / callbacks a native with the same CV would get",
         True,
     ),
     Indicator(
         "callback_ratio_bottleneck",
         "Callback ratio, bottleneck",
         "ratio",
-        "callback rate of refugees' cold applications to bottleneck vacancies / native callback rate",
+        "callbacks of refugees' cold applications to bottleneck vacancies / callbacks a native with the same CV would get",
         True,
     ),
     Indicator(
@@ -224,11 +224,10 @@ def _calibration(model: ThroughflowModel, qual: np.ndarray, horizon: int) -> dic
             qual, lambda g: _share(still == 1, (still != NO) & (entry + BENEFIT_FOLLOW_UP <= horizon) & g)
         ),
     }
-    native = model.scenario.labour_market.p_callback_native
     for flag, name in ((0, "callback_ratio_non_bottleneck"), (1, "callback_ratio_bottleneck")):
-        sent, passed = rec.screening[flag, 0], rec.screening[flag, 1]
-        groups = {"all": (sent.sum(), passed.sum())} | {n: (sent[q], passed[q]) for q, n in enumerate(QUAL_NAMES)}
-        out[name] = {g: float(b / a / native) if a else float("nan") for g, (a, b) in groups.items()}
+        passed, native = rec.screening[flag, 1], rec.screening[flag, 2]
+        groups = {"all": (native.sum(), passed.sum())} | {n: (native[q], passed[q]) for q, n in enumerate(QUAL_NAMES)}
+        out[name] = {g: float(b / a) if a else float("nan") for g, (a, b) in groups.items()}
     mentee_qual = r.qualification[p.column("mentee")] if p.n else np.zeros(0, dtype=np.int8)
     with_mentor = p.column("mentor") != NO
     started = with_mentor & (p.column("start") + 6 <= horizon)

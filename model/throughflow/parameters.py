@@ -188,19 +188,27 @@ class Art60(Section):
         0.5, unit="factor", doc="extra relative skill growth when the host's sector is the trade", low=0.2, high=1.0
     )
     wise_language_hours: float = par(8.0, unit="hours/month", doc="language support hours at a WISE", low=4, high=16)
-    p_shock_per_month: float = share(0.008, "monthly life-shock dropout probability", 0.004, 0.015, unit="per month")
+    p_shock_per_month: float = share(0.004, "monthly life-shock dropout probability", 0.002, 0.008, unit="per month")
     p_dropout_per_excess_hour: float = share(
-        0.03, "extra monthly dropout per hour of commute above tolerance", 0.01, 0.06, unit="per month per hour"
+        0.01, "extra monthly dropout per hour of commute above tolerance", 0.005, 0.02, unit="per month per hour"
     )
     throughflow_orientation: float = share(
         0.3, "WISE throughflow orientation (transition support, less retention)", 0.0, 1.0, kind=LEVER
     )
-    retention_max: float = share(0.65, "retention probability of a top worker at a WISE with orientation 0", 0.4, 0.8)
+    retention_max: float = share(0.8, "retention probability of a top worker at a WISE with orientation 0", 0.6, 0.95)
     transition_support: float = share(
         0.25,
         "monthly probability of a job-coach referral (warm) at orientation 1, in the search window; also the search boost",
         0.1,
         0.4,
+    )
+    guidance_referral_per_month: float = share(
+        0.25,
+        "monthly probability of a warm referral by the trajectory guide in the search window (any host)",
+        0.15,
+        0.35,
+        unit="per month",
+        source="assumption; TWE subsidy includes EUR 250/month for guidance (VVSG 2019)",
     )
     search_window_months: int = par(
         3, unit="months", doc="art. 60 workers search in the last months of the contract", low=2, high=6, ge=0, le=24
@@ -224,25 +232,50 @@ class LabourMarket(Section):
         0.6,
         source="Baert, Cockx, Gheyle, Vandamme (2013): callback ratio 0.5 (0.4-0.7)",
     )
-    p_callback_native: float = share(0.35, "callback probability of a cold application by a comparable native", 0.25, 0.45)
+    bottleneck_bias_factor: float = share(
+        0.05,
+        "share of the bias that remains in bottleneck occupations",
+        0.0,
+        0.15,
+        unit="factor",
+        source="Baert et al. (2013): no significant gap in bottleneck occupations; size assumption",
+    )
+    duration_callback_loss: float = share(
+        0.3,
+        "relative callback loss after duration_callback_months on benefit",
+        0.2,
+        0.5,
+        unit="factor",
+        source="Kroft, Lange & Notowidigdo (2013): callbacks fall steeply in the first 8 months of unemployment",
+    )
+    duration_callback_months: float = par(
+        8.0,
+        unit="months",
+        doc="months on benefit over which the callback loss builds up",
+        low=6,
+        high=12,
+        source="Kroft, Lange & Notowidigdo (2013)",
+        ge=1,
+    )
+    p_callback_native: float = share(0.09, "callback probability of a cold application by a comparable native", 0.06, 0.15)
     skill_requirement: float = share(0.35, "mean skill requirement of a vacancy", 0.3, 0.45, unit="index 0-1")
     language_requirement: float = share(0.30, "mean language requirement of a vacancy (0.4 = A2)", 0.2, 0.4, unit="index 0-1")
     bottleneck_requirement_shift: float = par(
         0.05, unit="index 0-1", doc="extra skill requirement of bottleneck vacancies", low=0.0, high=0.1, le=0.5
     )
     outside_competition: float = par(
-        0.15, unit="index 0-1", doc="mean margin of the best outside candidate (labour-market slack)", low=0.08, high=0.25, le=1
+        0.1, unit="index 0-1", doc="mean margin of the best outside candidate (labour-market slack)", low=0.05, high=0.2, le=1
     )
     bottleneck_competition: float = share(
         0.3, "outside competition in bottleneck occupations relative to others", 0.1, 0.6, unit="factor"
     )
     applications_per_month: float = par(
-        4.0, unit="applications/month", doc="cold applications at full search effectiveness", low=2, high=8
+        6.0, unit="applications/month", doc="cold applications at full search effectiveness", low=3, high=9
     )
     sector_experience_bonus: float = par(
         0.08, unit="index 0-1", doc="score bonus for work experience in the vacancy's sector", low=0.03, high=0.15, le=1
     )
-    separation_per_month: float = share(0.020, "base monthly separation hazard of an NEC job", 0.012, 0.03, unit="per month")
+    separation_per_month: float = share(0.015, "base monthly separation hazard of an NEC job", 0.01, 0.025, unit="per month")
     early_separation_factor: float = par(
         2.0,
         unit="factor",
@@ -255,11 +288,16 @@ class LabourMarket(Section):
         1.4, unit="factor", doc="hazard multiplier when job sector differs from the trade", low=1.1, high=2.0
     )
     p_inactive_per_month: float = share(
-        0.004, "monthly probability that a benefit recipient leaves the labour market", 0.002, 0.008, unit="per month"
+        0.005,
+        "monthly probability of leaving benefit for inactivity (sickness or disability benefit, other exits)",
+        0.003,
+        0.008,
+        unit="per month",
+        source="calibrated: benefit_exit_year1, benefit_still_5y (RVA via Febio 2024)",
     )
-    skill_decay_per_month: float = share(0.004, "relative loss of job skill per month on benefit", 0.0, 0.01, unit="per month")
+    skill_decay_per_month: float = share(0.001, "relative loss of job skill per month on benefit", 0.0, 0.005, unit="per month")
     search_decay_per_month: float = share(
-        0.03, "relative loss of search effectiveness per month on benefit", 0.01, 0.05, unit="per month"
+        0.003, "relative loss of search effectiveness per month on benefit", 0.0, 0.01, unit="per month"
     )
     course_hours_per_month: float = par(
         16.0, unit="hours/month", doc="Dutch course hours followed while waiting, on art. 60 or on benefit", low=8, high=24

@@ -66,7 +66,7 @@ class Recorder:
         self.arrivals = np.zeros((size, N_QUAL), dtype=np.int64)
         self.costs = np.zeros((size, len(COSTS), N_QUAL))
         self.pool = np.zeros((size, len(POOL)))
-        self.screening = np.zeros((2, 2, N_QUAL), dtype=np.int64)  # [bottleneck][sent, passed]
+        self.screening = np.zeros((2, 3, N_QUAL))  # [bottleneck][sent, passed, native-expected callbacks]
         self.nec_by_months_since_arrival = np.zeros((size, N_QUAL), dtype=np.int64)
         self.present_by_months_since_arrival = np.zeros((size, N_QUAL), dtype=np.int64)
         self.begin()
@@ -82,11 +82,19 @@ class Recorder:
         self.warm_now = 0
         self._screen_quals: np.ndarray | None = None
 
-    def count_screening(self, bottleneck: np.ndarray, passed: np.ndarray, quals: np.ndarray | None = None) -> None:
-        """Count cold applications and callbacks, by bottleneck flag (and qualification)."""
-        quals = np.zeros(bottleneck.size, dtype=np.int64) if quals is None else quals
-        np.add.at(self.screening, (bottleneck.astype(np.int64), 0, quals), 1)
-        np.add.at(self.screening, (bottleneck[passed].astype(np.int64), 1, quals[passed]), 1)
+    def count_screening(self, bottleneck: np.ndarray, passed: np.ndarray, quals: np.ndarray, p_native: np.ndarray) -> None:
+        """Count cold applications, callbacks and the callbacks a native with the same CV would expect.
+
+        Args:
+            bottleneck: Whether each application went to a bottleneck vacancy.
+            passed: Whether it passed screening.
+            quals: Qualification of the applicant.
+            p_native: Callback probability of a native applicant with the same CV.
+        """
+        flag = bottleneck.astype(np.int64)
+        np.add.at(self.screening, (flag, 0, quals), 1.0)
+        np.add.at(self.screening, (flag[passed], 1, quals[passed]), 1.0)
+        np.add.at(self.screening, (flag, 2, quals), p_native)
 
     def observe(self, model: ThroughflowModel, month: int) -> None:
         """Fold this month's counters and the current stocks into the monthly arrays."""

@@ -39,11 +39,11 @@ def end_contracts(model: ThroughflowModel, month: int) -> None:
     p_retain = np.where(model.hosts.is_wise[host], a.retention_max * (1.0 - model.hosts.orientation[host]) * r.skill[ending], 0.0)
     retained = ~hired & (u[ending] < p_retain)
     benefit = ~hired & ~retained
+    outcome = np.where(hired, int(Status.NEC), np.where(retained, int(Status.WISE_JOB), int(Status.UNEMPLOYED)))
+    r.contract_outcome[ending] = outcome
+    model.events.log(month, Event.CONTRACT_END, ending, outcome, r.skill[ending])
     start_job(model, ending[hired], r.offer[ending[hired]], month)
     move(model, ending[retained], Status.WISE_JOB, month)
     to_benefit = ending[benefit]
     move(model, to_benefit, Status.UNEMPLOYED, month)
     r.benefit_entry[to_benefit] = month
-    outcome = np.where(hired, int(Status.NEC), np.where(retained, int(Status.WISE_JOB), int(Status.UNEMPLOYED)))
-    r.contract_outcome[ending] = outcome
-    model.events.log(month, Event.CONTRACT_END, ending, outcome, host)

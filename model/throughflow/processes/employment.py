@@ -78,5 +78,7 @@ def employment_dynamics(model: ThroughflowModel, month: int) -> None:
     reached = still[(month - r.job_start[still] + 1 >= SUSTAINED_MONTHS) & (r.spell12[still] == NO)]
     r.spell12[reached] = month
 
+    if month <= BENEFIT_FOLLOW_UP:
+        return
     follow_up = np.flatnonzero(r.column("benefit_entry") == month - BENEFIT_FOLLOW_UP)
     r.on_benefit_60m[follow_up] = r.status[follow_up] == Status.UNEMPLOYED

@@ -65,7 +65,7 @@ def search_and_hire(model: ThroughflowModel, month: int) -> None:
     r, s = model.refugees, model.scenario
     lm = s.labour_market
     coach = _coach_rate(model, seekers)
-    effort = np.minimum(1.0, r.search[seekers] + coach)
+    effort = np.minimum(1.0, r.search[seekers] + coach)  # guidance also makes the search itself better
     n_cold = rng.poisson(lm.applications_per_month * effort)
     seeker = np.repeat(seekers, n_cold)
     vacancy = rng.integers(0, pool.n, size=seeker.size)
@@ -74,8 +74,9 @@ def search_and_hire(model: ThroughflowModel, month: int) -> None:
     seeker, vacancy, u_screen = seeker[in_reach], vacancy[in_reach], u_screen[in_reach]
     bottleneck = pool.bottleneck[vacancy]
     bias = bias_now(model, pool.employer[vacancy], month)
-    passed = u_screen < lm.p_callback_native * np.where(bottleneck, 1.0, 1.0 - bias)
-    model.recorder.count_screening(bottleneck, passed, r.qualification[seeker].astype(np.int64))
+    p_native = lm.p_callback_native * _duration_factor(model, seeker, month)
+    passed = u_screen < p_native * np.where(bottleneck, 1.0 - lm.bottleneck_bias_factor * bias, 1.0 - bias)
+    model.recorder.count_screening(bottleneck, passed, r.qualification[seeker].astype(np.int64), p_native)
 
     warm_seeker, warm_vacancy, warm_kind = _warm(model, seekers, coach, rng)
     seeker = np.concatenate([seeker[passed], warm_seeker])
@@ -98,6 +99,8 @@ def search_and_hire(model: ThroughflowModel, month: int) -> None:
     seeker, vacancy, kind = seeker[order], vacancy[order], kind[order]
     _, first_per_seeker = np.unique(seeker, return_index=True)
     seeker, vacancy, kind = seeker[first_per_seeker], vacancy[first_per_seeker], kind[first_per_seeker]
+    room = _within_room(model, pool.employer[vacancy])
+    seeker, vacancy, kind = seeker[room], vacancy[room], kind[room]
     hire(model, seeker, pool.employer[vacancy], month, kind)
     filled = np.ones(pool.n, dtype=bool)
     filled[vacancy] = False
@@ -105,13 +108,46 @@ def search_and_hire(model: ThroughflowModel, month: int) -> None:
     pool.keep(filled)
 
 
-def _coach_rate(model: ThroughflowModel, seekers: np.ndarray) -> np.ndarray:
-    """WISE transition support per seeker: orientation x support (ART60 at a WISE only)."""
+def headcount(model: ThroughflowModel) -> np.ndarray:
+    """Refugees employed (or holding an offer) per employer."""
     r = model.refugees
+    n = model.employers.n
+    working = r.column("employer")[r.column("status") == Status.NEC]
+    offers = r.column("offer")
+    return np.bincount(working, minlength=n) + np.bincount(offers[offers != NO], minlength=n)
+
+
+def _within_room(model: ThroughflowModel, employers: np.ndarray) -> np.ndarray:
+    """Mask of hires that keep every employer's refugee headcount within its size."""
+    room = np.floor(model.employers.size).astype(np.int64) - headcount(model)
+    order = np.argsort(employers, kind="stable")
+    sorted_emp = employers[order]
+    first = np.searchsorted(sorted_emp, sorted_emp, side="left")
+    rank = np.arange(sorted_emp.size) - first
+    keep = np.zeros(employers.size, dtype=bool)
+    keep[order] = rank < room[sorted_emp]
+    return keep
+
+
+def _duration_factor(model: ThroughflowModel, seeker: np.ndarray, month: int) -> np.ndarray:
+    """Callback loss with time on benefit (employers read long unemployment as a bad signal)."""
+    r, lm = model.refugees, model.scenario.labour_market
+    unemployed = r.status[seeker] == Status.UNEMPLOYED
+    months = np.where(unemployed, month - r.status_since[seeker], 0)
+    return 1.0 - lm.duration_callback_loss * np.minimum(months, lm.duration_callback_months) / lm.duration_callback_months
+
+
+def _coach_rate(model: ThroughflowModel, seekers: np.ndarray) -> np.ndarray:
+    """Monthly probability of a warm referral by the trajectory guide or WISE job coach (ART60 only).
+
+    Every art. 60 worker has trajectory guidance; a WISE adds transition support in
+    proportion to its throughflow orientation.
+    """
+    r, a = model.refugees, model.scenario.art60
     host = r.host[seekers]
     at_host = host != NO
     rate = np.zeros(seekers.size)
-    rate[at_host] = model.hosts.orientation[host[at_host]] * model.scenario.art60.transition_support
+    rate[at_host] = a.guidance_referral_per_month + model.hosts.orientation[host[at_host]] * a.transition_support
     return rate
 
 
@@ -238,4 +274,5 @@ def hire_apprentices(model: ThroughflowModel, rows: np.ndarray, month: int) -> N
         & (r.skill[rows] >= skill_req)
         & (r.language[rows] >= language_req)
     )
+    converts[converts] &= _within_room(model, r.apprentice_at[rows[converts]])
     hire(model, rows[converts], r.apprentice_at[rows[converts]], month, APPRENTICESHIP)

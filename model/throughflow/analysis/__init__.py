@@ -1,0 +1,1 @@
+"""Analysis on top of runs: calibration checks (and, later, summaries and sensitivity)."""

@@ -1,0 +1,188 @@
+"""Generated parts of the ODD protocol (``docs/ODD.md``): parameter and indicator tables.
+
+The tables are derived from the declarations only — :func:`throughflow.scenario.parameters`
+for parameters and :data:`throughflow.outcomes.INDICATORS` for indicators — and written
+between marker comments in ``docs/ODD.md``, so the document cannot drift from the code.
+``python -m throughflow.odd`` refreshes the file; ``--check`` exits 1 if it is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from throughflow.outcomes import INDICATORS
+from throughflow.parameters import Scenario
+from throughflow.scenario import parameters
+
+ODD_PATH = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
+"""The ODD document of the repository."""
+
+TOP = "scenario"
+"""Section name used for the top-level scenario fields (name, description, months)."""
+
+
+def _value(value: Any) -> str:
+    """A declared value as table text: YAML spelling for booleans, 4 decimals at most."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, str):
+        return f'`"{value}"`'
+    if isinstance(value, float):
+        return f"{round(value, 4):g}"
+    return str(value)
+
+
+def _cell(text: str) -> str:
+    """Escape text for a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _bounds(ge: float | None, le: float | None) -> str:
+    if ge is not None and le is not None:
+        return f"[{_value(ge)}, {_value(le)}]"
+    if ge is not None:
+        return f"≥ {_value(ge)}"
+    if le is not None:
+        return f"≤ {_value(le)}"
+    return "—"
+
+
+def _section_docs(model: type[BaseModel] = Scenario, prefix: str = "") -> dict[str, str]:
+    """First docstring line of every parameter section, keyed by dotted section name."""
+    docs = {TOP: (Scenario.__doc__ or "").strip().splitlines()[0]} if not prefix else {}
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            docs[f"{prefix}{name}"] = (annotation.__doc__ or "").strip().splitlines()[0]
+            docs.update(_section_docs(annotation, f"{prefix}{name}."))
+    return docs
+
+
+def parameter_table() -> str:
+    """Markdown tables of every declared parameter, one table per section.
+
+    Returns:
+        One ``####`` heading and table per section, in declaration order. Columns: dotted
+        name, meaning, kind (lever/uncertainty/setting), default, unit, plausible range
+        (sweeps and sensitivity analysis), validity bounds, source.
+
+    """
+    sections: dict[str, list[str]] = {}
+    for p in parameters():
+        section = p.name.rpartition(".")[0] or TOP
+        span = f"{_value(p.low)}–{_value(p.high)}" if p.low is not None and p.high is not None else "—"
+        cells = (f"`{p.name}`", p.doc, p.kind, _value(p.default), p.unit, span, _bounds(p.ge, p.le), p.source)
+        sections.setdefault(section, []).append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    docs = _section_docs()
+    blocks = []
+    for section, rows in sections.items():
+        head = [
+            f"#### `{section}` — {docs.get(section, '')}",
+            "",
+            "| parameter | meaning | kind | default | unit | range | bounds | source |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        blocks.append("\n".join(head + rows))
+    return "\n\n".join(blocks)
+
+
+def indicator_table() -> str:
+    """Markdown table of every declared indicator.
+
+    Returns:
+        One table: name, label, unit, definition, and whether the indicator serves
+        calibration only.
+
+    """
+    rows = ["| indicator | label | unit | definition | use |", "|---|---|---|---|---|"]
+    for ind in INDICATORS:
+        use = "calibration" if ind.calibration_only else "headline"
+        cells = (f"`{ind.name}`", ind.label, ind.unit, ind.definition, use)
+        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def _replace(text: str, key: str, body: str) -> str:
+    """Replace the text between the BEGIN and END markers of ``key``."""
+    begin, end = f"<!-- BEGIN {key} -->", f"<!-- END {key} -->"
+    start, stop = text.find(begin), text.find(end)
+    if start < 0 or stop < start:
+        raise ValueError(f"markers {begin} ... {end} not found in order")
+    return f"{text[: start + len(begin)]}\n{body}\n{text[stop:]}"
+
+
+def render(text: str) -> str:
+    """The ODD text with both generated tables refreshed.
+
+    Args:
+        text: The current document.
+
+    Returns:
+        The document with the text between each pair of markers regenerated.
+
+    Raises:
+        ValueError: If a pair of markers is missing.
+
+    """
+    return _replace(_replace(text, "PARAMETERS", parameter_table()), "INDICATORS", indicator_table())
+
+
+def update_odd(path: Path | str = ODD_PATH) -> bool:
+    """Rewrite the generated tables in the ODD document.
+
+    Args:
+        path: The ODD Markdown file.
+
+    Returns:
+        Whether the file changed.
+
+    Raises:
+        ValueError: If a pair of markers is missing.
+
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    new = render(text)
+    if new == text:
+        return False
+    path.write_text(new, encoding="utf-8")
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Refresh the generated tables of ``docs/ODD.md`` (or check that they are current).
+
+    Args:
+        argv: Command-line arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+        0 on success; 1 if ``--check`` finds the document stale or the markers are missing.
+
+    """
+    parser = argparse.ArgumentParser(prog="python -m throughflow.odd", description=main.__doc__)
+    parser.add_argument("--check", action="store_true", help="exit 1 if the tables are stale; do not write")
+    parser.add_argument("--path", type=Path, default=ODD_PATH, help="ODD file (default: docs/ODD.md)")
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            text = args.path.read_text(encoding="utf-8")
+            stale = render(text) != text
+            print(f"{args.path}: {'stale; run python -m throughflow.odd' if stale else 'up to date'}")
+            return 1 if stale else 0
+        changed = update_odd(args.path)
+    except (OSError, ValueError) as exc:
+        print(f"{args.path}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.path}: {'updated' if changed else 'already up to date'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
