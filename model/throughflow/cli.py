@@ -1,4 +1,4 @@
-"""Command-line interface: ``throughflow run | trace | demo | params``.
+"""Command-line interface: ``throughflow run | trace | compare | sweep | summarize | demo | params``.
 
 Errors in scenario files are reported as one line naming the file and the key, with exit
 code 2; no traceback.
@@ -14,13 +14,20 @@ from pathlib import Path
 import pandas as pd
 
 from throughflow import __version__
+from throughflow.analysis.summary import summarize
+from throughflow.experiments.compare import compare
+from throughflow.experiments.design import SweepError, load_sweep
+from throughflow.experiments.executors import EXECUTORS
 from throughflow.experiments.outputs import write_run
+from throughflow.experiments.store import StoreError
+from throughflow.experiments.sweep import run_sweep
 from throughflow.experiments.run import RunResult, run
 from throughflow.model import ThroughflowModel
 from throughflow.scenario import ScenarioError, load_scenario, parameters
 from throughflow.trace import default_agent, narrate
 
 EXIT_USAGE = 2
+HEADLINE = ("throughflow_6m", "throughflow_12m", "throughflow_24m", "any_job_12m", "sustainable_nec", "wise_retention", "dropout")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,8 +60,42 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     d.add_argument("--out", type=Path, default=Path("results/demo"), help="output folder (default results/demo)")
 
+    c = sub.add_parser(
+        "compare",
+        help="paired comparison of two scenarios on common seeds",
+        description="Run A and B on the same replication seeds; report means, paired differences with 95 %% intervals, R.",
+    )
+    c.add_argument("a", help="reference scenario (file or shipped name)")
+    c.add_argument("b", help="compared scenario (file or shipped name)")
+    c.add_argument("--replications", "-R", type=int, default=20, help="replication seeds shared by A and B (default 20)")
+    c.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    c.add_argument("--months", type=int, default=None, help="horizon in months (default: the scenarios')")
+    c.add_argument("--out", type=Path, default=None, help="output folder (default results/compare-A-vs-B)")
+    _executor_args(c)
+
+    w = sub.add_parser("sweep", help="run a sweep file into a results store", description="Run a sweep (resumable, parallel).")
+    w.add_argument("sweep", type=Path, help="sweep file (YAML)")
+    w.add_argument("--out", type=Path, default=None, help="results store (default results/<sweep name>)")
+    w.add_argument("--resume", action="store_true", help="continue an existing store; reruns nothing that finished")
+    _executor_args(w)
+
+    m = sub.add_parser(
+        "summarize", help="means, 95 %% intervals and paired differences of a store", description="Summarise a results store."
+    )
+    m.add_argument("store", type=Path, help="results folder of a sweep or comparison")
+    m.add_argument("--factor", default=None, help="factor to compare against a reference level (e.g. mentoring)")
+    m.add_argument("--reference", default=None, help="reference level of --factor (e.g. off)")
+    m.add_argument("--indicator", action="append", default=None, help="only these indicators (repeatable)")
+    m.add_argument("--out", type=Path, default=None, help="also write the summary as CSV here")
+
     sub.add_parser("params", help="list every declared parameter", description="List every declared parameter.")
     return parser
+
+
+def _executor_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--executor", choices=EXECUTORS, default="processes", help="serial, processes (default) or dask")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--scheduler", default=None, help="address of a running dask scheduler (with --executor dask)")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -90,6 +131,48 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    if args.replications < 1:
+        raise ValueError("--replications must be >= 1")
+    result = compare(args.a, args.b, args.replications, args.seed, args.out, args.executor, args.workers, args.months)
+    table = result["table"]
+    headline = table[table["indicator"].isin(HEADLINE)]
+    print(headline.round(3).to_string(index=False))
+    cost = result["cost"]
+    if not cost.empty:
+        print("\ncost per extra sustainable NEC transition (EUR; negative = net saving):")
+        print(
+            cost[["group", "extra_cost_eur", "extra_transitions", "cost_per_transition", "ci_low", "ci_high"]]
+            .round(0)
+            .to_string(index=False)
+        )
+    print(
+        f"\nwrote {result['out']}/ (comparison.csv, comparison.parquet, cost_effectiveness.csv, nec_entry_curves.png/.svg, runs.parquet)"
+    )
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    sweep = load_sweep(args.sweep)
+    runs = run_sweep(
+        sweep, out=args.out, executor=args.executor, workers=args.workers, scheduler=args.scheduler, resume=args.resume
+    )
+    failed = int((runs["status"] != "ok").sum()) if len(runs) else 0
+    print(f"{len(runs)} runs in {args.out or Path('results') / sweep.name} ({failed} failed)")
+    return 0
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    table = summarize(args.store, args.factor, args.reference)
+    if args.indicator:
+        table = table[table["indicator"].isin(args.indicator)]
+    if args.out:
+        table.to_csv(args.out, index=False)
+    with pd.option_context("display.width", 200, "display.max_rows", 400):
+        print(table.round(4).to_string(index=False))
+    return 0
+
+
 def _params(_: argparse.Namespace) -> int:
     for p in parameters():
         span = f"[{p.low}, {p.high}]" if p.low is not None else ""
@@ -107,15 +190,25 @@ def main(argv: list[str] | None = None) -> int:
         Exit code: 0 on success, 2 on a bad scenario or bad arguments.
     """
     args = _parser().parse_args(argv)
-    commands = {"run": _run, "trace": _trace, "demo": _demo, "params": _params}
+    commands = {
+        "run": _run,
+        "trace": _trace,
+        "demo": _demo,
+        "compare": _compare,
+        "sweep": _sweep,
+        "summarize": _summarize,
+        "params": _params,
+    }
     try:
         return commands[args.command](args)
-    except ScenarioError as exc:
+    except (ScenarioError, SweepError, StoreError, ValueError) as exc:
         print(f"throughflow: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except ValueError as exc:
-        print(f"throughflow: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("throughflow: interrupted; finished runs are kept (use --resume to continue)", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
 
 
 if __name__ == "__main__":

@@ -112,9 +112,7 @@ class ThroughflowModel(mesa.Model):
         self.refugee_agents: list[Refugee] = []
         self.mentor_agents: list[Mentor] = []
         m = spec.mentoring
-        self.org = MentoringOrganisation(
-            self, capacity=int(round(m.capacity_pairs * scale)), recruitment_per_month=m.recruitment_per_month * scale
-        )
+        self.org = MentoringOrganisation(self, capacity=round(m.capacity_pairs * scale))
         if m.one_on_one:
             recruit(self, int(round(m.mentors_initial * scale)), 0)
         self.story_agent: int | None = None

@@ -69,7 +69,7 @@ def parameter_table() -> str:
     """Markdown tables of every declared parameter, one table per section.
 
     Returns:
-        One ``####`` heading and table per section, in declaration order. Columns: dotted
+        One ``###`` heading and table per section, in declaration order. Columns: dotted
         name, meaning, kind (lever/uncertainty/setting), default, unit, plausible range
         (sweeps and sensitivity analysis), validity bounds, source.
 
@@ -84,7 +84,7 @@ def parameter_table() -> str:
     blocks = []
     for section, rows in sections.items():
         head = [
-            f"#### `{section}` — {docs.get(section, '')}",
+            f"### `{section}` — {docs.get(section, '')}",
             "",
             "| parameter | meaning | kind | default | unit | range | bounds | source |",
             "|---|---|---|---|---|---|---|---|",

@@ -25,6 +25,9 @@ SUSTAINABLE_WINDOW = 36
 
 GROUPS = ("all", *QUAL_NAMES)
 
+ENTRY_CURVE_MONTHS = 24
+"""Months after contract end covered by ``nec_entry_after_contract``."""
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -67,6 +70,13 @@ INDICATORS: tuple[Indicator, ...] = (
         "Any job within 12 months",
         "share",
         "share of the cohort in NEC or WISE_JOB at any time within 12 months after the contract end",
+    ),
+    Indicator(
+        "nec_entry_after_contract",
+        "NEC entry after contract end",
+        "share",
+        "share of the cohort in NEC employment at any time within k months after the contract end, k = 0..24 "
+        "(a curve, index = k; each point on the cohort with k months of follow-up; equals throughflow_6m/12m/24m at 6/12/24)",
     ),
     Indicator(
         "sustainable_nec",
@@ -183,6 +193,7 @@ def compute(model: ThroughflowModel) -> dict[str, dict[str, Any]]:
         if k < 24:
             job = nec | (outcome == Status.WISE_JOB)
             out[f"any_job_{k}m"] = _by_group(qual, lambda g, full=full, job=job: _share(job, full & g))
+    out["nec_entry_after_contract"] = _entry_curve(qual, in_cohort, ended, first_nec, got_nec, horizon)
     spell = r.column("spell12")
     window = in_cohort & (start + SUSTAINABLE_WINDOW - 1 <= horizon)
     sustained = (spell != NO) & (spell <= start + SUSTAINABLE_WINDOW - 1)
@@ -197,6 +208,18 @@ def compute(model: ThroughflowModel) -> dict[str, dict[str, Any]]:
     out["dropout"] = _by_group(qual, lambda g: _share(outcome == Status.INACTIVE, in_cohort & g))
     out["cost_per_sustainable_transition"] = {g: float("nan") for g in GROUPS}
     out.update(_calibration(model, qual, horizon))
+    return out
+
+
+def _entry_curve(
+    qual: np.ndarray, in_cohort: np.ndarray, ended: np.ndarray, first_nec: np.ndarray, got_nec: np.ndarray, horizon: int
+) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {g: [] for g in GROUPS}
+    for k in range(ENTRY_CURVE_MONTHS + 1):
+        full = in_cohort & (ended + k <= horizon)
+        nec = got_nec & (first_nec <= ended + k)
+        for g, values in _by_group(qual, lambda g, full=full, nec=nec: _share(nec, full & g)).items():
+            out[g].append(round(values, 6) if np.isfinite(values) else float("nan"))
     return out
 
 

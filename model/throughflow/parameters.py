@@ -364,7 +364,12 @@ class Mentoring(Section):
         le=24,
     )
     capacity_pairs: float = par(
-        80.0, unit="pairs", doc="active pairs the programme can support at scale 1", low=40, high=160, kind=LEVER
+        80.0,
+        unit="pairs",
+        doc="active enrolments the mentoring organisation can support at scale 1",
+        low=40,
+        high=160,
+        kind=LEVER,
     )
     mentors_initial: float = par(
         60.0, unit="mentors", doc="volunteer mentors at the start at scale 1", low=30, high=120, kind=LEVER
@@ -376,6 +381,9 @@ class Mentoring(Section):
         low=1,
         high=4,
         kind=LEVER,
+    )
+    informal_recruitment_share: float = share(
+        0.5, "mentor recruitment without an organisation, relative to with one", 0.25, 0.75, unit="factor"
     )
     mentor_capacity: int = par(1, unit="mentees", doc="mentees one mentor guides at once", low=1, high=2, ge=1, le=4)
     pair_months_min: int = par(

@@ -190,6 +190,7 @@ class MentorTable(Table):
         "mentees": (np.int16, 0, ()),
         "joined": (np.int32, NO, ()),
         "pairs_done": (np.int16, 0, ()),
+        "retiring": (np.bool_, False, ()),
     }
 
     status: np.ndarray
@@ -199,6 +200,7 @@ class MentorTable(Table):
     mentees: np.ndarray
     joined: np.ndarray
     pairs_done: np.ndarray
+    retiring: np.ndarray
 
 
 class PairTable(Table):

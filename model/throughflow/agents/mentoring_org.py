@@ -1,4 +1,4 @@
-"""The mentoring organisation (pillar 2): capacity, recruitment and the lab calendar."""
+"""The mentoring organisation (pillar 2)."""
 
 from __future__ import annotations
 
@@ -11,24 +11,18 @@ if TYPE_CHECKING:
 
 
 class MentoringOrganisation(mesa.Agent):
-    """Initiates, facilitates and coaches the mentoring programme.
+    """Initiates, facilitates and coaches the mentoring programme (pillar 2).
+
+    Its work is vectorised in :mod:`throughflow.processes.mentoring` and
+    :mod:`throughflow.processes.learning_labs`; the agent holds its capacity.
 
     Attributes:
-        capacity: Active enrolments (pairs) it can support.
-        recruitment_per_month: Mean new volunteer mentors per month.
-        pair_months: Active pair-months so far (for costs).
-
+        capacity: Active enrolments it can support.
     """
 
     model: ThroughflowModel
 
-    def __init__(self, model: ThroughflowModel, capacity: int, recruitment_per_month: float) -> None:
+    def __init__(self, model: ThroughflowModel, capacity: int) -> None:
         """Create the organisation."""
         super().__init__(model)
         self.capacity = capacity
-        self.recruitment_per_month = recruitment_per_month
-        self.pair_months = 0
-
-    def runs(self, every_months: int, month: int) -> bool:
-        """Whether an activity on an ``every_months`` calendar runs in ``month``."""
-        return month % every_months == 0

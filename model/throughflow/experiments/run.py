@@ -32,6 +32,9 @@ class RunResult:
         timeseries: Monthly stocks, flows, costs and pool figures (tidy DataFrame).
         events: The per-agent event log (DataFrame).
         wall_seconds: Wall time of the run (without the paired baseline).
+        totals: ``{"cost_eur": {...}, "sustainable_transitions": {...}}`` per group: the
+            run's total public cost and number of refugees reaching a sustainable NEC spell
+            (what ``cost_per_sustainable_transition`` compares between paired runs).
         model: The finished model (``None`` once dropped to save memory).
 
     """
@@ -43,6 +46,7 @@ class RunResult:
     timeseries: pd.DataFrame
     events: pd.DataFrame
     wall_seconds: float
+    totals: dict[str, dict[str, float]] = field(default_factory=dict)
     model: ThroughflowModel | None = field(default=None, repr=False)
 
     def headline(self) -> pd.DataFrame:
@@ -88,6 +92,10 @@ def run(
         indicators["cost_per_sustainable_transition"] = cost_per_transition(
             _costs(model), sustainable_count(model), _costs(base), sustainable_count(base)
         )
+    totals = {
+        "cost_eur": dict(zip(ORDER, _costs(model).tolist(), strict=True)),
+        "sustainable_transitions": dict(zip(ORDER, sustainable_count(model).tolist(), strict=True)),
+    }
     return RunResult(
         scenario=spec,
         seed=seed,
@@ -96,8 +104,12 @@ def run(
         timeseries=model.recorder.timeseries(),
         events=model.events.frame(),
         wall_seconds=wall,
+        totals=totals,
         model=model if keep_model else None,
     )
+
+
+ORDER = ("low", "medium", "high", "all")
 
 
 def _costs(model: ThroughflowModel) -> np.ndarray:

@@ -43,7 +43,9 @@ def arrive(model: ThroughflowModel, month: int) -> np.ndarray:
     return rows
 
 
-def add_refugees(model: ThroughflowModel, count: int, month: int, rng: np.random.Generator) -> np.ndarray:
+def add_refugees(
+    model: ThroughflowModel, count: int, month: int, rng: np.random.Generator, qualification: int | None = None
+) -> np.ndarray:
     """Create ``count`` refugees with attributes drawn from ``rng``.
 
     Args:
@@ -51,6 +53,7 @@ def add_refugees(model: ThroughflowModel, count: int, month: int, rng: np.random
         count: How many.
         month: Arrival month.
         rng: The generator to draw from (arrivals stream, or the story's).
+        qualification: Fixed qualification group for all of them (default: drawn from the mix).
 
     Returns:
         The new rows.
@@ -60,6 +63,8 @@ def add_refugees(model: ThroughflowModel, count: int, month: int, rng: np.random
     r = model.refugees
     rows = r.add(count)
     qual = rng.choice(3, size=count, p=[p.share_low, p.share_medium, p.share_high])
+    if qualification is not None:
+        qual[:] = qualification
     r.qualification[rows] = qual
     r.status[rows] = int(Status.WAITING)
     r.arrival[rows] = month
@@ -73,6 +78,8 @@ def add_refugees(model: ThroughflowModel, count: int, month: int, rng: np.random
     r.home[rows] = rng.choice(model.region.n, size=count, p=model.region.weight)
     n_ties = np.minimum(rng.poisson(p.ties_mean, size=count), MAX_TIES)
     tie_targets = rng.integers(0, model.employers.n, size=(count, MAX_TIES))
+    for k in range(1, MAX_TIES):  # a tie to the same employer counts once
+        tie_targets[:, k] = np.where((tie_targets[:, :k] == tie_targets[:, k : k + 1]).any(axis=1), NO, tie_targets[:, k])
     r.ties[rows] = np.where(np.arange(MAX_TIES)[None, :] < n_ties[:, None], tie_targets, NO)
     # the eligibility draw for random-share targeting comes from the mentoring stream,
     # drawn for every arrival whatever the scenario (common random numbers)

@@ -89,16 +89,15 @@ def search_and_hire(model: ThroughflowModel, month: int) -> None:
     threshold = competition[vacancy] * lm.outside_competition * np.where(pool.bottleneck[vacancy], lm.bottleneck_competition, 1.0)
     wins = margin > threshold
     seeker, vacancy, margin, kind = seeker[wins], vacancy[wins], margin[wins], kind[wins]
+    # best candidate per vacancy, then each seeker takes their best offer, best margins first
     order = np.argsort(-margin, kind="stable")
-    seeker, vacancy, kind = seeker[order], vacancy[order], kind[order]
-    _, best_per_vacancy = np.unique(vacancy, return_index=True)
-    keep = np.zeros(seeker.size, dtype=bool)
-    keep[best_per_vacancy] = True
-    seeker, vacancy, kind = seeker[keep], vacancy[keep], kind[keep]
-    order = np.argsort(-margin[order][keep], kind="stable")
-    seeker, vacancy, kind = seeker[order], vacancy[order], kind[order]
-    _, first_per_seeker = np.unique(seeker, return_index=True)
-    seeker, vacancy, kind = seeker[first_per_seeker], vacancy[first_per_seeker], kind[first_per_seeker]
+    seeker, vacancy, margin, kind = seeker[order], vacancy[order], margin[order], kind[order]
+    _, best = np.unique(vacancy, return_index=True)
+    best.sort()
+    seeker, vacancy, margin, kind = seeker[best], vacancy[best], margin[best], kind[best]
+    _, first = np.unique(seeker, return_index=True)
+    first.sort()
+    seeker, vacancy, kind = seeker[first], vacancy[first], kind[first]
     room = _within_room(model, pool.employer[vacancy])
     seeker, vacancy, kind = seeker[room], vacancy[room], kind[room]
     hire(model, seeker, pool.employer[vacancy], month, kind)
@@ -254,7 +253,7 @@ def hire_apprentices(model: ThroughflowModel, rows: np.ndarray, month: int) -> N
     """Convert apprenticeships into jobs where the firm has a post the apprentice can fill.
 
     The firm has seen the apprentice work, so it judges true skill; the post's requirements
-    are drawn like a vacancy's.
+    are drawn like a vacancy's, lowered by job design when that activity runs.
 
     Args:
         model: The model.
@@ -265,14 +264,11 @@ def hire_apprentices(model: ThroughflowModel, rows: np.ndarray, month: int) -> N
     r, lm = model.refugees, model.scenario.labour_market
     rng = model.streams["labs"]
     u = rng.random(rows.size)
-    skill_req = draw_requirement(rng, lm.skill_requirement, rows.size)
-    language_req = draw_requirement(rng, lm.language_requirement, rows.size)
+    labs = model.scenario.labs
+    cut = labs.job_design_requirement_cut if labs.job_design else 0.0  # apprenticeship firms take part in job design
+    skill_req = draw_requirement(rng, lm.skill_requirement, rows.size) * (1.0 - cut)
+    language_req = draw_requirement(rng, lm.language_requirement, rows.size) * (1.0 - cut)
     searching = (r.status[rows] == Status.UNEMPLOYED) | ((r.status[rows] == Status.ART60) & (r.offer[rows] == NO))
-    converts = (
-        searching
-        & (u < model.scenario.labs.p_apprentice_hire)
-        & (r.skill[rows] >= skill_req)
-        & (r.language[rows] >= language_req)
-    )
+    converts = searching & (u < labs.p_apprentice_hire) & (r.skill[rows] >= skill_req) & (r.language[rows] >= language_req)
     converts[converts] &= _within_room(model, r.apprentice_at[rows[converts]])
     hire(model, rows[converts], r.apprentice_at[rows[converts]], month, APPRENTICESHIP)

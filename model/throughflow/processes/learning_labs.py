@@ -105,7 +105,8 @@ def run_labs(model: ThroughflowModel, month: int) -> None:
         guests = _pick(model, seekers, _seats(model, labs.network_seats), rng)
         met = guests[rng.random(guests.size) < labs.p_network_tie]
         for row in met.tolist():
-            r.add_tie(np.array([row]), _participating(model, int(r.trade[row]), rng, 1))
+            employer = _participating(model, int(r.trade[row]), rng, 1)
+            r.add_tie(np.full(employer.size, row), employer)
         _mentor_ties(model, guests, rng)
         attend(guests, Lab.NETWORK_EVENT)
 

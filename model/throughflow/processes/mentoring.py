@@ -88,7 +88,7 @@ def _recruitment_rate(model: ThroughflowModel) -> float:
     s = model.scenario
     rate = s.mentoring.recruitment_per_month * s.population.scale
     if not s.mentoring.organisation:
-        rate *= 0.5  # without an organisation, mentors come forward only informally
+        rate *= s.mentoring.informal_recruitment_share
     if s.labs.enabled and s.labs.network_events:
         rate *= 1.0 + s.labs.community_recruitment_gain
     return rate
@@ -112,11 +112,12 @@ def _end_pairs(model: ThroughflowModel, month: int, rng: np.random.Generator) ->
         1.0 - (m.coaching_breakdown_reduction if (m.organisation and m.activities.coaching) else 0.0)
     )
     reason = np.full(active.size, NO, dtype=np.int8)
-    reason[month >= p.planned_end[active]] = PairEnd.COMPLETED
-    left_work = np.isin(r.status[mentee], (Status.WISE_JOB,))
-    reason[left_work] = PairEnd.COMPLETED
     reason[u_break < p_break] = PairEnd.BREAKDOWN
-    reason[has_mentor & (u_leave < m.p_mentor_leave_per_month)] = PairEnd.MENTOR_LEFT
+    # a mentor who leaves ends all of their pairs
+    leaving_mentors = np.unique(mentor[has_mentor & (u_leave < m.p_mentor_leave_per_month)])
+    reason[has_mentor & np.isin(mentor, leaving_mentors)] = PairEnd.MENTOR_LEFT
+    # a pair that reaches its planned end (or whose mentee took a WISE job) has completed
+    reason[(month >= p.planned_end[active]) | (r.status[mentee] == Status.WISE_JOB)] = PairEnd.COMPLETED
     reason[r.status[mentee] == Status.INACTIVE] = PairEnd.MENTEE_LEFT
     ending = reason != NO
     if not ending.any():
@@ -131,13 +132,14 @@ def _end_pairs(model: ThroughflowModel, month: int, rng: np.random.Generator) ->
     np.subtract.at(mt.mentees, mentor[with_mentor], 1)
     mt.pairs_done[mentor[with_mentor]] += 1
     u_reenrol = rng.random(rows.size)
-    departed = reason == PairEnd.MENTOR_LEFT
-    stays = with_mentor & ~departed & (u_reenrol < m.p_reenrol)
-    leaves = with_mentor & (departed | ~stays)
-    p.reenrolled[rows[with_mentor & ~departed]] = stays[with_mentor & ~departed]
-    mt.status[mentor[leaves]] = int(MentorStatus.LEFT)
-    idle = mentor[stays]
-    mt.status[idle[mt.mentees[idle] == 0]] = int(MentorStatus.AVAILABLE)
+    judged = with_mentor & (reason != PairEnd.MENTOR_LEFT)
+    stays = judged & (u_reenrol < m.p_reenrol) & ~mt.retiring[np.maximum(mentor, 0)]
+    p.reenrolled[rows[judged]] = stays[judged]
+    mt.retiring[mentor[judged & ~stays]] = True
+    mt.status[leaving_mentors] = int(MentorStatus.LEFT)
+    done = np.unique(mentor[with_mentor])
+    done = done[(mt.mentees[done] == 0) & (mt.status[done] != MentorStatus.LEFT)]
+    mt.status[done] = np.where(mt.retiring[done], int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE))
 
 
 def eligible(model: ThroughflowModel, month: int) -> np.ndarray:
@@ -166,7 +168,8 @@ def _enrol(model: ThroughflowModel, month: int, rng: np.random.Generator) -> Non
     m = model.scenario.mentoring
     r, mt, p = model.refugees, model.mentors, model.pairs
     active = int((p.column("end") == NO).sum())
-    free = model.org.capacity - active
+    # the organisation's capacity caps enrolments; informal pairs are capped by mentors only
+    free = model.org.capacity - active if m.organisation else len(r.column("status"))
     candidates = eligible(model, month)
     model.recorder.pool_now["waiting_mentees"] = candidates.size
     if free <= 0 or candidates.size == 0:
@@ -174,7 +177,7 @@ def _enrol(model: ThroughflowModel, month: int, rng: np.random.Generator) -> Non
     candidates = candidates[np.argsort(r.status_since[candidates], kind="stable")][:free]
     mentors = np.full(candidates.size, NO, dtype=np.int32)
     if m.one_on_one:
-        spare = np.flatnonzero(mt.column("status") != MentorStatus.LEFT)
+        spare = np.flatnonzero((mt.column("status") != MentorStatus.LEFT) & ~mt.column("retiring"))
         spare = spare[mt.mentees[spare] < m.mentor_capacity]
         if spare.size == 0:
             return
@@ -244,7 +247,8 @@ def mentor(model: ThroughflowModel, month: int) -> None:
     rng = model.streams["mentoring_effects"]
     u = rng.random((3, r.n))
     enrolled = np.flatnonzero(r.column("enrolled"))
-    np.add.at(model.recorder.pair_months_now, r.qualification[enrolled], 1)
+    if m.organisation:  # volunteers are unpaid: the pair-month cost is the organisation's
+        np.add.at(model.recorder.pair_months_now, r.qualification[enrolled], 1)
     if m.organisation and m.activities.mentee_exchange:
         r.search[enrolled] += m.exchange_search_gain * (1.0 - r.search[enrolled])
     if not m.one_on_one:

@@ -65,8 +65,7 @@ def place(model: ThroughflowModel, month: int) -> None:
 
     final = offers.copy()
     placed = np.ones(clients.size, dtype=bool)
-    taken = np.zeros(hosts.n, dtype=np.int64)
-    np.add.at(taken, offers[~advocated], 1)
+    taken = np.bincount(offers, minlength=hosts.n)  # every offer reserves its place
     for k in np.flatnonzero(advocated):
         row = clients[k]
         ocmw = model.ocmws[int(r.home[row])]
@@ -75,13 +74,13 @@ def place(model: ThroughflowModel, month: int) -> None:
         r.advocacy_attempts[row] += 1
         model.events.log(month, Event.ADVOCACY, np.array([row]), int(success), ocmw.openness)
         if success:
+            taken[offers[k]] -= 1
             best = _best_host(model, row, hosts.free - taken)
-            if best >= 0:
-                final[k] = best
+            final[k] = best if best >= 0 else offers[k]
+            taken[final[k]] += 1
         elif r.advocacy_attempts[row] < model.scenario.art60.advocacy_attempts_max:
+            taken[offers[k]] -= 1
             placed[k] = False  # the client waits for a better offer next month
-            continue
-        taken[final[k]] += 1
     _start_contracts(model, clients[placed], final[placed], month, rng)
 
 

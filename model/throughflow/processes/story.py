@@ -31,9 +31,8 @@ def begin_story(model: ThroughflowModel, month: int) -> None:
     """
     story = model.scenario.story
     rng = model.streams["story"]
-    row = int(add_refugees(model, 1, month, rng)[0])
+    row = int(add_refugees(model, 1, month, rng, qualification=0)[0])
     r = model.refugees
-    r.qualification[row] = 0
     r.trade[row] = SECTORS.index(story.trade)
     r.home[row] = min(story.home, model.region.n - 1)
     r.language[row] = story.language

@@ -1,0 +1,200 @@
+"""Summaries of stored runs: means with 95 % intervals, paired differences, cost per transition.
+
+Works on the run table of a results store (one row per run, columns ``<indicator>.<group>``),
+never on live models. Intervals are t intervals over replicates; paired differences match
+replicates on their common seed (common random numbers), which removes most of the
+between-seed noise from the comparison.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from throughflow.analysis.calibration import t_quantile
+from throughflow.experiments.store import load_runs
+from throughflow.outcomes import BY_NAME, GROUPS
+
+TOTALS = ("cost_eur", "sustainable_transitions")
+
+
+def _mean_ci(values: np.ndarray) -> tuple[float, float, float, int]:
+    values = values[np.isfinite(values)]
+    n = values.size
+    if n == 0:
+        return float("nan"), float("nan"), float("nan"), 0
+    mean = float(values.mean())
+    if n == 1:
+        return mean, float("nan"), float("nan"), 1
+    half = t_quantile(n - 1) * float(values.std(ddof=1)) / math.sqrt(n)
+    return mean, mean - half, mean + half, n
+
+
+def scalar_columns(runs: pd.DataFrame) -> list[str]:
+    """Columns ``<indicator>.<group>`` holding scalar indicators."""
+    cols = []
+    for col in runs.columns:
+        name, _, group = col.rpartition(".")
+        if name in BY_NAME and group in GROUPS and pd.api.types.is_numeric_dtype(runs[col]):
+            cols.append(col)
+    return cols
+
+
+def factor_columns(runs: pd.DataFrame) -> list[str]:
+    """The ``factor:<name>`` columns of a run table."""
+    return [c for c in runs.columns if c.startswith("factor:")]
+
+
+def summarize_runs(runs: pd.DataFrame, factor: str | None = None, reference: str | None = None) -> pd.DataFrame:
+    """Per design point and indicator: mean and 95 % interval, and paired differences.
+
+    Args:
+        runs: A run table (failed runs are ignored).
+        factor: Factor whose ``reference`` level the other levels are compared with.
+        reference: The reference level (e.g. ``"off"``).
+
+    Returns:
+        Long table: point, factor columns, indicator, group, mean, ci_low, ci_high, n, and —
+        when a reference is given — reference_mean, diff, diff_ci_low, diff_ci_high, n_pairs.
+    """
+    ok = runs[runs["status"] == "ok"]
+    factors = factor_columns(ok)
+    columns = scalar_columns(ok)
+    rows = []
+    for point, sub in ok.groupby("point", sort=True):
+        labels = {f: sub[f].iloc[0] for f in factors}
+        for col in columns:
+            name, _, group = col.rpartition(".")
+            mean, low, high, n = _mean_ci(sub[col].to_numpy(dtype=float))
+            rows.append(
+                {
+                    "point": point,
+                    **labels,
+                    "indicator": name,
+                    "group": group,
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "n": n,
+                }
+            )
+    table = pd.DataFrame(rows)
+    if factor is None or table.empty:
+        return table
+    key = f"factor:{factor}"
+    if key not in ok.columns:
+        raise ValueError(f"unknown factor {factor!r} (factors: {', '.join(f.removeprefix('factor:') for f in factors)})")
+    if reference not in set(ok[key].astype(str)):
+        raise ValueError(
+            f"factor {factor} has no level {reference!r} (levels: {', '.join(sorted(ok[key].astype(str).unique()))})"
+        )
+    others = [f for f in factors if f != key]
+    ref_runs = ok[ok[key].astype(str) == reference]
+    diffs = []
+    for point, sub in ok.groupby("point", sort=True):
+        match = ref_runs
+        for f in others:
+            match = match[match[f] == sub[f].iloc[0]]
+        paired = sub.merge(match, on="replicate", suffixes=("", "__ref"))
+        for col in columns:
+            name, _, group = col.rpartition(".")
+            d = paired[col].to_numpy(dtype=float) - paired[f"{col}__ref"].to_numpy(dtype=float)
+            dm, dl, dh, n = _mean_ci(d)
+            rm = float(np.nanmean(paired[f"{col}__ref"].to_numpy(dtype=float))) if len(paired) else float("nan")
+            diffs.append(
+                {
+                    "point": point,
+                    "indicator": name,
+                    "group": group,
+                    "reference_mean": rm,
+                    "diff": dm,
+                    "diff_ci_low": dl,
+                    "diff_ci_high": dh,
+                    "n_pairs": n,
+                }
+            )
+    return table.merge(pd.DataFrame(diffs), on=["point", "indicator", "group"], how="left")
+
+
+def cost_effectiveness(runs: pd.DataFrame, factor: str, reference: str, seed: int = 0, resamples: int = 2000) -> pd.DataFrame:
+    """Extra cost per extra sustainable transition against the reference level, per point and group.
+
+    The ratio of mean paired differences over replicates, with a percentile bootstrap 95 %
+    interval over replicates (NaN where extra transitions are not positive).
+
+    Args:
+        runs: A run table with ``cost_eur.<group>`` and ``sustainable_transitions.<group>``.
+        factor: The factor compared.
+        reference: Its reference level.
+        seed: Seed of the bootstrap.
+        resamples: Bootstrap resamples.
+
+    Returns:
+        point, factor columns, group, extra_cost_eur, extra_transitions, cost_per_transition,
+        ci_low, ci_high, n_pairs.
+    """
+    ok = runs[runs["status"] == "ok"]
+    key = f"factor:{factor}"
+    factors = factor_columns(ok)
+    others = [f for f in factors if f != key]
+    ref_runs = ok[ok[key].astype(str) == reference]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for point, sub in ok.groupby("point", sort=True):
+        if str(sub[key].iloc[0]) == reference:
+            continue
+        match = ref_runs
+        for f in others:
+            match = match[match[f] == sub[f].iloc[0]]
+        paired = sub.merge(match, on="replicate", suffixes=("", "__ref"))
+        for group in GROUPS:
+            dc = (paired[f"cost_eur.{group}"] - paired[f"cost_eur.{group}__ref"]).to_numpy(dtype=float)
+            dt = (paired[f"sustainable_transitions.{group}"] - paired[f"sustainable_transitions.{group}__ref"]).to_numpy(
+                dtype=float
+            )
+            ratio = float(dc.mean() / dt.mean()) if dt.size and dt.mean() > 0 else float("nan")
+            low = high = float("nan")
+            if dt.size > 1 and np.isfinite(ratio):
+                idx = rng.integers(0, dt.size, size=(resamples, dt.size))
+                num, den = dc[idx].mean(axis=1), dt[idx].mean(axis=1)
+                boot = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+                if np.isfinite(boot).mean() > 0.95:
+                    low, high = (float(v) for v in np.nanpercentile(boot, [2.5, 97.5]))
+            rows.append(
+                {
+                    "point": point,
+                    **{f: sub[f].iloc[0] for f in factors},
+                    "group": group,
+                    "extra_cost_eur": float(dc.mean()) if dc.size else float("nan"),
+                    "extra_transitions": float(dt.mean()) if dt.size else float("nan"),
+                    "cost_per_transition": ratio,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "n_pairs": int(dt.size),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def summarize(store: str | Path, factor: str | None = None, reference: str | None = None) -> pd.DataFrame:
+    """Summarise a results store (see :func:`summarize_runs`)."""
+    return summarize_runs(load_runs(Path(store)), factor, reference)
+
+
+def curve_bands(runs: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Mean and 95 % interval per design point of a curve column (lists) across replicates.
+
+    Returns:
+        point, k, mean, ci_low, ci_high.
+    """
+    rows = []
+    ok = runs[runs["status"] == "ok"]
+    for point, sub in ok.groupby("point", sort=True):
+        curves = np.array([np.asarray(v, dtype=float) for v in sub[column]])
+        for k in range(curves.shape[1]):
+            mean, low, high, n = _mean_ci(curves[:, k])
+            rows.append({"point": point, "k": k, "mean": mean, "ci_low": low, "ci_high": high, "n": n})
+    return pd.DataFrame(rows)

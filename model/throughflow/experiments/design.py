@@ -1,0 +1,272 @@
+"""Sweep files and experimental designs.
+
+A sweep file (YAML) names a base scenario, factors, replications, a root seed and which
+outputs to keep::
+
+    name: qualification_mix
+    base: ../baseline.yaml            # relative to the sweep file, or a shipped name
+    replications: 30
+    seed: 20261126
+    factors:
+      population.share_low: [0.0, 0.5, 1.0]          # a grid of values of a declared parameter
+      labour_market.bias: {range: [0.3, 0.6]}        # a range, sampled by Latin hypercube
+      mentoring:                                     # named levels, each a set of parameters
+        levels:
+          off: {}
+          on: {mentoring.one_on_one: true, mentoring.organisation: true, labs.enabled: true}
+    samples: 16                                      # Latin-hypercube points (with ranges)
+    outputs: {timeseries: false}
+
+The design is the Cartesian product of the grid and level factors, crossed with the
+Latin-hypercube sample of the range factors. Replicate ``k`` uses the same seed at every
+design point (common random numbers); seeds are spawned from the root seed with
+``numpy.random.SeedSequence`` and stored with every result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from throughflow.parameters import Scenario
+from throughflow.scenario import ScenarioError, load_scenario, parameters, with_values
+
+DECLARED = {p.name: p for p in parameters()}
+
+
+class SweepError(ValueError):
+    """A sweep file is invalid; the message is one line naming the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of a design: a grid of values, named levels, or a range."""
+
+    name: str
+    kind: str  # "grid", "levels" or "range"
+    levels: tuple[tuple[str, dict[str, Any]], ...] = ()
+    low: float = 0.0
+    high: float = 0.0
+
+
+@dataclass(frozen=True)
+class Task:
+    """One run of a sweep: a design point and a replicate."""
+
+    run_id: str
+    point: int
+    replicate: int
+    seed: int
+    levels: dict[str, str]
+    values: dict[str, Any]
+
+
+@dataclass
+class Sweep:
+    """A parsed and validated sweep.
+
+    Attributes:
+        name: Sweep name (the store folder under ``results/``).
+        base: The base scenario.
+        factors: The factors.
+        replications: Replicates per design point.
+        seed: Root seed.
+        samples: Latin-hypercube points (range factors).
+        months: Horizon override, or ``None``.
+        keep_timeseries: Whether time series are stored.
+        text: The sweep file's text (stored with the results).
+        source: Where it came from.
+    """
+
+    name: str
+    base: Scenario
+    factors: list[Factor]
+    replications: int
+    seed: int
+    samples: int = 0
+    months: int | None = None
+    keep_timeseries: bool = False
+    text: str = ""
+    source: str = "<sweep>"
+
+    @property
+    def digest(self) -> str:
+        """Hash of the sweep definition (file text, resolved base scenario)."""
+        payload = self.text + repr(self.base.model_dump())
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def replicate_seeds(self) -> list[int]:
+        """One seed per replicate, spawned from the root seed."""
+        children = np.random.SeedSequence(self.seed).spawn(self.replications)
+        return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
+
+    def points(self) -> list[tuple[dict[str, str], dict[str, Any]]]:
+        """Design points: (level label per factor, parameter values)."""
+        discrete = [f for f in self.factors if f.kind != "range"]
+        ranges = [f for f in self.factors if f.kind == "range"]
+        grid = list(itertools.product(*[f.levels for f in discrete])) or [()]
+        lhs = latin_hypercube(len(ranges), self.samples, self.seed) if ranges else np.zeros((1, 0))
+        out = []
+        for combo in grid:
+            for row in lhs:
+                labels: dict[str, str] = {}
+                values: dict[str, Any] = {}
+                for factor, (label, level_values) in zip(discrete, combo, strict=True):
+                    labels[factor.name] = label
+                    values.update(level_values)
+                for factor, u in zip(ranges, row, strict=True):
+                    value = factor.low + float(u) * (factor.high - factor.low)
+                    labels[factor.name] = f"{value:.6g}"
+                    values[factor.name] = value
+                out.append((labels, values))
+        return out
+
+    def tasks(self) -> list[Task]:
+        """Every run of the sweep, design point by design point."""
+        seeds = self.replicate_seeds()
+        return [
+            Task(f"{p:05d}-{k:03d}", p, k, seeds[k], labels, values)
+            for p, (labels, values) in enumerate(self.points())
+            for k in range(self.replications)
+        ]
+
+    def scenario(self, values: Mapping[str, Any]) -> Scenario:
+        """The base scenario with a design point's values."""
+        return with_values(self.base, dict(values)) if values else self.base
+
+
+def latin_hypercube(dims: int, samples: int, seed: int) -> np.ndarray:
+    """A Latin-hypercube sample in [0, 1)^dims (one point per stratum per dimension)."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    strata = np.stack([rng.permutation(samples) for _ in range(dims)], axis=1)
+    return (strata + rng.random((samples, dims))) / samples
+
+
+def _value_ok(name: str, value: Any, where: str) -> None:
+    info = DECLARED[name]
+    if info.ge is not None and isinstance(value, int | float) and not isinstance(value, bool) and value < info.ge:
+        raise SweepError(f"{where}: factor {name}: value {value} below its bound {info.ge}")
+    if info.le is not None and isinstance(value, int | float) and not isinstance(value, bool) and value > info.le:
+        raise SweepError(f"{where}: factor {name}: value {value} above its bound {info.le}")
+
+
+def _parse_factor(name: str, spec: Any, where: str) -> Factor:
+    if isinstance(spec, dict) and "levels" in spec:
+        levels = spec["levels"]
+        if not isinstance(levels, dict) or not levels:
+            raise SweepError(f"{where}: factor {name}: levels must be a non-empty mapping of label -> parameters")
+        parsed = []
+        for label, values in levels.items():
+            values = values or {}
+            if not isinstance(values, dict):
+                raise SweepError(f"{where}: factor {name}: level {label} must map parameters to values")
+            for key, value in values.items():
+                if key not in DECLARED:
+                    raise SweepError(f"{where}: factor {name}: level {label}: {key} is not a declared parameter")
+                _value_ok(key, value, where)
+            parsed.append((str(label), dict(values)))
+        return Factor(name, "levels", tuple(parsed))
+    if name not in DECLARED:
+        raise SweepError(f"{where}: factor {name} is not a declared parameter")
+    if isinstance(spec, list):
+        if not spec:
+            raise SweepError(f"{where}: factor {name}: empty list of values")
+        for value in spec:
+            _value_ok(name, value, where)
+        return Factor(name, "grid", tuple((f"{v}", {name: v}) for v in spec))
+    if isinstance(spec, dict) and "range" in spec:
+        bounds = spec["range"]
+        if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, int | float) for b in bounds)):
+            raise SweepError(f"{where}: factor {name}: range must be [low, high]")
+        low, high = float(bounds[0]), float(bounds[1])
+        if not low < high:
+            raise SweepError(f"{where}: factor {name}: empty range [{low}, {high}]")
+        _value_ok(name, low, where)
+        _value_ok(name, high, where)
+        return Factor(name, "range", low=low, high=high)
+    raise SweepError(f"{where}: factor {name}: give a list of values, {{range: [low, high]}} or {{levels: ...}}")
+
+
+KEYS = {"name", "description", "base", "replications", "seed", "factors", "samples", "months", "outputs"}
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read and validate a sweep file.
+
+    Args:
+        path: The YAML file.
+
+    Returns:
+        The sweep.
+
+    Raises:
+        SweepError: One line naming the file and the problem.
+    """
+    path = Path(path)
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except OSError as exc:
+        raise SweepError(f"{where}: cannot read file ({exc.strerror})") from None
+    except yaml.YAMLError:
+        raise SweepError(f"{where}: malformed YAML") from None
+    if not isinstance(data, dict):
+        raise SweepError(f"{where}: top level must be a mapping")
+    return sweep_from_mapping(data, where=where, base_dir=path.parent, text=text)
+
+
+def sweep_from_mapping(
+    data: dict[str, Any], where: str = "<sweep>", base_dir: Path | None = None, text: str | None = None
+) -> Sweep:
+    """Validate a sweep given as a mapping (see :func:`load_sweep`)."""
+    unknown = sorted(set(data) - KEYS)
+    if unknown:
+        raise SweepError(f"{where}: {unknown[0]}: unknown key")
+    replications = data.get("replications", 1)
+    if not isinstance(replications, int) or isinstance(replications, bool) or replications < 1:
+        raise SweepError(f"{where}: replications must be an integer >= 1 (got {replications!r})")
+    seed = data.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise SweepError(f"{where}: seed must be a non-negative integer (got {seed!r})")
+    factors_spec = data.get("factors") or {}
+    if not isinstance(factors_spec, dict):
+        raise SweepError(f"{where}: factors must be a mapping")
+    factors = [_parse_factor(str(name), spec, where) for name, spec in factors_spec.items()]
+    samples = data.get("samples", 0)
+    if any(f.kind == "range" for f in factors) and (not isinstance(samples, int) or samples < 1):
+        raise SweepError(f"{where}: samples must be an integer >= 1 when a factor has a range")
+    base_ref = data.get("base", "baseline")
+    try:
+        base_path = (base_dir / base_ref) if base_dir is not None and (base_dir / str(base_ref)).is_file() else base_ref
+        base = load_scenario(base_path)
+    except ScenarioError as exc:
+        raise SweepError(f"{where}: base: {exc}") from None
+    outputs = data.get("outputs") or {}
+    if not isinstance(outputs, dict) or set(outputs) - {"timeseries", "indicators"}:
+        raise SweepError(f"{where}: outputs: only 'indicators' (always kept) and 'timeseries' are known")
+    sweep = Sweep(
+        name=str(data.get("name") or Path(where).stem),
+        base=base,
+        factors=factors,
+        replications=replications,
+        seed=seed,
+        samples=int(samples or 0),
+        months=data.get("months"),
+        keep_timeseries=bool(outputs.get("timeseries", False)),
+        text=text if text is not None else yaml.safe_dump(data, sort_keys=True),
+        source=where,
+    )
+    for labels, values in sweep.points():
+        try:
+            sweep.scenario(values)
+        except ScenarioError as exc:
+            raise SweepError(f"{where}: design point {labels}: {exc}") from None
+    return sweep

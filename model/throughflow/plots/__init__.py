@@ -1,0 +1,1 @@
+"""Figures for comparisons and briefs; they read stored results only."""
