@@ -49,6 +49,7 @@ STREAMS = (
     "contracts",
     "employment",
     "story",
+    "ties",
 )
 """One independent random stream per process, spawned in this fixed order."""
 

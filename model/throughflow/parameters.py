@@ -116,6 +116,9 @@ class Population(Section):
     commute_tolerance_minutes: float = par(
         60.0, unit="minutes one way", doc="mean maximum acceptable commute", low=45, high=90, ge=5, le=240
     )
+    p_tie_fades_per_month: float = share(
+        0.03, "monthly probability that a refugee's weak tie to an employer fades", 0.01, 0.06, unit="per month"
+    )
     ties_mean: float = par(
         0.3, unit="employer ties", doc="mean weak ties to NEC employers at arrival (isolated: none)", low=0.0, high=1.0, le=3
     )
@@ -288,10 +291,10 @@ class LabourMarket(Section):
         1.4, unit="factor", doc="hazard multiplier when job sector differs from the trade", low=1.1, high=2.0
     )
     p_inactive_per_month: float = share(
-        0.005,
+        0.0065,
         "monthly probability of leaving benefit for inactivity (sickness or disability benefit, other exits)",
-        0.003,
-        0.008,
+        0.004,
+        0.009,
         unit="per month",
         source="calibrated: benefit_exit_year1, benefit_still_5y (RVA via Febio 2024)",
     )

@@ -157,26 +157,35 @@ class RefugeeTable(Table):
     apprentice_until: np.ndarray
 
     def add_tie(self, rows: np.ndarray, employers: np.ndarray) -> None:
-        """Give each refugee in ``rows`` a tie to the matching employer.
+        """Give each refugee in ``rows`` a tie to the matching employer (vectorised).
 
-        A tie already held is not duplicated; when all slots are full the first slot is
-        replaced (the oldest tie fades).
+        A tie already held is not duplicated; when all slots are full the oldest tie (first
+        slot) gives way. Rows may repeat: repeated rows are handled in successive passes.
 
         Args:
             rows: Refugee indices (may repeat).
             employers: Employer indices, same length.
-
         """
-        for row, employer in zip(rows.tolist(), employers.tolist(), strict=True):
-            held = self.ties[row]
-            if employer in held:
-                continue
-            free = np.flatnonzero(held == NO)
-            slot = int(free[0]) if free.size else 0
-            if not free.size:
-                held[:-1] = held[1:].copy()
-                slot = MAX_TIES - 1
-            held[slot] = employer
+        rows = np.asarray(rows, dtype=np.int64)
+        employers = np.asarray(employers, dtype=np.int32)
+        if rows.size == 0:
+            return
+        order = np.argsort(rows, kind="stable")
+        rows, employers = rows[order], employers[order]
+        rank = np.arange(rows.size) - np.searchsorted(rows, rows, side="left")
+        for k in range(int(rank.max()) + 1):
+            pick = rank == k
+            r, e = rows[pick], employers[pick]
+            held = self.ties[r]
+            new = ~(held == e[:, None]).any(axis=1)
+            r, e, held = r[new], e[new], held[new]
+            empty = held == NO
+            full = ~empty.any(axis=1)
+            slot = np.argmax(empty, axis=1)
+            # full rows: drop the oldest tie (slot 0), shift, and append
+            shifted = np.concatenate([held[full, 1:], e[full, None]], axis=1)
+            self.ties[r[full]] = shifted
+            self.ties[r[~full], slot[~full]] = e[~full]
 
 
 class MentorTable(Table):

@@ -1,5 +1,7 @@
 """Employment dynamics and benefit (ODD: step 9; submodels "Separation", "Benefit dynamics").
 
+Weak ties to employers fade with a small monthly probability.
+
 NEC jobs end with a monthly hazard, higher in the first six months and when the job is
 outside the worker's trade: refugees lose first jobs more often (Lens, Marx & Vujic 2019).
 A mentor who stays on after the hire, and employer team support, lower it. People on
@@ -45,6 +47,14 @@ def separation_hazard(model: ThroughflowModel, rows: np.ndarray, month: int) -> 
     return hazard
 
 
+def _fade_ties(model: ThroughflowModel) -> None:
+    """Weak ties to employers fade when not used (one draw per tie slot)."""
+    r = model.refugees
+    ties = r.column("ties")
+    fading = model.streams["ties"].random(ties.shape) < model.scenario.population.p_tie_fades_per_month
+    ties[fading] = NO
+
+
 def employment_dynamics(model: ThroughflowModel, month: int) -> None:
     """Separations, inactivity from benefit, sustained-spell and benefit bookkeeping.
 
@@ -55,6 +65,7 @@ def employment_dynamics(model: ThroughflowModel, month: int) -> None:
     """
     r = model.refugees
     u = model.streams["employment"].random((2, r.n))
+    _fade_ties(model)
     status = r.column("status")
 
     employed = np.flatnonzero(status == Status.NEC)

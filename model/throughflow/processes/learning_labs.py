@@ -34,19 +34,32 @@ def _pick(model: ThroughflowModel, candidates: np.ndarray, seats: int, rng: np.r
     """Mentees first, then others, at random, up to ``seats``."""
     if candidates.size == 0 or seats <= 0:
         return candidates[:0]
-    order = np.lexsort((rng.random(candidates.size), ~model.refugees.enrolled[candidates]))
-    return candidates[order[:seats]]
+    enrolled = model.refugees.enrolled[candidates]
+    mentees, others = candidates[enrolled], candidates[~enrolled]
+    if mentees.size >= seats:
+        return np.sort(rng.choice(mentees, size=seats, replace=False))
+    rest = min(seats - mentees.size, others.size)
+    return np.concatenate([mentees, np.sort(rng.choice(others, size=rest, replace=False))])
 
 
-def _participating(model: ThroughflowModel, sector: int, rng: np.random.Generator, count: int) -> np.ndarray:
-    """``count`` participating employers, preferring the given sector."""
+def _partners(model: ThroughflowModel, trades: np.ndarray, rng: np.random.Generator, count: int = 1) -> np.ndarray:
+    """``count`` participating employers per participant, in the participant's trade when possible.
+
+    Returns:
+        Employer indices, shape ``(len(trades), count)``; -1 where no employer takes part.
+    """
     e = model.employers
-    pool = np.flatnonzero(e.participates & (e.sector == sector))
-    if pool.size == 0:
-        pool = np.flatnonzero(e.participates)
-    if pool.size == 0:
-        return pool
-    return rng.choice(pool, size=min(count, pool.size), replace=False)
+    part = np.flatnonzero(e.participates)
+    if part.size == 0 or trades.size == 0:
+        return np.full((trades.size, count), NO, dtype=np.int64)
+    by_sector = part[np.argsort(e.sector[part], kind="stable")]
+    sizes = np.bincount(e.sector[part], minlength=len(SECTORS))
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    u = rng.random((trades.size, count))
+    size = sizes[trades][:, None]
+    own = by_sector[np.minimum(starts[trades][:, None] + (u * size).astype(np.int64), part.size - 1)]
+    anyone = part[(u * part.size).astype(np.int64)]
+    return np.where(size > 0, own, anyone)
 
 
 def run_labs(model: ThroughflowModel, month: int) -> None:
@@ -84,19 +97,17 @@ def run_labs(model: ThroughflowModel, month: int) -> None:
 
     if labs.speed_dating and month % labs.speed_dating_every_months == 0:
         dating = _pick(model, seekers, _seats(model, labs.speed_dating_seats), rng)
-        for row in dating.tolist():
-            contacts = _participating(model, int(r.trade[row]), rng, labs.contacts_per_speed_date)
-            kept = contacts[rng.random(contacts.size) < labs.p_contact_tie]
-            r.add_tie(np.full(kept.size, row), kept)
+        contacts = _partners(model, r.trade[dating], rng, labs.contacts_per_speed_date)
+        kept = (contacts != NO) & (rng.random(contacts.shape) < labs.p_contact_tie)
+        r.add_tie(np.repeat(dating, labs.contacts_per_speed_date)[kept.ravel()], contacts[kept])
         attend(dating, Lab.SPEED_DATING)
 
     if labs.slow_dating and month % labs.slow_dating_every_months == 0:
         shadow = _pick(model, seekers, _seats(model, labs.slow_dating_seats), rng)
-        for row in shadow.tolist():
-            host = _participating(model, int(r.trade[row]), rng, 1)
-            if host.size:
-                r.add_tie(np.array([row]), host)
-                r.seen_by[row] = host[0]
+        host = _partners(model, r.trade[shadow], rng)[:, 0]
+        shadow, host = shadow[host != NO], host[host != NO]
+        r.add_tie(shadow, host)
+        r.seen_by[shadow] = host
         attend(shadow, Lab.SLOW_DATING)
 
     _apprenticeships(model, month, seekers, rng)
@@ -104,9 +115,8 @@ def run_labs(model: ThroughflowModel, month: int) -> None:
     if labs.network_events and month % labs.network_every_months == 0:
         guests = _pick(model, seekers, _seats(model, labs.network_seats), rng)
         met = guests[rng.random(guests.size) < labs.p_network_tie]
-        for row in met.tolist():
-            employer = _participating(model, int(r.trade[row]), rng, 1)
-            r.add_tie(np.full(employer.size, row), employer)
+        employer = _partners(model, r.trade[met], rng)[:, 0]
+        r.add_tie(met[employer != NO], employer[employer != NO])
         _mentor_ties(model, guests, rng)
         attend(guests, Lab.NETWORK_EVENT)
 
@@ -115,16 +125,15 @@ def run_labs(model: ThroughflowModel, month: int) -> None:
 
 
 def _mentor_ties(model: ThroughflowModel, guests: np.ndarray, rng: np.random.Generator) -> None:
-    """Mentors who come along with their mentees meet employers too."""
+    """Mentors who come along with their mentees meet employers too (a tie in a free slot)."""
     r, mt = model.refugees, model.mentors
-    mentors = r.mentor[guests]
-    mentors = mentors[mentors != NO]
+    mentors = np.unique(r.mentor[guests][r.mentor[guests] != NO])
     mentors = mentors[rng.random(mentors.size) < model.scenario.labs.p_network_tie]
-    for m in mentors.tolist():
-        free = np.flatnonzero(mt.ties[m] == NO)
-        employer = _participating(model, int(rng.integers(0, len(SECTORS))), rng, 1)
-        if free.size and employer.size and employer[0] not in mt.ties[m]:
-            mt.ties[m, free[0]] = employer[0]
+    employer = _partners(model, rng.integers(0, len(SECTORS), size=mentors.size), rng)[:, 0]
+    held = mt.ties[mentors]
+    room = (held == NO).any(axis=1) & ~(held == employer[:, None]).any(axis=1) & (employer != NO)
+    mentors, employer, held = mentors[room], employer[room], held[room]
+    mt.ties[mentors, np.argmax(held == NO, axis=1)] = employer
 
 
 def _apprenticeships(model: ThroughflowModel, month: int, seekers: np.ndarray, rng: np.random.Generator) -> None:
@@ -138,13 +147,11 @@ def _apprenticeships(model: ThroughflowModel, month: int, seekers: np.ndarray, r
     if not (labs.apprenticeships and month % labs.apprentice_every_months == 0):
         return
     apprentices = _pick(model, seekers, _seats(model, labs.apprentice_seats), rng)
-    for row in apprentices.tolist():
-        firm = _participating(model, int(r.trade[row]), rng, 1)
-        if firm.size:
-            r.apprentice_at[row] = firm[0]
-            r.apprentice_until[row] = month + labs.apprentice_months
-            r.skill[row] += labs.apprentice_skill_gain * (1.0 - r.skill[row])
-            r.add_tie(np.array([row]), firm)
-    placed = apprentices[r.apprentice_at[apprentices] != NO]
-    model.events.log(month, Event.LAB, placed, int(Lab.APPRENTICESHIP), r.apprentice_at[placed])
+    firm = _partners(model, r.trade[apprentices], rng)[:, 0]
+    placed, firm = apprentices[firm != NO], firm[firm != NO]
+    r.apprentice_at[placed] = firm
+    r.apprentice_until[placed] = month + labs.apprentice_months
+    r.skill[placed] += labs.apprentice_skill_gain * (1.0 - r.skill[placed])
+    r.add_tie(placed, firm)
+    model.events.log(month, Event.LAB, placed, int(Lab.APPRENTICESHIP), firm)
     model.recorder.cost_now["apprenticeships"] += placed.size * model.scenario.costs.apprentice_eur

@@ -1,6 +1,7 @@
 """Pillars 1 and 2: volunteer mentors, the mentoring organisation, pairs and their effects.
 
-ODD: Process overview steps 2 and 5. The organisation recruits mentors, enrols eligible
+ODD: Process overview steps 2 and 5. The organisation recruits mentors (while its available
+mentors do not cover its free capacity; informal recruitment without it), enrols eligible
 refugees (targeting and timing are levers) up to its capacity and matches them to mentors
 (by distance and trade when it runs matching, at random otherwise); pairs last 6-12
 months, may break down or lose their mentor, and end a few months after a hire. About
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from throughflow.agents.mentor import Mentor
-from throughflow.enums import Event, MentorStatus, PairEnd, Status
+from throughflow.enums import SECTORS, Event, MentorStatus, PairEnd, Status
 from throughflow.population import MAX_MENTOR_TIES, NO
 from throughflow.processes.transitions import learn_language
 
@@ -79,7 +80,13 @@ def organise(model: ThroughflowModel, month: int) -> None:
         return
     rng = model.streams["mentoring"]
     if m.one_on_one:
-        recruit(model, int(rng.poisson(_recruitment_rate(model))), month)
+        count = int(rng.poisson(_recruitment_rate(model)))
+        if m.organisation:
+            # the organisation recruits while its available mentors do not cover its free capacity
+            available = int((model.mentors.column("status") == MentorStatus.AVAILABLE).sum())
+            active = int((model.pairs.column("end") == NO).sum())
+            count = count if available < model.org.capacity - active else 0
+        recruit(model, count, month)
     _end_pairs(model, month, rng)
     _enrol(model, month, rng)
 
@@ -216,19 +223,18 @@ def _match(
         chosen = rng.permutation(slots)[: mentees.size]
         out[: chosen.size] = chosen
         return out, out != NO
-    free = np.ones(slots.size, dtype=bool)
-    employer_sector = model.employers.sector
-    for k, row in enumerate(mentees):
-        if not free.any():
-            break
-        idx = np.flatnonzero(free)
-        km = model.region.km[r.home[row], mt.home[slots[idx]]]
-        ties = mt.ties[slots[idx]]
-        in_trade = ((ties != NO) & (employer_sector[np.maximum(ties, 0)] == r.trade[row])).any(axis=1)
-        cost = np.where(km <= radius, 0.0, 1.0) + km / 100.0 - 0.5 * in_trade
-        pick = idx[np.argmin(cost)]
+    # cost of each mentee-mentor pairing: outside the radius, distance, no tie in the trade
+    km = model.region.km[np.ix_(r.home[mentees], mt.home[slots])].astype(np.float32)
+    ties = mt.ties[slots]
+    has_tie_in = np.zeros((slots.size, len(SECTORS)), dtype=bool)
+    held = ties != NO
+    has_tie_in[np.nonzero(held)[0], model.employers.sector[ties[held]]] = True
+    cost = (km > radius) + km / 100.0 - 0.5 * has_tie_in[:, r.trade[mentees]].T
+    taken = np.zeros(slots.size, dtype=bool)
+    for k in range(min(mentees.size, slots.size)):  # greedy, longest-waiting mentee first
+        pick = int(np.argmin(np.where(taken, np.inf, cost[k])))
         out[k] = slots[pick]
-        free[pick] = False
+        taken[pick] = True
     return out, out != NO
 
 
