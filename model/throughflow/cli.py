@@ -19,9 +19,9 @@ from throughflow.experiments.compare import compare
 from throughflow.experiments.design import SweepError, load_sweep
 from throughflow.experiments.executors import EXECUTORS
 from throughflow.experiments.outputs import write_run
+from throughflow.experiments.run import RunResult, run
 from throughflow.experiments.store import StoreError
 from throughflow.experiments.sweep import run_sweep
-from throughflow.experiments.run import RunResult, run
 from throughflow.model import ThroughflowModel
 from throughflow.scenario import ScenarioError, load_scenario, parameters
 from throughflow.trace import default_agent, narrate
@@ -147,7 +147,8 @@ def _compare(args: argparse.Namespace) -> int:
             .to_string(index=False)
         )
     print(
-        f"\nwrote {result['out']}/ (comparison.csv, comparison.parquet, cost_effectiveness.csv, nec_entry_curves.png/.svg, runs.parquet)"
+        f"\nwrote {result['out']}/ (comparison.csv, comparison.parquet, cost_effectiveness.csv, "
+        "nec_entry_curves.png/.svg, runs.parquet)"
     )
     return 0
 

@@ -62,6 +62,7 @@ class ThroughflowModel(mesa.Model):
             name, a nested mapping, or ``None`` for the default (baseline) scenario.
         seed: Root seed of the run.
         months: Horizon; defaults to the scenario's ``months``.
+        record_events: Keep the per-agent event log (traces need it; sweeps switch it off).
 
     Attributes:
         refugees: Columnar state of all refugees (:class:`RefugeeTable`).
@@ -79,7 +80,12 @@ class ThroughflowModel(mesa.Model):
     """
 
     def __init__(
-        self, scenario: Scenario | str | dict[str, Any] | None = None, *, seed: int = 0, months: int | None = None
+        self,
+        scenario: Scenario | str | dict[str, Any] | None = None,
+        *,
+        seed: int = 0,
+        months: int | None = None,
+        record_events: bool = True,
     ) -> None:
         """Build the world at month 0."""
         spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
@@ -108,18 +114,19 @@ class ThroughflowModel(mesa.Model):
         self.refugees = RefugeeTable(expected)
         self.mentors = MentorTable()
         self.pairs = PairTable()
-        self.events = EventLog(expected * 16)
+        self.events = EventLog(expected * 16 if record_events else 16)
+        self.events.enabled = record_events
         self.recorder = Recorder(self.months)
         self.refugee_agents: list[Refugee] = []
         self.mentor_agents: list[Mentor] = []
         m = spec.mentoring
         self.org = MentoringOrganisation(self, capacity=round(m.capacity_pairs * scale))
         if m.one_on_one:
-            recruit(self, int(round(m.mentors_initial * scale)), 0)
+            recruit(self, round(m.mentors_initial * scale), 0)
         self.story_agent: int | None = None
         self.story_mentor: int | None = None
 
-    @property  # type: ignore[override]
+    @property
     def scenario(self) -> Scenario:
         """The validated throughflow scenario of this run."""
         return self._spec

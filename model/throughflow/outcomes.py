@@ -88,7 +88,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "months_to_nec_median",
         "Months to first NEC job",
         "months",
-        "median months from contract start to the first NEC job, among cohort members who got one within 24 months after the contract end",
+        "median months from contract start to the first NEC job, among cohort members who got one "
+        "within 24 months after the contract end",
     ),
     Indicator(
         "employment_rate_by_month",
@@ -104,7 +105,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "cost_per_sustainable_transition",
         "Cost per extra sustainable transition",
         "EUR",
-        "extra public cost over the horizon / extra refugees reaching a sustainable NEC spell by the horizon, against the paired baseline (same seed, all pillars off); NaN when there are no extra transitions or no pillar is on",
+        "extra public cost over the horizon / extra refugees reaching a sustainable NEC spell by the horizon, "
+        "against the paired baseline (same seed, all pillars off); NaN when there are no extra transitions "
+        "or no pillar is on",
     ),
     Indicator(
         "benefit_exit_12m",
@@ -138,7 +141,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "pair_completion_6m",
         "Pairs completing 6 months",
         "share",
-        "share of mentoring pairs (started at least 6 months before the horizon) not ended by breakdown or mentor departure within 6 months",
+        "share of mentoring pairs (started at least 6 months before the horizon) not ended by breakdown "
+        "or mentor departure within 6 months",
         True,
     ),
     Indicator(

@@ -53,8 +53,8 @@ def par(
         A pydantic ``Field`` with the metadata in ``json_schema_extra``.
 
     """
-    extra = {"unit": unit, "low": low, "high": high, "source": source, "kind": kind}
-    if isinstance(default, bool) or isinstance(default, str):
+    extra: dict[str, Any] = {"unit": unit, "low": low, "high": high, "source": source, "kind": kind}
+    if isinstance(default, bool | str):
         ge = le = None
     return Field(default, description=doc, ge=ge, le=le, json_schema_extra=extra)
 
@@ -335,6 +335,8 @@ class LabourMarket(Section):
 
 
 Targeting = Literal["all", "low", "medium_high", "random_share"]
+Sector = Literal["mechanics", "construction", "cleaning", "hospitality", "logistics", "care", "retail", "green"]
+"""Sector names; must equal :data:`throughflow.enums.SECTORS`."""
 Timing = Literal["placement", "late_contract", "after_contract"]
 
 
@@ -602,7 +604,7 @@ class Story(Section):
     enabled: bool = par(False, unit="switch", doc="add the story's refugee and mentor", kind=SETTING)
     name: str = par("Kamin", unit="text", doc="name of the traced refugee", kind=SETTING)
     mentor_name: str = par("Juul", unit="text", doc="name of the story's mentor", kind=SETTING)
-    trade: str = par("mechanics", unit="sector", doc="the refugee's trade", kind=SETTING)
+    trade: Sector = par("mechanics", unit="sector", doc="the refugee's trade (one of the model's sectors)", kind=SETTING)
     home: int = par(0, unit="municipality index", doc="home municipality of refugee and mentor", kind=SETTING, ge=0)
     language: float = share(0.25, "the refugee's Dutch proficiency", 0.25, 0.25, kind=SETTING, unit="index 0-1")
     skill: float = share(0.45, "the refugee's job skill (an experienced mechanic)", 0.45, 0.45, kind=SETTING, unit="index 0-1")

@@ -70,7 +70,8 @@ class Table:
 
     def column(self, name: str) -> np.ndarray:
         """The live part (first ``n`` rows) of a column."""
-        return getattr(self, name)[: self.n]  # type: ignore[no-any-return]
+        column: np.ndarray = getattr(self, name)
+        return column[: self.n]
 
 
 class RefugeeTable(Table):
@@ -251,6 +252,9 @@ class EventLog(Table):
     ref: np.ndarray
     value: np.ndarray
 
+    enabled: bool = True
+    """Whether events are recorded (sweeps and sensitivity runs switch it off for speed)."""
+
     def log(self, month: int, kind: Event, agents: np.ndarray, ref: Any = NO, value: Any = 0.0) -> None:
         """Append one event per agent.
 
@@ -263,7 +267,7 @@ class EventLog(Table):
 
         """
         count = len(agents)
-        if count == 0:
+        if count == 0 or not self.enabled:
             return
         rows = self.add(count)
         self.month[rows] = month
@@ -274,7 +278,9 @@ class EventLog(Table):
 
     def frame(self) -> pd.DataFrame:
         """The log as a DataFrame with the event kind as a categorical name."""
-        kinds = pd.Categorical.from_codes(self.column("kind").astype(np.int64), [e.name.lower() for e in Event])
+        kinds = pd.Categorical.from_codes(
+            self.column("kind").astype(np.int64), categories=pd.Index([e.name.lower() for e in Event])
+        )
         return pd.DataFrame(
             {
                 "month": self.column("month").copy(),

@@ -92,9 +92,9 @@ class Recorder:
             p_native: Callback probability of a native applicant with the same CV.
         """
         flag = bottleneck.astype(np.int64)
-        np.add.at(self.screening, (flag, 0, quals), 1.0)
+        np.add.at(self.screening, (flag, 0, quals), 1.0)  # type: ignore[arg-type]
         np.add.at(self.screening, (flag[passed], 1, quals[passed]), 1.0)
-        np.add.at(self.screening, (flag, 2, quals), p_native)
+        np.add.at(self.screening, (flag, 2, quals), p_native)  # type: ignore[arg-type]
 
     def observe(self, model: ThroughflowModel, month: int) -> None:
         """Fold this month's counters and the current stocks into the monthly arrays."""
@@ -145,18 +145,19 @@ class Recorder:
         shared = self.pool[:, POOL.index("employer_support_eur")].sum() + self.pool[:, POOL.index("apprenticeships_eur")].sum()
         arrivals = self.arrivals.sum(axis=0)
         weight = arrivals / arrivals.sum() if arrivals.sum() else np.full(N_QUAL, 1.0 / N_QUAL)
-        return person + shared * weight  # type: ignore[no-any-return]
+        return person + shared * weight
 
     def timeseries(self) -> pd.DataFrame:
         """Monthly stocks, flows, costs (per qualification and ``all``) and pool figures."""
         months = np.arange(1, self.months + 1)
         frames = []
         for q, name in enumerate((*QUAL_NAMES, "all")):
-            pick = slice(None) if name == "all" else q
+            pick: slice | int = slice(None) if name == "all" else q
+            total = name == "all"
 
-            def col(a: np.ndarray, pick: slice | int = pick) -> np.ndarray:
+            def col(a: np.ndarray, pick: slice | int = pick, total: bool = total) -> np.ndarray:
                 sub = a[1:, ..., pick]
-                return sub.sum(axis=-1) if name == "all" else sub  # type: ignore[no-any-return]
+                return sub.sum(axis=-1) if total else sub
 
             data: dict[str, object] = {"month": months, "qualification": name}
             for s in Status:

@@ -86,6 +86,7 @@ def _read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: top level must be a mapping of sections")
     parent = data.pop("extends", None)
+    data.setdefault("name", path.stem)  # a file without a name is named after itself, not its parent
     if parent is None:
         return data
     if not isinstance(parent, str):
@@ -158,7 +159,6 @@ def load_scenario(source: str | Path | Scenario | Mapping[str, Any] | None = Non
     else:
         path = _resolve(str(source), None)
         data, origin = _read_raw(path), str(source)
-        data.setdefault("name", path.stem)
     if overrides:
         data = _deep_merge(data, unflatten(overrides))
         origin = f"{origin} (overrides)"

@@ -58,7 +58,8 @@ def summarize_runs(runs: pd.DataFrame, factor: str | None = None, reference: str
 
     Returns:
         Long table: point, factor columns, indicator, group, mean, ci_low, ci_high, n, and —
-        when a reference is given — reference_mean, diff, diff_ci_low, diff_ci_high, n_pairs.
+        when a reference is given — reference_mean, diff, diff_ci_low, diff_ci_high, n_pairs
+        (NaN and 0 pairs on the reference level's own rows).
     """
     ok = runs[runs["status"] == "ok"]
     factors = factor_columns(ok)
@@ -102,8 +103,9 @@ def summarize_runs(runs: pd.DataFrame, factor: str | None = None, reference: str
         for col in columns:
             name, _, group = col.rpartition(".")
             d = paired[col].to_numpy(dtype=float) - paired[f"{col}__ref"].to_numpy(dtype=float)
-            dm, dl, dh, n = _mean_ci(d)
-            rm = float(np.nanmean(paired[f"{col}__ref"].to_numpy(dtype=float))) if len(paired) else float("nan")
+            is_reference = str(sub[key].iloc[0]) == reference
+            dm, dl, dh, n = (float("nan"), float("nan"), float("nan"), 0) if is_reference else _mean_ci(d)
+            rm = _mean_ci(paired[f"{col}__ref"].to_numpy(dtype=float))[0]
             diffs.append(
                 {
                     "point": point,

@@ -1,4 +1,4 @@
-"""Experiments: the single run boundary and its outputs."""
+"""Experiments: the single run boundary, sweeps, executors, the results store, comparisons."""
 
 from throughflow.experiments.run import RunResult, run
 

@@ -197,11 +197,19 @@ def _parse_factor(name: str, spec: Any, where: str) -> Factor:
 KEYS = {"name", "description", "base", "replications", "seed", "factors", "samples", "months", "outputs"}
 
 
-def load_sweep(path: str | Path) -> Sweep:
-    """Read and validate a sweep file.
+def load_sweep(
+    path: str | Path,
+    replications: int | None = None,
+    months: int | None = None,
+    base_overrides: dict[str, Any] | None = None,
+) -> Sweep:
+    """Read and validate a sweep file, optionally resized (e.g. small sizes for a notebook).
 
     Args:
         path: The YAML file.
+        replications: Replace the file's replications.
+        months: Replace the file's horizon.
+        base_overrides: Dotted parameter values applied to the base scenario (``{"population.scale": 0.3}``).
 
     Returns:
         The sweep.
@@ -220,13 +228,24 @@ def load_sweep(path: str | Path) -> Sweep:
         raise SweepError(f"{where}: malformed YAML") from None
     if not isinstance(data, dict):
         raise SweepError(f"{where}: top level must be a mapping")
-    return sweep_from_mapping(data, where=where, base_dir=path.parent, text=text)
+    if replications is not None or months is not None:
+        data = {**data, **({"replications": replications} if replications is not None else {})}
+        data = {**data, **({"months": months} if months is not None else {})}
+        text = yaml.safe_dump(data, sort_keys=True)
+    return sweep_from_mapping(data, where=where, base_dir=path.parent, text=text, base_overrides=base_overrides)
 
 
 def sweep_from_mapping(
-    data: dict[str, Any], where: str = "<sweep>", base_dir: Path | None = None, text: str | None = None
+    data: dict[str, Any],
+    where: str = "<sweep>",
+    base_dir: Path | None = None,
+    text: str | None = None,
+    base_overrides: dict[str, Any] | None = None,
 ) -> Sweep:
     """Validate a sweep given as a mapping (see :func:`load_sweep`)."""
+    if base_overrides:
+        # overrides are part of the definition: they change the hash, so a store of another size is not resumed
+        text = (text or yaml.safe_dump(data, sort_keys=True)) + "\n# base overrides: " + repr(sorted(base_overrides.items()))
     unknown = sorted(set(data) - KEYS)
     if unknown:
         raise SweepError(f"{where}: {unknown[0]}: unknown key")
@@ -240,13 +259,22 @@ def sweep_from_mapping(
     if not isinstance(factors_spec, dict):
         raise SweepError(f"{where}: factors must be a mapping")
     factors = [_parse_factor(str(name), spec, where) for name, spec in factors_spec.items()]
+    months = data.get("months")
+    if months is not None and (not isinstance(months, int) or isinstance(months, bool) or months < 1):
+        raise SweepError(f"{where}: months must be an integer >= 1 (got {months!r})")
     samples = data.get("samples", 0)
     if any(f.kind == "range" for f in factors) and (not isinstance(samples, int) or samples < 1):
         raise SweepError(f"{where}: samples must be an integer >= 1 when a factor has a range")
     base_ref = data.get("base", "baseline")
     try:
-        base_path = (base_dir / base_ref) if base_dir is not None and (base_dir / str(base_ref)).is_file() else base_ref
-        base = load_scenario(base_path)
+        if isinstance(base_ref, str) and base_dir is not None and (base_dir / base_ref).is_file():
+            base = load_scenario(base_dir / base_ref)
+        elif isinstance(base_ref, str | dict):
+            base = load_scenario(base_ref)
+        else:
+            raise SweepError(f"{where}: base: give a scenario file, a shipped name or a mapping")
+        if base_overrides:
+            base = with_values(base, base_overrides)
     except ScenarioError as exc:
         raise SweepError(f"{where}: base: {exc}") from None
     outputs = data.get("outputs") or {}
@@ -259,7 +287,7 @@ def sweep_from_mapping(
         replications=replications,
         seed=seed,
         samples=int(samples or 0),
-        months=data.get("months"),
+        months=months,
         keep_timeseries=bool(outputs.get("timeseries", False)),
         text=text if text is not None else yaml.safe_dump(data, sort_keys=True),
         source=where,

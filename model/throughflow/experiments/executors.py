@@ -8,6 +8,7 @@ runs a sweep has. A run that raises is returned as a failed row, not an exceptio
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import socket
 import time
@@ -58,7 +59,11 @@ def execute(payload: Payload) -> Result:
     try:
         scenario = validate(payload["scenario"], f"<run {payload['run_id']}>")
         result = run(
-            scenario, seed=payload["seed"], months=payload.get("months"), paired_baseline=payload.get("paired_baseline", False)
+            scenario,
+            seed=payload["seed"],
+            months=payload.get("months"),
+            paired_baseline=payload.get("paired_baseline", False),
+            record_events=False,
         )
         row.update(status="ok", error="")
         row.update(flat_indicators(result.indicators))
@@ -111,7 +116,8 @@ def run_tasks(
     if executor == "serial":
         yield from (execute(p) for p in payloads)
     elif executor == "processes":
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # forkserver: safe when the parent has threads (progress bars, Dask clients), cheap to start
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
 
             def wait_one(pending: set[Future[Result]]) -> tuple[set[Future[Result]], set[Future[Result]]]:
                 done, rest = wait(pending, return_when=FIRST_COMPLETED)

@@ -47,7 +47,11 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 
 def atomic_text(path: Path, text: str) -> None:
     """Atomically write a text file."""
-    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+    def write(p: Path) -> None:
+        p.write_text(text, encoding="utf-8")
+
+    atomic_write(path, write)
 
 
 def _clean(value: Any) -> Any:
@@ -72,7 +76,7 @@ def git_commit() -> str | None:
 
 def environment() -> dict[str, Any]:
     """Package version, git commit, Python and key package versions."""
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in KEY_PACKAGES:
         try:
             versions[name] = metadata.version(name)

@@ -67,6 +67,7 @@ def run(
     months: int | None = None,
     paired_baseline: bool = True,
     keep_model: bool = False,
+    record_events: bool = True,
 ) -> RunResult:
     """Run one scenario with one seed.
 
@@ -77,6 +78,7 @@ def run(
         paired_baseline: Also run the paired baseline when mentoring is on (needed for
             ``cost_per_sustainable_transition``; otherwise that indicator is NaN).
         keep_model: Keep the finished model on the result (for traces and tests).
+        record_events: Keep the per-agent event log (``events`` is empty otherwise).
 
     Returns:
         The run's indicators, time series and event log.
@@ -84,11 +86,11 @@ def run(
     """
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     started = time.perf_counter()
-    model = ThroughflowModel(spec, seed=seed, months=months).run()
+    model = ThroughflowModel(spec, seed=seed, months=months, record_events=record_events).run()
     wall = time.perf_counter() - started
     indicators = compute(model)
     if paired_baseline and spec.mentoring_on:
-        base = ThroughflowModel(baseline_of(spec), seed=seed, months=model.months).run()
+        base = ThroughflowModel(baseline_of(spec), seed=seed, months=model.months, record_events=False).run()
         indicators["cost_per_sustainable_transition"] = cost_per_transition(
             _costs(model), sustainable_count(model), _costs(base), sustainable_count(base)
         )

@@ -95,6 +95,13 @@ class Store:
             raise StoreError(f"{self.manifest_path}: unreadable manifest") from None
         if manifest.get("sweep_hash") != sweep.digest:
             raise StoreError(f"{self.root}: holds a different sweep (hash {manifest.get('sweep_hash')} != {sweep.digest})")
+        now = environment()
+        for key in ("throughflow", "git_commit"):
+            if manifest.get(key) != now.get(key):
+                raise StoreError(
+                    f"{self.root}: was written by {key} {manifest.get(key)}, this is {now.get(key)}; "
+                    "resuming would mix model versions (use a new --out)"
+                )
         (self.root / "runs").mkdir(exist_ok=True)
 
     def part_files(self) -> list[Path]:

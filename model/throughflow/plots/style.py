@@ -8,8 +8,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 """Okabe-Ito colours (distinguishable with the common colour-vision deficiencies)."""
@@ -18,10 +18,10 @@ HALF_A4 = (7.0, 4.2)
 """Figure size in inches for half an A4 page."""
 
 
-def new_figure(ncols: int = 1) -> tuple[Figure, list[plt.Axes]]:
+def new_figure(ncols: int = 1, sharey: bool = True) -> tuple[Figure, list[plt.Axes]]:
     """A figure with ``ncols`` panels side by side in the house style."""
     plt.rcParams.update({"font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9, "legend.fontsize": 8})
-    fig, axes = plt.subplots(1, ncols, figsize=HALF_A4, sharey=True, squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(1, ncols, figsize=HALF_A4, sharey=sharey, squeeze=False, layout="constrained")
     return fig, list(axes[0])
 
 

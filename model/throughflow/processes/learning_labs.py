@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 def _seats(model: ThroughflowModel, seats: float) -> int:
-    return int(round(seats * model.scenario.population.scale))
+    return round(seats * model.scenario.population.scale)
 
 
 def _pick(model: ThroughflowModel, candidates: np.ndarray, seats: int, rng: np.random.Generator) -> np.ndarray:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 def draw_requirement(rng: np.random.Generator, mean: np.ndarray | float, size: int, concentration: float = 10.0) -> np.ndarray:
+    """Draw requirements in (0, 1) from a beta distribution with the given mean."""
     mean = np.clip(mean, 0.01, 0.99)
     return rng.beta(mean * concentration, (1 - mean) * concentration, size=size)
 

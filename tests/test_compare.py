@@ -1,0 +1,239 @@
+"""Paired comparisons (``throughflow compare``) and summaries of stored sweeps (``throughflow summarize``)."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sweep_support import GROUPS, SMALL_SWEEP, T975, TINY, TINY_MENTORING, cli, part_rows, snapshot
+
+from throughflow import cli as cli_module
+from throughflow.analysis.summary import summarize
+from throughflow.experiments.design import load_sweep
+from throughflow.experiments.sweep import run_sweep
+
+A, B = "tiny", "tiny_mentoring"
+FACTOR = "art60.throughflow_orientation"
+NOT_INDICATORS = ("cost_eur", "sustainable_transitions")
+
+
+def mean_ci(values: np.ndarray) -> tuple[float, float, float, int]:
+    """Mean and t 95 % interval of the finite values, computed directly."""
+    values = values[np.isfinite(values)]
+    n = len(values)
+    if n == 0:
+        return math.nan, math.nan, math.nan, 0
+    mean = float(np.mean(values))
+    if n == 1:
+        return mean, math.nan, math.nan, 1
+    half = T975[n - 1] * float(np.std(values, ddof=1)) / math.sqrt(n)
+    return mean, mean - half, mean + half, n
+
+
+def close(x: float, y: float) -> bool:
+    return (math.isnan(x) and math.isnan(y)) or math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def indicator_columns(runs: pd.DataFrame) -> list[str]:
+    """Scalar ``<indicator>.<group>`` columns of a run table (not the cost and transition totals)."""
+    cols = []
+    for col in runs.columns:
+        name, _, group = col.rpartition(".")
+        if group in GROUPS and name not in NOT_INDICATORS and pd.api.types.is_numeric_dtype(runs[col]):
+            cols.append(col)
+    return cols
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@pytest.fixture(scope="module")
+def comparison(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str], dict[str, bytes]]:
+    """``throughflow compare tiny tiny_mentoring -R 3`` into a fresh folder (and the folder's files after it)."""
+    work = tmp_path_factory.mktemp("compare")
+    out = work / "cmp"
+    done = cli("compare", TINY, TINY_MENTORING, "-R", "3", "--seed", "5", "--executor", "serial", "--out", out, cwd=work)
+    assert done.returncode == 0, done.stderr
+    return out, done, snapshot(out)
+
+
+def test_compare_writes_tables_and_figure(comparison: tuple[Path, subprocess.CompletedProcess[str], dict[str, bytes]]) -> None:
+    out, done, _ = comparison
+    for name in ("comparison.csv", "comparison.parquet", "cost_effectiveness.csv", "runs.parquet", "manifest.json"):
+        assert (out / name).is_file() and (out / name).stat().st_size > 0, name
+    assert (out / "nec_entry_curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in (out / "nec_entry_curves.svg").read_text()
+    assert "comparison.csv" in done.stdout
+    csv = pd.read_csv(out / "comparison.csv")
+    parquet = pd.read_parquet(out / "comparison.parquet")
+    assert list(csv.columns) == list(parquet.columns)
+    assert len(csv) == len(parquet)
+    pd.testing.assert_frame_equal(csv, parquet, check_dtype=False, check_exact=False, rtol=1e-12)
+
+
+def test_compare_runs_both_scenarios_on_common_seeds(comparison: tuple[Path, subprocess.CompletedProcess[str], dict[str, bytes]]) -> None:
+    out, _, _ = comparison
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 6
+    assert (runs["status"] == "ok").all()
+    a = runs[runs["factor:scenario"] == A].set_index("replicate")
+    b = runs[runs["factor:scenario"] == B].set_index("replicate")
+    assert sorted(a.index) == sorted(b.index) == [0, 1, 2]
+    assert (a["seed"] == b.loc[a.index, "seed"]).all()
+    assert a["seed"].nunique() == 3
+
+
+def test_compare_table_has_every_indicator_and_group(comparison: tuple[Path, subprocess.CompletedProcess[str], dict[str, bytes]]) -> None:
+    out, _, _ = comparison
+    table = pd.read_parquet(out / "comparison.parquet")
+    assert list(table.columns) == ["indicator", "group", f"mean_{A}", f"mean_{B}", "diff", "ci_low_diff", "ci_high_diff", "R"]
+    runs = pd.read_parquet(out / "runs.parquet")
+    expected = {tuple(col.rsplit(".", 1)) for col in indicator_columns(runs)} - {
+        ("cost_per_sustainable_transition", g) for g in GROUPS
+    }
+    got = list(zip(table["indicator"], table["group"], strict=True))
+    assert len(got) == len(set(got))
+    assert set(got) == expected
+    assert {"throughflow_12m", "sustainable_nec", "dropout", "wise_retention"} <= set(table["indicator"])
+
+
+def test_compare_paired_differences_match_a_direct_computation(
+    comparison: tuple[Path, subprocess.CompletedProcess[str], dict[str, bytes]],
+) -> None:
+    out, _, _ = comparison
+    table = pd.read_parquet(out / "comparison.parquet")
+    runs = pd.read_parquet(out / "runs.parquet")
+    a = runs[runs["factor:scenario"] == A].set_index("replicate").sort_index()
+    b = runs[runs["factor:scenario"] == B].set_index("replicate").sort_index()
+    nonzero = 0
+    for row in table.itertuples(index=False):
+        col = f"{row.indicator}.{row.group}"
+        va, vb = a[col].to_numpy(dtype=float), b[col].to_numpy(dtype=float)
+        diff, low, high, n = mean_ci(vb - va)
+        where = f"{col}: "
+        assert close(row.diff, diff), where + f"diff {row.diff} != {diff}"
+        assert close(row.ci_low_diff, low), where + "ci_low"
+        assert close(row.ci_high_diff, high), where + "ci_high"
+        assert row.R == n, where + "R"
+        assert close(getattr(row, f"mean_{A}"), mean_ci(va)[0]), where + "mean A"
+        assert close(getattr(row, f"mean_{B}"), mean_ci(vb)[0]), where + "mean B"
+        nonzero += np.isfinite(diff) and diff != 0
+    assert nonzero > 0  # mentoring changes something, so the check compares non-trivial numbers
+    full = table[(table["indicator"] == "throughflow_12m") & (table["group"] == "all")]
+    assert full["R"].tolist() == [3]
+
+
+def test_compare_cost_effectiveness_uses_paired_totals(
+    comparison: tuple[Path, subprocess.CompletedProcess[str], dict[str, bytes]],
+) -> None:
+    out, _, _ = comparison
+    cost = pd.read_csv(out / "cost_effectiveness.csv")
+    runs = pd.read_parquet(out / "runs.parquet")
+    a = runs[runs["factor:scenario"] == A].set_index("replicate").sort_index()
+    b = runs[runs["factor:scenario"] == B].set_index("replicate").sort_index()
+    assert sorted(cost["group"]) == sorted(GROUPS)
+    for row in cost.itertuples(index=False):
+        dc = float(np.mean(b[f"cost_eur.{row.group}"] - a[f"cost_eur.{row.group}"]))
+        dt = float(np.mean(b[f"sustainable_transitions.{row.group}"] - a[f"sustainable_transitions.{row.group}"]))
+        assert math.isclose(row.extra_cost_eur, dc, rel_tol=1e-9)
+        assert math.isclose(row.extra_transitions, dt, rel_tol=1e-9, abs_tol=1e-12)
+        assert close(row.cost_per_transition, dc / dt if dt > 0 else math.nan)
+        assert row.n_pairs == 3
+
+
+def test_compare_again_reuses_the_store(
+    comparison: tuple[Path, subprocess.CompletedProcess[str], dict[str, bytes]], tmp_path: Path
+) -> None:
+    out, first, files = comparison
+    parts = part_rows(out)
+    done = cli("compare", TINY, TINY_MENTORING, "-R", "3", "--seed", "5", "--executor", "serial", "--out", out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert part_rows(out) == parts  # nothing was rerun
+    after = snapshot(out)
+    for name in ("manifest.json", "comparison.csv", "comparison.parquet", "cost_effectiveness.csv", "runs.parquet"):
+        assert after[name] == files[name], name
+    assert {k for k in after if k.startswith("runs/")} == {k for k in files if k.startswith("runs/")}
+    assert done.stdout == first.stdout
+
+
+def test_compare_refuses_a_store_of_another_comparison(
+    comparison: tuple[Path, subprocess.CompletedProcess[str], dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, _, files = comparison
+    code = cli_module.main(["compare", str(TINY), str(TINY_MENTORING), "-R", "4", "--seed", "5", "--executor", "serial", "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "different sweep" in err[0]
+    assert snapshot(out) == files
+
+
+# --------------------------------------------------------------------------- summarize
+
+
+@pytest.fixture(scope="module")
+def sweep_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("summary") / "small"
+    run_sweep(load_sweep(SMALL_SWEEP), out=out, executor="serial", progress=False)
+    return out
+
+
+def test_summary_gives_mean_and_95_interval_per_design_point(sweep_store: Path) -> None:
+    runs = pd.read_parquet(sweep_store / "runs.parquet")
+    table = summarize(sweep_store)
+    columns = indicator_columns(runs)
+    assert len(table) == 2 * len(columns)
+    assert set(table["point"]) == {0, 1}
+    for row in table.itertuples(index=False):
+        col = f"{row.indicator}.{row.group}"
+        sub = runs[runs["point"] == row.point]
+        mean, low, high, n = mean_ci(sub[col].to_numpy(dtype=float))
+        assert row.n == n, col
+        assert close(row.mean, mean) and close(row.ci_low, low) and close(row.ci_high, high), col
+    labels = table.drop_duplicates("point").set_index("point")[f"factor:{FACTOR}"]
+    assert labels.to_dict() == {0: "0.0", 1: "1.0"}
+    assert (table["n"] == 3).any()
+
+
+def test_summary_paired_differences_match_the_run_table(sweep_store: Path) -> None:
+    runs = pd.read_parquet(sweep_store / "runs.parquet")
+    table = summarize(sweep_store, FACTOR, "0.0")
+    ref = runs[runs[f"factor:{FACTOR}"] == "0.0"].set_index("replicate").sort_index()
+    other = runs[runs[f"factor:{FACTOR}"] == "1.0"].set_index("replicate").sort_index()
+    rows = table[table["point"] == 1]
+    assert len(rows) == len(indicator_columns(runs))
+    for row in rows.itertuples(index=False):
+        col = f"{row.indicator}.{row.group}"
+        diff, low, high, n = mean_ci(other[col].to_numpy(dtype=float) - ref[col].to_numpy(dtype=float))
+        assert row.n_pairs == n, col
+        assert close(row.diff, diff) and close(row.diff_ci_low, low) and close(row.diff_ci_high, high), col
+        assert close(row.reference_mean, mean_ci(ref[col].to_numpy(dtype=float))[0]), col
+    assert rows["diff"].abs().gt(0).any()
+
+
+def test_summary_command_writes_the_same_table(sweep_store: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "summary.csv"
+    done = cli("summarize", sweep_store, "--factor", FACTOR, "--reference", "0.0", "--out", csv, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "throughflow_12m" in done.stdout
+    written = pd.read_csv(csv)
+    direct = summarize(sweep_store, FACTOR, "0.0")
+    assert list(written.columns) == list(direct.columns)
+    assert written["indicator"].tolist() == direct["indicator"].tolist()
+    for col in ("mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high", "reference_mean"):
+        np.testing.assert_allclose(written[col].to_numpy(float), direct[col].to_numpy(float), rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"), [(["--factor", FACTOR, "--reference", "0.5"], "no level '0.5'"), (["--factor", "bias", "--reference", "x"], "unknown factor")]
+)
+def test_summary_command_reports_bad_factor_or_level(
+    sweep_store: Path, args: list[str], problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli_module.main(["summarize", str(sweep_store), *args])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and problem in err[0]

@@ -1,0 +1,95 @@
+"""Notebooks run top to bottom at a tiny size, and are committed without outputs."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+TINY: dict[str, Any] = {"REPLICATIONS": 2, "SCALE": 0.2, "MONTHS": 48, "WORKERS": 2}
+"""Values injected into every notebook's ``parameters`` cell (where the name is assigned)."""
+
+EXPECTED_FIGURES = {
+    "scenario_sweeps.ipynb": [
+        "figures/mentoring_effect_throughflow_12m.png",
+        "figures/mentoring_effect_throughflow_12m.svg",
+        "figures/mentoring_effect_sustainable_nec.png",
+        "figures/mentoring_effect_sustainable_nec.svg",
+    ],
+}
+"""Files each notebook must write, relative to its ``OUT`` folder."""
+
+SECONDS = 60
+
+
+def inject(source: str, values: dict[str, Any]) -> str:
+    """Replace the values of top-level assignments ``NAME = ...`` in a parameters cell."""
+    for name, value in values.items():
+        source = re.sub(rf"^{name}\s*=.*$", f"{name} = {value!r}", source, flags=re.MULTILINE)
+    return source
+
+
+def parameters_cell(nb: Any) -> Any:
+    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1, "a notebook needs exactly one code cell tagged 'parameters'"
+    return cells[0]
+
+
+def test_notebooks_exist() -> None:
+    assert NOTEBOOKS, "no notebooks found"
+    missing = set(EXPECTED_FIGURES) - {p.name for p in NOTEBOOKS}
+    assert not missing, f"expected notebooks missing: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_committed_without_outputs(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        assert cell.outputs == [], f"{path.name}: cell {i} has outputs (strip them before committing)"
+        assert cell.execution_count is None, f"{path.name}: cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs(path: Path, tmp_path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    params = parameters_cell(nb)
+    out = tmp_path / "out"
+    params.source = inject(params.source, {**TINY, "OUT": str(out)})
+    # The kernel must run this environment's interpreter (jupyter_client maps a kernelspec's
+    # "python" to sys.executable); fail loudly rather than test another installation.
+    check = nbformat.v4.new_code_cell(f"import sys\nassert sys.prefix == {sys.prefix!r}, sys.prefix")
+    nb.cells.insert(0, check)
+
+    client = nbclient.NotebookClient(
+        nb, kernel_name="python3", timeout=SECONDS, resources={"metadata": {"path": str(path.parent)}}
+    )
+    started = time.perf_counter()
+    client.execute()  # raises CellExecutionError on the first failing cell
+    elapsed = time.perf_counter() - started
+
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, errors
+    assert elapsed < SECONDS, f"{path.name} took {elapsed:.0f} s at the tiny size"
+
+    for name in EXPECTED_FIGURES.get(path.name, []):
+        assert (out / name).is_file(), f"{path.name} did not write {name}"
+    pngs = sorted(out.rglob("*.png"))
+    assert pngs or path.name not in EXPECTED_FIGURES
+    for png in pngs:
+        pixels = mpimg.imread(png)
+        assert float(np.var(pixels)) > 0.0, f"{png.name} is blank"
