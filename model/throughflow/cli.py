@@ -1,4 +1,4 @@
-"""Command-line interface: ``throughflow run | trace | compare | sweep | summarize | demo | params``.
+"""Command-line interface: ``throughflow run | trace | compare | sweep | summarize | sensitivity | demo | params``.
 
 Errors in scenario files are reported as one line naming the file and the key, with exit
 code 2; no traceback.
@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from throughflow import __version__
+from throughflow.analysis.problem import SensitivityError, load_declaration
+from throughflow.analysis.sensitivity import run_sensitivity
 from throughflow.analysis.summary import summarize
 from throughflow.experiments.compare import compare
 from throughflow.experiments.design import SweepError, load_sweep
@@ -23,6 +25,7 @@ from throughflow.experiments.run import RunResult, run
 from throughflow.experiments.store import StoreError
 from throughflow.experiments.sweep import run_sweep
 from throughflow.model import ThroughflowModel
+from throughflow.plots.sensitivity import all_figures
 from throughflow.scenario import ScenarioError, load_scenario, parameters
 from throughflow.trace import default_agent, narrate
 
@@ -87,6 +90,18 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--reference", default=None, help="reference level of --factor (e.g. off)")
     m.add_argument("--indicator", action="append", default=None, help="only these indicators (repeatable)")
     m.add_argument("--out", type=Path, default=None, help="also write the summary as CSV here")
+
+    a = sub.add_parser(
+        "sensitivity",
+        help="Morris screening or Sobol indices (SALib) from a declaration",
+        description="Global sensitivity analysis of a declaration in scenarios/sensitivity/ (resumable, parallel).",
+    )
+    a.add_argument("spec", type=Path, help="sensitivity declaration (YAML)")
+    a.add_argument("--method", choices=("morris", "sobol"), default=None, help="override the declaration's method")
+    a.add_argument("--n", type=int, default=None, help="Morris trajectories or Sobol base samples (power of two)")
+    a.add_argument("--out", type=Path, default=None, help="results folder (default results/sensitivity-<name>-<method>-<n>)")
+    a.add_argument("--resume", action="store_true", help="continue an interrupted analysis")
+    _executor_args(a)
 
     sub.add_parser("params", help="list every declared parameter", description="List every declared parameter.")
     return parser
@@ -174,6 +189,23 @@ def _summarize(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sensitivity(args: argparse.Namespace) -> int:
+    declaration = load_declaration(args.spec, args.method, args.n)
+    result = run_sensitivity(declaration, args.out, args.executor, args.workers, args.scheduler, args.resume)
+    provenance = {"Title": f"sensitivity {declaration.name}", "Comment": f"{declaration.method} n={declaration.n}"}
+    files = result["files"] + all_figures(result, declaration.method, result["out"], provenance)
+    key = "mu_star" if declaration.method == "morris" else "ST"
+    for outcome, table in result["indices"].groupby("outcome", sort=False):
+        print(f"\n{outcome}: most influential ({key})")
+        print(table.sort_values(key, ascending=False).head(8).round(4).to_string(index=False))
+    flagged = result["convergence"]
+    flagged = flagged[(flagged["fraction"] == 1.0) & flagged["flag"]]
+    if len(flagged):
+        print(f"\nwide intervals on important indices (not yet converged): {', '.join(sorted(set(flagged['name'])))}")
+    print(f"\nwrote {result['out']}/ ({len(files)} files: indices, convergence, sample, figures/)")
+    return 0
+
+
 def _params(_: argparse.Namespace) -> int:
     for p in parameters():
         span = f"[{p.low}, {p.high}]" if p.low is not None else ""
@@ -198,11 +230,12 @@ def main(argv: list[str] | None = None) -> int:
         "compare": _compare,
         "sweep": _sweep,
         "summarize": _summarize,
+        "sensitivity": _sensitivity,
         "params": _params,
     }
     try:
         return commands[args.command](args)
-    except (ScenarioError, SweepError, StoreError, ValueError) as exc:
+    except (ScenarioError, SweepError, StoreError, SensitivityError, ValueError) as exc:
         print(f"throughflow: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

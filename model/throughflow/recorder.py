@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from throughflow.enums import N_QUAL, N_STATUS, QUAL_NAMES, MentorStatus, Status
+from throughflow.enums import N_QUAL, N_STATUS, QUAL_NAMES, MentorStatus, PairEnd, Status
 from throughflow.population import NO
 
 if TYPE_CHECKING:
@@ -91,10 +91,11 @@ class Recorder:
             quals: Qualification of the applicant.
             p_native: Callback probability of a native applicant with the same CV.
         """
-        flag = bottleneck.astype(np.int64)
-        np.add.at(self.screening, (flag, 0, quals), 1.0)  # type: ignore[arg-type]
-        np.add.at(self.screening, (flag[passed], 1, quals[passed]), 1.0)
-        np.add.at(self.screening, (flag, 2, quals), p_native)  # type: ignore[arg-type]
+        cell = bottleneck.astype(np.int64) * N_QUAL + quals
+        size = 2 * N_QUAL
+        self.screening[:, 0, :] += np.bincount(cell, minlength=size).reshape(2, N_QUAL)
+        self.screening[:, 1, :] += np.bincount(cell[passed], minlength=size).reshape(2, N_QUAL)
+        self.screening[:, 2, :] += np.bincount(cell, weights=p_native, minlength=size).reshape(2, N_QUAL)
 
     def observe(self, model: ThroughflowModel, month: int) -> None:
         """Fold this month's counters and the current stocks into the monthly arrays."""
@@ -122,7 +123,8 @@ class Recorder:
         mentors = model.mentors.column("status")
         pairs = model.pairs
         started = pairs.column("start") == month
-        ended_early = (pairs.column("end") == month) & np.isin(pairs.column("reason"), (1, 2))
+        reason = pairs.column("reason")
+        ended_early = (pairs.column("end") == month) & ((reason == PairEnd.BREAKDOWN) | (reason == PairEnd.MENTOR_LEFT))
         self.pool[month] = [
             (mentors == MentorStatus.AVAILABLE).sum(),
             (mentors == MentorStatus.PAIRED).sum(),

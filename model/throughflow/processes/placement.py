@@ -43,16 +43,15 @@ def place(model: ThroughflowModel, month: int) -> None:
         return
     # longest waiting first, then by row (arrival order)
     waiting = waiting[np.argsort(r.status_since[waiting], kind="stable")]
-    chosen: list[np.ndarray] = []
-    for ocmw in model.ocmws:
-        clients = waiting[r.home[waiting] == ocmw.municipality]
-        budget = ocmw.budget()
-        if budget and clients.size:
-            chosen.append(clients[:budget])
-    if not chosen:
+    budget = np.array([ocmw.budget() for ocmw in model.ocmws])
+    # each OCMW offers contracts to its longest-waiting clients, up to its budget
+    home = r.home[waiting]
+    by_home = np.argsort(home, kind="stable")
+    rank = np.empty(waiting.size, dtype=np.int64)
+    rank[by_home] = np.arange(waiting.size) - np.searchsorted(home[by_home], home[by_home], side="left")
+    clients = waiting[rank < budget[home]]
+    if clients.size == 0:
         return
-    clients = np.concatenate(chosen)
-    clients = clients[np.argsort(r.status_since[clients], kind="stable")]
     # default rule: a random free place (slot-weighted), drawn for every client
     pool = np.repeat(np.arange(hosts.n), hosts.free)
     offers = rng.permutation(pool)[: clients.size]

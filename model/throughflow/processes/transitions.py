@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from throughflow.enums import Event, Status
+from throughflow.enums import N_QUAL, N_STATUS, Event, Status
 from throughflow.population import NO
 
 if TYPE_CHECKING:
@@ -26,7 +26,8 @@ def move(model: ThroughflowModel, rows: np.ndarray, status: Status, month: int) 
     if len(rows) == 0:
         return
     r = model.refugees
-    np.add.at(model.recorder.flows_now, (r.status[rows], int(status), r.qualification[rows]), 1)
+    cell = r.status[rows].astype(np.int64) * N_QUAL + r.qualification[rows]
+    model.recorder.flows_now[:, int(status), :] += np.bincount(cell, minlength=N_STATUS * N_QUAL).reshape(N_STATUS, N_QUAL)
     r.status[rows] = int(status)
     r.status_since[rows] = month
 
