@@ -5,7 +5,7 @@ A declaration (YAML in ``scenarios/sensitivity/``)::
     name: mentoring_effect
     base: ../baseline.yaml
     outcomes:
-      - {name: effect_throughflow_12m, indicator: throughflow_12m, group: all, minus: ../baseline.yaml, treatment: ../mentoring.yaml}
+      - {name: effect_12m, indicator: throughflow_12m, group: all, minus: ../baseline.yaml, treatment: ../mentoring.yaml}
       - {name: throughflow_12m_low, indicator: throughflow_12m, group: low}
     parameters: uncertainties          # every declared uncertainty with its declared range
     # parameters: [labour_market.bias, art60.ocmw_openness]            # a named subset
@@ -209,9 +209,10 @@ def declaration_from_mapping(
             arms.setdefault(f"arm:{minus.name}", minus)
         else:
             arms.setdefault(f"arm:{base.name}", base)
-        name = item.get("name") or (
-            f"{indicator}.{group}" if minus is None else f"{indicator}.{group}:{treatment.name}-{minus.name}"
-        )  # type: ignore[union-attr]
+        default = (
+            f"{indicator}.{group}" if minus is None or treatment is None else f"{indicator}.{group}:{treatment.name}-{minus.name}"
+        )
+        name = item.get("name") or default
         outcomes.append(Outcome(str(name), indicator, group, treatment, minus))
     for arm in arms.values():
         flat = flatten(arm)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,7 @@ def convergence(problem: dict[str, Any], method: str, X: np.ndarray, Y: np.ndarr
     blocks = X.shape[0] // size
     frames = []
     for fraction in FRACTIONS:
-        used = max(2, int(math.floor(blocks * fraction))) * size
+        used = max(2, math.floor(blocks * fraction)) * size
         table = analyse(problem, method, X[:used], Y[:used], seed)
         table.insert(0, "fraction", fraction)
         table.insert(1, "rows", used)
@@ -155,7 +156,7 @@ class SampleSweep(Sweep):
 
 def _values(declaration: Declaration, row: np.ndarray) -> dict[str, Any]:
     return {
-        name: int(round(float(x))) if is_int else float(x)
+        name: round(float(x)) if is_int else float(x)
         for name, x, is_int in zip(declaration.names, row, declaration.integer, strict=True)
     }
 
@@ -254,6 +255,14 @@ def sensitivity(
     }
 
 
+def _to_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False)
+
+
+def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=False)
+
+
 def run_sensitivity(
     declaration: Declaration,
     out: Path | None = None,
@@ -291,13 +300,13 @@ def run_sensitivity(
     result = sensitivity(declaration.problem(), evaluate, declaration.method, declaration.n, declaration.seed, names)
     files = []
     for key in ("indices", "convergence"):
-        frame = result[key]
-        atomic_write(out / f"{key}.csv", lambda p, f=frame: f.to_csv(p, index=False))
-        atomic_write(out / f"{key}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
+        frame: pd.DataFrame = result[key]
+        atomic_write(out / f"{key}.csv", partial(_to_csv, frame))
+        atomic_write(out / f"{key}.parquet", partial(_to_parquet, frame))
         files += [out / f"{key}.csv", out / f"{key}.parquet"]
     sample_frame = pd.DataFrame(result["X"], columns=declaration.names)
     for j, name in enumerate(names):
         sample_frame[f"Y:{name}"] = result["Y"][:, j]
-    atomic_write(out / "sample.parquet", lambda p: sample_frame.to_parquet(p, index=False))
+    atomic_write(out / "sample.parquet", partial(_to_parquet, sample_frame))
     files.append(out / "sample.parquet")
     return {**result, "out": out, "files": files}
