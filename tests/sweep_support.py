@@ -130,10 +130,8 @@ def stop(proc: subprocess.Popen[Any], grace: float = 10.0) -> None:
     """Terminate a process this test started; SIGKILL its group if it does not stop in time."""
     if proc.poll() is None:
         proc.terminate()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            pass
     kill_group(proc)
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(grace)

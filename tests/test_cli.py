@@ -14,7 +14,6 @@ from throughflow.outcomes import INDICATORS
 from throughflow.scenario import load_scenario
 
 
-
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
     path = tmp_path / "small.yaml"

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sweep_support import GROUPS, SMALL_SWEEP, T975, TINY, TINY_MENTORING, cli, part_rows, snapshot
 
+from sweep_support import GROUPS, SMALL_SWEEP, T975, TINY, TINY_MENTORING, cli, part_rows, snapshot
 from throughflow import cli as cli_module
 from throughflow.analysis.summary import summarize
 from throughflow.experiments.design import load_sweep
@@ -36,6 +36,13 @@ def mean_ci(values: np.ndarray) -> tuple[float, float, float, int]:
 
 def close(x: float, y: float) -> bool:
     return (math.isnan(x) and math.isnan(y)) or math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def close_bound(x: float, y: float, centre: float) -> bool:
+    """An interval bound equals the direct one up to 0.1 % of the half-width (a t quantile to 3 digits)."""
+    if math.isnan(x) or math.isnan(y):
+        return math.isnan(x) and math.isnan(y)
+    return abs(x - y) <= 1e-3 * abs(y - centre) + 1e-12
 
 
 def indicator_columns(runs: pd.DataFrame) -> list[str]:
@@ -75,7 +82,9 @@ def test_compare_writes_tables_and_figure(comparison: tuple[Path, subprocess.Com
     pd.testing.assert_frame_equal(csv, parquet, check_dtype=False, check_exact=False, rtol=1e-12)
 
 
-def test_compare_runs_both_scenarios_on_common_seeds(comparison: tuple[Path, subprocess.CompletedProcess[str], dict[str, bytes]]) -> None:
+def test_compare_runs_both_scenarios_on_common_seeds(
+    comparison: tuple[Path, subprocess.CompletedProcess[str], dict[str, bytes]],
+) -> None:
     out, _, _ = comparison
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 6
@@ -87,7 +96,9 @@ def test_compare_runs_both_scenarios_on_common_seeds(comparison: tuple[Path, sub
     assert a["seed"].nunique() == 3
 
 
-def test_compare_table_has_every_indicator_and_group(comparison: tuple[Path, subprocess.CompletedProcess[str], dict[str, bytes]]) -> None:
+def test_compare_table_has_every_indicator_and_group(
+    comparison: tuple[Path, subprocess.CompletedProcess[str], dict[str, bytes]],
+) -> None:
     out, _, _ = comparison
     table = pd.read_parquet(out / "comparison.parquet")
     assert list(table.columns) == ["indicator", "group", f"mean_{A}", f"mean_{B}", "diff", "ci_low_diff", "ci_high_diff", "R"]
@@ -116,9 +127,9 @@ def test_compare_paired_differences_match_a_direct_computation(
         diff, low, high, n = mean_ci(vb - va)
         where = f"{col}: "
         assert close(row.diff, diff), where + f"diff {row.diff} != {diff}"
-        assert close(row.ci_low_diff, low), where + "ci_low"
-        assert close(row.ci_high_diff, high), where + "ci_high"
-        assert row.R == n, where + "R"
+        assert close_bound(row.ci_low_diff, low, diff), where + f"ci_low {row.ci_low_diff} != {low}"
+        assert close_bound(row.ci_high_diff, high, diff), where + f"ci_high {row.ci_high_diff} != {high}"
+        assert n == row.R, where + "R"
         assert close(getattr(row, f"mean_{A}"), mean_ci(va)[0]), where + "mean A"
         assert close(getattr(row, f"mean_{B}"), mean_ci(vb)[0]), where + "mean B"
         nonzero += np.isfinite(diff) and diff != 0
@@ -155,7 +166,7 @@ def test_compare_again_reuses_the_store(
     assert part_rows(out) == parts  # nothing was rerun
     after = snapshot(out)
     for name in ("manifest.json", "comparison.csv", "comparison.parquet", "cost_effectiveness.csv", "runs.parquet"):
-        assert after[name] == files[name], name
+        assert after[name] == files[name], name  # runs.parquet byte-identical: even wall_seconds and worker
     assert {k for k in after if k.startswith("runs/")} == {k for k in files if k.startswith("runs/")}
     assert done.stdout == first.stdout
 
@@ -163,8 +174,11 @@ def test_compare_again_reuses_the_store(
 def test_compare_refuses_a_store_of_another_comparison(
     comparison: tuple[Path, subprocess.CompletedProcess[str], dict[str, bytes]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out, _, files = comparison
-    code = cli_module.main(["compare", str(TINY), str(TINY_MENTORING), "-R", "4", "--seed", "5", "--executor", "serial", "--out", str(out)])
+    out, _, _ = comparison
+    files = snapshot(out)
+    code = cli_module.main(
+        ["compare", str(TINY), str(TINY_MENTORING), "-R", "4", "--seed", "5", "--executor", "serial", "--out", str(out)]
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert len(err) == 1 and "different sweep" in err[0]
@@ -192,7 +206,8 @@ def test_summary_gives_mean_and_95_interval_per_design_point(sweep_store: Path) 
         sub = runs[runs["point"] == row.point]
         mean, low, high, n = mean_ci(sub[col].to_numpy(dtype=float))
         assert row.n == n, col
-        assert close(row.mean, mean) and close(row.ci_low, low) and close(row.ci_high, high), col
+        assert close(row.mean, mean), col
+        assert close_bound(row.ci_low, low, mean) and close_bound(row.ci_high, high, mean), col
     labels = table.drop_duplicates("point").set_index("point")[f"factor:{FACTOR}"]
     assert labels.to_dict() == {0: "0.0", 1: "1.0"}
     assert (table["n"] == 3).any()
@@ -209,7 +224,8 @@ def test_summary_paired_differences_match_the_run_table(sweep_store: Path) -> No
         col = f"{row.indicator}.{row.group}"
         diff, low, high, n = mean_ci(other[col].to_numpy(dtype=float) - ref[col].to_numpy(dtype=float))
         assert row.n_pairs == n, col
-        assert close(row.diff, diff) and close(row.diff_ci_low, low) and close(row.diff_ci_high, high), col
+        assert close(row.diff, diff), col
+        assert close_bound(row.diff_ci_low, low, diff) and close_bound(row.diff_ci_high, high, diff), col
         assert close(row.reference_mean, mean_ci(ref[col].to_numpy(dtype=float))[0]), col
     assert rows["diff"].abs().gt(0).any()
 
@@ -228,7 +244,11 @@ def test_summary_command_writes_the_same_table(sweep_store: Path, tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    ("args", "problem"), [(["--factor", FACTOR, "--reference", "0.5"], "no level '0.5'"), (["--factor", "bias", "--reference", "x"], "unknown factor")]
+    ("args", "problem"),
+    [
+        (["--factor", FACTOR, "--reference", "0.5"], "no level '0.5'"),
+        (["--factor", "bias", "--reference", "x"], "unknown factor"),
+    ],
 )
 def test_summary_command_reports_bad_factor_or_level(
     sweep_store: Path, args: list[str], problem: str, capsys: pytest.CaptureFixture[str]
@@ -237,3 +257,41 @@ def test_summary_command_reports_bad_factor_or_level(
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert len(err) == 1 and problem in err[0]
+
+
+T975_EXACT = {2: 4.302652729749462, 6: 2.4469118511449786, 11: 2.200985160091639, 40: 2.021075390306273}
+"""Student's t 97.5 % quantiles (to the precision of scipy.stats.t.ppf)."""
+
+
+@pytest.mark.parametrize("replications", [3, 7, 12, 41])
+def test_summary_interval_uses_the_t_quantile_for_its_degrees_of_freedom(replications: int) -> None:
+    rng = np.random.default_rng(replications)
+    values = rng.normal(0.4, 0.05, size=(2, replications))
+    runs = pd.DataFrame(
+        {
+            "run_id": [f"{p:05d}-{k:03d}" for p in range(2) for k in range(replications)],
+            "point": np.repeat([0, 1], replications),
+            "replicate": np.tile(np.arange(replications), 2),
+            "status": "ok",
+            "factor:f": np.repeat(["a", "b"], replications),
+            "throughflow_12m.all": values.ravel(),
+        }
+    )
+    from throughflow.analysis.summary import summarize_runs
+
+    table = summarize_runs(runs, "f", "a").set_index("point")
+    for point in (0, 1):
+        v = values[point]
+        half = T975_EXACT[replications - 1] * v.std(ddof=1) / math.sqrt(replications)
+        got = table.loc[point, "ci_high"] - table.loc[point, "mean"]
+        assert got == pytest.approx(half, rel=0.01), f"R={replications}: half-width {got:.5f}, t interval {half:.5f}"
+    d = values[1] - values[0]
+    half = T975_EXACT[replications - 1] * d.std(ddof=1) / math.sqrt(replications)
+    assert table.loc[1, "diff_ci_high"] - table.loc[1, "diff"] == pytest.approx(half, rel=0.01)
+
+
+def test_summary_command_refuses_a_folder_that_is_not_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli_module.main(["summarize", str(tmp_path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "not a results store" in err[0]

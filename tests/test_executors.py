@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from sweep_support import (
     FAILING_SWEEP,
     LONG_SWEEP,
@@ -18,7 +19,6 @@ from sweep_support import (
     dask_cluster,
     reference_runs,
 )
-
 from throughflow import cli as cli_module
 from throughflow.experiments import sweep as sweep_module
 from throughflow.experiments.design import load_sweep
@@ -51,7 +51,14 @@ def test_execute_records_a_failing_run_instead_of_raising() -> None:
 
 
 def test_execute_records_an_invalid_scenario_as_failed() -> None:
-    payload = {"run_id": "00000-000", "point": 0, "replicate": 0, "seed": 1, "labels": {}, "scenario": {"population": {"scale": -1}}}
+    payload = {
+        "run_id": "00000-000",
+        "point": 0,
+        "replicate": 0,
+        "seed": 1,
+        "labels": {},
+        "scenario": {"population": {"scale": -1}},
+    }
     row = execute(payload)["row"]
     assert row["status"] == "failed"
     assert "population.scale" in row["error"] and "\n" not in row["error"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -16,6 +17,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+
 from sweep_support import (
     LONG_SWEEP,
     SMALL_SWEEP,
@@ -25,7 +27,6 @@ from sweep_support import (
     part_rows,
     reference_runs,
 )
-
 from throughflow import cli as cli_module
 from throughflow.experiments import sweep as sweep_module
 from throughflow.experiments.design import load_sweep
@@ -34,10 +35,14 @@ from throughflow.experiments.sweep import run_sweep
 
 LAUNCHER = """\
 import sys
-from throughflow.experiments import store
-store.Store.__init__.__defaults__ = (3, 5.0)  # flush a part every 3 finished runs
-from throughflow.cli import main
-sys.exit(main(sys.argv[1:]))
+
+if __name__ == "__main__":
+    from throughflow.experiments import store
+
+    store.Store.__init__.__defaults__ = (3, 5.0)  # flush a part every 3 finished runs
+    from throughflow.cli import main
+
+    sys.exit(main(sys.argv[1:]))
 """
 """The ``throughflow`` command with a small part size, so a kill can land between parts."""
 
@@ -87,8 +92,9 @@ def sigkill(proc: subprocess.Popen[Any]) -> bool:
     running = proc.poll() is None
     if running:
         os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    kill_group(proc)  # orphaned pool workers hold the pipes open
     proc.communicate(timeout=60)
-    kill_group(proc)
     return running
 
 
@@ -119,10 +125,8 @@ def test_throughflow_sweep_killed_at_random_times_resumes_to_the_same_table(
     for delay in delays:
         proc = start([str(THROUGHFLOW)], out, tmp_path, executor)
         try:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=delay)
-            except subprocess.TimeoutExpired:
-                pass
         finally:
             sigkill(proc)
         now = check_store(out, reference)
@@ -131,7 +135,7 @@ def test_throughflow_sweep_killed_at_random_times_resumes_to_the_same_table(
     finish([str(THROUGHFLOW)], out, tmp_path, executor, reference)
 
 
-@pytest.mark.parametrize("executor", ["serial", "processes"])
+@pytest.mark.parametrize("executor", ["serial", pytest.param("processes", marks=pytest.mark.slow)])
 def test_sweep_killed_between_and_during_part_writes_resumes_to_the_same_table(
     executor: str, reference: pd.DataFrame, tmp_path: Path
 ) -> None:
@@ -151,10 +155,8 @@ def test_sweep_killed_between_and_during_part_writes_resumes_to_the_same_table(
         proc = start(command, out, tmp_path, executor)
         try:
             if kind == "time":
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=value)
-                except subprocess.TimeoutExpired:
-                    pass
             else:
                 deadline = time.monotonic() + 120
                 while proc.poll() is None and stored_rows(out) < value and time.monotonic() < deadline:
@@ -204,7 +206,9 @@ def test_temporary_files_are_not_taken_for_parts(tmp_path: Path, monkeypatch: py
     assert_same_runs(pd.read_parquet(out / "runs.parquet"), complete)
 
 
-def test_interrupted_sweep_keeps_finished_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_interrupted_sweep_keeps_finished_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An exception (e.g. Ctrl-C) mid-sweep flushes the finished runs; resuming completes the table."""
     sweep = load_sweep(SMALL_SWEEP)
     out = tmp_path / "store"

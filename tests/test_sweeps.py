@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from sweep_support import (
     BAD_SWEEPS,
     FAILING_SWEEP,
@@ -21,7 +22,6 @@ from sweep_support import (
     snapshot,
     write_sweep,
 )
-
 from throughflow import cli as cli_module
 from throughflow.experiments import sweep as sweep_module
 from throughflow.experiments.design import SweepError, load_sweep, sweep_from_mapping
@@ -81,7 +81,9 @@ def test_design_is_the_cartesian_product_of_grid_and_level_factors(tmp_path: Pat
 
 def test_range_factors_are_sampled_by_latin_hypercube(tmp_path: Path) -> None:
     sweep = load_sweep(
-        write_sweep(tmp_path / "lhs.yaml", replications=1, seed=9, samples=8, factors={"labour_market.bias": {"range": [0.3, 0.6]}})
+        write_sweep(
+            tmp_path / "lhs.yaml", replications=1, seed=9, samples=8, factors={"labour_market.bias": {"range": [0.3, 0.6]}}
+        )
     )
     values = np.array([v["labour_market.bias"] for _, v in sweep.points()])
     assert len(values) == 8
@@ -331,3 +333,24 @@ def test_unfinished_store_is_readable(small_store: Path, tmp_path: Path) -> None
     assert_same_runs(load_runs(small_store), pd.read_parquet(small_store / "runs.parquet"))
     with pytest.raises(StoreError, match="not a results store"):
         load_runs(tmp_path)
+
+
+def test_time_series_are_stored_when_asked(tmp_path: Path) -> None:
+    sweep = load_sweep(
+        write_sweep(
+            tmp_path / "series.yaml",
+            replications=2,
+            seed=3,
+            factors={"art60.throughflow_orientation": [0.0, 1.0]},
+            outputs={"timeseries": True},
+        )
+    )
+    out = tmp_path / "series"
+    run_sweep(sweep, out=out, executor="serial", progress=False)
+    files = sorted(p.relative_to(out).as_posix() for p in (out / "timeseries").rglob("*.parquet"))
+    assert files == [f"timeseries/point={p:05d}/rep={k:03d}.parquet" for p in range(2) for k in range(2)]
+    series = pd.read_parquet(out / "timeseries" / "point=00001" / "rep=001.parquet")
+    assert len(series) > 0
+    no_series = tmp_path / "no-series"
+    run_sweep(load_sweep(SMALL_SWEEP), out=no_series, executor="serial", progress=False)
+    assert not (no_series / "timeseries").exists()

@@ -51,8 +51,8 @@ class EmployerTable:
         sigma = 1.0
         self.size = np.maximum(1.0, rng.lognormal(np.log(lm.employer_size_mean) - sigma**2 / 2, sigma, size=n))
         self.vacancy_rate = self.size * lm.vacancies_per_employee_month
-        spread = rng.normal(0.0, 0.1, size=n)
-        self.bias = np.clip(lm.bias + spread, 0.0, 1.0)
+        spread = rng.normal(1.0, 0.2, size=n)  # employers differ; relative spread keeps bias 0 at 0
+        self.bias = np.clip(lm.bias * spread, 0.0, 1.0)
         self.participates = rng.random(n) < scenario.labs.employer_participation
         self.trained = np.full(n, -10_000, dtype=np.int32)
 

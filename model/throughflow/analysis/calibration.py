@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -120,12 +121,34 @@ def markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
-    import sys
+BEGIN, END = "<!-- BEGIN CALIBRATION TABLE -->", "<!-- END CALIBRATION TABLE -->"
 
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    result = calibration_table(n)
-    print(markdown(result))
-    extra = run("baseline", seed=0, paired_baseline=False).headline()
-    print(extra.round(3).to_string())
-    print(np.round(extra.loc["dropout"].to_numpy(), 3))
+
+def update_document(path: Path, n_seeds: int = 20) -> pd.DataFrame:
+    """Recompute the calibration table and write it between the markers of ``path``."""
+    table = calibration_table(n_seeds)
+    text = path.read_text(encoding="utf-8")
+    if BEGIN not in text or END not in text:
+        raise ValueError(f"{path}: calibration table markers missing")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    stamp = f"_{n_seeds} seeds per scenario (seeds 0-{n_seeds - 1}), horizon 120 months, default scale._"
+    path.write_text(f"{head}{BEGIN}\n{stamp}\n\n{markdown(table)}\n{END}{tail}", encoding="utf-8")
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m throughflow.analysis.calibration [--seeds N] [--write docs/calibration.md]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Check the baseline against the empirical calibration targets.")
+    parser.add_argument("--seeds", type=int, default=20, help="seeds per scenario (default 20)")
+    parser.add_argument("--write", type=Path, default=None, help="update the table in this Markdown file")
+    args = parser.parse_args(argv)
+    table = update_document(args.write, args.seeds) if args.write else calibration_table(args.seeds)
+    print(markdown(table))
+    return 0 if table["within"].all() else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

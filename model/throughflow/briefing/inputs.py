@@ -1,0 +1,232 @@
+"""Finding and reading the results a brief is written from.
+
+A brief reads results folders, never live models. Each folder given (or, for a folder that
+is not itself a result, each folder directly inside it) is recognised by its content:
+
+* **comparison** — a store written by ``throughflow compare`` (``comparison.parquet``):
+  factor ``scenario`` with a reference and a compared level;
+* **qualification mix** — a sweep store with factors ``qualification_mix`` and
+  ``mentoring`` (levels ``off``/``on``), e.g. ``scenarios/sweeps/qualification_mix.yaml``;
+* **ablation** — a sweep store with a factor whose levels are named after the shipped
+  scenarios: ``baseline`` and some of ``pillar_*``, ``without_*``, ``mentoring``
+  (``ablation.yaml``);
+* **sensitivity** — a folder with ``indices.csv`` written by ``throughflow sensitivity``.
+
+Anything else is listed in the brief as not used, with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from throughflow.experiments.store import load_runs
+
+PILLARS = ("one_on_one", "organisation", "labs")
+"""Pillars of mentoring-to-NEC, as named in the shipped scenarios ``pillar_*`` / ``without_*``."""
+
+FULL = "mentoring"
+REFERENCE = "baseline"
+
+
+@dataclass
+class Source:
+    """One results folder used by the brief.
+
+    Attributes:
+        path: The folder.
+        kind: ``comparison``, ``mix``, ``ablation`` or ``sensitivity``.
+        manifest: Its ``manifest.json`` (empty if none).
+        sweep_text: Its ``sweep.yaml`` (empty if none).
+        runs: The run table (successful runs only), or ``None`` for a sensitivity result.
+        factor: The compared factor (``scenario`` for comparisons and ablations).
+        reference: The reference level of ``factor``.
+        levels: Levels of ``factor`` in design order.
+        failed: Runs that failed (left out).
+        tables: Extra tables read from the folder (``comparison``, ``cost``, ``indices``, ...).
+    """
+
+    path: Path
+    kind: str
+    manifest: dict[str, Any] = field(default_factory=dict)
+    sweep_text: str = ""
+    runs: pd.DataFrame | None = None
+    factor: str = ""
+    reference: str = ""
+    levels: list[str] = field(default_factory=list)
+    failed: int = 0
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The sweep or analysis name (folder name if unknown)."""
+        return str(self.manifest.get("sweep") or self.path.name)
+
+    def has_timeseries(self) -> bool:
+        """Whether the store kept the monthly time series."""
+        return (self.path / "timeseries").is_dir()
+
+    def point_of(self, level: str, **others: str) -> int:
+        """The design point whose ``factor`` level is ``level`` (and other factors as given)."""
+        assert self.runs is not None
+        sel = self.runs[self.runs[f"factor:{self.factor}"].astype(str) == level]
+        for f, v in others.items():
+            sel = sel[sel[f"factor:{f}"].astype(str) == v]
+        return int(sel["point"].iloc[0])
+
+
+@dataclass
+class Inputs:
+    """Everything found in the folders given to the brief."""
+
+    comparisons: list[Source] = field(default_factory=list)
+    mix: list[Source] = field(default_factory=list)
+    ablation: list[Source] = field(default_factory=list)
+    sensitivity: list[Source] = field(default_factory=list)
+    ignored: list[tuple[Path, str]] = field(default_factory=list)
+
+    def all(self) -> list[Source]:
+        """Every recognised source, in the order comparison, mix, ablation, sensitivity."""
+        return [*self.comparisons, *self.mix, *self.ablation, *self.sensitivity]
+
+    def headline(self) -> Source | None:
+        """The source of the headline effect: a comparison with the full model, else an ablation store.
+
+        Preference: the first comparison whose compared level is not a single pillar or an
+        all-but-one variant; then the first ablation store holding ``baseline`` and
+        ``mentoring``.
+        """
+        for source in self.comparisons:
+            treatment = source.levels[-1]
+            if not treatment.startswith(("pillar_", "without_")):
+                return source
+        for source in self.ablation:
+            if REFERENCE in source.levels and FULL in source.levels:
+                return source
+        return None
+
+    def headline_levels(self) -> tuple[str, str] | None:
+        """Reference and compared level of the headline source."""
+        source = self.headline()
+        if source is None:
+            return None
+        if source.kind == "comparison":
+            return source.levels[0], source.levels[-1]
+        return REFERENCE, FULL
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+def _levels(path: Path, runs: pd.DataFrame, factor: str) -> list[str]:
+    design = path / "design.parquet"
+    column = f"factor:{factor}"
+    if design.is_file():
+        table = pd.read_parquet(design)
+        if column in table.columns:
+            return list(dict.fromkeys(table.sort_values("point")[column].astype(str)))
+    return list(dict.fromkeys(runs.sort_values("point")[column].astype(str)))
+
+
+def _read(path: Path) -> Source | str:
+    """Recognise one folder; a string is the reason it is not used."""
+    if (path / "indices.csv").is_file():
+        tables = {"indices": pd.read_csv(path / "indices.csv")}
+        if (path / "convergence.csv").is_file():
+            tables["convergence"] = pd.read_csv(path / "convergence.csv")
+        if "outcome" not in tables["indices"].columns or "name" not in tables["indices"].columns:
+            return "indices.csv lacks the columns outcome and name"
+        return Source(path, "sensitivity", manifest=_json(path / "manifest.json"), tables=tables)
+    if not (path / "manifest.json").is_file():
+        return "not a results store (no manifest.json) and no sensitivity result (no indices.csv)"
+    runs = load_runs(path)
+    if runs.empty or "status" not in runs.columns:
+        return "the store holds no finished runs"
+    ok = runs[runs["status"] == "ok"].reset_index(drop=True)
+    failed = len(runs) - len(ok)
+    if ok.empty:
+        return "every run in the store failed"
+    manifest = _json(path / "manifest.json")
+    text = (path / "sweep.yaml").read_text(encoding="utf-8") if (path / "sweep.yaml").is_file() else ""
+    factors = [c.removeprefix("factor:") for c in ok.columns if c.startswith("factor:")]
+    common = {"manifest": manifest, "sweep_text": text, "runs": ok, "failed": failed}
+    if (path / "comparison.parquet").is_file() and "scenario" in factors:
+        levels = _levels(path, ok, "scenario")
+        if len(levels) != 2:
+            return f"a comparison needs two scenarios, found {len(levels)}"
+        tables = {"comparison": pd.read_parquet(path / "comparison.parquet")}
+        if (path / "cost_effectiveness.csv").is_file():
+            tables["cost"] = pd.read_csv(path / "cost_effectiveness.csv")
+        return Source(path, "comparison", factor="scenario", reference=levels[0], levels=levels, tables=tables, **common)
+    if "qualification_mix" in factors and "mentoring" in factors:
+        levels = _levels(path, ok, "mentoring")
+        if "off" not in levels or len(levels) < 2:
+            return "a qualification-mix sweep needs mentoring levels 'off' and at least one other"
+        return Source(path, "mix", factor="mentoring", reference="off", levels=levels, **common)
+    for factor in factors:
+        levels = _levels(path, ok, factor)
+        named = [lv for lv in levels if lv == FULL or lv.startswith(("pillar_", "without_"))]
+        if REFERENCE in levels and named:
+            return Source(path, "ablation", factor=factor, reference=REFERENCE, levels=levels, **common)
+    return (
+        f"a sweep with factors {', '.join(factors) or '(none)'}: not a comparison, a qualification-mix sweep "
+        "or an ablation sweep (levels baseline, pillar_*, without_*, mentoring)"
+    )
+
+
+def find_inputs(results_dirs: list[Path]) -> Inputs:
+    """Recognise every results folder given (and the results folders directly inside a plain folder).
+
+    Args:
+        results_dirs: Folders of comparisons, sweeps, sensitivity results, or folders holding them.
+
+    Returns:
+        The recognised sources by kind, and the folders not used with the reason.
+    """
+    inputs = Inputs()
+    queue: list[tuple[Path, bool]] = [(Path(p), True) for p in results_dirs]
+    seen: set[Path] = set()
+    while queue:
+        path, top = queue.pop(0)
+        if path.resolve() in seen:
+            continue
+        seen.add(path.resolve())
+        if not path.is_dir():
+            inputs.ignored.append((path, "no such folder"))
+            continue
+        is_result = (path / "manifest.json").is_file() or (path / "indices.csv").is_file()
+        if not is_result and top:
+            children = sorted(p for p in path.iterdir() if p.is_dir())
+            found = [p for p in children if (p / "manifest.json").is_file() or (p / "indices.csv").is_file()]
+            if found:
+                queue[0:0] = [(p, False) for p in found]
+                continue
+        result = _read(path)
+        if isinstance(result, str):
+            inputs.ignored.append((path, result))
+            continue
+        {"comparison": inputs.comparisons, "mix": inputs.mix, "ablation": inputs.ablation, "sensitivity": inputs.sensitivity}[
+            result.kind
+        ].append(result)
+    return inputs
+
+
+def scenario_hashes(source: Source) -> dict[str, str]:
+    """Scenario hashes recorded in a comparison's definition (``compare A <hash> vs B <hash>``)."""
+    match = re.search(r"compare (\S+) ([0-9a-f]+) vs (\S+) ([0-9a-f]+)", source.sweep_text)
+    return {match.group(1): match.group(2), match.group(3): match.group(4)} if match else {}
+
+
+def horizon(source: Source) -> int | None:
+    """The horizon override recorded in the store's definition (``None``: the scenario's own)."""
+    found = re.search(r"months[=:]\s*(\d+)", source.sweep_text)
+    return int(found.group(1)) if found else None

@@ -1,0 +1,309 @@
+"""Figures of the policy brief, from stored results only; each returns a matplotlib Figure.
+
+Labels and units come from the declared indicators (:data:`throughflow.outcomes.INDICATORS`);
+shares are shown in percent and differences of shares in percentage points. Save a figure
+with :func:`save_figure` (PNG at 300 dpi with provenance metadata, and SVG). All functions
+work in a notebook as well as in :func:`throughflow.brief.write_brief`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from throughflow.analysis.summary import curve_bands
+from throughflow.outcomes import BY_NAME
+from throughflow.plots.mix import mix_positions
+from throughflow.plots.style import HALF_A4, PALETTE, new_figure, save
+
+GROUP_LABELS = {
+    "all": "All refugees",
+    "low": "LOW (ISCED 0–2)",
+    "medium": "MEDIUM (ISCED 3–4)",
+    "high": "HIGH (ISCED 5+)",
+}
+"""Qualification groups as labelled in the brief."""
+
+PILLAR_LABELS = {
+    "one_on_one": "1-on-1 mentoring",
+    "organisation": "Mentoring organisation",
+    "labs": "Learning labs & employers",
+    "all three": "All three pillars",
+}
+
+PERCENT = FuncFormatter(lambda v, _: f"{v * 100:.3g}")
+"""Axis ticks of a share, in percent."""
+
+POINTS = FuncFormatter(lambda v, _: f"{v * 100:+.3g}" if abs(v) > 1e-12 else "0")
+"""Axis ticks of a difference of shares, in signed percentage points."""
+
+
+def save_figure(fig: Figure, path: Path, provenance: dict[str, str] | None = None) -> list[Path]:
+    """Save a brief figure as PNG (300 dpi, provenance metadata) and SVG, and close it."""
+    return save(fig, path, provenance)
+
+
+def _label(indicator: str) -> str:
+    return BY_NAME[indicator].label
+
+
+def _axis_unit(indicator: str, difference: bool = False) -> str:
+    unit = BY_NAME[indicator].unit
+    if unit == "share":
+        return "percentage points" if difference else "% of the cohort"
+    return unit
+
+
+def _grid(rows: int, cols: int, sharey: bool = True) -> tuple[Figure, np.ndarray]:
+    new_figure(1)  # applies the house font sizes
+    plt.close("all")
+    fig, axes = plt.subplots(rows, cols, figsize=HALF_A4, sharex=True, sharey=sharey, squeeze=False, layout="constrained")
+    return fig, axes
+
+
+def entry_curves_figure(
+    runs: pd.DataFrame,
+    factor: str,
+    levels: tuple[str, str],
+    labels: tuple[str, str] | None = None,
+    groups: tuple[str, ...] = ("all", "low", "medium", "high"),
+) -> Figure:
+    """NEC entry after the contract end, reference vs compared level, mean with 95 % band.
+
+    Args:
+        runs: A run table holding both levels of ``factor`` (other factors fixed).
+        factor: The compared factor (``scenario`` for a comparison).
+        levels: Reference and compared level.
+        labels: Legend labels of the two levels (default: the level names).
+        groups: One panel per qualification group (2 x 2 for four).
+
+    Returns:
+        The figure: per panel two lines and two bands.
+    """
+    indicator = BY_NAME["nec_entry_after_contract"]
+    key = f"factor:{factor}"
+    labels = labels or levels
+    sub = runs[runs[key].astype(str).isin(levels)]
+    points = sub.drop_duplicates("point").set_index("point")[key].astype(str)
+    cols = 2 if len(groups) > 1 else 1
+    fig, axes = _grid(int(np.ceil(len(groups) / cols)), cols)
+    styles = ("--", "-")
+    for ax, group in zip(axes.flat, groups, strict=False):
+        bands = curve_bands(sub, f"{indicator.name}.{group}")
+        for i, level in enumerate(levels):
+            for point in points[points == level].index:
+                b = bands[bands["point"] == point]
+                ax.fill_between(b["k"], b["ci_low"], b["ci_high"], color=PALETTE[i], alpha=0.25, lw=0)
+                ax.plot(b["k"], b["mean"], color=PALETTE[i], ls=styles[i], lw=1.8, label=labels[i])
+        ax.set_title(GROUP_LABELS.get(group, group), fontsize=9)
+        ax.set_xticks([0, 6, 12, 18, 24])
+        ax.yaxis.set_major_formatter(PERCENT)
+        ax.grid(alpha=0.3)
+    for ax in axes.flat[len(groups) :]:
+        ax.set_visible(False)
+    fig.supxlabel("months after the end of the art. 60 contract", fontsize=9)
+    fig.supylabel("ever in an NEC job (% of the cohort)", fontsize=9)
+    axes.flat[0].legend(loc="upper left", frameon=False)
+    fig.suptitle(f"{indicator.label}: mean and 95 % interval over replications", fontsize=10)
+    return fig
+
+
+def group_effects_figure(effects: pd.DataFrame, indicators: tuple[str, ...] = ("throughflow_12m", "sustainable_nec")) -> Figure:
+    """The paired effect per qualification group, one panel per indicator, with 95 % intervals.
+
+    Args:
+        effects: Rows indicator, group, diff, ci_low, ci_high (see ``briefing.tables.effects``).
+        indicators: One panel each.
+
+    Returns:
+        The figure: per panel one point with an interval per group present.
+    """
+    fig, axes = new_figure(len(indicators), sharey=True)
+    order = [g for g in GROUP_LABELS if g in set(effects["group"])]
+    y = {g: len(order) - 1 - i for i, g in enumerate(order)}
+    for ax, indicator in zip(axes, indicators, strict=True):
+        sub = effects[effects["indicator"] == indicator]
+        for _, row in sub.iterrows():
+            g = row["group"]
+            colour = (
+                PALETTE[7]
+                if g == "all"
+                else PALETTE[("low", "medium", "high").index(g) + 2]
+                if g in ("low", "medium", "high")
+                else PALETTE[0]
+            )
+            low = np.nan_to_num(row["diff"] - row["ci_low"])
+            high = np.nan_to_num(row["ci_high"] - row["diff"])
+            ax.errorbar(
+                [row["diff"]], [y[g]], xerr=[[low], [high]], fmt="o", color=colour, ms=6 if g == "all" else 5, capsize=3, lw=1.6
+            )
+            ax.annotate(
+                f"{row['diff'] * 100:+.1f}",
+                (row["diff"], y[g]),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+            )
+        ax.axvline(0.0, color="0.4", lw=0.8, zorder=0)
+        ax.set_title(_label(indicator))
+        ax.set_xlabel(f"paired effect ({_axis_unit(indicator, True)})")
+        ax.xaxis.set_major_formatter(POINTS)
+        left, right = ax.get_xlim()
+        ax.set_xlim(min(left, 0.0), max(right, 0.0) + 0.05 * (right - left))
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(list(y.values()), [GROUP_LABELS[g] for g in y])
+    axes[0].set_ylim(-0.6, len(order) - 0.4)
+    fig.suptitle("Effect of mentoring-to-NEC by qualification: mean and 95 % interval", fontsize=10)
+    return fig
+
+
+def mix_figure(
+    summary: pd.DataFrame,
+    indicator: str = "throughflow_12m",
+    mix: str = "qualification_mix",
+    factor: str = "mentoring",
+    reference: str = "off",
+) -> Figure:
+    """An indicator with mentoring off and on across the qualification mix, and the paired effect per group.
+
+    Args:
+        summary: ``summarize_runs(runs, factor, reference)`` of a sweep with factors ``mix`` and ``factor``.
+        indicator: A scalar indicator.
+        mix: The mix factor (level labels are shares LOW: ``"0"``, ``"1/3"``, ...).
+        factor: The mentoring factor.
+        reference: Its reference level.
+
+    Returns:
+        The figure: left one line and band per level of ``factor``; right one series per group.
+    """
+    mix_col, f_col = f"factor:{mix}", f"factor:{factor}"
+    rows = summary[summary["indicator"] == indicator].copy()
+    rows[mix_col] = rows[mix_col].astype(str)
+    rows[f_col] = rows[f_col].astype(str)
+    positions = mix_positions(list(dict.fromkeys(rows[mix_col])))
+    rows["x"] = rows[mix_col].map(positions)
+    rows = rows.sort_values("x", kind="stable")
+    levels = list(dict.fromkeys(rows[f_col]))
+    others = [lv for lv in levels if lv != reference]
+    fig, (left, right) = new_figure(2, sharey=False)
+    for i, level in enumerate([reference, *others]):
+        sub = rows[(rows[f_col] == level) & (rows["group"] == "all")]
+        sub = sub[np.isfinite(sub["mean"].to_numpy(dtype=float))]
+        left.fill_between(sub["x"], sub["ci_low"], sub["ci_high"], color=PALETTE[i], alpha=0.22, lw=0)
+        left.plot(
+            sub["x"],
+            sub["mean"],
+            color=PALETTE[i],
+            marker="o",
+            ms=4,
+            lw=1.8,
+            ls="--" if level == reference else "-",
+            label=f"{factor} {level}",
+        )
+    left.set_title("All refugees")
+    left.set_ylabel(f"{_label(indicator)} ({_axis_unit(indicator)})")
+    left.yaxis.set_major_formatter(PERCENT)
+    left.legend(loc="upper right", frameon=False)
+    span = (max(positions.values()) - min(positions.values())) or 1.0
+    treatment = others[0] if others else reference
+    drawn = 0
+    for j, (g, name) in enumerate(GROUP_LABELS.items()):
+        sub = rows[(rows[f_col] == treatment) & (rows["group"] == g)]
+        sub = sub[np.isfinite(sub["diff"].to_numpy(dtype=float))]
+        if sub.empty:
+            continue
+        colour = PALETTE[7] if g == "all" else PALETTE[j + 1]
+        lower = np.nan_to_num(sub["diff"] - sub["diff_ci_low"])
+        upper = np.nan_to_num(sub["diff_ci_high"] - sub["diff"])
+        right.errorbar(
+            sub["x"] + (j - 1.5) * 0.015 * span,
+            sub["diff"],
+            yerr=[lower, upper],
+            color=colour,
+            marker="o" if g == "all" else "s",
+            ms=4 if g == "all" else 3,
+            lw=2.0 if g == "all" else 1.1,
+            capsize=2,
+            label=name.split(" (")[0],
+        )
+        drawn += 1
+    right.axhline(0.0, color="0.4", lw=0.8, zorder=0)
+    right.set_title(f"Paired effect, {factor} {treatment} − {reference}")
+    right.set_ylabel(f"effect ({_axis_unit(indicator, True)})")
+    right.yaxis.set_major_formatter(POINTS)
+    if drawn:
+        low, high = right.get_ylim()
+        right.set_ylim(min(low, 0.0), high + 0.35 * (high - min(low, 0.0)))
+        right.legend(loc="upper center", frameon=False, ncols=2, fontsize=7)
+    ticks = sorted(positions.items(), key=lambda item: item[1])
+    for ax in (left, right):
+        ax.set_xticks([x for _, x in ticks], [label for label, _ in ticks])
+        ax.grid(alpha=0.3)
+    fig.supxlabel("share of LOW-qualified refugees among arrivals", fontsize=9)
+    fig.suptitle(f"{_label(indicator)} across the qualification mix: mean and 95 % interval", fontsize=10)
+    return fig
+
+
+def pillar_figure(pillars: pd.DataFrame, indicators: tuple[str, ...] = ("throughflow_12m", "sustainable_nec")) -> Figure:
+    """Contribution of each pillar: alone, added last to the other two, and all three together.
+
+    Args:
+        pillars: Rows indicator, pillar, kind (``alone``, ``added last``, ``all three``), diff,
+            ci_low, ci_high (see ``briefing.tables.pillar_effects``).
+        indicators: One panel each.
+
+    Returns:
+        The figure: per panel one horizontal bar (with a 95 % interval) per row of ``pillars``.
+    """
+    fig, axes = new_figure(len(indicators), sharey=True)
+    kinds = {
+        "alone": (PALETTE[0], "pillar alone"),
+        "added last": (PALETTE[1], "pillar added to the other two"),
+        "all three": (PALETTE[2], "all three pillars"),
+    }
+    order = [p for p in PILLAR_LABELS if p in set(pillars["pillar"])]
+    slots: dict[tuple[str, str], float] = {}
+    y = 0.0
+    for p in reversed(order):
+        for kind in ("added last", "alone", "all three"):
+            if ((pillars["pillar"] == p) & (pillars["kind"] == kind)).any():
+                slots[(p, kind)] = y
+                y += 0.38
+        y += 0.45
+    centres = {p: np.mean([v for (q, _), v in slots.items() if q == p]) for p in order}
+    for ax, indicator in zip(axes, indicators, strict=True):
+        sub = pillars[pillars["indicator"] == indicator]
+        seen: set[str] = set()
+        for _, row in sub.iterrows():
+            colour, label = kinds[row["kind"]]
+            err = [[np.nan_to_num(row["diff"] - row["ci_low"])], [np.nan_to_num(row["ci_high"] - row["diff"])]]
+            ax.barh(
+                slots[(row["pillar"], row["kind"])],
+                row["diff"],
+                height=0.34,
+                color=colour,
+                xerr=err,
+                error_kw={"lw": 0.9, "capsize": 2, "ecolor": "black"},
+                label=label if label not in seen else None,
+            )
+            seen.add(label)
+        ax.axvline(0.0, color="0.4", lw=0.8)
+        ax.set_title(_label(indicator))
+        ax.xaxis.set_major_formatter(POINTS)
+        ax.grid(axis="x", alpha=0.3)
+    fig.supxlabel(
+        f"paired effect ({_axis_unit(indicators[0], True)}); pillar alone and all three vs. baseline, "
+        "pillar added vs. the other two",
+        fontsize=8,
+    )
+    axes[0].set_yticks(list(centres.values()), [PILLAR_LABELS[p] for p in centres])
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False)
+    fig.suptitle("Contribution of each pillar: mean and 95 % interval", fontsize=10)
+    return fig
