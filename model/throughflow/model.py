@@ -32,6 +32,7 @@ from throughflow.processes.placement import place
 from throughflow.processes.story import begin_story
 from throughflow.processes.vacancies import open_vacancies
 from throughflow.processes.work_experience import work
+from throughflow.randomness import stream_key, uniforms
 from throughflow.recorder import Recorder
 from throughflow.scenario import load_scenario
 
@@ -95,6 +96,7 @@ class ThroughflowModel(mesa.Model):
         self.seed = int(seed)
         self.months = int(months if months is not None else spec.months)
         self.streams = {name: np.random.default_rng(child) for name, child in zip(STREAMS, children[1:], strict=True)}
+        self._keys = {name: stream_key(rng) for name, rng in self.streams.items()}
         init = self.streams["init"]
         scale = spec.population.scale
 
@@ -136,6 +138,10 @@ class ThroughflowModel(mesa.Model):
         # Mesa assigns its own (empty) Scenario object here during Model.__init__.
         self._mesa_scenario = value
         value.model = self
+
+    def uniforms(self, process: str, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarray:
+        """Per-agent uniform numbers of a process (see :mod:`throughflow.randomness`)."""
+        return uniforms(self._keys[process], month, rows, draw)
 
     def step(self) -> None:
         """Advance one month through the ten steps of the schedule."""

@@ -312,3 +312,38 @@ def top_parameters(source: Source, per_outcome: int = 3, outcomes: int = 4) -> t
                 }
             )
     return pd.DataFrame(rows), index
+
+
+def interaction(source: Source, indicator: str = "throughflow_12m", group: str = "all") -> dict[str, Any] | None:
+    """How far the three pillars together exceed the sum of the pillars alone (paired per replicate).
+
+    Per replicate k: (mentoring − baseline) − Σ_p (pillar_p − baseline); mean with 95 % t
+    interval. Positive: the pillars reinforce each other. ``None`` unless every level is in
+    the store.
+    """
+    levels = [REFERENCE, FULL, *(f"pillar_{p}" for p in PILLARS)]
+    if not all(lv in source.levels for lv in levels) or source.runs is None:
+        return None
+    key, column = f"factor:{source.factor}", f"{indicator}.{group}"
+    wide = source.runs.assign(level=source.runs[key].astype(str)).pivot_table(
+        index="replicate", columns="level", values=column, aggfunc="first"
+    )
+    wide = wide[levels].dropna()
+    alone = sum(wide[f"pillar_{p}"] - wide[REFERENCE] for p in PILLARS)
+    together = wide[FULL] - wide[REFERENCE]
+    mean, low, high, n = _mean_ci((together - alone).to_numpy(dtype=float))
+    return {
+        "mean": mean,
+        "ci_low": low,
+        "ci_high": high,
+        "n": n,
+        "sum_alone": float(alone.mean()),
+        "together": float(together.mean()),
+        "source": {
+            "store": str(source.path),
+            "table": "runs.parquet",
+            "row": {key: levels, "paired on": "replicate"},
+            "columns": column,
+            "formula": "(mentoring - baseline) - sum_p (pillar_p - baseline), mean over replicates",
+        },
+    }

@@ -29,7 +29,6 @@ def end_contracts(model: ThroughflowModel, month: int) -> None:
     """
     r = model.refugees
     a = model.scenario.art60
-    u = model.streams["contracts"].random(r.n)
     ending = np.flatnonzero((r.column("status") == Status.ART60) & (r.column("contract_end") == month))
     if ending.size == 0:
         return
@@ -37,7 +36,7 @@ def end_contracts(model: ThroughflowModel, month: int) -> None:
     end_contract(model, ending, month)
     hired = r.offer[ending] != NO
     p_retain = np.where(model.hosts.is_wise[host], a.retention_max * (1.0 - model.hosts.orientation[host]) * r.skill[ending], 0.0)
-    retained = ~hired & (u[ending] < p_retain)
+    retained = ~hired & (model.uniforms("contracts", month, ending) < p_retain)
     benefit = ~hired & ~retained
     outcome = np.where(hired, int(Status.NEC), np.where(retained, int(Status.WISE_JOB), int(Status.UNEMPLOYED)))
     r.contract_outcome[ending] = outcome

@@ -47,12 +47,12 @@ def separation_hazard(model: ThroughflowModel, rows: np.ndarray, month: int) -> 
     return hazard
 
 
-def _fade_ties(model: ThroughflowModel) -> None:
-    """Weak ties to employers fade when not used (one draw per tie slot)."""
-    r = model.refugees
-    ties = r.column("ties")
-    fading = model.streams["ties"].random(ties.shape) < model.scenario.population.p_tie_fades_per_month
-    ties[fading] = NO
+def _fade_ties(model: ThroughflowModel, month: int) -> None:
+    """Weak ties to employers fade when not used (one number per held tie slot)."""
+    flat = model.refugees.column("ties").reshape(-1)
+    held = np.flatnonzero(flat != NO)
+    fading = held[model.uniforms("ties", month, held) < model.scenario.population.p_tie_fades_per_month]
+    flat[fading] = NO
 
 
 def employment_dynamics(model: ThroughflowModel, month: int) -> None:
@@ -64,12 +64,11 @@ def employment_dynamics(model: ThroughflowModel, month: int) -> None:
 
     """
     r = model.refugees
-    u = model.streams["employment"].random((2, r.n))
-    _fade_ties(model)
+    _fade_ties(model, month)
     status = r.column("status")
 
     employed = np.flatnonzero(status == Status.NEC)
-    separated = employed[u[0, employed] < separation_hazard(model, employed, month)]
+    separated = employed[model.uniforms("employment", month, employed, 0) < separation_hazard(model, employed, month)]
     if separated.size:
         model.events.log(month, Event.SEPARATION, separated, r.employer[separated], month - r.job_start[separated])
         move(model, separated, Status.UNEMPLOYED, month)
@@ -78,7 +77,7 @@ def employment_dynamics(model: ThroughflowModel, month: int) -> None:
     unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
     unemployed = unemployed[r.status_since[unemployed] < month]
     p_inactive = model.scenario.labour_market.p_inactive_per_month * shock_factor(model, unemployed)
-    leaving = unemployed[u[1, unemployed] < p_inactive]
+    leaving = unemployed[model.uniforms("employment", month, unemployed, 1) < p_inactive]
     if leaving.size:
         move(model, leaving, Status.INACTIVE, month)
         first_exit = (r.benefit_entry[leaving] != NO) & (r.benefit_exit[leaving] == NO)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from throughflow.agents.mentor import Mentor
-from throughflow.enums import SECTORS, Event, MentorStatus, PairEnd, Status
+from throughflow.enums import N_QUAL, SECTORS, Event, MentorStatus, PairEnd, Status
 from throughflow.population import MAX_MENTOR_TIES, NO
 from throughflow.processes.transitions import learn_language
 
@@ -250,11 +250,9 @@ def mentor(model: ThroughflowModel, month: int) -> None:
     if not (m.one_on_one or m.organisation):
         return
     r, mt = model.refugees, model.mentors
-    rng = model.streams["mentoring_effects"]
-    u = rng.random((3, r.n))
     enrolled = np.flatnonzero(r.column("enrolled"))
     if m.organisation:  # volunteers are unpaid: the pair-month cost is the organisation's
-        np.add.at(model.recorder.pair_months_now, r.qualification[enrolled], 1)
+        model.recorder.pair_months_now += np.bincount(r.qualification[enrolled], minlength=N_QUAL)
     if m.organisation and m.activities.mentee_exchange:
         r.search[enrolled] += m.exchange_search_gain * (1.0 - r.search[enrolled])
     if not m.one_on_one:
@@ -266,17 +264,17 @@ def mentor(model: ThroughflowModel, month: int) -> None:
     if act.language_practice:
         learn_language(model, paired, m.practice_hours_per_month * m.practice_efficiency)
     if act.pass_ties:
-        passing = paired[u[0, paired] < m.p_pass_tie_per_month]
+        passing = paired[model.uniforms("mentoring_effects", month, paired, 0) < m.p_pass_tie_per_month]
         ties = mt.ties[r.mentor[passing]]
         n_ties = (ties != NO).sum(axis=1)
         has = n_ties > 0
         passing, ties, n_ties = passing[has], ties[has], n_ties[has]
-        pick = ties[np.arange(passing.size), (u[1, passing] * n_ties).astype(int)]
+        pick = ties[np.arange(passing.size), (model.uniforms("mentoring_effects", month, passing, 1) * n_ties).astype(int)]
         r.add_tie(passing, pick)
         model.events.log(month, Event.TIE, passing, pick, 1.0)
     if act.recognition_advocacy:
         high = paired[r.qualification[paired] == 2]
         p_success = m.p_recognition_per_month * mt.advocacy[r.mentor[high]]
-        won = high[(u[2, high] < p_success) & (r.recognition[high] < 1.0)]
+        won = high[(model.uniforms("mentoring_effects", month, high, 2) < p_success) & (r.recognition[high] < 1.0)]
         r.recognition[won] = np.minimum(1.0, r.recognition[won] + m.recognition_gain)
         model.events.log(month, Event.RECOGNITION, won, 0, r.recognition[won])

@@ -33,7 +33,6 @@ def work(model: ThroughflowModel, month: int) -> None:
     r = model.refugees
     s = model.scenario
     status = r.column("status")
-    u = model.streams["work"].random(r.n)  # one draw per refugee: common random numbers
 
     on_art60 = np.flatnonzero(status == Status.ART60)
     host = r.host[on_art60]
@@ -51,7 +50,7 @@ def work(model: ThroughflowModel, month: int) -> None:
 
     excess_hours = np.maximum(0.0, r.commute[on_art60] - r.commute_tolerance[on_art60]) / 60.0
     p_drop = s.art60.p_shock_per_month * shock_factor(model, on_art60) + s.art60.p_dropout_per_excess_hour * excess_hours
-    dropped = on_art60[u[on_art60] < p_drop]
+    dropped = on_art60[model.uniforms("work", month, on_art60) < p_drop]
     if dropped.size:
         move(model, dropped, Status.INACTIVE, month)
         end_contract(model, dropped, month)
