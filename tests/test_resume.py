@@ -7,10 +7,13 @@ import functools
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,62 +80,119 @@ def check_store(out: Path, reference: pd.DataFrame) -> int:
     return len(table)
 
 
-def start(command: list[str], out: Path, cwd: Path, executor: str) -> subprocess.Popen[Any]:
-    """Start a sweep process; ``--resume`` once the store exists."""
-    args = [*command, "sweep", str(LONG_SWEEP), "--out", str(out), "--executor", executor, "--workers", "2"]
-    if (out / "manifest.json").is_file():
-        args.append("--resume")
-    return subprocess.Popen(
-        args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, start_new_session=True
-    )
+class Sweeping:
+    """A sweep process (``--resume`` once the store exists) whose progress bar is read as it runs."""
 
+    def __init__(self, command: list[str], out: Path, cwd: Path, executor: str) -> None:
+        args = [*command, "sweep", str(LONG_SWEEP), "--out", str(out), "--executor", executor, "--workers", "2"]
+        if (out / "manifest.json").is_file():
+            args.append("--resume")
+        self.proc = subprocess.Popen(
+            args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+        self.stdout, self.stderr = bytearray(), bytearray()
+        self.readers = [
+            threading.Thread(target=self._read, args=(self.proc.stdout, self.stdout), daemon=True),
+            threading.Thread(target=self._read, args=(self.proc.stderr, self.stderr), daemon=True),
+        ]
+        for reader in self.readers:
+            reader.start()
 
-def sigkill(proc: subprocess.Popen[Any]) -> bool:
-    """kill -9 the sweep process (then any pool workers it leaves behind). Whether it was still running."""
-    running = proc.poll() is None
-    if running:
-        os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=60)
-    kill_group(proc)  # orphaned pool workers hold the pipes open
-    proc.communicate(timeout=60)
-    return running
+    @staticmethod
+    def _read(stream: Any, buffer: bytearray) -> None:
+        for chunk in iter(lambda: stream.read1(4096), b""):
+            buffer.extend(chunk)
 
+    def progress(self) -> int:
+        """Finished runs according to the progress bar (``n/40 [``)."""
+        counts = re.findall(rb"(\d+)/\d+ \[", bytes(self.stderr))
+        return int(counts[-1]) if counts else 0
 
-def finish(command: list[str], out: Path, cwd: Path, executor: str, reference: pd.DataFrame) -> None:
-    """Resume until the sweep completes; its table equals the uninterrupted one and nothing ran twice."""
-    proc = start(command, out, cwd, executor)
-    try:
-        stdout, stderr = proc.communicate(timeout=300)
-    finally:
-        kill_group(proc)
-    assert proc.returncode == 0, stderr
-    assert f"{len(reference)} runs in {out} (0 failed)" in stdout
-    final = pd.read_parquet(out / "runs.parquet")
-    assert_same_runs(final, reference)
-    assert_same_runs(load_runs(out), reference)
-    ids = part_rows(out)
-    assert sorted(ids) == sorted(reference["run_id"]), "a finished run was rerun or a run is missing"
+    def wait_until(self, ready: Callable[[], bool], timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and not ready() and time.monotonic() < deadline:
+            time.sleep(0.02)
 
+    def sigkill(self) -> bool:
+        """kill -9 the sweep process (then any pool workers it leaves behind). Whether it was still running."""
+        running = self.proc.poll() is None
+        if running:
+            os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=60)
+        kill_group(self.proc)  # orphaned pool workers would hold the pipes open
+        for reader in self.readers:
+            reader.join(60)
+        return running
 
-@pytest.mark.parametrize(("executor", "seed"), [("serial", 1), ("processes", 2)])
-def test_throughflow_sweep_killed_at_random_times_resumes_to_the_same_table(
-    executor: str, seed: int, reference: pd.DataFrame, tmp_path: Path
-) -> None:
-    rng = random.Random(seed)
-    out = tmp_path / "store"
-    delays = [rng.uniform(0.05, 0.4), rng.uniform(2.5, 5.5), rng.uniform(3.5, 6.5)]  # the first one very early
-    rows = 0
-    for delay in delays:
-        proc = start([str(THROUGHFLOW)], out, tmp_path, executor)
+    def finish(self, timeout: float = 300) -> int:
         try:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=delay)
+            self.proc.wait(timeout=timeout)
         finally:
-            sigkill(proc)
+            kill_group(self.proc)
+        for reader in self.readers:
+            reader.join(60)
+        return self.proc.returncode
+
+
+def kill_and_resume(
+    command: list[str], plan: list[tuple[str, float]], executor: str, reference: pd.DataFrame, tmp_path: Path, rng: random.Random
+) -> int:
+    """SIGKILL a sweep at each point of the plan, then resume it to completion.
+
+    Returns:
+        How many kills hit a running sweep part-way through its runs.
+    """
+    out = tmp_path / "store"
+    total = len(reference)
+    rows, midway = 0, 0
+    for kind, value in plan:
+        sweep = Sweeping(command, out, tmp_path, executor)
+        try:
+            if kind == "time":  # seconds after start
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    sweep.proc.wait(timeout=value)
+            elif kind == "store":  # once the store exists
+                sweep.wait_until(lambda: (out / "manifest.json").is_file())
+            elif kind == "progress":  # once the progress bar shows `value` finished runs
+                sweep.wait_until(lambda s=sweep, v=value: s.progress() >= v)
+            elif kind == "rows":  # once the store holds `value` rows
+                sweep.wait_until(lambda v=value: stored_rows(out) >= v)
+            if kind != "time":
+                time.sleep(rng.uniform(0.0, 0.1))
+            done = sweep.progress()
+        finally:
+            running = sweep.sigkill()
         now = check_store(out, reference)
         assert now >= rows, "finished runs were lost"
         rows = now
-    finish([str(THROUGHFLOW)], out, tmp_path, executor, reference)
+        midway += running and 0 < done < total
+    assert rows < total, "the sweep completed before the last kill"
+
+    sweep = Sweeping(command, out, tmp_path, executor)
+    code = sweep.finish()
+    assert code == 0, sweep.stderr.decode(errors="replace")[-2000:]
+    assert f"{total} runs in {out} (0 failed)" in sweep.stdout.decode()
+    assert_same_runs(pd.read_parquet(out / "runs.parquet"), reference)
+    assert_same_runs(load_runs(out), reference)
+    assert sorted(part_rows(out)) == sorted(reference["run_id"]), "a finished run was rerun or a run is missing"
+    return midway
+
+
+@pytest.mark.parametrize(("executor", "seed"), [("serial", 1), ("processes", 2)])
+def test_throughflow_sweep_killed_at_random_points_resumes_to_the_same_table(
+    executor: str, seed: int, reference: pd.DataFrame, tmp_path: Path
+) -> None:
+    rng = random.Random(seed)
+    total = len(reference)
+    first, second = sorted(rng.sample(range(2, total - 15), 2))
+    plan = [
+        ("time", rng.uniform(0.05, 0.4)),  # very early: before the store exists
+        ("store", 0),  # just after the store is created
+        ("progress", first),
+        ("progress", second),
+    ]
+    midway = kill_and_resume([str(THROUGHFLOW)], plan, executor, reference, tmp_path, rng)
+    assert midway >= 1, "no kill landed part-way through the sweep"
 
 
 @pytest.mark.parametrize("executor", ["serial", pytest.param("processes", marks=pytest.mark.slow)])
@@ -141,37 +201,14 @@ def test_sweep_killed_between_and_during_part_writes_resumes_to_the_same_table(
 ) -> None:
     launcher = tmp_path / "launcher.py"
     launcher.write_text(LAUNCHER)
-    command = [sys.executable, str(launcher)]
     rng = random.Random(20261126 + len(executor))
-    out = tmp_path / "store"
-    total = len(reference)
-    targets = sorted(rng.sample(range(3, total - 8), 3))
-    # kill very early (before the store exists), then after the store holds at least `target`
-    # rows, with a random extra delay; one resume is itself killed very early
-    plan: list[tuple[str, float]] = [("time", rng.uniform(0.05, 0.5))]
-    plan += [("rows", t) for t in targets[:1]] + [("time", rng.uniform(0.05, 0.5))] + [("rows", t) for t in targets[1:]]
-    rows, partial = 0, 0
-    for kind, value in plan:
-        proc = start(command, out, tmp_path, executor)
-        try:
-            if kind == "time":
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.wait(timeout=value)
-            else:
-                deadline = time.monotonic() + 120
-                while proc.poll() is None and stored_rows(out) < value and time.monotonic() < deadline:
-                    time.sleep(0.02)
-                time.sleep(rng.uniform(0.0, 0.15))
-        finally:
-            running = sigkill(proc)
-        now = check_store(out, reference)
-        assert now >= rows, "finished runs were lost"
-        if running and 0 < now < total:
-            partial += 1
-        rows = now
-    assert partial >= 2, "the kills did not land part-way through the sweep"
-    assert rows < total
-    finish(command, out, tmp_path, executor, reference)
+    targets = sorted(rng.sample(range(3, len(reference) - 8), 3))
+    # very early (before the store exists), after the store holds `target` rows, and one
+    # resume killed very early
+    plan = [("time", rng.uniform(0.05, 0.5)), ("rows", targets[0]), ("time", rng.uniform(0.05, 0.5))]
+    plan += [("rows", t) for t in targets[1:]]
+    midway = kill_and_resume([sys.executable, str(launcher)], plan, executor, reference, tmp_path, rng)
+    assert midway >= 2, "the kills did not land part-way through the sweep"
 
 
 def test_temporary_files_are_not_taken_for_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

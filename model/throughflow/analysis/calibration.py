@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from scipy.stats import t as student_t
 
 from throughflow.experiments.run import run
 from throughflow.scenario import load_scenario
@@ -33,8 +34,6 @@ MODEL_QUANTITY: dict[str, tuple[str, str]] = {
 }
 """Target id -> (scenario in which it is observed, model indicator)."""
 
-T_975 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 9: 2.26, 19: 2.09, 29: 2.05, 39: 2.02}
-
 
 def targets() -> pd.DataFrame:
     """The empirical targets shipped with the package."""
@@ -43,11 +42,8 @@ def targets() -> pd.DataFrame:
 
 
 def t_quantile(df: int) -> float:
-    """Two-sided 97.5 % quantile of Student's t (tabulated; normal beyond 40 df)."""
-    if df >= 40:
-        return 1.96
-    known = max(k for k in T_975 if k <= df)
-    return T_975[known]
+    """Two-sided 97.5 % quantile of Student's t with ``df`` degrees of freedom."""
+    return float(student_t.ppf(0.975, df))
 
 
 def _indicators(args: tuple[str, int, dict[str, Any]]) -> dict[str, float]:

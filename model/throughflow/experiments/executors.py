@@ -136,7 +136,7 @@ def _run_dask(payloads: Iterable[Payload], workers: int, scheduler: str | None) 
     if scheduler:
         client = Client(scheduler, timeout="20s")
     else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
         client = Client(cluster)
     try:
         window = 4 * max(1, len(client.scheduler_info().get("workers", {})) or workers)

@@ -63,7 +63,8 @@ def run_sweep(
         executor: ``serial``, ``processes`` (default) or ``dask``.
         workers: Worker processes (default: all cores).
         scheduler: Address of an existing Dask scheduler.
-        resume: Continue an existing store (reruns nothing that finished).
+        resume: Continue an existing store (reruns nothing that finished); a store that
+            was never created (a sweep killed before it started) is created.
         progress: Show a progress bar.
 
     Returns:
@@ -73,7 +74,7 @@ def run_sweep(
         StoreError: If the store exists and ``resume`` is false, or it holds another sweep.
     """
     store = Store(out or RESULTS / sweep.name)
-    if resume:
+    if resume and store.exists():
         store.open(sweep)
     else:
         store.create(sweep, design_table(sweep))

@@ -32,6 +32,8 @@ def save(fig: Figure, path: Path, provenance: dict[str, str] | None = None) -> l
     meta = {"Software": "throughflow", **(provenance or {})}
     png, svg = path.with_suffix(".png"), path.with_suffix(".svg")
     fig.savefig(png, dpi=300, metadata=meta)
-    fig.savefig(svg, metadata={"Creator": "throughflow", "Description": "; ".join(f"{k}={v}" for k, v in meta.items())})
+    with plt.rc_context({"svg.hashsalt": "throughflow"}):  # reproducible element ids
+        description = "; ".join(f"{k}={v}" for k, v in meta.items())
+        fig.savefig(svg, metadata={"Creator": "throughflow", "Date": None, "Description": description})
     plt.close(fig)
     return [png, svg]
