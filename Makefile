@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml requirements-lock.txt
 
 demo: $(STAMP)
 	$(BIN)/throughflow compare baseline mentoring --replications 20
+	$(BIN)/throughflow brief results/compare-baseline-vs-mentoring --out results/brief --format html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

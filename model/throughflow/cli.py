@@ -1,4 +1,4 @@
-"""Command-line interface: ``throughflow run | trace | compare | sweep | summarize | sensitivity | demo | params``.
+"""Command-line interface: ``throughflow run | trace | compare | sweep | summarize | sensitivity | brief | demo | params``.
 
 Errors in scenario files are reported as one line naming the file and the key, with exit
 code 2; no traceback.
@@ -17,6 +17,7 @@ from throughflow import __version__
 from throughflow.analysis.problem import SensitivityError, load_declaration
 from throughflow.analysis.sensitivity import run_sensitivity
 from throughflow.analysis.summary import summarize
+from throughflow.brief import write_brief
 from throughflow.experiments.compare import compare
 from throughflow.experiments.design import SweepError, load_sweep
 from throughflow.experiments.executors import EXECUTORS
@@ -102,6 +103,20 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", type=Path, default=None, help="results folder (default results/sensitivity-<name>-<method>-<n>)")
     a.add_argument("--resume", action="store_true", help="continue an interrupted analysis")
     _executor_args(a)
+
+    b = sub.add_parser(
+        "brief",
+        help="write a policy brief from stored results",
+        description="Write a 2-4 page policy brief from comparison, sweep and sensitivity stores; every number traceable.",
+    )
+    b.add_argument(
+        "results",
+        type=Path,
+        nargs="+",
+        help="results folders (a comparison, sweeps, a sensitivity result) or a folder holding them",
+    )
+    b.add_argument("--out", type=Path, default=None, help="output folder (default results/brief)")
+    b.add_argument("--format", choices=("md", "html", "pdf"), default="md", help="md (default), html or pdf")
 
     sub.add_parser("params", help="list every declared parameter", description="List every declared parameter.")
     return parser
@@ -206,6 +221,15 @@ def _sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _brief(args: argparse.Namespace) -> int:
+    missing = [str(p) for p in args.results if not p.exists()]
+    if missing:
+        raise ValueError(f"{missing[0]}: no such results folder")
+    path = write_brief(list(args.results), args.out or Path("results/brief"), args.format)
+    print(f"wrote the policy brief: {path} (numbers and their sources: {path.parent / 'brief_numbers.json'})")
+    return 0
+
+
 def _params(_: argparse.Namespace) -> int:
     for p in parameters():
         span = f"[{p.low}, {p.high}]" if p.low is not None else ""
@@ -231,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         "sweep": _sweep,
         "summarize": _summarize,
         "sensitivity": _sensitivity,
+        "brief": _brief,
         "params": _params,
     }
     try:

@@ -64,6 +64,13 @@ def share(default: float, doc: str, low: float, high: float, **kw: Any) -> Any:
     return par(default, unit=kw.pop("unit", "share"), doc=doc, low=low, high=high, ge=0.0, le=1.0, **kw)
 
 
+COMPOSITIONS: tuple[tuple[str, ...], ...] = (
+    ("population.share_low", "population.share_medium", "population.share_high"),
+    ("art60.share_12m", "art60.share_18m", "art60.share_24m"),
+)
+"""Groups of shares that must sum to 1 (validated; rescaled when sampled independently)."""
+
+
 class Section(BaseModel):
     """Base for parameter sections: unknown keys are errors, values are immutable."""
 

@@ -33,6 +33,7 @@ from throughflow.analysis.problem import Declaration
 from throughflow.experiments.design import Factor, Sweep, Task
 from throughflow.experiments.outputs import atomic_write
 from throughflow.experiments.sweep import RESULTS, run_sweep
+from throughflow.parameters import COMPOSITIONS
 from throughflow.scenario import flatten
 
 FRACTIONS = (0.25, 0.5, 1.0)
@@ -155,10 +156,23 @@ class SampleSweep(Sweep):
 
 
 def _values(declaration: Declaration, row: np.ndarray) -> dict[str, Any]:
-    return {
+    """A sample row as parameter values: integers rounded, compositions rescaled to sum to 1.
+
+    Shares that must sum to 1 (:data:`~throughflow.parameters.COMPOSITIONS`) are sampled
+    independently within their ranges and then divided by their sum; members not sampled keep
+    their default weight in that sum.
+    """
+    values: dict[str, Any] = {
         name: round(float(x)) if is_int else float(x)
         for name, x, is_int in zip(declaration.names, row, declaration.integer, strict=True)
     }
+    defaults = flatten(declaration.base)
+    for members in COMPOSITIONS:
+        if any(m in values for m in members):
+            weights = {m: float(values.get(m, defaults[m])) for m in members}
+            total = sum(weights.values())
+            values.update({m: w / total for m, w in weights.items()})
+    return values
 
 
 def model_sweep(declaration: Declaration, X: np.ndarray) -> SampleSweep:

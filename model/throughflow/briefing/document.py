@@ -34,15 +34,17 @@ class Bullets:
     """A bulleted list."""
 
     items: list[str]
+    small: bool = False
 
 
 @dataclass
 class Table:
-    """A table with a caption; the first column is left-aligned, the others right-aligned."""
+    """A table with a caption; the first column is left-aligned, the others right-aligned if ``numeric``."""
 
     header: list[str]
     rows: list[list[str]]
     caption: str = ""
+    numeric: bool = True
 
 
 @dataclass
@@ -102,7 +104,8 @@ def to_markdown(doc: Document) -> str:
             if b.caption:
                 lines.append(f"**{b.caption}**\n")
             lines.append("| " + " | ".join(_md_cell(h) for h in b.header) + " |")
-            lines.append("|" + "|".join([":---"] + ["---:"] * (len(b.header) - 1)) + "|")
+            align = "---:" if b.numeric else ":---"
+            lines.append("|" + "|".join([":---"] + [align] * (len(b.header) - 1)) + "|")
             lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in b.rows]
             out.append("\n".join(lines))
         elif isinstance(b, Figure):
@@ -134,6 +137,7 @@ h3 { font-size: 11pt; }
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 9.5pt; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; } th { background: #f0f0f0; }
 td:not(:first-child), th:not(:first-child) { text-align: right; }
+table.text td, table.text th { text-align: left; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 0.3em; }
 figure { margin: 1em 0; } figure img { width: 100%; } figcaption { font-size: 9pt; color: #444; }
 .box { border: 1px solid #0072B2; background: #eef5fb; padding: 0.6em 1em; margin: 1em 0; }
@@ -156,7 +160,8 @@ def to_html(doc: Document, folder: Path, title: str, embed: bool = True) -> str:
             head = "".join(f"<th>{inline_html(h)}</th>" for h in b.header)
             rows = "".join("<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row) + "</tr>" for row in b.rows)
             cap = f"<caption>{inline_html(b.caption)}</caption>" if b.caption else ""
-            body.append(f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+            klass = "" if b.numeric else ' class="text"'
+            body.append(f"<table{klass}>{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
         elif isinstance(b, Figure):
             if embed:
                 data = base64.b64encode((folder / b.path).read_bytes()).decode("ascii")

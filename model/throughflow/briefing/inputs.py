@@ -158,7 +158,7 @@ def _read(path: Path) -> Source | str:
     manifest = _json(path / "manifest.json")
     text = (path / "sweep.yaml").read_text(encoding="utf-8") if (path / "sweep.yaml").is_file() else ""
     factors = [c.removeprefix("factor:") for c in ok.columns if c.startswith("factor:")]
-    common = {"manifest": manifest, "sweep_text": text, "runs": ok, "failed": failed}
+    common: dict[str, Any] = {"manifest": manifest, "sweep_text": text, "runs": ok, "failed": failed}
     if (path / "comparison.parquet").is_file() and "scenario" in factors:
         levels = _levels(path, ok, "scenario")
         if len(levels) != 2:

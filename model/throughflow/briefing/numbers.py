@@ -84,6 +84,8 @@ class Numbers:
     """The registry of printed numbers."""
 
     items: dict[str, Number] = field(default_factory=dict)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    """Verbatim lines quoted in the brief (the trace), with their source."""
 
     def add(self, key: str, value: float | None, kind: str, source: dict[str, Any]) -> str:
         """Register a number and return its text as printed.
@@ -108,7 +110,8 @@ class Numbers:
             "numbers": [
                 {"key": n.key, "value": n.value, "format": n.kind, "text": n.text, "source": n.source}
                 for n in self.items.values()
-            ]
+            ],
+            "quotes": self.quotes,
         }
         path.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
         return path

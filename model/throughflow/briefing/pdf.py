@@ -12,7 +12,7 @@ import matplotlib
 
 from throughflow.briefing.document import Box, Bullets, Document, Figure, Heading, Note, Para, Table
 
-FIGURE_WIDTH_CM = 14.2
+FIGURE_WIDTH_CM = 12.8
 """Printed width of a figure (its height follows the half-A4 aspect ratio)."""
 
 
@@ -78,9 +78,9 @@ def write_pdf(doc: Document, folder: Path, path: Path, title: str, footer: str) 
             Paragraph,
             SimpleDocTemplate,
             Spacer,
+            TableStyle,
         )
         from reportlab.platypus import Table as RLTable
-        from reportlab.platypus import TableStyle
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise RuntimeError("PDF output needs the 'reportlab' package (pip install reportlab)") from exc
 
@@ -113,20 +113,22 @@ def write_pdf(doc: Document, folder: Path, path: Path, title: str, footer: str) 
     mono = fonts["mono"]
     width = A4[0] - 3.2 * cm
     story: list[Any] = []
+    held: list[Any] = []  # a heading waits to be kept together with the first flowable after it
     for b in doc.blocks:
+        before = len(story)
         if isinstance(b, Heading):
-            story.append(Paragraph(_inline(b.text, mono), heads.get(b.level, heads[3])))
+            held.append(Paragraph(_inline(b.text, mono), heads.get(b.level, heads[3])))
+            continue
         elif isinstance(b, Para):
             story.append(Paragraph(_inline(b.text, mono), small if b.small else body))
         elif isinstance(b, Bullets):
-            items = [ListItem(Paragraph(_inline(i, mono), body), leftIndent=10) for i in b.items]
+            items = [ListItem(Paragraph(_inline(i, mono), small if b.small else body), leftIndent=10) for i in b.items]
             story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=10, bulletFontSize=8))
         elif isinstance(b, Table):
-            data = [[Paragraph(f"<b>{_inline(h, mono)}</b>", cell if i == 0 else cell_r) for i, h in enumerate(b.header)]]
-            data += [[Paragraph(_inline(c, mono), cell if i == 0 else cell_r) for i, c in enumerate(row)] for row in b.rows]
-            first = 0.34 if len(b.header) > 3 else 0.5
-            rest = (1 - first) / max(1, len(b.header) - 1)
-            table = RLTable(data, colWidths=[width * first] + [width * rest] * (len(b.header) - 1), repeatRows=1)
+            align = [cell] + [cell_r if b.numeric else cell] * (len(b.header) - 1)
+            data = [[Paragraph(f"<b>{_inline(h, mono)}</b>", align[i]) for i, h in enumerate(b.header)]]
+            data += [[Paragraph(_inline(c, mono), align[i]) for i, c in enumerate(row)] for row in b.rows]
+            table = RLTable(data, colWidths=_widths(b, width), repeatRows=1)
             table.setStyle(
                 TableStyle(
                     [
@@ -156,7 +158,7 @@ def write_pdf(doc: Document, folder: Path, path: Path, title: str, footer: str) 
             inner += [Paragraph(_inline(line, mono), cell) for line in b.lines]
             if b.footer:
                 inner.append(Paragraph(_inline(b.footer, mono), small))
-            box = RLTable([[inner]], colWidths=[width])
+            box = RLTable([[p] for p in inner], colWidths=[width], splitByRow=1)  # one row per line: may break across pages
             box.setStyle(
                 TableStyle(
                     [
@@ -164,14 +166,20 @@ def write_pdf(doc: Document, folder: Path, path: Path, title: str, footer: str) 
                         ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#eef5fb")),
                         ("LEFTPADDING", (0, 0), (-1, -1), 7),
                         ("RIGHTPADDING", (0, 0), (-1, -1), 7),
-                        ("TOPPADDING", (0, 0), (-1, -1), 5),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                        ("TOPPADDING", (0, 0), (-1, 0), 5),
+                        ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
                     ]
                 )
             )
-            story.append(KeepTogether([Spacer(1, 3), box, Spacer(1, 5)]))
+            story += [Spacer(1, 3), box, Spacer(1, 5)]
         elif isinstance(b, Note):
             story.append(Paragraph(f"Note: {_inline(b.text, mono)}", note))
+        if held and len(story) > before:
+            story[before] = KeepTogether([*held, story[before]])
+            held = []
+    story += held
 
     def page(canvas: Any, document: Any) -> None:
         canvas.saveState()
@@ -194,6 +202,17 @@ def write_pdf(doc: Document, folder: Path, path: Path, title: str, footer: str) 
     )
     template.build(story, onFirstPage=page, onLaterPages=page)
     return path
+
+
+def _widths(table: Table, width: float) -> list[float]:
+    """Column widths in proportion to the longest entry of each column (header words count singly)."""
+    longest = []
+    for i, head in enumerate(table.header):
+        cells = [len(row[i]) for row in table.rows if i < len(row)]
+        longest.append(max([max((len(w) for w in head.split()), default=4), *cells]))
+    weights = [max(6, n) for n in longest]
+    total = sum(weights)
+    return [width * w / total for w in weights]
 
 
 def page_count(path: Path) -> int:

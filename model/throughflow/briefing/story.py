@@ -12,10 +12,12 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("offer", r"offers an art\. 60 place"),
     ("advocacy", r"goes with .* to the OCMW"),
     ("placement", r"starts art\. 60 work experience"),
+    ("pair end", r"mentoring pair ends \((?!completed)"),
     ("contract end", r"art\. 60 contract ends"),
     ("dropout", r"drops out of the placement"),
     ("hire", r" is hired by "),
     ("separation", r"loses the job"),
+    ("inactive", r"leaves the labour market"),
     ("outcome", r"End of the run"),
 )
 """Key events of the story and how the trace words them."""

@@ -26,6 +26,8 @@ HEADLINE = ("throughflow_12m", "sustainable_nec")
 
 GROUP_ORDER = ("all", "low", "medium", "high")
 
+COST_COLUMNS = ("extra_cost_eur", "extra_transitions", "cost_per_transition", "ci_low", "ci_high", "n_pairs")
+
 
 def _summary(source: Source, reference: str) -> pd.DataFrame:
     assert source.runs is not None
@@ -127,10 +129,19 @@ def costs(source: Source, reference: str, treatment: str) -> pd.DataFrame:
             (f"cost_effectiveness(runs.parquet, factor={source.factor!r}, reference={reference!r})"),
         )
     table = table[table[key].astype(str) == treatment].copy()
-    table["source"] = [
-        {"store": str(source.path), "table": where, "row": {key: treatment, "group": g}, "columns": "same as key"}
-        for g in table["group"]
-    ]
+    table["source"] = pd.Series(
+        [
+            {
+                "store": str(source.path),
+                "table": where,
+                "row": {key: treatment, "group": g},
+                "columns": {c: c for c in COST_COLUMNS},
+            }
+            for g in table["group"]
+        ],
+        index=table.index,
+        dtype=object,
+    )
     return table.reset_index(drop=True)
 
 
@@ -265,21 +276,31 @@ def mix_rows(source: Source, summary: pd.DataFrame, indicator: str = "throughflo
     sub = summary[
         (summary["factor:mentoring"].astype(str) == treatment) & (summary["indicator"] == indicator) & (summary["group"] == group)
     ].copy()
-    sub["source"] = [
-        {
-            "store": str(source.path),
-            "table": _computed(source, source.reference),
-            "row": {"factor:qualification_mix": str(m), "factor:mentoring": treatment, "indicator": indicator, "group": group},
-            "columns": {
-                "reference_mean": "reference_mean",
-                "mean": "mean",
-                "diff": "diff",
-                "ci_low": "diff_ci_low",
-                "ci_high": "diff_ci_high",
-            },
-        }
-        for m in sub["factor:qualification_mix"]
-    ]
+    sub["source"] = pd.Series(
+        [
+            {
+                "store": str(source.path),
+                "table": _computed(source, source.reference),
+                "row": {
+                    "factor:qualification_mix": str(m),
+                    "factor:mentoring": treatment,
+                    "indicator": indicator,
+                    "group": group,
+                },
+                "columns": {
+                    "reference_mean": "reference_mean",
+                    "mean": "mean",
+                    "diff": "diff",
+                    "ci_low": "diff_ci_low",
+                    "ci_high": "diff_ci_high",
+                    "n_pairs": "n_pairs",
+                },
+            }
+            for m in sub["factor:qualification_mix"]
+        ],
+        index=sub.index,
+        dtype=object,
+    )
     return sub.reset_index(drop=True)
 
 
@@ -329,7 +350,7 @@ def interaction(source: Source, indicator: str = "throughflow_12m", group: str =
         index="replicate", columns="level", values=column, aggfunc="first"
     )
     wide = wide[levels].dropna()
-    alone = sum(wide[f"pillar_{p}"] - wide[REFERENCE] for p in PILLARS)
+    alone = wide[[f"pillar_{p}" for p in PILLARS]].sub(wide[REFERENCE], axis=0).sum(axis=1)
     together = wide[FULL] - wide[REFERENCE]
     mean, low, high, n = _mean_ci((together - alone).to_numpy(dtype=float))
     return {

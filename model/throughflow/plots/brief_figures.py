@@ -36,10 +36,10 @@ PILLAR_LABELS = {
     "all three": "All three pillars",
 }
 
-PERCENT = FuncFormatter(lambda v, _: f"{v * 100:.3g}")
+PERCENT = FuncFormatter(lambda v, _: f"{v * 100:.3g}".replace("-", "\u2212"))
 """Axis ticks of a share, in percent."""
 
-POINTS = FuncFormatter(lambda v, _: f"{v * 100:+.3g}" if abs(v) > 1e-12 else "0")
+POINTS = FuncFormatter(lambda v, _: f"{v * 100:+.3g}".replace("-", "\u2212") if abs(v) > 1e-12 else "0")
 """Axis ticks of a difference of shares, in signed percentage points."""
 
 
@@ -93,8 +93,13 @@ def entry_curves_figure(
     cols = 2 if len(groups) > 1 else 1
     fig, axes = _grid(int(np.ceil(len(groups) / cols)), cols)
     styles = ("--", "-")
+    extent: list[float] = []
     for ax, group in zip(axes.flat, groups, strict=False):
         bands = curve_bands(sub, f"{indicator.name}.{group}")
+        extent += [
+            float(np.nanmin(bands[["mean", "ci_low"]].to_numpy())),
+            float(np.nanmax(bands[["mean", "ci_high"]].to_numpy())),
+        ]
         for i, level in enumerate(levels):
             for point in points[points == level].index:
                 b = bands[bands["point"] == point]
@@ -106,6 +111,10 @@ def entry_curves_figure(
         ax.grid(alpha=0.3)
     for ax in axes.flat[len(groups) :]:
         ax.set_visible(False)
+    if extent:  # shares: bands of few replications can pass 0 or 100 %; cut them there
+        low, high = max(0.0, min(extent)), min(1.0, max(extent))
+        pad = 0.04 * (high - low or 1.0)
+        axes.flat[0].set_ylim(max(0.0, low - pad), min(1.0, high + pad))
     fig.supxlabel("months after the end of the art. 60 contract", fontsize=9)
     fig.supylabel("ever in an NEC job (% of the cohort)", fontsize=9)
     axes.flat[0].legend(loc="upper left", frameon=False)
@@ -124,6 +133,7 @@ def group_effects_figure(effects: pd.DataFrame, indicators: tuple[str, ...] = ("
         The figure: per panel one point with an interval per group present.
     """
     fig, axes = new_figure(len(indicators), sharey=True)
+    fig.set_size_inches(HALF_A4[0], 3.0)
     order = [g for g in GROUP_LABELS if g in set(effects["group"])]
     y = {g: len(order) - 1 - i for i, g in enumerate(order)}
     for ax, indicator in zip(axes, indicators, strict=True):
@@ -209,6 +219,9 @@ def mix_figure(
     left.set_title("All refugees")
     left.set_ylabel(f"{_label(indicator)} ({_axis_unit(indicator)})")
     left.yaxis.set_major_formatter(PERCENT)
+    if BY_NAME[indicator].unit == "share":
+        low, high = left.get_ylim()
+        left.set_ylim(max(low, 0.0), min(high, 1.0))
     left.legend(loc="upper right", frameon=False)
     span = (max(positions.values()) - min(positions.values())) or 1.0
     treatment = others[0] if others else reference
@@ -262,6 +275,7 @@ def pillar_figure(pillars: pd.DataFrame, indicators: tuple[str, ...] = ("through
         The figure: per panel one horizontal bar (with a 95 % interval) per row of ``pillars``.
     """
     fig, axes = new_figure(len(indicators), sharey=True)
+    fig.set_size_inches(HALF_A4[0], 3.7)
     kinds = {
         "alone": (PALETTE[0], "pillar alone"),
         "added last": (PALETTE[1], "pillar added to the other two"),
@@ -295,13 +309,9 @@ def pillar_figure(pillars: pd.DataFrame, indicators: tuple[str, ...] = ("through
             seen.add(label)
         ax.axvline(0.0, color="0.4", lw=0.8)
         ax.set_title(_label(indicator))
+        ax.set_xlabel(f"paired effect ({_axis_unit(indicator, True)})")
         ax.xaxis.set_major_formatter(POINTS)
         ax.grid(axis="x", alpha=0.3)
-    fig.supxlabel(
-        f"paired effect ({_axis_unit(indicators[0], True)}); pillar alone and all three vs. baseline, "
-        "pillar added vs. the other two",
-        fontsize=8,
-    )
     axes[0].set_yticks(list(centres.values()), [PILLAR_LABELS[p] for p in centres])
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False)

@@ -1,0 +1,1 @@
+"""Policy briefs from stored results: inputs, tables, content, rendering (see :mod:`throughflow.brief`)."""
