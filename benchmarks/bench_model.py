@@ -367,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         child_memory(scenario, float(scale), int(seed))
         return 0
 
-    small_repeats, large_repeats = (1, 1) if args.quick else (7, 5)
+    small_repeats, large_repeats = (1, 1) if args.quick else (15, 5)
     started = time.perf_counter()
     busy = load_average()
     if busy is not None and busy > 0.5:

@@ -18,7 +18,24 @@ nbclient = pytest.importorskip("nbclient")
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
-TINY: dict[str, Any] = {"REPLICATIONS": 2, "SCALE": 0.2, "MONTHS": 48, "WORKERS": 2}
+TINY: dict[str, Any] = {
+    "REPLICATIONS": 2,
+    "SCALE": 0.2,
+    "MONTHS": 48,
+    "WORKERS": 2,
+    # sensitivity.ipynb: Morris on six uncertainties, then Sobol on the top three
+    "MORRIS_N": 2,
+    "SOBOL_N": 4,
+    "TOP_K": 3,
+    "PARAMETERS": [
+        "labour_market.bias",
+        "labour_market.skill_requirement",
+        "art60.ocmw_openness",
+        "mentoring.advocacy_mean",
+        "mentoring.p_breakdown_per_month",
+        "labs.p_apprentice_hire",
+    ],
+}
 """Values injected into every notebook's ``parameters`` cell (where the name is assigned)."""
 
 EXPECTED_FIGURES = {
@@ -27,6 +44,14 @@ EXPECTED_FIGURES = {
         "figures/mentoring_effect_throughflow_12m.svg",
         "figures/mentoring_effect_sustainable_nec.png",
         "figures/mentoring_effect_sustainable_nec.svg",
+    ],
+    "sensitivity.ipynb": [
+        "figures/morris_effect_throughflow_12m_all.png",
+        "figures/morris_convergence_effect_throughflow_12m_all.png",
+        "figures/sobol_effect_throughflow_12m_all.png",
+        "figures/sobol_convergence_effect_throughflow_12m_all.png",
+        "morris/indices.csv",
+        "sobol/indices.csv",
     ],
 }
 """Files each notebook must write, relative to its ``OUT`` folder."""

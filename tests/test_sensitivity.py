@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 import yaml
 from SALib.test_functions import Ishigami
-from sweep_support import THROUGHFLOW, kill_group, part_rows
 
+from sweep_support import THROUGHFLOW, kill_group, part_rows
 from throughflow.analysis.problem import SensitivityError, declaration_from_mapping, load_declaration
 from throughflow.analysis.screening import ranking, sobol_follow_up, top_parameters
 from throughflow.analysis.sensitivity import (
@@ -34,10 +34,12 @@ from throughflow.analysis.sensitivity import (
 )
 from throughflow.cli import main
 from throughflow.plots.sensitivity import all_figures
+from throughflow.scenario import ScenarioError
 
 FIXTURES = Path(__file__).resolve().parent / "sensitivity"
 BAD = FIXTURES / "bad"
 TINY_MORRIS = FIXTURES / "tiny_morris.yaml"  # 4 parameters, Morris n=4: 20 points x 2 arms
+SHIPPED = Path(__file__).resolve().parents[1] / "scenarios" / "sensitivity"
 
 # --------------------------------------------------------------------------- analytic functions
 
@@ -326,6 +328,14 @@ def test_difference_outcome_pairs_the_arms_on_the_same_seed(tiny: dict[str, Any]
     effect = (wide["arm:tiny_mentoring"] - wide["arm:tiny_baseline"]).to_numpy()
     np.testing.assert_allclose(tiny["Y"][:, 0], effect, rtol=0, atol=0)
     assert np.abs(effect).max() > 0
+    # the arms differ by the mentoring switches only; both get the sample point's values
+    design = pd.read_parquet(tiny["out"] / "design.parquet")
+    for _, point in design.groupby("factor:sample"):
+        arms = {row["factor:arm"]: yaml.safe_load(row["values"]) for _, row in point.iterrows()}
+        treated, reference = arms["arm:tiny_mentoring"], arms["arm:tiny_baseline"]
+        assert treated["mentoring.one_on_one"] is True and treated["labs.enabled"] is True
+        assert {k: v for k, v in treated.items() if k in reference} == reference
+        assert set(tiny["declaration"].names) <= set(reference)
     level = runs[runs["factor:arm"] == "arm:tiny_baseline"].sort_values("factor:sample")["throughflow_12m.all"].to_numpy()
     np.testing.assert_array_equal(tiny["Y"][:, 1], level)
 
@@ -504,7 +514,6 @@ def test_cli_reports_a_bad_declaration_with_exit_2(name: str, tmp_path: Path, ca
     [
         (["--method", "sobol", "--n", "100"], "n must be a power of two"),
         (["--n", "1"], "n must be an integer >= 2"),
-        (["--resume"], "no results store to resume"),
     ],
 )
 def test_cli_rejects_bad_overrides_with_exit_2(
@@ -529,8 +538,24 @@ def test_declaration_may_widen_a_range_within_the_validity_bounds() -> None:
     assert declaration.problem() == {"num_vars": 1, "names": ["labour_market.bias"], "bounds": [[0.0, 1.0]]}
 
 
+@pytest.mark.parametrize("name", ["mentoring_effect.yaml", "mentoring_effect_sobol.yaml"])
+def test_every_sample_point_of_a_shipped_declaration_is_a_valid_scenario(name: str) -> None:
+    """The declared uncertainties include shares that must sum to one (contract lengths):
+    sampling them independently must not produce scenarios the model refuses."""
+    declaration = load_declaration(SHIPPED / name, n=2 if name.endswith("effect.yaml") else 4)
+    X = sample(declaration.problem(), declaration.method, declaration.n, declaration.seed)
+    sweep = model_sweep(declaration, X)
+    invalid = []
+    for labels, values in sweep.points():
+        try:
+            sweep.scenario(values)
+        except ScenarioError as exc:
+            invalid.append(f"{labels['sample']} {labels['arm']}: {exc}")
+    assert not invalid, f"{len(invalid)} of {len(sweep.points())} design points invalid, e.g. {invalid[0]}"
+
+
 def test_shipped_declarations_are_valid() -> None:
-    for path in sorted((Path(__file__).resolve().parents[1] / "scenarios" / "sensitivity").glob("*.yaml")):
+    for path in sorted(SHIPPED.glob("*.yaml")):
         declaration = load_declaration(path)
         assert len(declaration.names) >= 90, path.name
         assert all(o.is_difference for o in declaration.outcomes), path.name
