@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_model.py            # full run (about 2 minutes on 2 cores)
+    python benchmarks/bench_model.py            # full run (about 2.5 minutes on 2 cores)
     python benchmarks/bench_model.py --quick    # one repeat per measurement (under a minute)
 
 What is measured, in one process (peak memory in a fresh child process):

@@ -53,6 +53,15 @@ EXPECTED_FIGURES = {
         "morris/indices.csv",
         "sobol/indices.csv",
     ],
+    "policy_brief.ipynb": [
+        "figures/nec_entry_curves.png",
+        "figures/nec_entry_curves.svg",
+        "figures/effect_by_qualification.png",
+        "figures/throughflow_12m_across_mix.png",
+        "figures/pillar_contributions.png",
+        "brief/brief.html",
+        "brief/brief_numbers.json",
+    ],
 }
 """Files each notebook must write, relative to its ``OUT`` folder."""
 

@@ -299,7 +299,8 @@ def run_sensitivity(
 
     Returns:
         As :func:`sensitivity`, plus ``out`` and the ``files`` written (indices and
-        convergence tables as CSV and Parquet, the sample with its outcomes).
+        convergence tables as CSV and Parquet, and ``sample.parquet``: the sample as drawn by
+        SALib — before integers are rounded and shares rescaled for the runs — with its outcomes).
     """
     out = Path(out or RESULTS / f"sensitivity-{declaration.name}-{declaration.method}-{declaration.n}")
 

@@ -153,7 +153,9 @@ def all_figures(result: dict, method: str, out: Path, provenance: dict[str, str]
     """Every figure of a sensitivity result, one set per outcome, under ``out/figures``."""
     files: list[Path] = []
     for outcome in result["indices"]["outcome"].unique():
-        stem = Path(out) / "figures" / str(outcome).replace(":", "_")
+        # default outcome names hold "." and ":" (indicator.group:treatment-minus); neither may
+        # reach the file name, where a "." would be taken for the suffix and files overwritten
+        stem = Path(out) / "figures" / str(outcome).replace(":", "_").replace(".", "_")
         chart = morris_chart if method == "morris" else sobol_bars
         files += chart(result["indices"], outcome, stem.with_name(f"{stem.name}_{method}"), provenance)
         files += convergence_plot(result["convergence"], outcome, method, stem.with_name(f"{stem.name}_convergence"), provenance)

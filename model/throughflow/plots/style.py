@@ -30,7 +30,8 @@ def save(fig: Figure, path: Path, provenance: dict[str, str] | None = None) -> l
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"Software": "throughflow", **(provenance or {})}
-    png, svg = path.with_suffix(".png"), path.with_suffix(".svg")
+    stem = path.with_suffix("") if path.suffix in (".png", ".svg") else path  # names may contain dots
+    png, svg = stem.with_name(stem.name + ".png"), stem.with_name(stem.name + ".svg")
     fig.savefig(png, dpi=300, metadata=meta)
     with plt.rc_context({"svg.hashsalt": "throughflow"}):  # reproducible element ids
         description = "; ".join(f"{k}={v}" for k, v in meta.items())
