@@ -42,7 +42,21 @@ def uniforms(key: int, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarra
     Returns:
         Array of the same length as ``rows``.
     """
+    salt = np.uint64(_mix_int(((key ^ (month * 0x100000 + draw * 0x1000000000)) * 0x9E3779B97F4A7C15) & _MASK))
     with np.errstate(over="ignore"):
-        salt = _mix(np.array([key ^ (month * 0x100000 + draw * 0x1000000000)], dtype=np.uint64).astype(np.uint64) * _GOLDEN)[0]
-        x = _mix(np.asarray(rows, dtype=np.uint64) * _GOLDEN + salt)
+        x = np.asarray(rows, dtype=np.uint64) * _GOLDEN
+        x += salt
+        x = _mix(x)
     return (x >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+
+
+_MASK = (1 << 64) - 1
+
+
+def _mix_int(x: int) -> int:
+    """The SplitMix64 finaliser on a Python integer (same result as :func:`_mix`)."""
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _MASK
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)

@@ -84,7 +84,7 @@ def run_labs(model: ThroughflowModel, month: int) -> None:
         np.add.at(rec.lab_seats_now, r.qualification[rows], 1)
 
     if labs.conversation_clubs:
-        learners = np.flatnonzero(np.isin(status, (Status.WAITING, Status.ART60, Status.UNEMPLOYED)))
+        learners = np.flatnonzero((status == Status.WAITING) | (status == Status.ART60) | (status == Status.UNEMPLOYED))
         club = _pick(model, learners, _seats(model, labs.club_seats), rng)
         learn_language(model, club, labs.club_hours_per_month * model.scenario.mentoring.practice_efficiency)
         attend(club, Lab.CONVERSATION_CLUB)

@@ -122,7 +122,9 @@ def _end_pairs(model: ThroughflowModel, month: int, rng: np.random.Generator) ->
     reason[u_break < p_break] = PairEnd.BREAKDOWN
     # a mentor who leaves ends all of their pairs
     leaving_mentors = np.unique(mentor[has_mentor & (u_leave < m.p_mentor_leave_per_month)])
-    reason[has_mentor & np.isin(mentor, leaving_mentors)] = PairEnd.MENTOR_LEFT
+    leaving = np.zeros(mt.n + 1, dtype=bool)
+    leaving[leaving_mentors] = True
+    reason[has_mentor & leaving[mentor]] = PairEnd.MENTOR_LEFT
     # a pair that reaches its planned end (or whose mentee took a WISE job) has completed
     reason[(month >= p.planned_end[active]) | (r.status[mentee] == Status.WISE_JOB)] = PairEnd.COMPLETED
     reason[r.status[mentee] == Status.INACTIVE] = PairEnd.MENTEE_LEFT
@@ -230,11 +232,10 @@ def _match(
     held = ties != NO
     has_tie_in[np.nonzero(held)[0], model.employers.sector[ties[held]]] = True
     cost = (km > radius) + km / 100.0 - 0.5 * has_tie_in[:, r.trade[mentees]].T
-    taken = np.zeros(slots.size, dtype=bool)
     for k in range(min(mentees.size, slots.size)):  # greedy, longest-waiting mentee first
-        pick = int(np.argmin(np.where(taken, np.inf, cost[k])))
+        pick = int(np.argmin(cost[k]))
         out[k] = slots[pick]
-        taken[pick] = True
+        cost[:, pick] = np.inf
     return out, out != NO
 
 
