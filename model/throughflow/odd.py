@@ -3,12 +3,16 @@
 The tables are derived from the declarations only — :func:`throughflow.scenario.parameters`
 for parameters and :data:`throughflow.outcomes.INDICATORS` for indicators — and written
 between marker comments in ``docs/ODD.md``, so the document cannot drift from the code.
-``python -m throughflow.odd`` refreshes the file; ``--check`` exits 1 if it is stale.
+The hand-written prose is checked too: every dotted parameter name it quotes in backticks
+(e.g. ``art60.ocmw_openness``) must be declared, so a renamed or removed parameter cannot
+linger in the text. ``python -m throughflow.odd`` refreshes the file; ``--check`` exits 1
+if it is stale or quotes an undeclared parameter.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -109,6 +113,48 @@ def indicator_table() -> str:
     return "\n".join(rows)
 
 
+def _generated_spans(text: str) -> list[tuple[int, int]]:
+    """(start, stop) offsets of the generated blocks (between BEGIN and END markers)."""
+    spans = []
+    for key in ("PARAMETERS", "INDICATORS"):
+        start, stop = text.find(f"<!-- BEGIN {key} -->"), text.find(f"<!-- END {key} -->")
+        if 0 <= start < stop:
+            spans.append((start, stop))
+    return spans
+
+
+def undeclared_names(text: str) -> list[str]:
+    """Dotted parameter names quoted in the prose that are not declared.
+
+    A name counts when it appears inside backticks outside the generated blocks and starts
+    with a parameter section (``population.``, ``art60.`` …). Section names
+    (``mentoring.activities``), module paths (``processes/story.py``, ``geography.py``) and
+    alternatives written as ``population.skill_low|medium|high`` (only the first is checked)
+    are accepted.
+
+    Args:
+        text: The ODD document.
+
+    Returns:
+        The undeclared names, in order of first appearance, without repeats.
+
+    """
+    declared = {p.name for p in parameters()}
+    sections = set(_section_docs()) - {TOP}
+    tops = sorted({name.split(".")[0] for name in sections}, key=len, reverse=True)
+    pattern = re.compile(rf"(?<![\w/.])((?:{'|'.join(map(re.escape, tops))})(?:\.[a-z0-9_]+)+)")
+    prose = text
+    for start, stop in sorted(_generated_spans(text), reverse=True):
+        prose = prose[:start] + prose[stop:]
+    missing: list[str] = []
+    for quoted in re.findall(r"`([^`\n]+)`", prose):
+        for name in pattern.findall(quoted):
+            if name.rsplit(".", 1)[-1] == "py" or name in declared or name in sections or name in missing:
+                continue
+            missing.append(name)
+    return missing
+
+
 def _replace(text: str, key: str, body: str) -> str:
     """Replace the text between the BEGIN and END markers of ``key``."""
     begin, end = f"<!-- BEGIN {key} -->", f"<!-- END {key} -->"
@@ -163,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         argv: Command-line arguments (default: ``sys.argv[1:]``).
 
     Returns:
-        0 on success; 1 if ``--check`` finds the document stale or the markers are missing.
+        0 on success; 1 if ``--check`` finds the document stale, if the markers are missing,
+        or if the prose quotes a parameter that is not declared.
 
     """
     parser = argparse.ArgumentParser(prog="python -m throughflow.odd", description=main.__doc__)
@@ -175,13 +222,17 @@ def main(argv: list[str] | None = None) -> int:
             text = args.path.read_text(encoding="utf-8")
             stale = render(text) != text
             print(f"{args.path}: {'stale; run python -m throughflow.odd' if stale else 'up to date'}")
-            return 1 if stale else 0
-        changed = update_odd(args.path)
+        else:
+            stale = False
+            changed = update_odd(args.path)
+            print(f"{args.path}: {'updated' if changed else 'already up to date'}")
+        missing = undeclared_names(args.path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         print(f"{args.path}: {exc}", file=sys.stderr)
         return 1
-    print(f"{args.path}: {'updated' if changed else 'already up to date'}")
-    return 0
+    if missing:
+        print(f"{args.path}: the prose quotes undeclared parameters: {', '.join(missing)}", file=sys.stderr)
+    return 1 if stale or missing else 0
 
 
 if __name__ == "__main__":

@@ -389,7 +389,7 @@ class Mentoring(Section):
     recruitment_per_month: float = par(
         2.0,
         unit="mentors/month",
-        doc="new mentors recruited per month at scale 1 (no organisation: half)",
+        doc="new mentors recruited per month at scale 1 (without an organisation: times informal_recruitment_share)",
         low=1,
         high=4,
         kind=LEVER,
@@ -413,7 +413,7 @@ class Mentoring(Section):
         0.025, "monthly pair breakdown probability without coaching", 0.015, 0.04, unit="per month"
     )
     p_mentor_leave_per_month: float = share(
-        0.006, "monthly probability that a mentor leaves mid-pair", 0.002, 0.012, unit="per month"
+        0.006, "monthly probability that a volunteer mentor leaves (ending their pairs)", 0.002, 0.012, unit="per month"
     )
     p_reenrol: float = share(
         0.82,
@@ -455,7 +455,11 @@ class Mentoring(Section):
     )
     recognition_gain: float = share(0.25, "recognition gained when a diploma is recognised", 0.1, 0.4, unit="index 0-1")
     holistic_shock_reduction: float = share(
-        0.4, "reduction of life-shock dropout and inactivity while paired", 0.2, 0.6, unit="factor"
+        0.4,
+        "reduction of life-shock dropout and inactivity per source of holistic support (mentor, organisation) while enrolled",
+        0.2,
+        0.6,
+        unit="factor",
     )
     stay_on_months: int = par(3, unit="months", doc="months the mentor stays on after a hire", low=2, high=6, ge=0, le=12)
     stay_on_separation_reduction: float = share(
@@ -544,7 +548,9 @@ class Labs(Section):
         True, unit="switch", doc="network events (ties between employers, mentors and mentees; community)", kind=LEVER
     )
     network_every_months: int = par(3, unit="months", doc="network-event calendar", low=2, high=6, kind=LEVER, ge=1, le=12)
-    network_seats: float = par(30.0, unit="seats/event", doc="mentees per network event at scale 1", low=15, high=60, kind=LEVER)
+    network_seats: float = par(
+        30.0, unit="seats/event", doc="participants per network event at scale 1 (mentees first)", low=15, high=60, kind=LEVER
+    )
     p_network_tie: float = share(0.25, "probability a participant gains a tie at a network event", 0.1, 0.4)
     community_recruitment_gain: float = par(
         0.5, unit="factor", doc="relative rise in mentor recruitment from community building", low=0.2, high=1.0

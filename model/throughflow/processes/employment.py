@@ -48,7 +48,7 @@ def separation_hazard(model: ThroughflowModel, rows: np.ndarray, month: int) -> 
 
 
 def _fade_ties(model: ThroughflowModel, month: int) -> None:
-    """Weak ties to employers fade when not used (one number per held tie slot)."""
+    """Weak ties to employers fade with a monthly probability (one number per held tie slot)."""
     flat = model.refugees.column("ties").reshape(-1)
     held = np.flatnonzero(flat != NO)
     fading = held[model.uniforms("ties", month, held) < model.scenario.population.p_tie_fades_per_month]

@@ -77,7 +77,9 @@ def run_labs(model: ThroughflowModel, month: int) -> None:
     r, e = model.refugees, model.employers
     rec = model.recorder
     status = r.column("status")
-    rec.cost_now["employer_support"] += e.participates.sum() * model.scenario.costs.employer_support_eur_month
+    employer_facing = (labs.job_design, labs.diversity_training, labs.team_support, labs.speed_dating, labs.slow_dating)
+    if any(employer_facing) or labs.apprenticeships or labs.network_events:
+        rec.cost_now["employer_support"] += e.participates.sum() * model.scenario.costs.employer_support_eur_month
 
     def attend(rows: np.ndarray, lab: Lab) -> None:
         model.events.log(month, Event.LAB, rows, int(lab))

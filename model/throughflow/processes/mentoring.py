@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
 
 
+MENTOR_DEPARTURE = 10
+"""Draw index of the per-mentor departure numbers (mentor ids, not refugee ids)."""
+
+
 def shock_factor(model: ThroughflowModel, rows: np.ndarray) -> np.ndarray:
     """Multiplier on life-shock hazards: holistic support by mentor and organisation.
 
@@ -62,7 +66,10 @@ def recruit(model: ThroughflowModel, count: int, month: int) -> None:
     mt.advocacy[rows] = rng.beta(mean * 10, (1 - mean) * 10, size=count)
     n_ties = np.minimum(rng.poisson(m.mentor_ties_mean, size=count), MAX_MENTOR_TIES)
     targets = rng.integers(0, model.employers.n, size=(count, MAX_MENTOR_TIES))
-    mt.ties[rows] = np.where(np.arange(MAX_MENTOR_TIES)[None, :] < n_ties[:, None], targets, NO)
+    for k in range(1, MAX_MENTOR_TIES):  # a tie to the same employer counts once
+        targets[(targets[:, :k] == targets[:, k : k + 1]).any(axis=1), k] = NO
+    ties = np.where(np.arange(MAX_MENTOR_TIES)[None, :] < n_ties[:, None], targets, NO)
+    mt.ties[rows] = np.take_along_axis(ties, np.argsort(ties == NO, axis=1, kind="stable"), axis=1)  # held ties first
     mt.joined[rows] = month
     model.mentor_agents.extend(Mentor(model, int(i)) for i in rows)
 
@@ -114,14 +121,15 @@ def _end_pairs(model: ThroughflowModel, month: int, rng: np.random.Generator) ->
     hired = r.status[mentee] == Status.NEC
     stay = m.stay_on_months if (m.one_on_one and m.activities.stay_on) else 0
     p.planned_end[active[hired]] = np.minimum(p.planned_end[active[hired]], r.job_start[mentee[hired]] + stay)
-    u_leave, u_break = rng.random(active.size), rng.random(active.size)
+    u_break = rng.random(active.size)
     p_break = m.p_breakdown_per_month * (
         1.0 - (m.coaching_breakdown_reduction if (m.organisation and m.activities.coaching) else 0.0)
     )
     reason = np.full(active.size, NO, dtype=np.int8)
     reason[u_break < p_break] = PairEnd.BREAKDOWN
-    # a mentor who leaves ends all of their pairs
-    leaving_mentors = np.unique(mentor[has_mentor & (u_leave < m.p_mentor_leave_per_month)])
+    # every volunteer (idle or paired) may leave in a month; a mentor who leaves ends all of their pairs
+    present = np.flatnonzero(mt.column("status") != MentorStatus.LEFT)
+    leaving_mentors = present[model.uniforms("mentoring", month, present, MENTOR_DEPARTURE) < m.p_mentor_leave_per_month]
     leaving = np.zeros(mt.n + 1, dtype=bool)
     leaving[leaving_mentors] = True
     reason[has_mentor & leaving[mentor]] = PairEnd.MENTOR_LEFT
@@ -142,7 +150,8 @@ def _end_pairs(model: ThroughflowModel, month: int, rng: np.random.Generator) ->
     mt.pairs_done[mentor[with_mentor]] += 1
     u_reenrol = rng.random(rows.size)
     judged = with_mentor & (reason != PairEnd.MENTOR_LEFT)
-    stays = judged & (u_reenrol < m.p_reenrol) & ~mt.retiring[np.maximum(mentor, 0)]
+    # a mentor who leaves this month (for another of their pairs) does not take another mentee
+    stays = judged & ~leaving[mentor] & (u_reenrol < m.p_reenrol) & ~mt.retiring[np.maximum(mentor, 0)]
     p.reenrolled[rows[judged]] = stays[judged]
     mt.retiring[mentor[judged & ~stays]] = True
     mt.status[leaving_mentors] = int(MentorStatus.LEFT)
