@@ -289,11 +289,13 @@ def test_resume_refuses_a_store_of_a_different_sweep(
     assert snapshot(small_store) == before
 
 
-def test_resume_requires_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = cli_module.main(["sweep", str(SMALL_SWEEP), "--out", str(tmp_path / "none"), "--executor", "serial", "--resume"])
-    err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2
-    assert len(err) == 1 and "no results store to resume" in err[0]
+def test_resume_without_a_store_starts_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a sweep killed before its store existed can be resumed with the same command
+    out = tmp_path / "none"
+    code = cli_module.main(["sweep", str(SMALL_SWEEP), "--out", str(out), "--executor", "serial", "--resume"])
+    assert code == 0
+    reference = run_sweep(load_sweep(SMALL_SWEEP), out=tmp_path / "ref", executor="serial", progress=False)
+    assert_same_runs(load_runs(out), reference)
 
 
 def test_resuming_a_complete_store_reruns_nothing(small_store: Path, tmp_path: Path) -> None:
