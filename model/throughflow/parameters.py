@@ -91,7 +91,7 @@ class Population(Section):
         le=100,
     )
     arrivals_per_month: float = par(
-        30.0, unit="refugees/month", doc="mean new OCMW clients per month at scale 1", low=20, high=40, kind=SETTING, ge=0
+        30.0, unit="refugees/month", doc="mean new OCMW clients per month at scale 1", low=20, high=40, kind=UNCERTAINTY, ge=0
     )
     arrival_months: int = par(
         108, unit="months", doc="months during which new clients arrive", low=60, high=120, kind=SETTING, ge=1, le=600
@@ -138,9 +138,9 @@ class Geography(Section):
         12, unit="municipalities", doc="municipalities in the region", low=6, high=24, kind=SETTING, ge=2, le=400
     )
     radius_km: float = par(
-        35.0, unit="km", doc="municipalities lie within this distance of the centre", low=20, high=50, kind=SETTING, ge=1
+        35.0, unit="km", doc="municipalities lie within this distance of the centre", low=20, high=50, kind=UNCERTAINTY, ge=1
     )
-    centre_weight: float = share(0.30, "share of residents and employers in the central municipality", 0.2, 0.5, kind=SETTING)
+    centre_weight: float = share(0.30, "share of residents and employers in the central municipality", 0.2, 0.5, kind=UNCERTAINTY)
     intra_municipal_km: float = par(3.0, unit="km", doc="typical distance within one municipality", low=2, high=5, ge=0)
     access_minutes: float = par(15.0, unit="minutes", doc="public-transport access and waiting time", low=10, high=25)
     minutes_per_km: float = par(
@@ -173,14 +173,14 @@ class Art60(Section):
         high=45,
         ge=0,
     )
-    n_wise: int = par(20, unit="hosts", doc="WISEs at scale 1", low=10, high=30, kind=SETTING, ge=1)
+    n_wise: int = par(20, unit="hosts", doc="WISEs at scale 1", low=10, high=30, kind=UNCERTAINTY, ge=1)
     n_other_hosts: int = par(
         15,
         unit="hosts",
         doc="other art. 60 hosts (municipal services, non-profits) at scale 1",
         low=5,
         high=25,
-        kind=SETTING,
+        kind=UNCERTAINTY,
         ge=0,
     )
     slots_per_host: float = par(24.0, unit="places", doc="mean art. 60 places per host", low=15, high=35, ge=1)
@@ -228,9 +228,9 @@ class Art60(Section):
 class LabourMarket(Section):
     """NEC employers, vacancies, screening, hiring, separation, benefit (ODD submodels)."""
 
-    n_employers: int = par(600, unit="employers", doc="NEC employers at scale 1", low=400, high=900, kind=SETTING, ge=1)
+    n_employers: int = par(600, unit="employers", doc="NEC employers at scale 1", low=400, high=900, kind=UNCERTAINTY, ge=1)
     employer_size_mean: float = par(
-        20.0, unit="employees", doc="mean employer size (lognormal)", low=10, high=40, kind=SETTING, ge=1
+        20.0, unit="employees", doc="mean employer size (lognormal)", low=10, high=40, kind=UNCERTAINTY, ge=1
     )
     vacancies_per_employee_month: float = par(0.010, unit="per employee per month", doc="vacancy inflow", low=0.006, high=0.015)
     vacancy_months: int = par(2, unit="months", doc="months a vacancy stays open", low=1, high=3, ge=1, le=12)
