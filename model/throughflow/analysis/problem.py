@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from throughflow.experiments.design import read_yaml_mapping
 from throughflow.outcomes import BY_NAME, GROUPS
 from throughflow.parameters import Scenario
 from throughflow.scenario import ParameterInfo, ScenarioError, flatten, load_scenario, parameters
@@ -250,15 +251,7 @@ def load_declaration(path: str | Path, method: str | None = None, n: int | None 
     """
     path = Path(path)
     where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-    except OSError as exc:
-        raise SensitivityError(f"{where}: cannot read file ({exc.strerror})") from None
-    except yaml.YAMLError:
-        raise SensitivityError(f"{where}: malformed YAML") from None
-    if not isinstance(data, dict):
-        raise SensitivityError(f"{where}: top level must be a mapping")
+    data, _ = read_yaml_mapping(path, SensitivityError)
     if method is not None:
         data["method"] = method
     if n is not None:

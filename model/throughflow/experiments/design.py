@@ -194,6 +194,27 @@ def _parse_factor(name: str, spec: Any, where: str) -> Factor:
     raise SweepError(f"{where}: factor {name}: give a list of values, {{range: [low, high]}} or {{levels: ...}}")
 
 
+def read_yaml_mapping(path: Path, error: type[ValueError]) -> tuple[dict[str, Any], str]:
+    """Read a YAML file whose top level is a mapping.
+
+    Returns:
+        The mapping and the file's text.
+
+    Raises:
+        error: One line naming the file: unreadable, malformed, or not a mapping.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except OSError as exc:
+        raise error(f"{path}: cannot read file ({exc.strerror})") from None
+    except yaml.YAMLError:
+        raise error(f"{path}: malformed YAML") from None
+    if not isinstance(data, dict):
+        raise error(f"{path}: top level must be a mapping")
+    return data, text
+
+
 KEYS = {"name", "description", "base", "replications", "seed", "factors", "samples", "months", "outputs"}
 
 
@@ -219,15 +240,7 @@ def load_sweep(
     """
     path = Path(path)
     where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-    except OSError as exc:
-        raise SweepError(f"{where}: cannot read file ({exc.strerror})") from None
-    except yaml.YAMLError:
-        raise SweepError(f"{where}: malformed YAML") from None
-    if not isinstance(data, dict):
-        raise SweepError(f"{where}: top level must be a mapping")
+    data, text = read_yaml_mapping(path, SweepError)
     if replications is not None or months is not None:
         data = {**data, **({"replications": replications} if replications is not None else {})}
         data = {**data, **({"months": months} if months is not None else {})}
