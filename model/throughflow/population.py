@@ -269,7 +269,9 @@ class EventLog(Table):
         count = len(agents)
         if count == 0 or not self.enabled:
             return
-        rows = self.add(count)
+        start = self.n
+        self.add(count)
+        rows = slice(start, start + count)
         self.month[rows] = month
         self.agent[rows] = agents
         self.kind[rows] = int(kind)

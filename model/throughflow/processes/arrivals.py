@@ -84,7 +84,7 @@ def add_refugees(
     # the eligibility draw for random-share targeting comes from the mentoring stream,
     # drawn for every arrival whatever the scenario (common random numbers)
     r.coverage_draw[rows] = model.streams["mentoring_draws"].random(count)
-    model.refugee_agents.extend(Refugee(model, int(i)) for i in rows)
+    model.refugee_agents.extend(Refugee(model, i) for i in rows.tolist())
     model.events.log(month, Event.ARRIVE, rows, qual)
     np.add.at(model.recorder.arrivals_now, qual, 1)
     return rows

@@ -71,7 +71,7 @@ def recruit(model: ThroughflowModel, count: int, month: int) -> None:
     ties = np.where(np.arange(MAX_MENTOR_TIES)[None, :] < n_ties[:, None], targets, NO)
     mt.ties[rows] = np.take_along_axis(ties, np.argsort(ties == NO, axis=1, kind="stable"), axis=1)  # held ties first
     mt.joined[rows] = month
-    model.mentor_agents.extend(Mentor(model, int(i)) for i in rows)
+    model.mentor_agents.extend(Mentor(model, i) for i in rows.tolist())
 
 
 def organise(model: ThroughflowModel, month: int) -> None:
