@@ -45,6 +45,7 @@ from typing import Any
 import mesa
 import numpy as np
 
+from common import git_revision, load_average, log
 from throughflow import ThroughflowModel, load_scenario
 
 HERE = Path(__file__).resolve().parent
@@ -324,30 +325,6 @@ def print_table(results: dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- main
-
-
-def git_revision() -> str:
-    """Commit of the working tree (with ``+dirty`` when model code has uncommitted changes), or ``unknown``."""
-    root = HERE.parent
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True)
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "model"], cwd=root, capture_output=True, text=True, check=True
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
-
-
-def load_average() -> float | None:
-    try:
-        return os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return None
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -49,7 +49,6 @@ import os
 import pickle
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,6 +59,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from common import fmt_load, git_revision, load_average, log
 from throughflow.experiments.design import Sweep, load_sweep
 from throughflow.experiments.executors import run_tasks
 from throughflow.experiments.store import Store
@@ -289,33 +289,6 @@ def print_table(results: dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- main
-
-
-def git_revision() -> str:
-    """Commit of the working tree (with ``+dirty`` when model code has uncommitted changes), or ``unknown``."""
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "model"], cwd=ROOT, capture_output=True, text=True, check=True
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
-
-
-def load_average() -> float | None:
-    try:
-        return os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return None
-
-
-def fmt_load(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
