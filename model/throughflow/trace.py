@@ -12,16 +12,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from throughflow.enums import SECTORS, Event, Lab, PairEnd, Qualification, Status
+from throughflow.processes.hiring import APPRENTICESHIP, COACH_REFERRAL, COLD, MENTOR_REFERRAL, OWN_TIE
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
 
 CHANNELS = {
-    0: "a cold application",
-    1: "an own contact",
-    2: "a mentor referral",
-    3: "a WISE job coach's referral",
-    4: "an apprenticeship",
+    COLD: "a cold application",
+    OWN_TIE: "an own contact",
+    MENTOR_REFERRAL: "a mentor referral",
+    COACH_REFERRAL: "a WISE job coach's referral",
+    APPRENTICESHIP: "an apprenticeship",
 }
 
 

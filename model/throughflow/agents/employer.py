@@ -77,8 +77,6 @@ class VacancyPool:
         self.language_req = np.zeros(0)
         self.closes = np.zeros(0, dtype=np.int32)
         self.redesigned = np.zeros(0, dtype=bool)
-        self.opened_total = 0
-        self.filled_total = 0
 
     @property
     def n(self) -> int:
@@ -89,7 +87,6 @@ class VacancyPool:
         """Add new vacancies (one array per field)."""
         for name in self.FIELDS:
             setattr(self, name, np.concatenate([getattr(self, name), columns[name]]))
-        self.opened_total += len(columns["employer"])
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the vacancies where ``mask`` is true."""

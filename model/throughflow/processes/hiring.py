@@ -27,7 +27,8 @@ from throughflow.processes.vacancies import draw_requirement
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
 
-COLD, OWN_TIE, MENTOR_REFERRAL, COACH_REFERRAL = 0, 1, 2, 3
+COLD, OWN_TIE, MENTOR_REFERRAL, COACH_REFERRAL, APPRENTICESHIP = 0, 1, 2, 3, 4
+"""Hiring channels (logged as the value of HIRE events)."""
 
 
 def job_seekers(model: ThroughflowModel, month: int) -> np.ndarray:
@@ -103,7 +104,6 @@ def search_and_hire(model: ThroughflowModel, month: int) -> None:
     hire(model, seeker, pool.employer[vacancy], month, kind)
     filled = np.ones(pool.n, dtype=bool)
     filled[vacancy] = False
-    pool.filled_total += vacancy.size
     pool.keep(filled)
 
 
@@ -244,9 +244,6 @@ def hire(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, month
     on_art60 = r.status[rows] == Status.ART60
     r.offer[rows[on_art60]] = employers[on_art60]
     start_job(model, rows[~on_art60], employers[~on_art60], month)
-
-
-APPRENTICESHIP = 4
 
 
 def hire_apprentices(model: ThroughflowModel, rows: np.ndarray, month: int) -> None:
