@@ -11,6 +11,7 @@ from throughflow import ThroughflowModel, load_scenario
 from throughflow.agents import Refugee
 from throughflow.enums import N_STATUS, MentorStatus, Status
 from throughflow.population import NO
+from throughflow.processes.hiring import headcount
 
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "baseline": ("baseline", {}),
@@ -62,6 +63,8 @@ def check_month(model: ThroughflowModel, month: int) -> None:
     assert (employer[~nec] == NO).all()
     assert (np.bincount(employer[nec], minlength=model.employers.n) <= model.employers.size).all()
     assert (r.column("offer")[~art60] == NO).all()
+    # the employers' running count of refugee staff (employed or holding an offer) is exact
+    assert np.array_equal(model.employers.staff, headcount(model))
 
     # mentors: never over capacity; the mentee count matches the refugees' mentor links
     mt = model.mentors

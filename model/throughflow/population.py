@@ -90,6 +90,7 @@ class RefugeeTable(Table):
         "trade": (np.int8, 0, ()),
         "home": (np.int32, 0, ()),
         "ties": (np.int32, NO, (MAX_TIES,)),
+        "tie_fades": (np.int32, NO, (MAX_TIES,)),
         "host": (np.int32, NO, ()),
         "host_sector": (np.int8, NO, ()),
         "commute": (np.float64, 0.0, ()),
@@ -130,6 +131,7 @@ class RefugeeTable(Table):
     trade: np.ndarray
     home: np.ndarray
     ties: np.ndarray
+    tie_fades: np.ndarray
     host: np.ndarray
     host_sector: np.ndarray
     commute: np.ndarray
@@ -157,36 +159,40 @@ class RefugeeTable(Table):
     apprentice_at: np.ndarray
     apprentice_until: np.ndarray
 
-    def add_tie(self, rows: np.ndarray, employers: np.ndarray) -> None:
+    def add_tie(self, rows: np.ndarray, employers: np.ndarray, fades: np.ndarray) -> None:
         """Give each refugee in ``rows`` a tie to the matching employer (vectorised).
 
-        A tie already held is not duplicated; when all slots are full the oldest tie (first
-        slot) gives way. Rows may repeat: repeated rows are handled in successive passes.
+        A tie already held is not duplicated (it keeps its fading month); when all slots are
+        full the tie in the first slot gives way. Rows may repeat: repeated rows are handled
+        in successive passes.
 
         Args:
             rows: Refugee indices (may repeat).
             employers: Employer indices, same length.
+            fades: Month in which each new tie fades, same length.
         """
         rows = np.asarray(rows, dtype=np.int64)
         employers = np.asarray(employers, dtype=np.int32)
+        fades = np.asarray(fades, dtype=np.int32)
         if rows.size == 0:
             return
         order = np.argsort(rows, kind="stable")
-        rows, employers = rows[order], employers[order]
+        rows, employers, fades = rows[order], employers[order], fades[order]
         rank = np.arange(rows.size) - np.searchsorted(rows, rows, side="left")
         for k in range(int(rank.max()) + 1):
             pick = rank == k
-            r, e = rows[pick], employers[pick]
+            r, e, f = rows[pick], employers[pick], fades[pick]
             held = self.ties[r]
             new = ~(held == e[:, None]).any(axis=1)
-            r, e, held = r[new], e[new], held[new]
+            r, e, f, held = r[new], e[new], f[new], held[new]
             empty = held == NO
             full = ~empty.any(axis=1)
             slot = np.argmax(empty, axis=1)
-            # full rows: drop the oldest tie (slot 0), shift, and append
-            shifted = np.concatenate([held[full, 1:], e[full, None]], axis=1)
-            self.ties[r[full]] = shifted
+            # full rows: drop the tie in the first slot, shift, and append
+            self.ties[r[full]] = np.concatenate([held[full, 1:], e[full, None]], axis=1)
+            self.tie_fades[r[full]] = np.concatenate([self.tie_fades[r[full], 1:], f[full, None]], axis=1)
             self.ties[r[~full], slot[~full]] = e[~full]
+            self.tie_fades[r[~full], slot[~full]] = f[~full]
 
 
 class MentorTable(Table):
@@ -270,8 +276,11 @@ class EventLog(Table):
         if count == 0 or not self.enabled:
             return
         start = self.n
-        self.add(count)
-        rows = slice(start, start + count)
+        end = start + count
+        if end > self._capacity:
+            self.add(count)
+        self.n = end
+        rows = slice(start, end)
         self.month[rows] = month
         self.agent[rows] = agents
         self.kind[rows] = int(kind)

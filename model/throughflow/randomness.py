@@ -17,12 +17,17 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 
 
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+
+
 def _mix(x: np.ndarray) -> np.ndarray:
-    x = x ^ (x >> np.uint64(30))
-    x = x * _M1
-    x = x ^ (x >> np.uint64(27))
-    x = x * _M2
-    return x ^ (x >> np.uint64(31))
+    """The SplitMix64 finaliser, in place on a uint64 array (array arithmetic wraps silently)."""
+    x ^= x >> _S30
+    x *= _M1
+    x ^= x >> _S27
+    x *= _M2
+    x ^= x >> _S31
+    return x
 
 
 def stream_key(rng: np.random.Generator) -> int:
@@ -43,11 +48,10 @@ def uniforms(key: int, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarra
         Array of the same length as ``rows``.
     """
     salt = np.uint64(_mix_int(((key ^ (month * 0x100000 + draw * 0x1000000000)) * 0x9E3779B97F4A7C15) & _MASK))
-    with np.errstate(over="ignore"):
-        x = np.asarray(rows, dtype=np.uint64) * _GOLDEN
-        x += salt
-        x = _mix(x)
-    return (x >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+    x = np.asarray(rows).astype(np.uint64)
+    x *= _GOLDEN
+    x += salt
+    return (_mix(x) >> _S11) * (1.0 / 9007199254740992.0)
 
 
 _MASK = (1 << 64) - 1

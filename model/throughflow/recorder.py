@@ -68,12 +68,12 @@ class Recorder:
         self.pool = np.zeros((size, len(POOL)))
         self.screening = np.zeros((2, 3, N_QUAL))  # [bottleneck][sent, passed, native-expected callbacks]
         self.nec_by_months_since_arrival = np.zeros((size, N_QUAL), dtype=np.int64)
-        self.present_by_months_since_arrival = np.zeros((size, N_QUAL), dtype=np.int64)
+        self.observed = 0
         self.begin()
 
     def begin(self) -> None:
         """Reset the counters of the current month."""
-        self.flows_now = np.zeros((N_STATUS, N_STATUS, N_QUAL), dtype=np.int64)
+        self.moves: list[tuple[int, np.ndarray, np.ndarray]] = []
         self.arrivals_now = np.zeros(N_QUAL, dtype=np.int64)
         self.pair_months_now = np.zeros(N_QUAL, dtype=np.int64)
         self.lab_seats_now = np.zeros(N_QUAL, dtype=np.int64)
@@ -81,6 +81,38 @@ class Recorder:
         self.pool_now = {"waiting_mentees": 0.0, "vacancies_open": 0.0}
         self.warm_now = 0
         self._screen_quals: np.ndarray | None = None
+
+    def count_moves(self, status: int, origin: np.ndarray, qualification: np.ndarray) -> None:
+        """Count refugees moving from ``origin`` (their status before) to ``status`` this month.
+
+        The moves are folded into the flow table once a month, by :meth:`observe`.
+        """
+        self.moves.append((status, origin, qualification))
+
+    def flows_now(self) -> np.ndarray:
+        """This month's flows so far: refugees by origin status, new status and qualification."""
+        size = N_STATUS * N_STATUS * N_QUAL
+        if not self.moves:
+            return np.zeros((N_STATUS, N_STATUS, N_QUAL), dtype=np.int64)
+        origin = np.concatenate([m[1] for m in self.moves]).astype(np.int64)
+        qual = np.concatenate([m[2] for m in self.moves])
+        target = np.repeat([m[0] for m in self.moves], [len(m[1]) for m in self.moves])
+        cell = (origin * N_STATUS + target) * N_QUAL + qual
+        return np.bincount(cell, minlength=size).reshape(N_STATUS, N_STATUS, N_QUAL)
+
+    @property
+    def present_by_months_since_arrival(self) -> np.ndarray:
+        """Refugees observed ``k`` months after their arrival month (rows ``k``), summed over the months observed.
+
+        Refugees never leave the table, so a refugee who arrived in month ``a`` was observed
+        at every ``k`` from 0 to ``last - a``: the count at ``k`` is the number who arrived by
+        month ``last - k``.
+        """
+        present = np.zeros_like(self.nec_by_months_since_arrival)
+        last = self.observed
+        arrived = np.cumsum(self.arrivals[: last + 1], axis=0)
+        present[: last + 1] = arrived[::-1]
+        return present
 
     def count_screening(self, bottleneck: np.ndarray, passed: np.ndarray, quals: np.ndarray, p_native: np.ndarray) -> None:
         """Count cold applications, callbacks and the callbacks a native with the same CV would expect.
@@ -100,17 +132,16 @@ class Recorder:
     def observe(self, model: ThroughflowModel, month: int) -> None:
         """Fold this month's counters and the current stocks into the monthly arrays."""
         r = model.refugees
-        status = r.column("status").astype(np.int64)
-        qual = r.column("qualification").astype(np.int64)
+        status = r.column("status")
+        qual = r.column("qualification")
         self.stocks[month] = np.bincount(status * N_QUAL + qual, minlength=N_STATUS * N_QUAL).reshape(N_STATUS, N_QUAL)
-        self.flows[month] = self.flows_now
+        flows = self.flows_now()
+        self.flows[month] = flows
         self.arrivals[month] = self.arrivals_now
-        since = month - r.column("arrival").astype(np.int64)
-        cell = since * N_QUAL + qual
-        size = (self.months + 1) * N_QUAL
-        self.present_by_months_since_arrival += np.bincount(cell, minlength=size).reshape(-1, N_QUAL)
-        nec = status == Status.NEC
-        self.nec_by_months_since_arrival += np.bincount(cell[nec], minlength=size).reshape(-1, N_QUAL)
+        self.observed = month
+        nec = np.flatnonzero(status == Status.NEC)
+        cell = (month - r.arrival[nec]) * N_QUAL + qual[nec]
+        self.nec_by_months_since_arrival += np.bincount(cell, minlength=(self.months + 1) * N_QUAL).reshape(-1, N_QUAL)
 
         c = model.scenario.costs
         stock = self.stocks[month]
@@ -120,21 +151,21 @@ class Recorder:
         self.costs[month, 3] = self.pair_months_now * c.pair_month_eur
         self.costs[month, 4] = self.lab_seats_now * c.lab_seat_eur
 
-        mentors = model.mentors.column("status")
+        mentors = np.bincount(model.mentors.column("status"), minlength=len(MentorStatus))
         pairs = model.pairs
-        started = pairs.column("start") == month
+        end = pairs.column("end")
         reason = pairs.column("reason")
-        ended_early = (pairs.column("end") == month) & ((reason == PairEnd.BREAKDOWN) | (reason == PairEnd.MENTOR_LEFT))
+        ended_early = (end == month) & ((reason == PairEnd.BREAKDOWN) | (reason == PairEnd.MENTOR_LEFT))
         self.pool[month] = [
-            (mentors == MentorStatus.AVAILABLE).sum(),
-            (mentors == MentorStatus.PAIRED).sum(),
-            (mentors == MentorStatus.LEFT).sum(),
-            (pairs.column("end") == NO).sum(),
+            mentors[MentorStatus.AVAILABLE],
+            mentors[MentorStatus.PAIRED],
+            mentors[MentorStatus.LEFT],
+            pairs.n - np.count_nonzero(end != NO),
             self.pool_now["waiting_mentees"],
-            started.sum(),
-            ended_early.sum(),
+            np.count_nonzero(pairs.column("start") == month),
+            np.count_nonzero(ended_early),
             self.pool_now["vacancies_open"],
-            self.flows_now[:, Status.NEC].sum() - self.flows_now[Status.NEC, Status.NEC].sum(),
+            flows[:, Status.NEC].sum() - flows[Status.NEC, Status.NEC].sum(),
             self.warm_now,
             self.cost_now["employer_support"],
             self.cost_now["apprenticeships"],

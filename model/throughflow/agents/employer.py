@@ -28,10 +28,15 @@ class EmployerTable:
         municipality: Location.
         sector: Sector index.
         size: Employees.
+        posts: Whole posts (``floor(size)``): the most refugees an employer employs or holds offers for.
         vacancy_rate: Expected new vacancies per month.
+        vacancy_cumulative: Cumulative vacancy rates (employer boundaries for splitting a total).
+        vacancy_total: Expected new vacancies per month over all employers.
         bias: Baseline bias (callback penalty for cold applications, non-bottleneck).
         participates: Takes part in employer support when pillar 3 runs.
         trained: Month of the last diversity training (very negative: never).
+        staff: Refugees employed by the employer or holding its offer (kept up to date by
+            hiring, separation and dropout).
 
     """
 
@@ -50,11 +55,23 @@ class EmployerTable:
         self.sector = rng.integers(0, len(SECTORS), size=n).astype(np.int8)
         sigma = 1.0
         self.size = np.maximum(1.0, rng.lognormal(np.log(lm.employer_size_mean) - sigma**2 / 2, sigma, size=n))
+        self.posts = np.floor(self.size).astype(np.int64)
         self.vacancy_rate = self.size * lm.vacancies_per_employee_month
+        self.vacancy_cumulative = np.cumsum(self.vacancy_rate)[:-1]
+        self.vacancy_total = float(self.vacancy_rate.sum())
         spread = rng.normal(1.0, 0.2, size=n)  # employers differ; relative spread keeps bias 0 at 0
         self.bias = np.clip(lm.bias * spread, 0.0, 1.0)
         self.participates = rng.random(n) < scenario.labs.employer_participation
         self.trained = np.full(n, -10_000, dtype=np.int32)
+        self.staff = np.zeros(n, dtype=np.int64)
+
+    def take_on(self, employers: np.ndarray) -> None:
+        """Count one more refugee employed by (or holding an offer from) each of ``employers``."""
+        self.staff += np.bincount(employers, minlength=self.n)
+
+    def let_go(self, employers: np.ndarray) -> None:
+        """Count one refugee fewer at each of ``employers`` (a separation, or an offer lost)."""
+        self.staff -= np.bincount(employers, minlength=self.n)
 
     @property
     def n(self) -> int:
@@ -63,39 +80,71 @@ class EmployerTable:
 
 
 class VacancyPool:
-    """The open vacancies, as arrays (closed vacancies are dropped)."""
+    """The open vacancies, one record each (closed vacancies are dropped).
 
-    FIELDS = ("employer", "sector", "municipality", "bottleneck", "skill_req", "language_req", "closes", "redesigned")
+    The fields are kept in one structured array, so that dropping or adding vacancies is a
+    single operation; each field reads as an array view (``pool.employer``).
+    """
 
-    def __init__(self) -> None:
-        """Start with no open vacancies."""
-        self.employer = np.zeros(0, dtype=np.int32)
-        self.sector = np.zeros(0, dtype=np.int8)
-        self.municipality = np.zeros(0, dtype=np.int32)
-        self.bottleneck = np.zeros(0, dtype=bool)
-        self.skill_req = np.zeros(0)
-        self.language_req = np.zeros(0)
-        self.closes = np.zeros(0, dtype=np.int32)
-        self.redesigned = np.zeros(0, dtype=bool)
+    DTYPE = np.dtype(
+        [
+            ("employer", np.int32),
+            ("sector", np.int8),
+            ("municipality", np.int32),
+            ("bottleneck", np.bool_),
+            ("skill_req", np.float64),
+            ("language_req", np.float64),
+            ("closes", np.int32),
+            ("redesigned", np.bool_),
+        ]
+    )
+    FIELDS = DTYPE.names
+
+    def __init__(self, capacity: int = 256) -> None:
+        """Start with no open vacancies (room for ``capacity`` before the buffer grows)."""
+        self._buffer = np.zeros(max(16, capacity), dtype=self.DTYPE)
+        self.records = self._buffer[:0]
+
+    employer = property(lambda self: self.records["employer"], doc="Employer of each open vacancy.")
+    sector = property(lambda self: self.records["sector"], doc="Sector index.")
+    municipality = property(lambda self: self.records["municipality"], doc="Location (the employer's).")
+    bottleneck = property(lambda self: self.records["bottleneck"], doc="Hard-to-fill occupation.")
+    skill_req = property(lambda self: self.records["skill_req"], doc="Skill requirement (0-1).")
+    language_req = property(lambda self: self.records["language_req"], doc="Dutch requirement (0-1).")
+    closes = property(lambda self: self.records["closes"], doc="Last month the vacancy is open.")
+    redesigned = property(lambda self: self.records["redesigned"], doc="Requirements lowered by job design.")
 
     @property
     def n(self) -> int:
         """Number of open vacancies."""
-        return len(self.employer)
+        return len(self.records)
 
     def append(self, **columns: np.ndarray) -> None:
         """Add new vacancies (one array per field)."""
+        n = len(self.records)
+        end = n + len(columns["employer"])
+        if end > len(self._buffer):
+            grown = np.zeros(2 * end, dtype=self.DTYPE)
+            grown[:n] = self.records
+            self._buffer = grown
+        new = self._buffer[n:end]
         for name in self.FIELDS:
-            setattr(self, name, np.concatenate([getattr(self, name), columns[name]]))
+            new[name] = columns[name]
+        self.records = self._buffer[:end]
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the vacancies where ``mask`` is true."""
-        for name in self.FIELDS:
-            setattr(self, name, getattr(self, name)[mask])
+        kept = self.records[mask]
+        self._buffer[: len(kept)] = kept
+        self.records = self._buffer[: len(kept)]
 
     def first_open_by_employer(self, n_employers: int) -> np.ndarray:
-        """For each employer, the index of one of its open vacancies, or -1."""
-        first = np.full(n_employers, -1, dtype=np.int64)
+        """For each employer, the index of one of its open vacancies, or -1.
+
+        The array has one extra element (-1) at the end, so that indexing it with the
+        missing-link sentinel -1 reads "no vacancy".
+        """
+        first = np.full(n_employers + 1, -1, dtype=np.int64)
         # reversed assignment leaves the lowest index per employer
         idx = np.arange(self.n)[::-1]
         first[self.employer[::-1]] = idx

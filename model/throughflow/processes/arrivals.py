@@ -7,21 +7,38 @@ HIGH (art. 60 workers are 63 % low-educated in Flanders, 2021).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from throughflow.agents.refugee import Refugee
-from throughflow.enums import SECTORS, Event, Status
+from throughflow.enums import N_QUAL, SECTORS, Event, Status
 from throughflow.population import MAX_TIES, NO
+from throughflow.processes.transitions import tie_fades
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
 
 
-def _beta(rng: np.random.Generator, mean: np.ndarray, concentration: float = 12.0) -> np.ndarray:
-    mean = np.clip(mean, 0.01, 0.99)
-    return rng.beta(mean * concentration, (1 - mean) * concentration)
+TRAIT_CONCENTRATION = np.array([12.0, 20.0, 12.0, 12.0])
+"""Beta concentration of the initial skill, recognition, language and search draws."""
+
+
+def _trait_means(p: Any) -> np.ndarray:
+    """Mean initial skill, recognition, language and search (rows) per qualification (columns)."""
+    return np.array(
+        [
+            [p.skill_low, p.skill_medium, p.skill_high],
+            [p.recognition_low, p.recognition_medium, p.recognition_high],
+            [p.language_initial] * 3,
+            [p.search_initial] * 3,
+        ]
+    )
+
+
+def _pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Category of each uniform number ``u`` given the cumulative shares of the categories."""
+    return np.searchsorted(cumulative[:-1], u, side="right")
 
 
 def arrive(model: ThroughflowModel, month: int) -> np.ndarray:
@@ -62,29 +79,33 @@ def add_refugees(
     p = model.scenario.population
     r = model.refugees
     rows = r.add(count)
-    qual = rng.choice(3, size=count, p=[p.share_low, p.share_medium, p.share_high])
+    u = rng.random((2, count))
+    qual = _pick(np.cumsum([p.share_low, p.share_medium, p.share_high]), u[0])
     if qualification is not None:
         qual[:] = qualification
     r.qualification[rows] = qual
     r.status[rows] = int(Status.WAITING)
     r.arrival[rows] = month
     r.status_since[rows] = month
-    r.skill[rows] = _beta(rng, np.array([p.skill_low, p.skill_medium, p.skill_high])[qual])
-    r.recognition[rows] = _beta(rng, np.array([p.recognition_low, p.recognition_medium, p.recognition_high])[qual], 20.0)
-    r.language[rows] = _beta(rng, np.full(count, p.language_initial))
-    r.search[rows] = _beta(rng, np.full(count, p.search_initial))
+    # skill, recognition, language and search: beta draws around the means of each group
+    mean = np.clip(_trait_means(p)[:, qual], 0.01, 0.99)
+    concentration = TRAIT_CONCENTRATION[:, None]
+    traits = rng.beta(mean * concentration, (1.0 - mean) * concentration)
+    r.skill[rows], r.recognition[rows], r.language[rows], r.search[rows] = traits
     r.commute_tolerance[rows] = np.maximum(15.0, rng.normal(p.commute_tolerance_minutes, 15.0, size=count))
     r.trade[rows] = rng.integers(0, len(SECTORS), size=count)
-    r.home[rows] = rng.choice(model.region.n, size=count, p=model.region.weight)
+    r.home[rows] = _pick(np.cumsum(model.region.weight), u[1])
     n_ties = np.minimum(rng.poisson(p.ties_mean, size=count), MAX_TIES)
-    tie_targets = rng.integers(0, model.employers.n, size=(count, MAX_TIES))
-    for k in range(1, MAX_TIES):  # a tie to the same employer counts once
-        tie_targets[:, k] = np.where((tie_targets[:, :k] == tie_targets[:, k : k + 1]).any(axis=1), NO, tie_targets[:, k])
-    r.ties[rows] = np.where(np.arange(MAX_TIES)[None, :] < n_ties[:, None], tie_targets, NO)
+    ties = rng.integers(0, model.employers.n, size=(count, MAX_TIES))
+    ties[np.arange(MAX_TIES)[None, :] >= n_ties[:, None]] = NO
+    ties.sort(axis=1)  # a tie to the same employer counts once
+    ties[:, 1:][ties[:, 1:] == ties[:, :-1]] = NO
+    r.ties[rows] = ties
+    r.tie_fades[rows] = tie_fades(model, month, rng, count * MAX_TIES).reshape(count, MAX_TIES)
     # the eligibility draw for random-share targeting comes from the mentoring stream,
     # drawn for every arrival whatever the scenario (common random numbers)
     r.coverage_draw[rows] = model.streams["mentoring_draws"].random(count)
-    model.refugee_agents.extend(Refugee(model, i) for i in rows.tolist())
+    model.refugee_agents += [Refugee(model, i) for i in rows.tolist()]
     model.events.log(month, Event.ARRIVE, rows, qual)
-    np.add.at(model.recorder.arrivals_now, qual, 1)
+    model.recorder.arrivals_now += np.bincount(qual, minlength=N_QUAL)
     return rows

@@ -48,11 +48,9 @@ def separation_hazard(model: ThroughflowModel, rows: np.ndarray, month: int) -> 
 
 
 def _fade_ties(model: ThroughflowModel, month: int) -> None:
-    """Weak ties to employers fade with a monthly probability (one number per held tie slot)."""
-    flat = model.refugees.column("ties").reshape(-1)
-    held = np.flatnonzero(flat != NO)
-    fading = held[model.uniforms("ties", month, held) < model.scenario.population.p_tie_fades_per_month]
-    flat[fading] = NO
+    """Weak ties to employers fade: each tie's fading month is drawn when it forms (see ``tie_fades``)."""
+    r = model.refugees
+    r.column("ties")[r.column("tie_fades") <= month] = NO
 
 
 def employment_dynamics(model: ThroughflowModel, month: int) -> None:
@@ -72,6 +70,7 @@ def employment_dynamics(model: ThroughflowModel, month: int) -> None:
     if separated.size:
         model.events.log(month, Event.SEPARATION, separated, r.employer[separated], month - r.job_start[separated])
         move(model, separated, Status.UNEMPLOYED, month)
+        model.employers.let_go(r.employer[separated])
         r.employer[separated] = NO
 
     unemployed = np.flatnonzero(status == Status.UNEMPLOYED)

@@ -35,18 +35,19 @@ def job_seekers(model: ThroughflowModel, month: int) -> np.ndarray:
     """Refugees searching this month (not during an apprenticeship)."""
     r = model.refugees
     status = r.column("status")
-    window = r.column("contract_end") - month < model.scenario.art60.search_window_months
+    window = r.column("contract_end") < month + model.scenario.art60.search_window_months
     seeking = (status == Status.UNEMPLOYED) | ((status == Status.ART60) & window & (r.column("offer") == NO))
     return np.flatnonzero(seeking & (r.column("apprentice_until") < month))
 
 
-def bias_now(model: ThroughflowModel, employers: np.ndarray, month: int) -> np.ndarray:
-    """Effective bias of employers: baseline bias, lowered by fading diversity training."""
+def bias_now(model: ThroughflowModel, month: int) -> np.ndarray:
+    """Effective bias of every employer: baseline bias, lowered by fading diversity training."""
     e = model.employers
     labs = model.scenario.labs
-    since = month - e.trained[employers]
-    fade = np.clip(1.0 - since / labs.training_fade_months, 0.0, 1.0)
-    return e.bias[employers] * (1.0 - labs.training_bias_cut * fade)
+    if not (labs.enabled and labs.diversity_training):
+        return e.bias  # never trained
+    fade = np.clip(1.0 - (month - e.trained) / labs.training_fade_months, 0.0, 1.0)
+    return e.bias * (1.0 - labs.training_bias_cut * fade)
 
 
 def search_and_hire(model: ThroughflowModel, month: int) -> None:
@@ -71,44 +72,53 @@ def search_and_hire(model: ThroughflowModel, month: int) -> None:
     seeker = np.repeat(seekers, n_cold)
     vacancy = rng.integers(0, pool.n, size=seeker.size)
     u_screen = rng.random(seeker.size)
-    in_reach = _in_reach(model, seeker, vacancy)
+    in_reach = np.flatnonzero(_in_reach(model, seeker, vacancy))
     seeker, vacancy, u_screen = seeker[in_reach], vacancy[in_reach], u_screen[in_reach]
     bottleneck = pool.bottleneck[vacancy]
-    bias = bias_now(model, pool.employer[vacancy], month)
+    bias = bias_now(model, month)[pool.employer[vacancy]]
     p_native = lm.p_callback_native * _duration_factor(model, seeker, month)
     passed = u_screen < p_native * np.where(bottleneck, 1.0 - lm.bottleneck_bias_factor * bias, 1.0 - bias)
-    model.recorder.count_screening(bottleneck, passed, r.qualification[seeker].astype(np.int64), p_native)
+    model.recorder.count_screening(bottleneck, passed, r.qualification[seeker], p_native)
 
     warm_seeker, warm_vacancy, warm_kind = _warm(model, seekers, coach, rng)
-    seeker = np.concatenate([seeker[passed], warm_seeker])
-    vacancy = np.concatenate([vacancy[passed], warm_vacancy])
-    kind = np.concatenate([np.zeros(int(passed.sum()), dtype=np.int8), warm_kind])
+    cold = np.flatnonzero(passed)
+    seeker = np.concatenate([seeker[cold], warm_seeker])
+    vacancy = np.concatenate([vacancy[cold], warm_vacancy])
+    kind = np.concatenate([np.zeros(cold.size, dtype=np.int8), warm_kind])
     _log_applications(model, month, seekers, n_cold, warm_seeker, warm_vacancy, warm_kind)
     if seeker.size == 0:
         return
     margin = _margin(model, seeker, vacancy)
     threshold = competition[vacancy] * lm.outside_competition * np.where(pool.bottleneck[vacancy], lm.bottleneck_competition, 1.0)
-    wins = margin > threshold
-    seeker, vacancy, margin, kind = seeker[wins], vacancy[wins], margin[wins], kind[wins]
+    pick = np.flatnonzero(margin > threshold)
     # best candidate per vacancy, then each seeker takes their best offer, best margins first
-    order = np.argsort(-margin, kind="stable")
-    seeker, vacancy, margin, kind = seeker[order], vacancy[order], margin[order], kind[order]
-    _, best = np.unique(vacancy, return_index=True)
-    best.sort()
-    seeker, vacancy, margin, kind = seeker[best], vacancy[best], margin[best], kind[best]
-    _, first = np.unique(seeker, return_index=True)
-    first.sort()
-    seeker, vacancy, kind = seeker[first], vacancy[first], kind[first]
-    room = _within_room(model, pool.employer[vacancy])
+    pick = pick[np.argsort(-margin[pick], kind="stable")]
+    pick = pick[_first_of_each(vacancy[pick], pool.n)]
+    pick = pick[_first_of_each(seeker[pick], r.n)]
+    seeker, vacancy, kind = seeker[pick], vacancy[pick], kind[pick]
+    employer = pool.employer[vacancy]
+    room = np.flatnonzero(_within_room(model, employer))
     seeker, vacancy, kind = seeker[room], vacancy[room], kind[room]
-    hire(model, seeker, pool.employer[vacancy], month, kind)
-    filled = np.ones(pool.n, dtype=bool)
-    filled[vacancy] = False
-    pool.keep(filled)
+    hire(model, seeker, employer[room], month, kind)
+    still_open = np.ones(pool.n, dtype=bool)
+    still_open[vacancy] = False
+    pool.keep(still_open)
+
+
+def _first_of_each(keys: np.ndarray, n: int) -> np.ndarray:
+    """Mask of the first occurrence of each key (keys are integers in ``[0, n)``), order kept."""
+    first = np.empty(n, dtype=np.int64)
+    positions = np.arange(keys.size)
+    first[keys[::-1]] = positions[::-1]  # with repeated keys the last assignment wins: the first occurrence
+    return first[keys] == positions
 
 
 def headcount(model: ThroughflowModel) -> np.ndarray:
-    """Refugees employed (or holding an offer) per employer."""
+    """Refugees employed (or holding an offer) per employer, counted from the refugee table.
+
+    The model keeps the same count up to date in ``model.employers.staff``; this recount is
+    the reference it is checked against.
+    """
     r = model.refugees
     n = model.employers.n
     working = r.column("employer")[r.column("status") == Status.NEC]
@@ -118,12 +128,11 @@ def headcount(model: ThroughflowModel) -> np.ndarray:
 
 def _within_room(model: ThroughflowModel, employers: np.ndarray) -> np.ndarray:
     """Mask of hires that keep every employer's refugee headcount within its size."""
-    room = np.floor(model.employers.size).astype(np.int64) - headcount(model)
+    room = model.employers.posts - model.employers.staff
     order = np.argsort(employers, kind="stable")
     sorted_emp = employers[order]
-    first = np.searchsorted(sorted_emp, sorted_emp, side="left")
-    rank = np.arange(sorted_emp.size) - first
-    keep = np.zeros(employers.size, dtype=bool)
+    rank = np.arange(sorted_emp.size) - np.searchsorted(sorted_emp, sorted_emp, side="left")
+    keep = np.empty(employers.size, dtype=bool)
     keep[order] = rank < room[sorted_emp]
     return keep
 
@@ -142,12 +151,10 @@ def _coach_rate(model: ThroughflowModel, seekers: np.ndarray) -> np.ndarray:
     Every art. 60 worker has trajectory guidance; a WISE adds transition support in
     proportion to its throughflow orientation.
     """
-    r, a = model.refugees, model.scenario.art60
-    host = r.host[seekers]
-    at_host = host != NO
-    rate = np.zeros(seekers.size)
-    rate[at_host] = a.guidance_referral_per_month + model.hosts.orientation[host[at_host]] * a.transition_support
-    return rate
+    a = model.scenario.art60
+    host = model.refugees.host[seekers]
+    rate = a.guidance_referral_per_month + model.hosts.orientation[host] * a.transition_support
+    return np.where(host != NO, rate, 0.0)  # host NO picks the last host's orientation, masked here
 
 
 def _in_reach(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) -> np.ndarray:
@@ -176,16 +183,14 @@ def _warm(
     """Warm applications: own ties, mentor referrals, WISE job-coach referrals."""
     r, pool = model.refugees, model.vacancies
     first_open = pool.first_open_by_employer(model.employers.n)
-    parts_s, parts_v, parts_k = [], [], []
+    parts: list[tuple[np.ndarray, np.ndarray, int]] = []
 
     def through(ties: np.ndarray, holders: np.ndarray, kind: int) -> None:
-        vac = np.where(ties != NO, first_open[np.maximum(ties, 0)], -1)
+        vac = first_open[ties]  # an empty tie slot (NO) reads the sentinel: no vacancy
         who, col = np.nonzero(vac >= 0)
         s, v = holders[who], vac[who, col]
-        ok = _in_reach(model, s, v)
-        parts_s.append(s[ok])
-        parts_v.append(v[ok])
-        parts_k.append(np.full(int(ok.sum()), kind, dtype=np.int8))
+        ok = np.flatnonzero(_in_reach(model, s, v))
+        parts.append((s[ok], v[ok], kind))
 
     through(r.ties[seekers], seekers, OWN_TIE)
     m = model.scenario.mentoring
@@ -196,10 +201,10 @@ def _warm(
     coached = seekers[u < coach]
     if coached.size and pool.n:
         picks = rng.integers(0, pool.n, size=(coached.size, 4))
-        through(model.vacancies.employer[picks], coached, COACH_REFERRAL)
-    seeker = np.concatenate(parts_s)
-    vacancy = np.concatenate(parts_v)
-    kind = np.concatenate(parts_k)
+        through(pool.employer[picks], coached, COACH_REFERRAL)
+    seeker = np.concatenate([s for s, _, _ in parts])
+    vacancy = np.concatenate([v for _, v, _ in parts])
+    kind = np.repeat(np.array([k for _, _, k in parts], dtype=np.int8), [s.size for s, _, _ in parts])
     _, unique = np.unique(seeker.astype(np.int64) * (pool.n + 1) + vacancy, return_index=True)
     return seeker[unique], vacancy[unique], kind[unique]
 
@@ -213,6 +218,9 @@ def _log_applications(
     warm_vacancy: np.ndarray,
     warm_kind: np.ndarray,
 ) -> None:
+    model.recorder.warm_now += warm_seeker.size
+    if not model.events.enabled:
+        return
     r = model.refugees
     n_warm = np.bincount(np.searchsorted(seekers, warm_seeker), minlength=seekers.size)
     active = (n_cold > 0) | (n_warm > 0)
@@ -225,7 +233,6 @@ def _log_applications(
         model.vacancies.employer[warm_vacancy[referred]],
         r.mentor[warm_seeker[referred]],
     )
-    model.recorder.warm_now += warm_seeker.size
 
 
 def hire(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, month: int, channel: np.ndarray | int = COLD) -> None:
@@ -241,6 +248,7 @@ def hire(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, month
     """
     r = model.refugees
     model.events.log(month, Event.HIRE, rows, employers, channel)
+    model.employers.take_on(employers)
     on_art60 = r.status[rows] == Status.ART60
     r.offer[rows[on_art60]] = employers[on_art60]
     start_job(model, rows[~on_art60], employers[~on_art60], month)

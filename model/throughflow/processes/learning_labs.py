@@ -20,7 +20,7 @@ import numpy as np
 from throughflow.enums import SECTORS, Event, Lab, Status
 from throughflow.population import NO
 from throughflow.processes.hiring import hire_apprentices, job_seekers
-from throughflow.processes.transitions import learn_language
+from throughflow.processes.transitions import learn_language, tie_fades
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -101,14 +101,14 @@ def run_labs(model: ThroughflowModel, month: int) -> None:
         dating = _pick(model, seekers, _seats(model, labs.speed_dating_seats), rng)
         contacts = _partners(model, r.trade[dating], rng, labs.contacts_per_speed_date)
         kept = (contacts != NO) & (rng.random(contacts.shape) < labs.p_contact_tie)
-        r.add_tie(np.repeat(dating, labs.contacts_per_speed_date)[kept.ravel()], contacts[kept])
+        _give_ties(model, month, np.repeat(dating, labs.contacts_per_speed_date)[kept.ravel()], contacts[kept])
         attend(dating, Lab.SPEED_DATING)
 
     if labs.slow_dating and month % labs.slow_dating_every_months == 0:
         shadow = _pick(model, seekers, _seats(model, labs.slow_dating_seats), rng)
         host = _partners(model, r.trade[shadow], rng)[:, 0]
         shadow, host = shadow[host != NO], host[host != NO]
-        r.add_tie(shadow, host)
+        _give_ties(model, month, shadow, host)
         r.seen_by[shadow] = host
         attend(shadow, Lab.SLOW_DATING)
 
@@ -118,7 +118,7 @@ def run_labs(model: ThroughflowModel, month: int) -> None:
         guests = _pick(model, seekers, _seats(model, labs.network_seats), rng)
         met = guests[rng.random(guests.size) < labs.p_network_tie]
         employer = _partners(model, r.trade[met], rng)[:, 0]
-        r.add_tie(met[employer != NO], employer[employer != NO])
+        _give_ties(model, month, met[employer != NO], employer[employer != NO])
         _mentor_ties(model, guests, rng)
         attend(guests, Lab.NETWORK_EVENT)
 
@@ -154,6 +154,11 @@ def _apprenticeships(model: ThroughflowModel, month: int, seekers: np.ndarray, r
     r.apprentice_at[placed] = firm
     r.apprentice_until[placed] = month + labs.apprentice_months
     r.skill[placed] += labs.apprentice_skill_gain * (1.0 - r.skill[placed])
-    r.add_tie(placed, firm)
+    _give_ties(model, month, placed, firm)
     model.events.log(month, Event.LAB, placed, int(Lab.APPRENTICESHIP), firm)
     model.recorder.cost_now["apprenticeships"] += placed.size * model.scenario.costs.apprentice_eur
+
+
+def _give_ties(model: ThroughflowModel, month: int, rows: np.ndarray, employers: np.ndarray) -> None:
+    """New weak ties of refugees ``rows`` to ``employers``, formed this month."""
+    model.refugees.add_tie(rows, employers, tie_fades(model, month, model.streams["ties"], len(rows)))

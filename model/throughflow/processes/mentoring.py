@@ -21,7 +21,7 @@ import numpy as np
 from throughflow.agents.mentor import Mentor
 from throughflow.enums import N_QUAL, SECTORS, Event, MentorStatus, PairEnd, Status
 from throughflow.population import MAX_MENTOR_TIES, NO
-from throughflow.processes.transitions import learn_language
+from throughflow.processes.transitions import learn_language, tie_fades
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -44,11 +44,15 @@ def shock_factor(model: ThroughflowModel, rows: np.ndarray) -> np.ndarray:
     """
     m = model.scenario.mentoring
     r = model.refugees
+    mentor_support = m.one_on_one and m.activities.holistic_support
+    guidance = m.organisation and m.activities.holistic_guidance
+    if not (mentor_support or guidance):
+        return np.ones(rows.size)
     factor = np.ones(rows.size)
     enrolled = r.enrolled[rows]
-    if m.one_on_one and m.activities.holistic_support:
+    if mentor_support:
         factor *= np.where(enrolled & (r.mentor[rows] != NO), 1.0 - m.holistic_shock_reduction, 1.0)
-    if m.organisation and m.activities.holistic_guidance:
+    if guidance:
         factor *= np.where(enrolled, 1.0 - m.holistic_shock_reduction, 1.0)
     return factor
 
@@ -280,7 +284,7 @@ def mentor(model: ThroughflowModel, month: int) -> None:
         has = n_ties > 0
         passing, ties, n_ties = passing[has], ties[has], n_ties[has]
         pick = ties[np.arange(passing.size), (model.uniforms("mentoring_effects", month, passing, 1) * n_ties).astype(int)]
-        r.add_tie(passing, pick)
+        r.add_tie(passing, pick, tie_fades(model, month, model.streams["ties"], passing.size))
         model.events.log(month, Event.TIE, passing, pick, 1.0)
     if act.recognition_advocacy:
         high = paired[r.qualification[paired] == 2]

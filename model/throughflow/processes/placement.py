@@ -110,8 +110,9 @@ def _start_contracts(
     r = model.refugees
     hosts = model.hosts
     a = model.scenario.art60
-    np.add.at(hosts.used, hosts_idx, 1)
-    length = rng.choice(CONTRACT_MONTHS, size=clients.size, p=[a.share_12m, a.share_18m, a.share_24m])
+    hosts.used += np.bincount(hosts_idx, minlength=hosts.n).astype(hosts.used.dtype)
+    shares = np.cumsum([a.share_12m, a.share_18m, a.share_24m])
+    length = CONTRACT_MONTHS[np.searchsorted(shares[:-1], rng.random(clients.size), side="right")]
     move(model, clients, Status.ART60, month)
     r.host[clients] = hosts_idx
     r.host_sector[clients] = hosts.sector[hosts_idx]

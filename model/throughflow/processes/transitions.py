@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from throughflow.enums import N_QUAL, N_STATUS, Event, Status
+from throughflow.enums import Event, Status
 from throughflow.population import NO
 
 if TYPE_CHECKING:
@@ -26,8 +26,7 @@ def move(model: ThroughflowModel, rows: np.ndarray, status: Status, month: int) 
     if len(rows) == 0:
         return
     r = model.refugees
-    cell = r.status[rows].astype(np.int64) * N_QUAL + r.qualification[rows]
-    model.recorder.flows_now[:, int(status), :] += np.bincount(cell, minlength=N_STATUS * N_QUAL).reshape(N_STATUS, N_QUAL)
+    model.recorder.count_moves(int(status), r.status[rows], r.qualification[rows])
     r.status[rows] = int(status)
     r.status_since[rows] = month
 
@@ -63,7 +62,8 @@ def end_contract(model: ThroughflowModel, rows: np.ndarray, month: int) -> None:
     if len(rows) == 0:
         return
     r = model.refugees
-    np.subtract.at(model.hosts.used, r.host[rows], 1)
+    hosts = model.hosts
+    hosts.used -= np.bincount(r.host[rows], minlength=hosts.n).astype(hosts.used.dtype)
     r.ended[rows] = month
     r.host[rows] = NO
 
@@ -85,3 +85,24 @@ def learn_language(model: ThroughflowModel, rows: np.ndarray, hours: np.ndarray 
     r = model.refugees
     per_level = model.hours_per_level[r.qualification[rows]]
     r.language[rows] = np.minimum(1.0, r.language[rows] + 0.2 * np.asarray(hours) / per_level)
+
+
+def tie_fades(model: ThroughflowModel, month: int, rng: np.random.Generator, count: int) -> np.ndarray:
+    """Months in which ``count`` weak ties formed in ``month`` fade.
+
+    A tie fades with a constant monthly probability, checked from the month it forms
+    (step 9, after job search): its lifetime in months is geometric.
+
+    Args:
+        model: The model.
+        month: Month the ties form.
+        rng: Generator to draw the lifetimes from.
+        count: Number of ties.
+
+    Returns:
+        The fading month of each tie.
+    """
+    p = model.scenario.population.p_tie_fades_per_month
+    if p <= 0.0:
+        return np.full(count, np.iinfo(np.int32).max, dtype=np.int32)
+    return (month - 1 + rng.geometric(p, size=count)).astype(np.int32)

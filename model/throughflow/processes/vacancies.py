@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
 
 
-def draw_requirement(rng: np.random.Generator, mean: np.ndarray | float, size: int, concentration: float = 10.0) -> np.ndarray:
+def draw_requirement(
+    rng: np.random.Generator, mean: np.ndarray | float, size: int | tuple[int, ...], concentration: float = 10.0
+) -> np.ndarray:
     """Draw requirements in (0, 1) from a beta distribution with the given mean."""
     mean = np.clip(mean, 0.01, 0.99)
     return rng.beta(mean * concentration, (1 - mean) * concentration, size=size)
@@ -36,12 +38,16 @@ def open_vacancies(model: ThroughflowModel, month: int) -> None:
     lm = model.scenario.labour_market
     labs = model.scenario.labs
     rng = model.streams["vacancies"]
-    counts = rng.poisson(e.vacancy_rate)
-    employer = np.repeat(np.arange(e.n, dtype=np.int32), counts)
-    n = employer.size
+    # a Poisson number per employer, drawn as one Poisson total split over the employers in
+    # proportion to their rates (the same distribution, in two draws instead of one per employer)
+    n = int(rng.poisson(e.vacancy_total))
+    share = np.sort(rng.random(n)) * e.vacancy_total  # sorted: employers come out in order
+    employer = np.searchsorted(e.vacancy_cumulative, share, side="right").astype(np.int32)
     bottleneck = rng.random(n) < lm.p_bottleneck
-    skill_req = draw_requirement(rng, lm.skill_requirement + lm.bottleneck_requirement_shift * bottleneck, n)
-    language_req = draw_requirement(rng, lm.language_requirement, n)
+    mean = np.empty((2, n))
+    mean[0] = lm.skill_requirement + lm.bottleneck_requirement_shift * bottleneck
+    mean[1] = lm.language_requirement
+    skill_req, language_req = draw_requirement(rng, mean, mean.shape)
     redesigned = np.zeros(n, dtype=bool)
     if labs.enabled and labs.job_design:
         redesigned = e.participates[employer]

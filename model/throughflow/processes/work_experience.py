@@ -39,12 +39,13 @@ def work(model: ThroughflowModel, month: int) -> None:
     fit = model.hosts.sector[host] == r.trade[on_art60]
     rate = model.hosts.coaching[host] * (1.0 + s.art60.fit_growth_bonus * fit)
     r.skill[on_art60] += rate * (1.0 - r.skill[on_art60])
-    learn_language(model, on_art60, s.labour_market.course_hours_per_month + model.hosts.language_hours[host])
-
-    in_courses = np.flatnonzero((status == Status.WAITING) | (status == Status.UNEMPLOYED))
-    learn_language(model, in_courses, s.labour_market.course_hours_per_month)
 
     unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
+    in_courses = np.concatenate([np.flatnonzero(status == Status.WAITING), unemployed])
+    course_hours = s.labour_market.course_hours_per_month
+    hours = np.full(on_art60.size + in_courses.size, course_hours)
+    hours[: on_art60.size] += model.hosts.language_hours[host]
+    learn_language(model, np.concatenate([on_art60, in_courses]), hours)
     r.skill[unemployed] *= 1.0 - s.labour_market.skill_decay_per_month
     r.search[unemployed] *= 1.0 - s.labour_market.search_decay_per_month
 
@@ -55,5 +56,7 @@ def work(model: ThroughflowModel, month: int) -> None:
         move(model, dropped, Status.INACTIVE, month)
         end_contract(model, dropped, month)
         r.contract_outcome[dropped] = int(Status.INACTIVE)
+        offers = r.offer[dropped]
+        model.employers.let_go(offers[offers != NO])
         r.offer[dropped] = NO
         model.events.log(month, Event.DROPOUT, dropped, 0, r.commute[dropped])
