@@ -22,7 +22,7 @@ from throughflow.agents.refugee import Refugee
 from throughflow.geography import build_region
 from throughflow.parameters import Scenario
 from throughflow.population import EventLog, MentorTable, PairTable, RefugeeTable
-from throughflow.processes.arrivals import arrive
+from throughflow.processes.arrivals import arrive, trait_beta
 from throughflow.processes.contracts import end_contracts
 from throughflow.processes.employment import employment_dynamics
 from throughflow.processes.hiring import search_and_hire
@@ -114,6 +114,7 @@ class ThroughflowModel(mesa.Model):
         self.employer_agents = [Employer(self, e) for e in range(self.employers.n)]
         expected = int(spec.population.arrivals_per_month * scale * min(self.months, spec.population.arrival_months) * 1.1) + 64
         self.refugees = RefugeeTable(expected)
+        self.trait_beta = trait_beta(spec.population)
         self.mentors = MentorTable()
         self.pairs = PairTable()
         self.events = EventLog(expected * 16 if record_events else 16)
@@ -159,6 +160,7 @@ class ThroughflowModel(mesa.Model):
         end_contracts(self, month)
         employment_dynamics(self, month)
         self.recorder.observe(self, month)
+        self.events.flush()
         if month >= self.months:
             self.running = False
 

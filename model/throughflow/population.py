@@ -159,17 +159,26 @@ class RefugeeTable(Table):
     apprentice_at: np.ndarray
     apprentice_until: np.ndarray
 
-    def add_tie(self, rows: np.ndarray, employers: np.ndarray, fades: np.ndarray) -> None:
+    def held_ties(self, rows: np.ndarray, month: int) -> np.ndarray:
+        """Employer ties of ``rows`` held in ``month`` (``NO`` where a slot is empty or its tie has faded).
+
+        A tie fades at the end of its fading month (step 9), so it can still bring a warm
+        application in that month.
+        """
+        return np.where(self.tie_fades[rows] >= month, self.ties[rows], NO)
+
+    def add_tie(self, rows: np.ndarray, employers: np.ndarray, fades: np.ndarray, month: int) -> None:
         """Give each refugee in ``rows`` a tie to the matching employer (vectorised).
 
-        A tie already held is not duplicated (it keeps its fading month); when all slots are
-        full the tie in the first slot gives way. Rows may repeat: repeated rows are handled
-        in successive passes.
+        A tie already held is not duplicated (it keeps its fading month); a new tie takes
+        an empty or faded slot, and when all slots hold ties the tie in the first slot gives
+        way. Rows may repeat: repeated rows are handled in successive passes.
 
         Args:
             rows: Refugee indices (may repeat).
             employers: Employer indices, same length.
             fades: Month in which each new tie fades, same length.
+            month: The current month (ties that faded before it are gone).
         """
         rows = np.asarray(rows, dtype=np.int64)
         employers = np.asarray(employers, dtype=np.int32)
@@ -182,7 +191,7 @@ class RefugeeTable(Table):
         for k in range(int(rank.max()) + 1):
             pick = rank == k
             r, e, f = rows[pick], employers[pick], fades[pick]
-            held = self.ties[r]
+            held = self.held_ties(r, month)
             new = ~(held == e[:, None]).any(axis=1)
             r, e, f, held = r[new], e[new], f[new], held[new]
             empty = held == NO
@@ -261,8 +270,16 @@ class EventLog(Table):
     enabled: bool = True
     """Whether events are recorded (sweeps and sensitivity runs switch it off for speed)."""
 
+    def __init__(self, capacity: int = 256) -> None:
+        """Allocate empty columns and an empty batch of pending events."""
+        super().__init__(capacity)
+        self._pending: list[tuple[int, int, Any, Any, Any]] = []
+
     def log(self, month: int, kind: Event, agents: np.ndarray, ref: Any = NO, value: Any = 0.0) -> None:
         """Append one event per agent.
+
+        Events are kept as given and written to the columns in one batch by :meth:`flush`
+        (the model flushes once a month); the arrays passed must not be changed afterwards.
 
         Args:
             month: Simulation month.
@@ -272,20 +289,33 @@ class EventLog(Table):
             value: Real detail (commute minutes, score…), scalar or per agent.
 
         """
-        count = len(agents)
-        if count == 0 or not self.enabled:
+        if not self.enabled or len(agents) == 0:
             return
+        self._pending.append((month, int(kind), agents, ref, value))
+
+    def flush(self) -> None:
+        """Write the pending events to the columns."""
+        pending = self._pending
+        if not pending:
+            return
+        self._pending = []
+        counts = [len(e[2]) for e in pending]
         start = self.n
-        end = start + count
-        if end > self._capacity:
-            self.add(count)
-        self.n = end
-        rows = slice(start, end)
-        self.month[rows] = month
-        self.agent[rows] = agents
-        self.kind[rows] = int(kind)
-        self.ref[rows] = ref
-        self.value[rows] = value
+        self.add(sum(counts))
+        end = self.n
+        self.month[start:end] = np.repeat([e[0] for e in pending], counts)
+        self.kind[start:end] = np.repeat([e[1] for e in pending], counts)
+        self.agent[start:end] = np.concatenate([e[2] for e in pending])
+        at = start
+        for (_, _, _, ref, value), count in zip(pending, counts, strict=True):
+            self.ref[at : at + count] = ref
+            self.value[at : at + count] = value
+            at += count
+
+    def column(self, name: str) -> np.ndarray:
+        """The live part of a column, pending events included."""
+        self.flush()
+        return super().column(name)
 
     def frame(self) -> pd.DataFrame:
         """The log as a DataFrame with the event kind as a categorical name."""

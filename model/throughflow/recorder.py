@@ -62,7 +62,10 @@ class Recorder:
         size = months + 1
         self.months = months
         self.stocks = np.zeros((size, N_STATUS, N_QUAL), dtype=np.int64)
-        self.flows = np.zeros((size, N_STATUS, N_STATUS, N_QUAL), dtype=np.int64)
+        self._moves: list[tuple[int, int, np.ndarray, np.ndarray]] = []
+        self._flows = np.zeros((size, N_STATUS, N_STATUS, N_QUAL), dtype=np.int64)
+        self._folded = 0
+        self.month_now = 1
         self.arrivals = np.zeros((size, N_QUAL), dtype=np.int64)
         self.costs = np.zeros((size, len(COSTS), N_QUAL))
         self.pool = np.zeros((size, len(POOL)))
@@ -73,7 +76,7 @@ class Recorder:
 
     def begin(self) -> None:
         """Reset the counters of the current month."""
-        self.moves: list[tuple[int, np.ndarray, np.ndarray]] = []
+        self.hires_now = 0
         self.arrivals_now = np.zeros(N_QUAL, dtype=np.int64)
         self.pair_months_now = np.zeros(N_QUAL, dtype=np.int64)
         self.lab_seats_now = np.zeros(N_QUAL, dtype=np.int64)
@@ -85,20 +88,26 @@ class Recorder:
     def count_moves(self, status: int, origin: np.ndarray, qualification: np.ndarray) -> None:
         """Count refugees moving from ``origin`` (their status before) to ``status`` this month.
 
-        The moves are folded into the flow table once a month, by :meth:`observe`.
+        The moves are kept as they come and folded into the flow table when it is read
+        (:attr:`flows`): one operation for many months instead of one per move.
         """
-        self.moves.append((status, origin, qualification))
+        self._moves.append((self.month_now, status, origin, qualification))
+        if status == Status.NEC:
+            self.hires_now += len(origin)
 
-    def flows_now(self) -> np.ndarray:
-        """This month's flows so far: refugees by origin status, new status and qualification."""
-        size = N_STATUS * N_STATUS * N_QUAL
-        if not self.moves:
-            return np.zeros((N_STATUS, N_STATUS, N_QUAL), dtype=np.int64)
-        origin = np.concatenate([m[1] for m in self.moves]).astype(np.int64)
-        qual = np.concatenate([m[2] for m in self.moves])
-        target = np.repeat([m[0] for m in self.moves], [len(m[1]) for m in self.moves])
-        cell = (origin * N_STATUS + target) * N_QUAL + qual
-        return np.bincount(cell, minlength=size).reshape(N_STATUS, N_STATUS, N_QUAL)
+    @property
+    def flows(self) -> np.ndarray:
+        """Refugees by month, origin status, new status and qualification (months x from x to x qualification)."""
+        moves = self._moves[self._folded :]
+        if moves:
+            months = np.repeat([m[0] for m in moves], [len(m[2]) for m in moves])
+            target = np.repeat([m[1] for m in moves], [len(m[2]) for m in moves])
+            origin = np.concatenate([m[2] for m in moves]).astype(np.int64)
+            qual = np.concatenate([m[3] for m in moves])
+            cell = ((months * N_STATUS + origin) * N_STATUS + target) * N_QUAL + qual
+            self._flows += np.bincount(cell, minlength=self._flows.size).reshape(self._flows.shape)
+            self._folded = len(self._moves)
+        return self._flows
 
     @property
     def present_by_months_since_arrival(self) -> np.ndarray:
@@ -123,10 +132,11 @@ class Recorder:
             quals: Qualification of the applicant.
             p_native: Callback probability of a native applicant with the same CV.
         """
-        cell = bottleneck.astype(np.int64) * N_QUAL + quals
+        cell = bottleneck * N_QUAL + quals.astype(np.int64)
         size = 2 * N_QUAL
-        self.screening[:, 0, :] += np.bincount(cell, minlength=size).reshape(2, N_QUAL)
-        self.screening[:, 1, :] += np.bincount(cell[passed], minlength=size).reshape(2, N_QUAL)
+        counts = np.bincount(cell * 2 + passed, minlength=2 * size).reshape(2, N_QUAL, 2)
+        self.screening[:, 0, :] += counts.sum(axis=2)
+        self.screening[:, 1, :] += counts[:, :, 1]
         self.screening[:, 2, :] += np.bincount(cell, weights=p_native, minlength=size).reshape(2, N_QUAL)
 
     def observe(self, model: ThroughflowModel, month: int) -> None:
@@ -135,8 +145,6 @@ class Recorder:
         status = r.column("status")
         qual = r.column("qualification")
         self.stocks[month] = np.bincount(status * N_QUAL + qual, minlength=N_STATUS * N_QUAL).reshape(N_STATUS, N_QUAL)
-        flows = self.flows_now()
-        self.flows[month] = flows
         self.arrivals[month] = self.arrivals_now
         self.observed = month
         nec = np.flatnonzero(status == Status.NEC)
@@ -165,11 +173,12 @@ class Recorder:
             np.count_nonzero(pairs.column("start") == month),
             np.count_nonzero(ended_early),
             self.pool_now["vacancies_open"],
-            flows[:, Status.NEC].sum() - flows[Status.NEC, Status.NEC].sum(),
+            self.hires_now,
             self.warm_now,
             self.cost_now["employer_support"],
             self.cost_now["apprenticeships"],
         ]
+        self.month_now = month + 1
         self.begin()
 
     def total_cost(self) -> np.ndarray:

@@ -98,7 +98,7 @@ class VacancyPool:
             ("redesigned", np.bool_),
         ]
     )
-    FIELDS = DTYPE.names
+    FIELDS: tuple[str, ...] = DTYPE.names or ()
 
     def __init__(self, capacity: int = 256) -> None:
         """Start with no open vacancies (room for ``capacity`` before the buffer grows)."""

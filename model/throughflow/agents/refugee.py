@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import mesa
+import numpy as np
 
 from throughflow.agents.view import Column
 from throughflow.enums import SECTORS, Qualification, Status
@@ -53,8 +54,9 @@ class Refugee(mesa.Agent):
 
     @property
     def ties(self) -> list[int]:
-        """Employers the refugee has a weak tie to."""
-        return [int(e) for e in self.model.refugees.ties[self.row] if e >= 0]
+        """Employers the refugee has a weak tie to (after the last completed month)."""
+        held = self.model.refugees.held_ties(np.array([self.row]), self.model.steps + 1)[0]
+        return [int(e) for e in held if e >= 0]
 
     def as_dict(self) -> dict[str, Any]:
         """The refugee's current state as a plain dictionary."""

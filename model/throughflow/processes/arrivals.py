@@ -7,14 +7,16 @@ HIGH (art. 60 workers are 63 % low-educated in Flanders, 2021).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from throughflow.agents.refugee import Refugee
 from throughflow.enums import N_QUAL, SECTORS, Event, Status
+from throughflow.parameters import Population
 from throughflow.population import MAX_TIES, NO
 from throughflow.processes.transitions import tie_fades
+from throughflow.randomness import below, categories
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -24,9 +26,9 @@ TRAIT_CONCENTRATION = np.array([12.0, 20.0, 12.0, 12.0])
 """Beta concentration of the initial skill, recognition, language and search draws."""
 
 
-def _trait_means(p: Any) -> np.ndarray:
-    """Mean initial skill, recognition, language and search (rows) per qualification (columns)."""
-    return np.array(
+def trait_beta(p: Population) -> tuple[np.ndarray, np.ndarray]:
+    """Beta parameters of the initial skill, recognition, language and search (rows) per qualification (columns)."""
+    mean = np.array(
         [
             [p.skill_low, p.skill_medium, p.skill_high],
             [p.recognition_low, p.recognition_medium, p.recognition_high],
@@ -34,11 +36,9 @@ def _trait_means(p: Any) -> np.ndarray:
             [p.search_initial] * 3,
         ]
     )
-
-
-def _pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Category of each uniform number ``u`` given the cumulative shares of the categories."""
-    return np.searchsorted(cumulative[:-1], u, side="right")
+    mean = np.clip(mean, 0.01, 0.99)
+    concentration = TRAIT_CONCENTRATION[:, None]
+    return mean * concentration, (1.0 - mean) * concentration
 
 
 def arrive(model: ThroughflowModel, month: int) -> np.ndarray:
@@ -79,8 +79,7 @@ def add_refugees(
     p = model.scenario.population
     r = model.refugees
     rows = r.add(count)
-    u = rng.random((2, count))
-    qual = _pick(np.cumsum([p.share_low, p.share_medium, p.share_high]), u[0])
+    qual = categories(rng, [p.share_low, p.share_medium, p.share_high], count)
     if qualification is not None:
         qual[:] = qualification
     r.qualification[rows] = qual
@@ -88,15 +87,14 @@ def add_refugees(
     r.arrival[rows] = month
     r.status_since[rows] = month
     # skill, recognition, language and search: beta draws around the means of each group
-    mean = np.clip(_trait_means(p)[:, qual], 0.01, 0.99)
-    concentration = TRAIT_CONCENTRATION[:, None]
-    traits = rng.beta(mean * concentration, (1.0 - mean) * concentration)
+    alpha, beta = model.trait_beta
+    traits = rng.beta(alpha[:, qual], beta[:, qual])
     r.skill[rows], r.recognition[rows], r.language[rows], r.search[rows] = traits
     r.commute_tolerance[rows] = np.maximum(15.0, rng.normal(p.commute_tolerance_minutes, 15.0, size=count))
-    r.trade[rows] = rng.integers(0, len(SECTORS), size=count)
-    r.home[rows] = _pick(np.cumsum(model.region.weight), u[1])
+    r.trade[rows] = below(rng, len(SECTORS), count)
+    r.home[rows] = categories(rng, model.region.weight, count)
     n_ties = np.minimum(rng.poisson(p.ties_mean, size=count), MAX_TIES)
-    ties = rng.integers(0, model.employers.n, size=(count, MAX_TIES))
+    ties = below(rng, model.employers.n, (count, MAX_TIES))
     ties[np.arange(MAX_TIES)[None, :] >= n_ties[:, None]] = NO
     ties.sort(axis=1)  # a tie to the same employer counts once
     ties[:, 1:][ties[:, 1:] == ties[:, :-1]] = NO

@@ -1,6 +1,8 @@
 """Employment dynamics and benefit (ODD: step 9; submodels "Separation", "Benefit dynamics").
 
-Weak ties to employers fade with a small monthly probability.
+Weak ties to employers fade with a small monthly probability: each tie's fading month is
+drawn when it forms (:func:`~throughflow.processes.transitions.tie_fades`), and a tie is
+held up to and including that month (:meth:`~throughflow.population.RefugeeTable.held_ties`).
 
 NEC jobs end with a monthly hazard, higher in the first six months and when the job is
 outside the worker's trade: refugees lose first jobs more often (Lens, Marx & Vujic 2019).
@@ -47,12 +49,6 @@ def separation_hazard(model: ThroughflowModel, rows: np.ndarray, month: int) -> 
     return hazard
 
 
-def _fade_ties(model: ThroughflowModel, month: int) -> None:
-    """Weak ties to employers fade: each tie's fading month is drawn when it forms (see ``tie_fades``)."""
-    r = model.refugees
-    r.column("ties")[r.column("tie_fades") <= month] = NO
-
-
 def employment_dynamics(model: ThroughflowModel, month: int) -> None:
     """Separations, inactivity from benefit, sustained-spell and benefit bookkeeping.
 
@@ -62,11 +58,11 @@ def employment_dynamics(model: ThroughflowModel, month: int) -> None:
 
     """
     r = model.refugees
-    _fade_ties(model, month)
     status = r.column("status")
 
     employed = np.flatnonzero(status == Status.NEC)
-    separated = employed[model.uniforms("employment", month, employed, 0) < separation_hazard(model, employed, month)]
+    separating = model.uniforms("employment", month, employed, 0) < separation_hazard(model, employed, month)
+    separated = employed[separating]
     if separated.size:
         model.events.log(month, Event.SEPARATION, separated, r.employer[separated], month - r.job_start[separated])
         move(model, separated, Status.UNEMPLOYED, month)
@@ -83,7 +79,7 @@ def employment_dynamics(model: ThroughflowModel, month: int) -> None:
         r.benefit_exit[leaving[first_exit]] = month
         model.events.log(month, Event.INACTIVE, leaving)
 
-    still = np.flatnonzero(r.column("status") == Status.NEC)
+    still = employed[~separating]
     reached = still[(month - r.job_start[still] + 1 >= SUSTAINED_MONTHS) & (r.spell12[still] == NO)]
     r.spell12[reached] = month
 

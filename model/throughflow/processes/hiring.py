@@ -23,6 +23,7 @@ from throughflow.enums import Event, Status
 from throughflow.population import NO
 from throughflow.processes.transitions import start_job
 from throughflow.processes.vacancies import draw_requirement
+from throughflow.randomness import below
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -37,7 +38,10 @@ def job_seekers(model: ThroughflowModel, month: int) -> np.ndarray:
     status = r.column("status")
     window = r.column("contract_end") < month + model.scenario.art60.search_window_months
     seeking = (status == Status.UNEMPLOYED) | ((status == Status.ART60) & window & (r.column("offer") == NO))
-    return np.flatnonzero(seeking & (r.column("apprentice_until") < month))
+    labs = model.scenario.labs
+    if labs.enabled and labs.apprenticeships:  # no search during an apprenticeship
+        seeking &= r.column("apprentice_until") < month
+    return np.flatnonzero(seeking)
 
 
 def bias_now(model: ThroughflowModel, month: int) -> np.ndarray:
@@ -70,7 +74,7 @@ def search_and_hire(model: ThroughflowModel, month: int) -> None:
     effort = np.minimum(1.0, r.search[seekers] + coach)  # guidance also makes the search itself better
     n_cold = rng.poisson(lm.applications_per_month * effort)
     seeker = np.repeat(seekers, n_cold)
-    vacancy = rng.integers(0, pool.n, size=seeker.size)
+    vacancy = below(rng, pool.n, seeker.size)
     u_screen = rng.random(seeker.size)
     in_reach = np.flatnonzero(_in_reach(model, seeker, vacancy))
     seeker, vacancy, u_screen = seeker[in_reach], vacancy[in_reach], u_screen[in_reach]
@@ -80,7 +84,7 @@ def search_and_hire(model: ThroughflowModel, month: int) -> None:
     passed = u_screen < p_native * np.where(bottleneck, 1.0 - lm.bottleneck_bias_factor * bias, 1.0 - bias)
     model.recorder.count_screening(bottleneck, passed, r.qualification[seeker], p_native)
 
-    warm_seeker, warm_vacancy, warm_kind = _warm(model, seekers, coach, rng)
+    warm_seeker, warm_vacancy, warm_kind = _warm(model, seekers, coach, rng, month)
     cold = np.flatnonzero(passed)
     seeker = np.concatenate([seeker[cold], warm_seeker])
     vacancy = np.concatenate([vacancy[cold], warm_vacancy])
@@ -158,54 +162,64 @@ def _coach_rate(model: ThroughflowModel, seekers: np.ndarray) -> np.ndarray:
 
 
 def _in_reach(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) -> np.ndarray:
+    """Whether each vacancy is within its applicant's commute tolerance."""
     r = model.refugees
-    minutes = model.region.minutes[r.home[seeker], model.vacancies.municipality[vacancy]]
-    return minutes <= r.commute_tolerance[seeker]
+    minutes = model.region.minutes
+    cell = r.home[seeker] * minutes.shape[1] + model.vacancies.municipality[vacancy]  # flat index: faster than 2-D
+    return minutes.ravel()[cell] <= r.commute_tolerance[seeker]
 
 
 def _margin(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) -> np.ndarray:
     """How far a candidate exceeds the vacancy's requirements (negative: does not meet them)."""
     r, pool, lm = model.refugees, model.vacancies, model.scenario.labour_market
-    cut = np.where(pool.redesigned[vacancy], model.scenario.labs.job_design_requirement_cut, 0.0)
-    employer = pool.employer[vacancy]
-    seen = r.seen_by[seeker] == employer
-    visible = np.where(seen, r.skill[seeker], r.skill[seeker] * r.recognition[seeker])
-    skill_gap = visible - pool.skill_req[vacancy] * (1.0 - cut)
-    language_gap = r.language[seeker] - pool.language_req[vacancy] * (1.0 - cut)
+    labs = model.scenario.labs
+    skill = r.skill[seeker]
+    visible = skill * r.recognition[seeker]
+    if labs.enabled and labs.slow_dating:  # an employer who has seen the person at work sees true skill
+        visible = np.where(r.seen_by[seeker] == pool.employer[vacancy], skill, visible)
+    skill_req, language_req = pool.skill_req[vacancy], pool.language_req[vacancy]
+    if labs.enabled and labs.job_design:  # redesigned vacancies ask less
+        keep = np.where(pool.redesigned[vacancy], 1.0 - labs.job_design_requirement_cut, 1.0)
+        skill_req, language_req = skill_req * keep, language_req * keep
+    skill_gap = visible - skill_req
+    language_gap = r.language[seeker] - language_req
     margin = np.minimum(skill_gap, language_gap)
     experienced = (r.host_sector[seeker] == pool.sector[vacancy]) | (r.job_sector[seeker] == pool.sector[vacancy])
     return np.where(margin >= 0.0, margin + lm.sector_experience_bonus * experienced, margin)
 
 
 def _warm(
-    model: ThroughflowModel, seekers: np.ndarray, coach: np.ndarray, rng: np.random.Generator
+    model: ThroughflowModel, seekers: np.ndarray, coach: np.ndarray, rng: np.random.Generator, month: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Warm applications: own ties, mentor referrals, WISE job-coach referrals."""
     r, pool = model.refugees, model.vacancies
     first_open = pool.first_open_by_employer(model.employers.n)
-    parts: list[tuple[np.ndarray, np.ndarray, int]] = []
-
-    def through(ties: np.ndarray, holders: np.ndarray, kind: int) -> None:
-        vac = first_open[ties]  # an empty tie slot (NO) reads the sentinel: no vacancy
-        who, col = np.nonzero(vac >= 0)
-        s, v = holders[who], vac[who, col]
-        ok = np.flatnonzero(_in_reach(model, s, v))
-        parts.append((s[ok], v[ok], kind))
-
-    through(r.ties[seekers], seekers, OWN_TIE)
+    channels = [(seekers, r.held_ties(seekers, month), OWN_TIE)]
     m = model.scenario.mentoring
     if m.one_on_one and m.activities.referral:
         mentees = seekers[r.mentor[seekers] != NO]
-        through(model.mentors.ties[r.mentor[mentees]], mentees, MENTOR_REFERRAL)
+        channels.append((mentees, model.mentors.ties[r.mentor[mentees]], MENTOR_REFERRAL))
     u = rng.random(seekers.size)
     coached = seekers[u < coach]
     if coached.size and pool.n:
-        picks = rng.integers(0, pool.n, size=(coached.size, 4))
-        through(pool.employer[picks], coached, COACH_REFERRAL)
-    seeker = np.concatenate([s for s, _, _ in parts])
-    vacancy = np.concatenate([v for _, v, _ in parts])
-    kind = np.repeat(np.array([k for _, _, k in parts], dtype=np.int8), [s.size for s, _, _ in parts])
-    _, unique = np.unique(seeker.astype(np.int64) * (pool.n + 1) + vacancy, return_index=True)
+        picks = below(rng, pool.n, (coached.size, 4))
+        channels.append((coached, pool.employer[picks], COACH_REFERRAL))
+    holders, vacancies, kinds = [], [], []
+    for holder, ties, channel in channels:
+        vac = first_open[ties].ravel()  # an empty tie slot (NO) reads the sentinel: no vacancy
+        hit = np.flatnonzero(vac >= 0)
+        holders.append(holder[hit // ties.shape[1]])
+        vacancies.append(vac[hit])
+        kinds.append(np.full(hit.size, channel, dtype=np.int8))
+    seeker, vacancy, kind = np.concatenate(holders), np.concatenate(vacancies), np.concatenate(kinds)
+    ok = np.flatnonzero(_in_reach(model, seeker, vacancy))
+    seeker, vacancy, kind = seeker[ok], vacancy[ok], kind[ok]
+    # one application per seeker and vacancy: the first channel that reaches it (ordered by seeker, vacancy)
+    key = seeker.astype(np.int64) * (pool.n + 1) + vacancy
+    order = np.argsort(key, kind="stable")
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = key[order[1:]] != key[order[:-1]]
+    unique = order[first]
     return seeker[unique], vacancy[unique], kind[unique]
 
 

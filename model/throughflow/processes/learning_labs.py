@@ -37,9 +37,9 @@ def _pick(model: ThroughflowModel, candidates: np.ndarray, seats: int, rng: np.r
     enrolled = model.refugees.enrolled[candidates]
     mentees, others = candidates[enrolled], candidates[~enrolled]
     if mentees.size >= seats:
-        return np.sort(rng.choice(mentees, size=seats, replace=False))
+        return np.sort(rng.choice(mentees, size=seats, replace=False, shuffle=False))
     rest = min(seats - mentees.size, others.size)
-    return np.concatenate([mentees, np.sort(rng.choice(others, size=rest, replace=False))])
+    return np.concatenate([mentees, np.sort(rng.choice(others, size=rest, replace=False, shuffle=False))])
 
 
 def _partners(model: ThroughflowModel, trades: np.ndarray, rng: np.random.Generator, count: int = 1) -> np.ndarray:
@@ -161,4 +161,4 @@ def _apprenticeships(model: ThroughflowModel, month: int, seekers: np.ndarray, r
 
 def _give_ties(model: ThroughflowModel, month: int, rows: np.ndarray, employers: np.ndarray) -> None:
     """New weak ties of refugees ``rows`` to ``employers``, formed this month."""
-    model.refugees.add_tie(rows, employers, tie_fades(model, month, model.streams["ties"], len(rows)))
+    model.refugees.add_tie(rows, employers, tie_fades(model, month, model.streams["ties"], len(rows)), month)

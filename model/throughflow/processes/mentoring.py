@@ -22,6 +22,7 @@ from throughflow.agents.mentor import Mentor
 from throughflow.enums import N_QUAL, SECTORS, Event, MentorStatus, PairEnd, Status
 from throughflow.population import MAX_MENTOR_TIES, NO
 from throughflow.processes.transitions import learn_language, tie_fades
+from throughflow.randomness import categories
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -64,16 +65,16 @@ def recruit(model: ThroughflowModel, count: int, month: int) -> None:
     rows = model.mentors.add(count)
     mt = model.mentors
     mt.status[rows] = int(MentorStatus.AVAILABLE)
-    mt.home[rows] = rng.choice(model.region.n, size=count, p=model.region.weight)
+    mt.home[rows] = categories(rng, model.region.weight, count)
     gain = m.coaching_advocacy_gain if (m.organisation and m.activities.coaching) else 0.0
     mean = min(0.95, m.advocacy_mean + gain)
     mt.advocacy[rows] = rng.beta(mean * 10, (1 - mean) * 10, size=count)
     n_ties = np.minimum(rng.poisson(m.mentor_ties_mean, size=count), MAX_MENTOR_TIES)
-    targets = rng.integers(0, model.employers.n, size=(count, MAX_MENTOR_TIES))
-    for k in range(1, MAX_MENTOR_TIES):  # a tie to the same employer counts once
-        targets[(targets[:, :k] == targets[:, k : k + 1]).any(axis=1), k] = NO
-    ties = np.where(np.arange(MAX_MENTOR_TIES)[None, :] < n_ties[:, None], targets, NO)
-    mt.ties[rows] = np.take_along_axis(ties, np.argsort(ties == NO, axis=1, kind="stable"), axis=1)  # held ties first
+    ties = rng.integers(0, model.employers.n, size=(count, MAX_MENTOR_TIES))
+    ties[np.arange(MAX_MENTOR_TIES)[None, :] >= n_ties[:, None]] = NO
+    ties = -np.sort(-ties, axis=1)  # descending: held ties first
+    ties[:, 1:][ties[:, 1:] == ties[:, :-1]] = NO  # a tie to the same employer counts once
+    mt.ties[rows] = -np.sort(-ties, axis=1)
     mt.joined[rows] = month
     model.mentor_agents.extend(Mentor(model, i) for i in rows.tolist())
 
@@ -284,7 +285,7 @@ def mentor(model: ThroughflowModel, month: int) -> None:
         has = n_ties > 0
         passing, ties, n_ties = passing[has], ties[has], n_ties[has]
         pick = ties[np.arange(passing.size), (model.uniforms("mentoring_effects", month, passing, 1) * n_ties).astype(int)]
-        r.add_tie(passing, pick, tie_fades(model, month, model.streams["ties"], passing.size))
+        r.add_tie(passing, pick, tie_fades(model, month, model.streams["ties"], passing.size), month)
         model.events.log(month, Event.TIE, passing, pick, 1.0)
     if act.recognition_advocacy:
         high = paired[r.qualification[paired] == 2]

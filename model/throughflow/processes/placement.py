@@ -20,6 +20,7 @@ import numpy as np
 from throughflow.enums import Event, Status
 from throughflow.population import NO
 from throughflow.processes.transitions import move
+from throughflow.randomness import categories
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -111,8 +112,7 @@ def _start_contracts(
     hosts = model.hosts
     a = model.scenario.art60
     hosts.used += np.bincount(hosts_idx, minlength=hosts.n).astype(hosts.used.dtype)
-    shares = np.cumsum([a.share_12m, a.share_18m, a.share_24m])
-    length = CONTRACT_MONTHS[np.searchsorted(shares[:-1], rng.random(clients.size), side="right")]
+    length = CONTRACT_MONTHS[categories(rng, [a.share_12m, a.share_18m, a.share_24m], clients.size)]
     move(model, clients, Status.ART60, month)
     r.host[clients] = hosts_idx
     r.host_sector[clients] = hosts.sector[hosts_idx]
