@@ -82,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--out", type=Path, default=None, help="results store (default results/<sweep name>)")
     w.add_argument("--resume", action="store_true", help="continue an existing store; reruns nothing that finished")
     _executor_args(w)
+    _dedup_arg(w)
 
     m = sub.add_parser(
         "summarize", help="means, 95 %% intervals and paired differences of a store", description="Summarise a results store."
@@ -103,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", type=Path, default=None, help="results folder (default results/sensitivity-<name>-<method>-<n>)")
     a.add_argument("--resume", action="store_true", help="continue an interrupted analysis")
     _executor_args(a)
+    _dedup_arg(a)
 
     b = sub.add_parser(
         "brief",
@@ -126,6 +128,15 @@ def _executor_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--executor", choices=EXECUTORS, default="processes", help="serial, processes (default) or dask")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--scheduler", default=None, help="address of a running dask scheduler (with --executor dask)")
+
+
+def _dedup_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-dedup",
+        dest="deduplicate",
+        action="store_false",
+        help="run every task, also those that repeat another run exactly (by default they copy its row)",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -186,7 +197,13 @@ def _compare(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     sweep = load_sweep(args.sweep)
     runs = run_sweep(
-        sweep, out=args.out, executor=args.executor, workers=args.workers, scheduler=args.scheduler, resume=args.resume
+        sweep,
+        out=args.out,
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        deduplicate=args.deduplicate,
     )
     failed = int((runs["status"] != "ok").sum()) if len(runs) else 0
     print(f"{len(runs)} runs in {args.out or Path('results') / sweep.name} ({failed} failed)")
@@ -206,7 +223,9 @@ def _summarize(args: argparse.Namespace) -> int:
 
 def _sensitivity(args: argparse.Namespace) -> int:
     declaration = load_declaration(args.spec, args.method, args.n)
-    result = run_sensitivity(declaration, args.out, args.executor, args.workers, args.scheduler, args.resume)
+    result = run_sensitivity(
+        declaration, args.out, args.executor, args.workers, args.scheduler, args.resume, deduplicate=args.deduplicate
+    )
     provenance = {"Title": f"sensitivity {declaration.name}", "Comment": f"{declaration.method} n={declaration.n}"}
     files = result["files"] + all_figures(result, declaration.method, result["out"], provenance)
     key = "mu_star" if declaration.method == "morris" else "ST"

@@ -285,6 +285,7 @@ def run_sensitivity(
     scheduler: str | None = None,
     resume: bool = False,
     progress: bool = True,
+    deduplicate: bool = True,
 ) -> dict[str, Any]:
     """Run a declared analysis of the throughflow model through the results store.
 
@@ -296,6 +297,8 @@ def run_sensitivity(
         scheduler: Address of a Dask scheduler.
         resume: Continue an interrupted analysis (reruns nothing that finished).
         progress: Show a progress bar.
+        deduplicate: Run sample points that repeat another run once (the default; exact,
+            see :func:`~throughflow.experiments.sweep.run_sweep`); ``False`` runs them all.
 
     Returns:
         As :func:`sensitivity`, plus ``out`` and the ``files`` written (indices and
@@ -307,7 +310,14 @@ def run_sensitivity(
     def evaluate(X: np.ndarray) -> np.ndarray:
         sweep = model_sweep(declaration, X)
         runs = run_sweep(
-            sweep, out=out, executor=executor, workers=workers, scheduler=scheduler, resume=resume, progress=progress
+            sweep,
+            out=out,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            resume=resume,
+            progress=progress,
+            deduplicate=deduplicate,
         )
         return outcomes_from_runs(declaration, runs, len(X))
 

@@ -64,6 +64,7 @@ def execute(payload: Payload) -> Result:
             months=payload.get("months"),
             paired_baseline=payload.get("paired_baseline", False),
             record_events=False,
+            timeseries=bool(payload.get("keep_timeseries")),
         )
         row.update(status="ok", error="")
         row.update(flat_indicators(result.indicators))

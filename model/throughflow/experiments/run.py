@@ -29,7 +29,8 @@ class RunResult:
         seed: The root seed.
         months: The horizon.
         indicators: ``{indicator: {"all"|"low"|"medium"|"high": value}}``.
-        timeseries: Monthly stocks, flows, costs and pool figures (tidy DataFrame).
+        timeseries: Monthly stocks, flows, costs and pool figures (tidy DataFrame); empty
+            when the run was asked not to build it (``run(..., timeseries=False)``).
         events: The per-agent event log (DataFrame).
         wall_seconds: Wall time of the run (without the paired baseline).
         totals: ``{"cost_eur": {...}, "sustainable_transitions": {...}}`` per group: the
@@ -68,6 +69,7 @@ def run(
     paired_baseline: bool = True,
     keep_model: bool = False,
     record_events: bool = True,
+    timeseries: bool = True,
 ) -> RunResult:
     """Run one scenario with one seed.
 
@@ -79,6 +81,8 @@ def run(
             ``cost_per_sustainable_transition``; otherwise that indicator is NaN).
         keep_model: Keep the finished model on the result (for traces and tests).
         record_events: Keep the per-agent event log (``events`` is empty otherwise).
+        timeseries: Build the monthly time series; when false, ``timeseries`` is an empty
+            DataFrame (indicators and totals do not depend on it).
 
     Returns:
         The run's indicators, time series and event log.
@@ -103,7 +107,7 @@ def run(
         seed=seed,
         months=model.months,
         indicators=indicators,
-        timeseries=model.recorder.timeseries(),
+        timeseries=model.recorder.timeseries() if timeseries else pd.DataFrame(),
         events=model.events.frame(),
         wall_seconds=wall,
         totals=totals,

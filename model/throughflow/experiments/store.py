@@ -12,7 +12,9 @@ Layout of ``results/<sweep name>/``::
 A run counts as finished once its row is in a part file. Parts are written to a temporary
 name and renamed, so a sweep killed at any moment (even ``kill -9``) leaves only complete
 parts; resuming reruns the runs that have no row, and since every run is deterministic in
-its seed the final table equals that of an uninterrupted sweep.
+its seed the final table equals that of an uninterrupted sweep. A run that repeats another
+(see :mod:`throughflow.experiments.sweep`) gets a copy of that run's row, written after it;
+its ``same_as`` column names the run it copies.
 """
 
 from __future__ import annotations
@@ -28,8 +30,12 @@ import pandas as pd
 from throughflow.experiments.design import Sweep
 from throughflow.experiments.outputs import atomic_text, atomic_write, environment
 
-VOLATILE = ("wall_seconds", "worker")
-"""Columns that legitimately differ between executions (excluded from equality checks)."""
+VOLATILE = ("wall_seconds", "worker", "same_as")
+"""Columns that legitimately differ between executions (excluded from equality checks).
+
+``same_as`` is empty for a run that ran and names the run whose row was copied for a run
+that repeats it (it depends on whether repeated runs were skipped).
+"""
 
 
 class StoreError(RuntimeError):
@@ -132,10 +138,38 @@ class Store:
         self._buffer.clear()
         self._last_flush = time.monotonic()
 
+    def timeseries_path(self, point: int, replicate: int) -> Path:
+        """Where the time series of a run is stored."""
+        return self.root / "timeseries" / f"point={point:05d}" / f"rep={replicate:03d}.parquet"
+
     def write_timeseries(self, point: int, replicate: int, table: pd.DataFrame) -> None:
         """Store one run's time series (before its row is added)."""
-        path = self.root / "timeseries" / f"point={point:05d}" / f"rep={replicate:03d}.parquet"
-        atomic_write(path, lambda p: table.to_parquet(p, index=False))
+        atomic_write(self.timeseries_path(point, replicate), lambda p: table.to_parquet(p, index=False))
+
+    def copy_timeseries(self, source: tuple[int, int], target: tuple[int, int]) -> bool:
+        """Copy the stored time series of run ``source`` (point, replicate) to run ``target``.
+
+        Returns:
+            Whether the source had a time series (a failed run has none).
+        """
+        path = self.timeseries_path(*source)
+        if not path.is_file():
+            return False
+        data = path.read_bytes()
+
+        def write(p: Path) -> None:
+            p.write_bytes(data)
+
+        atomic_write(self.timeseries_path(*target), write)
+        return True
+
+    def rows(self, run_ids: set[str]) -> dict[str, dict[str, Any]]:
+        """The stored rows of some finished runs, by run id."""
+        if not run_ids:
+            return {}
+        table = self.runs()
+        table = table[table["run_id"].isin(run_ids)]
+        return {str(row["run_id"]): {str(k): v for k, v in row.items()} for row in table.to_dict("records")}
 
     def runs(self) -> pd.DataFrame:
         """All finished runs, one row each, in run order."""
@@ -144,6 +178,8 @@ class Store:
             return pd.DataFrame()
         table = pd.concat(parts, ignore_index=True)
         table = table.drop_duplicates("run_id", keep="last").sort_values("run_id", kind="stable")
+        if "same_as" in table.columns:  # rows written before runs could be copied have none
+            table["same_as"] = table["same_as"].fillna("")
         return table.reset_index(drop=True)
 
     def finalise(self) -> pd.DataFrame:

@@ -1,4 +1,15 @@
-"""Running a sweep into its results store: parallel, resumable, with a progress bar."""
+"""Running a sweep into its results store: parallel, resumable, with a progress bar.
+
+Runs that repeat another run are skipped. A run depends only on its scenario, seed and
+horizon, and parameters that the scenario's switches make inert cannot change it (see
+:mod:`throughflow.inert`); so tasks with the same effective scenario, seed and horizon give
+the same result. Of each such group only the first task (in run order) runs; every other
+task gets a copy of its row, with its own run id, design point, replicate and factor levels,
+``wall_seconds`` 0, the ``worker`` that ran the original, and ``same_as`` naming the run it
+copies (``same_as`` is empty for runs that ran). With time series kept, the copy gets a copy of the time series too. A copy is
+written only once the row it copies is stored, so an interrupted sweep resumes to the same
+table. ``run_sweep(..., deduplicate=False)`` runs every task.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
 from throughflow.experiments.design import Sweep, Task
 from throughflow.experiments.executors import Payload, run_tasks
 from throughflow.experiments.store import Store
+from throughflow.inert import scenario_key
+from throughflow.scenario import ScenarioError
 
 RESULTS = Path("results")
 
@@ -46,6 +60,51 @@ def payloads(sweep: Sweep, tasks: list[Task], paired_baseline: bool = False) -> 
         }
 
 
+def repeats(sweep: Sweep, tasks: list[Task], paired_baseline: bool = False) -> dict[str, str]:
+    """Tasks that repeat an earlier task: same effective scenario, seed and horizon.
+
+    Args:
+        sweep: The sweep.
+        tasks: Its tasks, in run order.
+        paired_baseline: Whether the runs include the paired baseline (part of a run's identity).
+
+    Returns:
+        ``{run_id: run_id of the first task of its group}`` for every task that is not the
+        first of its group (the first ones run; the others copy their row).
+    """
+    point_keys: dict[int, str | None] = {}
+    first: dict[tuple[str, int, bool], str] = {}
+    same: dict[str, str] = {}
+    for task in tasks:
+        if task.point not in point_keys:
+            try:
+                point_keys[task.point] = scenario_key(sweep.scenario(task.values), sweep.months)
+            except ScenarioError:  # an invalid point runs (and fails) on its own
+                point_keys[task.point] = None
+        key = point_keys[task.point]
+        if key is None:
+            continue
+        representative = first.setdefault((key, task.seed, paired_baseline), task.run_id)
+        if representative != task.run_id:
+            same[task.run_id] = representative
+    return same
+
+
+def copy_row(row: dict[str, Any], task: Task) -> dict[str, Any]:
+    """The row of ``task`` as a copy of the row of the run it repeats."""
+    copy = {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in row.items()}
+    copy.update(
+        run_id=task.run_id,
+        point=task.point,
+        replicate=task.replicate,
+        seed=task.seed,
+        **{f"factor:{k}": v for k, v in task.levels.items()},
+    )
+    copy["wall_seconds"] = 0.0
+    copy["same_as"] = str(row["run_id"])
+    return copy
+
+
 def run_sweep(
     sweep: Sweep,
     out: Path | None = None,
@@ -54,6 +113,7 @@ def run_sweep(
     scheduler: str | None = None,
     resume: bool = False,
     progress: bool = True,
+    deduplicate: bool = True,
 ) -> pd.DataFrame:
     """Run every unfinished task of ``sweep`` and return the complete run table.
 
@@ -66,9 +126,13 @@ def run_sweep(
         resume: Continue an existing store (reruns nothing that finished); a store that
             was never created (a sweep killed before it started) is created.
         progress: Show a progress bar.
+        deduplicate: Run once each group of tasks with the same effective scenario, seed
+            and horizon, and copy the row to the others (exact; see the module docstring).
+            ``False`` runs every task.
 
     Returns:
-        One row per run, in run order.
+        One row per run, in run order; ``same_as`` names the run whose row a run copies
+        (empty for runs that ran).
 
     Raises:
         StoreError: If the store exists and ``resume`` is false, or it holds another sweep.
@@ -79,21 +143,46 @@ def run_sweep(
     else:
         store.create(sweep, design_table(sweep))
     tasks = sweep.tasks()
+    same = repeats(sweep, tasks) if deduplicate else {}
     done = store.finished()
-    todo = [t for t in tasks if t.run_id not in done]
+    todo = [t for t in tasks if t.run_id not in done and t.run_id not in same]
+    waiting: dict[str, list[Task]] = {}  # run id -> unfinished tasks that repeat it
+    for task in tasks:
+        if task.run_id not in done and task.run_id in same:
+            waiting.setdefault(same[task.run_id], []).append(task)
     failed = 0
-    bar = tqdm(
-        total=len(tasks), initial=len(tasks) - len(todo), disable=not progress, unit="run", desc=sweep.name, dynamic_ncols=True
-    )
+    bar = tqdm(total=len(tasks), initial=len(done), disable=not progress, unit="run", desc=sweep.name, dynamic_ncols=True)
+
+    def store_copies(row: dict[str, Any], series: pd.DataFrame | None) -> int:
+        """Store the rows (and time series) of the tasks waiting for ``row``; how many."""
+        copies = waiting.pop(str(row["run_id"]), [])
+        for task in copies:
+            if series is not None:
+                store.write_timeseries(task.point, task.replicate, series)
+            elif sweep.keep_timeseries:
+                store.copy_timeseries((int(row["point"]), int(row["replicate"])), (task.point, task.replicate))
+            store.add(copy_row(row, task))
+        return len(copies)
+
+    def advance(count: int, failures: int) -> None:
+        nonlocal failed
+        failed += failures
+        bar.update(count)
+        bar.set_postfix(done=bar.n, failed=failed, remaining=len(tasks) - bar.n, refresh=False)
+
     try:
+        # repeats of runs stored before an interruption: copied now, not rerun
+        for row in store.rows({r for r in waiting if r in done}).values():
+            copies = store_copies(row, None)
+            advance(copies, copies * (row["status"] != "ok"))
         for result in run_tasks(payloads(sweep, todo), executor=executor, workers=workers, scheduler=scheduler):
             row = result["row"]
+            row["same_as"] = ""
             if result["timeseries"] is not None:
                 store.write_timeseries(row["point"], row["replicate"], result["timeseries"])
             store.add(row)
-            failed += row["status"] != "ok"
-            bar.update(1)
-            bar.set_postfix(done=bar.n, failed=failed, remaining=len(tasks) - bar.n, refresh=False)
+            copies = store_copies(row, result["timeseries"])
+            advance(1 + copies, (1 + copies) * (row["status"] != "ok"))
     finally:
         store.flush()
         bar.close()
