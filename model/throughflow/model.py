@@ -16,7 +16,17 @@ from typing import Any
 import mesa
 import numpy as np
 
-from throughflow.agents import Employer, EmployerTable, HostTable, MentoringOrganisation, Ocmw, OtherHost, VacancyPool, Wise
+from throughflow.agents import (
+    Employer,
+    EmployerTable,
+    HostTable,
+    MentoringOrganisation,
+    Ocmw,
+    OcmwTable,
+    OtherHost,
+    VacancyPool,
+    Wise,
+)
 from throughflow.agents.mentor import Mentor
 from throughflow.agents.refugee import Refugee
 from throughflow.geography import build_region
@@ -72,7 +82,8 @@ class ThroughflowModel(mesa.Model):
         hosts: Art. 60 hosts (WISEs and others).
         employers: NEC employers.
         vacancies: Open vacancies.
-        ocmws: One OCMW per municipality (index = municipality).
+        ocmw_table: State of the OCMWs (budgets, openness), one row per municipality.
+        ocmws: One OCMW agent per municipality (index = municipality).
         org: The mentoring organisation.
         events: Per-agent event log.
         recorder: Monthly records.
@@ -106,10 +117,8 @@ class ThroughflowModel(mesa.Model):
         self.vacancies = VacancyPool()
         lm = spec.labour_market
         self.hours_per_level = np.array([lm.hours_per_level_low, lm.hours_per_level_medium, lm.hours_per_level_high])
-        self.ocmws = [
-            Ocmw(self, m, spec.art60.starts_per_month * scale * float(self.region.weight[m]), spec.art60.ocmw_openness)
-            for m in range(self.region.n)
-        ]
+        self.ocmw_table = OcmwTable(spec.art60.starts_per_month * scale * self.region.weight, spec.art60.ocmw_openness)
+        self.ocmws = [Ocmw(self, m) for m in range(self.region.n)]
         self.host_agents = [(Wise if self.hosts.is_wise[h] else OtherHost)(self, h) for h in range(self.hosts.n)]
         self.employer_agents = [Employer(self, e) for e in range(self.employers.n)]
         expected = int(spec.population.arrivals_per_month * scale * min(self.months, spec.population.arrival_months) * 1.1) + 64
@@ -160,7 +169,6 @@ class ThroughflowModel(mesa.Model):
         end_contracts(self, month)
         employment_dynamics(self, month)
         self.recorder.observe(self, month)
-        self.events.flush()
         if month >= self.months:
             self.running = False
 

@@ -91,6 +91,7 @@ class RefugeeTable(Table):
         "home": (np.int32, 0, ()),
         "ties": (np.int32, NO, (MAX_TIES,)),
         "tie_fades": (np.int32, NO, (MAX_TIES,)),
+        "ties_until": (np.int32, NO, ()),
         "host": (np.int32, NO, ()),
         "host_sector": (np.int8, NO, ()),
         "commute": (np.float64, 0.0, ()),
@@ -132,6 +133,7 @@ class RefugeeTable(Table):
     home: np.ndarray
     ties: np.ndarray
     tie_fades: np.ndarray
+    ties_until: np.ndarray
     host: np.ndarray
     host_sector: np.ndarray
     commute: np.ndarray
@@ -158,6 +160,14 @@ class RefugeeTable(Table):
     seen_by: np.ndarray
     apprentice_at: np.ndarray
     apprentice_until: np.ndarray
+
+    def tied(self, rows: np.ndarray, month: int) -> np.ndarray:
+        """The refugees among ``rows`` who may still hold a tie in ``month`` (a superset of those who do).
+
+        ``ties_until`` is the latest fading month of any tie a refugee has been given, so it
+        finds the few refugees with ties without reading every tie slot.
+        """
+        return rows[self.ties_until[rows] >= month]
 
     def held_ties(self, rows: np.ndarray, month: int) -> np.ndarray:
         """Employer ties of ``rows`` held in ``month`` (``NO`` where a slot is empty or its tie has faded).
@@ -202,6 +212,7 @@ class RefugeeTable(Table):
             self.tie_fades[r[full]] = np.concatenate([self.tie_fades[r[full], 1:], f[full, None]], axis=1)
             self.ties[r[~full], slot[~full]] = e[~full]
             self.tie_fades[r[~full], slot[~full]] = f[~full]
+            self.ties_until[r] = np.maximum(self.ties_until[r], f)
 
 
 class MentorTable(Table):
@@ -278,8 +289,8 @@ class EventLog(Table):
     def log(self, month: int, kind: Event, agents: np.ndarray, ref: Any = NO, value: Any = 0.0) -> None:
         """Append one event per agent.
 
-        Events are kept as given and written to the columns in one batch by :meth:`flush`
-        (the model flushes once a month); the arrays passed must not be changed afterwards.
+        Events are kept as given and written to the columns in one batch by :meth:`flush`,
+        which runs whenever the log is read; the arrays passed must not be changed afterwards.
 
         Args:
             month: Simulation month.

@@ -8,7 +8,7 @@ organisation) are few and hold their state in small tables or in themselves.
 from throughflow.agents.employer import Employer, EmployerTable, VacancyPool
 from throughflow.agents.mentor import Mentor
 from throughflow.agents.mentoring_org import MentoringOrganisation
-from throughflow.agents.ocmw import Ocmw
+from throughflow.agents.ocmw import Ocmw, OcmwTable
 from throughflow.agents.refugee import Refugee
 from throughflow.agents.wise import HostTable, OtherHost, Wise
 
@@ -19,6 +19,7 @@ __all__ = [
     "Mentor",
     "MentoringOrganisation",
     "Ocmw",
+    "OcmwTable",
     "OtherHost",
     "Refugee",
     "VacancyPool",

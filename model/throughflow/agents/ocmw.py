@@ -10,38 +10,57 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
+
+from throughflow.agents.view import Column
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
 
 
-class Ocmw(mesa.Agent):
-    """The OCMW of municipality ``municipality``.
+class OcmwTable:
+    """State of all OCMWs as arrays, one row per municipality.
 
     Attributes:
-        municipality: Index of the municipality it serves.
-        budget_per_month: New art. 60 contracts it may start per month (may be fractional).
+        budget_per_month: New art. 60 contracts each may start per month (may be fractional).
         openness: Probability factor that a mentor's advocacy is heard.
         carry: Unused fractional budget carried to the next month.
 
     """
 
+    def __init__(self, budget_per_month: np.ndarray, openness: float) -> None:
+        """Create the OCMWs with their monthly budgets and a common initial openness."""
+        self.budget_per_month = np.asarray(budget_per_month, dtype=np.float64)
+        self.openness = np.full(self.budget_per_month.size, float(openness))
+        self.carry = np.zeros(self.budget_per_month.size)
+
+    def budgets(self) -> np.ndarray:
+        """Contracts each OCMW can start this month (the fractional remainders carry over)."""
+        available = self.budget_per_month + self.carry
+        whole = np.floor(available)
+        self.carry = available - whole
+        return whole.astype(np.int64)
+
+
+class Ocmw(mesa.Agent):
+    """The OCMW of municipality ``municipality``: a view on one row of ``model.ocmw_table``.
+
+    Attributes:
+        municipality: Index of the municipality it serves (its row).
+
+    """
+
     model: ThroughflowModel
 
-    def __init__(self, model: ThroughflowModel, municipality: int, budget_per_month: float, openness: float) -> None:
-        """Create the OCMW of one municipality."""
+    budget_per_month = Column("ocmw_table")
+    openness = Column("ocmw_table")
+    carry = Column("ocmw_table")
+
+    def __init__(self, model: ThroughflowModel, municipality: int) -> None:
+        """Create the view for the OCMW of one municipality."""
         super().__init__(model)
         self.municipality = municipality
-        self.budget_per_month = budget_per_month
-        self.openness = openness
-        self.carry = 0.0
-
-    def budget(self) -> int:
-        """Contracts available this month (the fractional remainder carries over)."""
-        available = self.budget_per_month + self.carry
-        whole = int(available)
-        self.carry = available - whole
-        return whole
+        self.row = municipality
 
     def hear_advocacy(self, growth: float) -> None:
         """Get a little more used to mentors at the table after an advocacy attempt."""

@@ -99,7 +99,9 @@ def add_refugees(
     ties.sort(axis=1)  # a tie to the same employer counts once
     ties[:, 1:][ties[:, 1:] == ties[:, :-1]] = NO
     r.ties[rows] = ties
-    r.tie_fades[rows] = tie_fades(model, month, rng, count * MAX_TIES).reshape(count, MAX_TIES)
+    fades = tie_fades(model, month, rng, count * MAX_TIES).reshape(count, MAX_TIES)
+    r.tie_fades[rows] = fades
+    r.ties_until[rows] = np.where(ties != NO, fades, NO).max(axis=1)
     # the eligibility draw for random-share targeting comes from the mentoring stream,
     # drawn for every arrival whatever the scenario (common random numbers)
     r.coverage_draw[rows] = model.streams["mentoring_draws"].random(count)

@@ -194,7 +194,8 @@ def _warm(
     """Warm applications: own ties, mentor referrals, WISE job-coach referrals."""
     r, pool = model.refugees, model.vacancies
     first_open = pool.first_open_by_employer(model.employers.n)
-    channels = [(seekers, r.held_ties(seekers, month), OWN_TIE)]
+    tied = r.tied(seekers, month)
+    channels = [(tied, r.held_ties(tied, month), OWN_TIE)]
     m = model.scenario.mentoring
     if m.one_on_one and m.activities.referral:
         mentees = seekers[r.mentor[seekers] != NO]
@@ -239,6 +240,9 @@ def _log_applications(
     n_warm = np.bincount(np.searchsorted(seekers, warm_seeker), minlength=seekers.size)
     active = (n_cold > 0) | (n_warm > 0)
     model.events.log(month, Event.APPLY, seekers[active], n_cold[active], n_warm[active])
+    m = model.scenario.mentoring
+    if not (m.one_on_one and m.activities.referral):
+        return
     referred = warm_kind == MENTOR_REFERRAL
     model.events.log(
         month,

@@ -44,7 +44,7 @@ def place(model: ThroughflowModel, month: int) -> None:
         return
     # longest waiting first, then by row (arrival order)
     waiting = waiting[np.argsort(r.status_since[waiting], kind="stable")]
-    budget = np.array([ocmw.budget() for ocmw in model.ocmws])
+    budget = model.ocmw_table.budgets()
     # each OCMW offers contracts to its longest-waiting clients, up to its budget
     home = r.home[waiting]
     by_home = np.argsort(home, kind="stable")
