@@ -42,7 +42,7 @@ from throughflow.processes.placement import place
 from throughflow.processes.story import begin_story
 from throughflow.processes.vacancies import open_vacancies
 from throughflow.processes.work_experience import work
-from throughflow.randomness import stream_key, uniforms
+from throughflow.randomness import Categorical, stream_key, uniforms
 from throughflow.recorder import Recorder
 from throughflow.scenario import load_scenario
 
@@ -122,13 +122,17 @@ class ThroughflowModel(mesa.Model):
         self.host_agents = [(Wise if self.hosts.is_wise[h] else OtherHost)(self, h) for h in range(self.hosts.n)]
         self.employer_agents = [Employer(self, e) for e in range(self.employers.n)]
         expected = int(spec.population.arrivals_per_month * scale * min(self.months, spec.population.arrival_months) * 1.1) + 64
+        pop, a = spec.population, spec.art60
+        self.qualification_mix = Categorical([pop.share_low, pop.share_medium, pop.share_high])
+        self.home_mix = Categorical(self.region.weight)
+        self.contract_mix = Categorical([a.share_12m, a.share_18m, a.share_24m])
         self.refugees = RefugeeTable(expected)
         self.trait_beta = trait_beta(spec.population)
         self.mentors = MentorTable()
         self.pairs = PairTable()
         self.events = EventLog(expected * 16 if record_events else 16)
         self.events.enabled = record_events
-        self.recorder = Recorder(self.months)
+        self.recorder = Recorder(self.months, spec.costs)
         self.refugee_agents: list[Refugee] = []
         self.mentor_agents: list[Mentor] = []
         m = spec.mentoring

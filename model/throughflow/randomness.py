@@ -66,13 +66,23 @@ def _mix_int(x: int) -> int:
     return x ^ (x >> 31)
 
 
-def categories(rng: np.random.Generator, shares: np.ndarray | list[float], size: int) -> np.ndarray:
-    """Draw ``size`` category indices with probabilities ``shares`` (which sum to 1).
+class Categorical:
+    """Draws of category indices with fixed probabilities (which sum to 1).
 
-    One uniform number per draw, inverted through the cumulative shares: the same
-    distribution as ``rng.choice(len(shares), size, p=shares)`` at a fraction of its fixed cost.
+    One uniform number per draw, inverted through the cumulative shares (computed once): the
+    same distribution as ``rng.choice(len(shares), size, p=shares)`` at a fraction of its
+    fixed cost per call.
+
+    Args:
+        shares: Probability of each category.
     """
-    return np.searchsorted(np.cumsum(shares)[:-1], rng.random(size), side="right")
+
+    def __init__(self, shares: np.ndarray | list[float]) -> None:
+        self.edges = np.cumsum(np.asarray(shares, dtype=np.float64))[:-1]
+
+    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """``size`` category indices."""
+        return np.searchsorted(self.edges, rng.random(size), side="right")
 
 
 def below(rng: np.random.Generator, high: int, size: int | tuple[int, ...]) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from throughflow.enums import N_QUAL, N_STATUS, QUAL_NAMES, MentorStatus, PairEnd, Status
+from throughflow.parameters import Costs
 from throughflow.population import NO
 
 if TYPE_CHECKING:
@@ -58,18 +59,22 @@ class Recorder:
 
     """
 
-    def __init__(self, months: int) -> None:
+    def __init__(self, months: int, costs: Costs | None = None) -> None:
         size = months + 1
         self.months = months
+        self.unit_costs = costs or Costs()
         self.stocks = np.zeros((size, N_STATUS, N_QUAL), dtype=np.int64)
         self._moves: list[tuple[int, int, np.ndarray, np.ndarray]] = []
         self._flows = np.zeros((size, N_STATUS, N_STATUS, N_QUAL), dtype=np.int64)
         self._folded = 0
         self.month_now = 1
         self.arrivals = np.zeros((size, N_QUAL), dtype=np.int64)
-        self.costs = np.zeros((size, len(COSTS), N_QUAL))
+        self.pair_months = np.zeros((size, N_QUAL), dtype=np.int64)
+        self.lab_seats = np.zeros((size, N_QUAL), dtype=np.int64)
         self.pool = np.zeros((size, len(POOL)))
-        self.screening = np.zeros((2, 3, N_QUAL))  # [bottleneck][sent, passed, native-expected callbacks]
+        self._sent = np.zeros(2 * N_QUAL)
+        self._passed = np.zeros(2 * N_QUAL)
+        self._native = np.zeros(2 * N_QUAL)
         self.nec_by_months_since_arrival = np.zeros((size, N_QUAL), dtype=np.int64)
         self.observed = 0
         self.begin()
@@ -83,7 +88,6 @@ class Recorder:
         self.cost_now = {"employer_support": 0.0, "apprenticeships": 0.0}
         self.pool_now = {"waiting_mentees": 0.0, "vacancies_open": 0.0}
         self.warm_now = 0
-        self._screen_quals: np.ndarray | None = None
 
     def count_moves(self, status: int, origin: np.ndarray, qualification: np.ndarray) -> None:
         """Count refugees moving from ``origin`` (their status before) to ``status`` this month.
@@ -133,11 +137,26 @@ class Recorder:
             p_native: Callback probability of a native applicant with the same CV.
         """
         cell = bottleneck * N_QUAL + quals.astype(np.int64)
-        size = 2 * N_QUAL
-        counts = np.bincount(cell * 2 + passed, minlength=2 * size).reshape(2, N_QUAL, 2)
-        self.screening[:, 0, :] += counts.sum(axis=2)
-        self.screening[:, 1, :] += counts[:, :, 1]
-        self.screening[:, 2, :] += np.bincount(cell, weights=p_native, minlength=size).reshape(2, N_QUAL)
+        self._sent += np.bincount(cell, minlength=2 * N_QUAL)
+        self._passed += np.bincount(cell[passed], minlength=2 * N_QUAL)
+        self._native += np.bincount(cell, weights=p_native, minlength=2 * N_QUAL)
+
+    @property
+    def screening(self) -> np.ndarray:
+        """Cold applications screened: [bottleneck][sent, passed, callbacks a native would get][qualification]."""
+        return np.stack([self._sent, self._passed, self._native]).reshape(3, 2, N_QUAL).transpose(1, 0, 2)
+
+    @property
+    def costs(self) -> np.ndarray:
+        """Public cost per month, component (:data:`COSTS`) and qualification group, in EUR."""
+        c = self.unit_costs
+        out = np.zeros((self.months + 1, len(COSTS), N_QUAL))
+        out[:, 0] = self.stocks[:, Status.WAITING] * c.leefloon_eur_month
+        out[:, 1] = self.stocks[:, Status.ART60] * (c.twe_subsidy_eur_month + c.art60_net_wage_eur_month)
+        out[:, 2] = self.stocks[:, Status.UNEMPLOYED] * c.benefit_eur_month
+        out[:, 3] = self.pair_months * c.pair_month_eur
+        out[:, 4] = self.lab_seats * c.lab_seat_eur
+        return out
 
     def observe(self, model: ThroughflowModel, month: int) -> None:
         """Fold this month's counters and the current stocks into the monthly arrays."""
@@ -151,33 +170,28 @@ class Recorder:
         cell = (month - r.arrival[nec]) * N_QUAL + qual[nec]
         self.nec_by_months_since_arrival += np.bincount(cell, minlength=(self.months + 1) * N_QUAL).reshape(-1, N_QUAL)
 
-        c = model.scenario.costs
-        stock = self.stocks[month]
-        self.costs[month, 0] = stock[Status.WAITING] * c.leefloon_eur_month
-        self.costs[month, 1] = stock[Status.ART60] * (c.twe_subsidy_eur_month + c.art60_net_wage_eur_month)
-        self.costs[month, 2] = stock[Status.UNEMPLOYED] * c.benefit_eur_month
-        self.costs[month, 3] = self.pair_months_now * c.pair_month_eur
-        self.costs[month, 4] = self.lab_seats_now * c.lab_seat_eur
+        self.pair_months[month] = self.pair_months_now
+        self.lab_seats[month] = self.lab_seats_now
 
-        mentors = np.bincount(model.mentors.column("status"), minlength=len(MentorStatus))
-        pairs = model.pairs
-        end = pairs.column("end")
-        reason = pairs.column("reason")
-        ended_early = (end == month) & ((reason == PairEnd.BREAKDOWN) | (reason == PairEnd.MENTOR_LEFT))
-        self.pool[month] = [
-            mentors[MentorStatus.AVAILABLE],
-            mentors[MentorStatus.PAIRED],
-            mentors[MentorStatus.LEFT],
-            pairs.n - np.count_nonzero(end != NO),
-            self.pool_now["waiting_mentees"],
-            np.count_nonzero(pairs.column("start") == month),
-            np.count_nonzero(ended_early),
-            self.pool_now["vacancies_open"],
-            self.hires_now,
-            self.warm_now,
-            self.cost_now["employer_support"],
-            self.cost_now["apprenticeships"],
-        ]
+        pool = self.pool[month]
+        mentors, pairs = model.mentors, model.pairs
+        if mentors.n or pairs.n:  # mentor and pair figures (all zero without them)
+            count = np.bincount(mentors.column("status"), minlength=len(MentorStatus))
+            end = pairs.column("end")
+            reason = pairs.column("reason")
+            ended_early = (end == month) & ((reason == PairEnd.BREAKDOWN) | (reason == PairEnd.MENTOR_LEFT))
+            pool[0] = count[MentorStatus.AVAILABLE]
+            pool[1] = count[MentorStatus.PAIRED]
+            pool[2] = count[MentorStatus.LEFT]
+            pool[3] = pairs.n - np.count_nonzero(end != NO)
+            pool[5] = np.count_nonzero(pairs.column("start") == month)
+            pool[6] = np.count_nonzero(ended_early)
+        pool[4] = self.pool_now["waiting_mentees"]
+        pool[7] = self.pool_now["vacancies_open"]
+        pool[8] = self.hires_now
+        pool[9] = self.warm_now
+        pool[10] = self.cost_now["employer_support"]
+        pool[11] = self.cost_now["apprenticeships"]
         self.month_now = month + 1
         self.begin()
 
@@ -192,6 +206,7 @@ class Recorder:
     def timeseries(self) -> pd.DataFrame:
         """Monthly stocks, flows, costs (per qualification and ``all``) and pool figures."""
         months = np.arange(1, self.months + 1)
+        costs, flows = self.costs, self.flows
         frames = []
         for q, name in enumerate((*QUAL_NAMES, "all")):
             pick: slice | int = slice(None) if name == "all" else q
@@ -206,9 +221,9 @@ class Recorder:
                 data[f"stock_{s.name.lower()}"] = col(self.stocks[:, s, :])
             data["arrivals"] = col(self.arrivals)
             for a, b in FLOWS:
-                data[f"flow_{a.name.lower()}_to_{b.name.lower()}"] = col(self.flows[:, a, b, :])
+                data[f"flow_{a.name.lower()}_to_{b.name.lower()}"] = col(flows[:, a, b, :])
             for k, cost in enumerate(COSTS):
-                data[f"cost_{cost}_eur"] = col(self.costs[:, k, :])
+                data[f"cost_{cost}_eur"] = col(costs[:, k, :])
             for k, figure in enumerate(POOL):
                 data[figure] = self.pool[1:, k] if name == "all" else np.nan
             frames.append(pd.DataFrame(data))

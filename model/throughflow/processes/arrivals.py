@@ -16,7 +16,7 @@ from throughflow.enums import N_QUAL, SECTORS, Event, Status
 from throughflow.parameters import Population
 from throughflow.population import MAX_TIES, NO
 from throughflow.processes.transitions import tie_fades
-from throughflow.randomness import below, categories
+from throughflow.randomness import below
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -79,7 +79,7 @@ def add_refugees(
     p = model.scenario.population
     r = model.refugees
     rows = r.add(count)
-    qual = categories(rng, [p.share_low, p.share_medium, p.share_high], count)
+    qual = model.qualification_mix.draw(rng, count)
     if qualification is not None:
         qual[:] = qualification
     r.qualification[rows] = qual
@@ -92,7 +92,7 @@ def add_refugees(
     r.skill[rows], r.recognition[rows], r.language[rows], r.search[rows] = traits
     r.commute_tolerance[rows] = np.maximum(15.0, rng.normal(p.commute_tolerance_minutes, 15.0, size=count))
     r.trade[rows] = below(rng, len(SECTORS), count)
-    r.home[rows] = categories(rng, model.region.weight, count)
+    r.home[rows] = model.home_mix.draw(rng, count)
     n_ties = np.minimum(rng.poisson(p.ties_mean, size=count), MAX_TIES)
     ties = below(rng, model.employers.n, (count, MAX_TIES))
     ties[np.arange(MAX_TIES)[None, :] >= n_ties[:, None]] = NO

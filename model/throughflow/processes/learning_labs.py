@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from throughflow.enums import SECTORS, Event, Lab, Status
+from throughflow.enums import N_QUAL, SECTORS, Event, Lab, Status
 from throughflow.population import NO
 from throughflow.processes.hiring import hire_apprentices, job_seekers
 from throughflow.processes.transitions import learn_language, tie_fades
@@ -83,7 +83,7 @@ def run_labs(model: ThroughflowModel, month: int) -> None:
 
     def attend(rows: np.ndarray, lab: Lab) -> None:
         model.events.log(month, Event.LAB, rows, int(lab))
-        np.add.at(rec.lab_seats_now, r.qualification[rows], 1)
+        rec.lab_seats_now += np.bincount(r.qualification[rows], minlength=N_QUAL)
 
     if labs.conversation_clubs:
         learners = np.flatnonzero((status == Status.WAITING) | (status == Status.ART60) | (status == Status.UNEMPLOYED))

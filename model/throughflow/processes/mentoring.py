@@ -22,7 +22,6 @@ from throughflow.agents.mentor import Mentor
 from throughflow.enums import N_QUAL, SECTORS, Event, MentorStatus, PairEnd, Status
 from throughflow.population import MAX_MENTOR_TIES, NO
 from throughflow.processes.transitions import learn_language, tie_fades
-from throughflow.randomness import categories
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -65,7 +64,7 @@ def recruit(model: ThroughflowModel, count: int, month: int) -> None:
     rows = model.mentors.add(count)
     mt = model.mentors
     mt.status[rows] = int(MentorStatus.AVAILABLE)
-    mt.home[rows] = categories(rng, model.region.weight, count)
+    mt.home[rows] = model.home_mix.draw(rng, count)
     gain = m.coaching_advocacy_gain if (m.organisation and m.activities.coaching) else 0.0
     mean = min(0.95, m.advocacy_mean + gain)
     mt.advocacy[rows] = rng.beta(mean * 10, (1 - mean) * 10, size=count)

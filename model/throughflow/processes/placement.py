@@ -20,7 +20,6 @@ import numpy as np
 from throughflow.enums import Event, Status
 from throughflow.population import NO
 from throughflow.processes.transitions import move
-from throughflow.randomness import categories
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -110,9 +109,8 @@ def _start_contracts(
 ) -> None:
     r = model.refugees
     hosts = model.hosts
-    a = model.scenario.art60
     hosts.used += np.bincount(hosts_idx, minlength=hosts.n).astype(hosts.used.dtype)
-    length = CONTRACT_MONTHS[categories(rng, [a.share_12m, a.share_18m, a.share_24m], clients.size)]
+    length = CONTRACT_MONTHS[model.contract_mix.draw(rng, clients.size)]
     move(model, clients, Status.ART60, month)
     r.host[clients] = hosts_idx
     r.host_sector[clients] = hosts.sector[hosts_idx]
