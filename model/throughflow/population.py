@@ -197,22 +197,33 @@ class RefugeeTable(Table):
             return
         order = np.argsort(rows, kind="stable")
         rows, employers, fades = rows[order], employers[order], fades[order]
+        repeated = rows[1:] == rows[:-1]
+        if not repeated.any():  # the usual case: one new tie per refugee, one pass
+            self._add_ties_once(rows, employers, fades, month)
+            return
         rank = np.arange(rows.size) - np.searchsorted(rows, rows, side="left")
         for k in range(int(rank.max()) + 1):
             pick = rank == k
-            r, e, f = rows[pick], employers[pick], fades[pick]
-            held = self.held_ties(r, month)
-            new = ~(held == e[:, None]).any(axis=1)
+            self._add_ties_once(rows[pick], employers[pick], fades[pick], month)
+
+    def _add_ties_once(self, r: np.ndarray, e: np.ndarray, f: np.ndarray, month: int) -> None:
+        """Add one tie each to distinct refugees ``r`` (see :meth:`add_tie`)."""
+        held = self.held_ties(r, month)
+        new = ~(held == e[:, None]).any(axis=1)
+        if not new.all():
             r, e, f, held = r[new], e[new], f[new], held[new]
-            empty = held == NO
-            full = ~empty.any(axis=1)
-            slot = np.argmax(empty, axis=1)
-            # full rows: drop the tie in the first slot, shift, and append
-            self.ties[r[full]] = np.concatenate([held[full, 1:], e[full, None]], axis=1)
-            self.tie_fades[r[full]] = np.concatenate([self.tie_fades[r[full], 1:], f[full, None]], axis=1)
-            self.ties[r[~full], slot[~full]] = e[~full]
-            self.tie_fades[r[~full], slot[~full]] = f[~full]
-            self.ties_until[r] = np.maximum(self.ties_until[r], f)
+        self.ties_until[r] = np.maximum(self.ties_until[r], f)
+        empty = held == NO
+        slot = np.argmax(empty, axis=1)
+        full = ~empty[np.arange(r.size), slot]  # no empty slot: argmax found none
+        if full.any():  # drop the tie in the first slot, shift, and append
+            rf, ef, ff = r[full], e[full], f[full]
+            self.ties[rf] = np.concatenate([held[full, 1:], ef[:, None]], axis=1)
+            self.tie_fades[rf] = np.concatenate([self.tie_fades[rf, 1:], ff[:, None]], axis=1)
+            keep = ~full
+            r, e, f, slot = r[keep], e[keep], f[keep], slot[keep]
+        self.ties[r, slot] = e
+        self.tie_fades[r, slot] = f
 
 
 class MentorTable(Table):

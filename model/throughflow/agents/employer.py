@@ -33,7 +33,10 @@ class EmployerTable:
         vacancy_cumulative: Cumulative vacancy rates (employer boundaries for splitting a total).
         vacancy_total: Expected new vacancies per month over all employers.
         bias: Baseline bias (callback penalty for cold applications, non-bottleneck).
-        participates: Takes part in employer support when pillar 3 runs.
+        participates: Takes part in employer support when pillar 3 runs (fixed for the run).
+        participants: Indices of the participating employers; ``participants_by_sector`` the
+            same grouped by sector, with ``participants_per_sector`` and
+            ``participants_sector_start`` giving each sector's block.
         trained: Month of the last diversity training (very negative: never).
         staff: Refugees employed by the employer or holding its offer (kept up to date by
             hiring, separation and dropout).
@@ -62,6 +65,12 @@ class EmployerTable:
         spread = rng.normal(1.0, 0.2, size=n)  # employers differ; relative spread keeps bias 0 at 0
         self.bias = np.clip(lm.bias * spread, 0.0, 1.0)
         self.participates = rng.random(n) < scenario.labs.employer_participation
+        # participation is fixed for the run: the participating employers, and grouped by sector
+        self.participants = np.flatnonzero(self.participates)
+        by_sector = np.argsort(self.sector[self.participants], kind="stable")
+        self.participants_by_sector = self.participants[by_sector]
+        self.participants_per_sector = np.bincount(self.sector[self.participants], minlength=len(SECTORS))
+        self.participants_sector_start = np.cumsum(self.participants_per_sector) - self.participants_per_sector
         self.trained = np.full(n, -10_000, dtype=np.int32)
         self.staff = np.zeros(n, dtype=np.int64)
 

@@ -21,6 +21,7 @@ from throughflow.enums import N_QUAL, SECTORS, Event, Lab, Status
 from throughflow.population import NO
 from throughflow.processes.hiring import hire_apprentices, job_seekers
 from throughflow.processes.transitions import learn_language, tie_fades
+from throughflow.randomness import below
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -49,15 +50,13 @@ def _partners(model: ThroughflowModel, trades: np.ndarray, rng: np.random.Genera
         Employer indices, shape ``(len(trades), count)``; -1 where no employer takes part.
     """
     e = model.employers
-    part = np.flatnonzero(e.participates)
+    part = e.participants
     if part.size == 0 or trades.size == 0:
         return np.full((trades.size, count), NO, dtype=np.int64)
-    by_sector = part[np.argsort(e.sector[part], kind="stable")]
-    sizes = np.bincount(e.sector[part], minlength=len(SECTORS))
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     u = rng.random((trades.size, count))
-    size = sizes[trades][:, None]
-    own = by_sector[np.minimum(starts[trades][:, None] + (u * size).astype(np.int64), part.size - 1)]
+    size = e.participants_per_sector[trades][:, None]
+    start = e.participants_sector_start[trades][:, None]
+    own = e.participants_by_sector[np.minimum(start + (u * size).astype(np.int64), part.size - 1)]
     anyone = part[(u * part.size).astype(np.int64)]
     return np.where(size > 0, own, anyone)
 
@@ -131,7 +130,7 @@ def _mentor_ties(model: ThroughflowModel, guests: np.ndarray, rng: np.random.Gen
     r, mt = model.refugees, model.mentors
     mentors = np.unique(r.mentor[guests][r.mentor[guests] != NO])
     mentors = mentors[rng.random(mentors.size) < model.scenario.labs.p_network_tie]
-    employer = _partners(model, rng.integers(0, len(SECTORS), size=mentors.size), rng)[:, 0]
+    employer = _partners(model, below(rng, len(SECTORS), mentors.size), rng)[:, 0]
     held = mt.ties[mentors]
     room = (held == NO).any(axis=1) & ~(held == employer[:, None]).any(axis=1) & (employer != NO)
     mentors, employer, held = mentors[room], employer[room], held[room]

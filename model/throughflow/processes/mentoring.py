@@ -22,6 +22,7 @@ from throughflow.agents.mentor import Mentor
 from throughflow.enums import N_QUAL, SECTORS, Event, MentorStatus, PairEnd, Status
 from throughflow.population import MAX_MENTOR_TIES, NO
 from throughflow.processes.transitions import learn_language, tie_fades
+from throughflow.randomness import below
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -69,7 +70,7 @@ def recruit(model: ThroughflowModel, count: int, month: int) -> None:
     mean = min(0.95, m.advocacy_mean + gain)
     mt.advocacy[rows] = rng.beta(mean * 10, (1 - mean) * 10, size=count)
     n_ties = np.minimum(rng.poisson(m.mentor_ties_mean, size=count), MAX_MENTOR_TIES)
-    ties = rng.integers(0, model.employers.n, size=(count, MAX_MENTOR_TIES))
+    ties = below(rng, model.employers.n, (count, MAX_MENTOR_TIES))
     ties[np.arange(MAX_MENTOR_TIES)[None, :] >= n_ties[:, None]] = NO
     ties = -np.sort(-ties, axis=1)  # descending: held ties first
     ties[:, 1:][ties[:, 1:] == ties[:, :-1]] = NO  # a tie to the same employer counts once
@@ -150,7 +151,8 @@ def _end_pairs(model: ThroughflowModel, month: int, rng: np.random.Generator) ->
     r.mentor[mentee] = NO
     model.events.log(month, Event.PAIR_END, mentee, reason, mentor)
     with_mentor = mentor != NO
-    np.subtract.at(mt.mentees, mentor[with_mentor], 1)
+    mentees = mt.column("mentees")
+    mentees -= np.bincount(mentor[with_mentor], minlength=mt.n).astype(mentees.dtype)
     mt.pairs_done[mentor[with_mentor]] += 1
     u_reenrol = rng.random(rows.size)
     judged = with_mentor & (reason != PairEnd.MENTOR_LEFT)
@@ -206,14 +208,15 @@ def _enrol(model: ThroughflowModel, month: int, rng: np.random.Generator) -> Non
         organised = m.organisation and m.activities.matching
         mentors, matched = _match(model, candidates, spare, organised, rng)
         candidates, mentors = candidates[matched], mentors[matched]
-        np.add.at(mt.mentees, mentors, 1)
+        mentees = mt.column("mentees")
+        mentees += np.bincount(mentors, minlength=mt.n).astype(mentees.dtype)
         mt.status[mentors] = int(MentorStatus.PAIRED)
         r.mentor[candidates] = mentors
     rows = p.add(candidates.size)
     p.mentee[rows] = candidates
     p.mentor[rows] = mentors
     p.start[rows] = month
-    p.planned_end[rows] = month + rng.integers(m.pair_months_min, m.pair_months_max + 1, size=candidates.size)
+    p.planned_end[rows] = month + m.pair_months_min + below(rng, m.pair_months_max - m.pair_months_min + 1, candidates.size)
     r.enrolled[candidates] = True
     r.ever_enrolled[candidates] = True
     r.enrol_month[candidates] = month
