@@ -236,6 +236,7 @@ class MentorTable(Table):
         "ties": (np.int32, NO, (MAX_MENTOR_TIES,)),
         "mentees": (np.int16, 0, ()),
         "joined": (np.int32, NO, ()),
+        "leaves": (np.int32, NO, ()),
         "pairs_done": (np.int16, 0, ()),
         "retiring": (np.bool_, False, ()),
     }
@@ -246,6 +247,7 @@ class MentorTable(Table):
     ties: np.ndarray
     mentees: np.ndarray
     joined: np.ndarray
+    leaves: np.ndarray
     pairs_done: np.ndarray
     retiring: np.ndarray
 

@@ -92,3 +92,17 @@ def below(rng: np.random.Generator, high: int, size: int | tuple[int, ...]) -> n
     any ``high`` the model uses) without that method's large fixed cost per call.
     """
     return (rng.random(size) * high).astype(np.int64)
+
+
+def months_until(u: np.ndarray, p: float) -> np.ndarray:
+    """Months until an event with monthly probability ``p`` happens (1 = this month), from uniforms ``u``.
+
+    The inverse of the geometric distribution: ``P(months = k) = (1 - p)**(k - 1) p``. With
+    ``p = 0`` the event never happens (a very large number of months).
+    """
+    never = np.iinfo(np.int32).max // 2
+    if p <= 0.0:
+        return np.full(len(u), never, dtype=np.int64)
+    if p >= 1.0:
+        return np.ones(len(u), dtype=np.int64)
+    return np.minimum(1 + np.floor(np.log1p(-u) / np.log1p(-p)), never).astype(np.int64)

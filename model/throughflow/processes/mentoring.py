@@ -22,7 +22,7 @@ from throughflow.agents.mentor import Mentor
 from throughflow.enums import N_QUAL, SECTORS, Event, MentorStatus, PairEnd, Status
 from throughflow.population import MAX_MENTOR_TIES, NO
 from throughflow.processes.transitions import learn_language, tie_fades
-from throughflow.randomness import below
+from throughflow.randomness import below, months_until
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -60,6 +60,8 @@ def shock_factor(model: ThroughflowModel, rows: np.ndarray) -> np.ndarray:
 
 def recruit(model: ThroughflowModel, count: int, month: int) -> None:
     """Add ``count`` volunteer mentors with home, advocacy and employer ties."""
+    if count <= 0:
+        return
     m = model.scenario.mentoring
     rng = model.streams["mentoring"]
     rows = model.mentors.add(count)
@@ -76,7 +78,11 @@ def recruit(model: ThroughflowModel, count: int, month: int) -> None:
     ties[:, 1:][ties[:, 1:] == ties[:, :-1]] = NO  # a tie to the same employer counts once
     mt.ties[rows] = -np.sort(-ties, axis=1)
     mt.joined[rows] = month
-    model.mentor_agents.extend(Mentor(model, i) for i in rows.tolist())
+    # every volunteer may leave in any month from the first month of the run: the month is
+    # drawn now, one number per mentor (common random numbers across scenarios)
+    u = model.uniforms("mentoring", 0, rows, MENTOR_DEPARTURE)
+    mt.leaves[rows] = max(month, 1) - 1 + months_until(u, m.p_mentor_leave_per_month)
+    model.mentor_agents += [Mentor(model, i) for i in rows.tolist()]
 
 
 def organise(model: ThroughflowModel, month: int) -> None:
@@ -116,8 +122,12 @@ def _recruitment_rate(model: ThroughflowModel) -> float:
 def _end_pairs(model: ThroughflowModel, month: int, rng: np.random.Generator) -> None:
     m = model.scenario.mentoring
     p, r, mt = model.pairs, model.refugees, model.mentors
+    # every volunteer (idle or paired) may leave in a month (the month is drawn when they join);
+    # a mentor who leaves ends all of their pairs
+    leaving_mentors = np.flatnonzero((mt.column("leaves") <= month) & (mt.column("status") != MentorStatus.LEFT))
     active = np.flatnonzero(p.column("end") == NO)
     if active.size == 0:
+        mt.status[leaving_mentors] = int(MentorStatus.LEFT)
         return
     mentee = p.mentee[active]
     mentor = p.mentor[active]
@@ -132,9 +142,6 @@ def _end_pairs(model: ThroughflowModel, month: int, rng: np.random.Generator) ->
     )
     reason = np.full(active.size, NO, dtype=np.int8)
     reason[u_break < p_break] = PairEnd.BREAKDOWN
-    # every volunteer (idle or paired) may leave in a month; a mentor who leaves ends all of their pairs
-    present = np.flatnonzero(mt.column("status") != MentorStatus.LEFT)
-    leaving_mentors = present[model.uniforms("mentoring", month, present, MENTOR_DEPARTURE) < m.p_mentor_leave_per_month]
     leaving = np.zeros(mt.n + 1, dtype=bool)
     leaving[leaving_mentors] = True
     reason[has_mentor & leaving[mentor]] = PairEnd.MENTOR_LEFT
@@ -143,6 +150,7 @@ def _end_pairs(model: ThroughflowModel, month: int, rng: np.random.Generator) ->
     reason[r.status[mentee] == Status.INACTIVE] = PairEnd.MENTEE_LEFT
     ending = reason != NO
     if not ending.any():
+        mt.status[leaving_mentors] = int(MentorStatus.LEFT)
         return
     rows, mentee, mentor, reason = active[ending], mentee[ending], mentor[ending], reason[ending]
     p.end[rows] = month
@@ -161,7 +169,7 @@ def _end_pairs(model: ThroughflowModel, month: int, rng: np.random.Generator) ->
     p.reenrolled[rows[judged]] = stays[judged]
     mt.retiring[mentor[judged & ~stays]] = True
     mt.status[leaving_mentors] = int(MentorStatus.LEFT)
-    done = np.unique(mentor[with_mentor])
+    done = np.flatnonzero(np.bincount(mentor[with_mentor], minlength=mt.n))
     done = done[(mt.mentees[done] == 0) & (mt.status[done] != MentorStatus.LEFT)]
     mt.status[done] = np.where(mt.retiring[done], int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE))
 
@@ -242,7 +250,7 @@ def _match(
         out[: chosen.size] = chosen
         return out, out != NO
     # cost of each mentee-mentor pairing: outside the radius, distance, no tie in the trade
-    km = model.region.km[np.ix_(r.home[mentees], mt.home[slots])].astype(np.float32)
+    km = model.region.km[r.home[mentees][:, None], mt.home[slots][None, :]].astype(np.float32)
     ties = mt.ties[slots]
     has_tie_in = np.zeros((slots.size, len(SECTORS)), dtype=bool)
     held = ties != NO
