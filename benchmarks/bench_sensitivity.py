@@ -205,13 +205,17 @@ def measure(declaration: Declaration, workers: int, tmp: Path) -> dict[str, Any]
     result = run_sensitivity(declaration, out=tmp / "analysis", workers=workers, progress=False)
     wall = time.perf_counter() - started
     runs = load_runs(result["out"])
-    own = runs["wall_seconds"].to_numpy(float)
-    by_arm = runs.groupby("factor:arm")["wall_seconds"]
+    ran = runs[runs["same_as"] == ""]  # runs that repeat another are copied, not run
+    own = ran["wall_seconds"].to_numpy(float)
+    by_arm = ran.groupby("factor:arm")["wall_seconds"]
     indices = result["indices"]
     return {
         "n": declaration.n,
         "rows": len(result["X"]),
         "runs": len(runs),
+        "runs_executed": len(ran),
+        "runs_copied": len(runs) - len(ran),
+        "copied_by_arm": {str(k): int(v) for k, v in (runs["same_as"] != "").groupby(runs["factor:arm"]).sum().items()},
         "failed": int((runs["status"] != "ok").sum()),
         "wall_s": wall,
         "sum_run_s": float(own.sum()),
@@ -221,7 +225,7 @@ def measure(declaration: Declaration, workers: int, tmp: Path) -> dict[str, Any]
         "max_run_s": float(own.max()),
         "mean_run_s_by_arm": {str(k): float(v) for k, v in by_arm.mean().items()},
         "efficiency": float(own.sum()) / (workers * wall),
-        "overhead_ms_per_run": 1e3 * (workers * wall - float(own.sum())) / len(runs),
+        "overhead_ms_per_run": 1e3 * (workers * wall - float(own.sum())) / len(ran),
         "groups": int(indices["name"].nunique()),
         "load_average_start": load_start,
         "load_average_end": load_average(),
@@ -234,7 +238,7 @@ def extrapolate(results: dict[str, Any], declaration: Declaration, workers: int)
     startup = results["startup"]["startup_s"]
     salib_small = results["salib"]["measured_n"]["wall_s"]
     per_run = (m["wall_s"] - startup - salib_small) / m["runs"]
-    model_per_run = m["mean_run_s"] / workers
+    model_per_run = m["sum_run_s"] / m["runs"] / workers  # per row of the run table, copies included
     out: dict[str, Any] = {"per_run_s_at_workers": per_run, "run_only_per_run_s_at_workers": model_per_run}
     for key, grouped in (("grouped", True), ("ungrouped", False)):
         n = results["target_n"]
@@ -277,7 +281,8 @@ def print_table(results: dict[str, Any]) -> None:
         print(f"| {row['target']} | {row['value']:.1f} | {row['limit']} | {row['result']} | {row['detail']} |")
     print()
     print(
-        f"measured: N = {m['n']}, {m['rows']} sample rows, {m['runs']} runs on {results['workers']} workers"
+        f"measured: N = {m['n']}, {m['rows']} sample rows, {m['runs']} runs ({m['runs_executed']} run,"
+        f" {m['runs_copied']} copied from a run they repeat) on {results['workers']} workers"
         f" in {m['wall_s']:.1f} s"
         f" (load {fmt_load(m['load_average_start'])} → {fmt_load(m['load_average_end'])}); runs' own time: mean"
         f" {m['mean_run_s']:.3f} s, median {m['median_run_s']:.3f} s, p90 {m['p90_run_s']:.3f} s;"
@@ -287,7 +292,7 @@ def print_table(results: dict[str, Any]) -> None:
         f"efficiency {m['efficiency']:.3f}, overhead {m['overhead_ms_per_run']:.1f} ms/run; start-up"
         f" {results['startup']['startup_s']:.2f} s; SALib at N = {m['n']}: {results['salib']['measured_n']['wall_s']:.2f} s"
     )
-    print(f"wall time per run at {results['workers']} workers: {e['per_run_s_at_workers'] * 1e3:.1f} ms")
+    print(f"wall time per run-table row at {results['workers']} workers: {e['per_run_s_at_workers'] * 1e3:.1f} ms")
     print()
     print("| analysis | k | runs | runs (min) | SALib (s) | total (min) | runs' own time / workers (min) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
