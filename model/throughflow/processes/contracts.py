@@ -29,7 +29,8 @@ def end_contracts(model: ThroughflowModel, month: int) -> None:
     """
     r = model.refugees
     a = model.scenario.art60
-    ending = np.flatnonzero((r.column("status") == Status.ART60) & (r.column("contract_end") == month))
+    ending = np.flatnonzero(r.column("contract_end") == month)
+    ending = ending[r.status[ending] == Status.ART60]  # not those who dropped out
     if ending.size == 0:
         return
     host = r.host[ending]

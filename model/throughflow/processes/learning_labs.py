@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
 
 
+LEARNING = np.isin(np.arange(len(Status)), [Status.WAITING, Status.ART60, Status.UNEMPLOYED])
+"""Statuses whose refugees can join conversation clubs (indexed by status)."""
+
+
 def _seats(model: ThroughflowModel, seats: float) -> int:
     return round(seats * model.scenario.population.scale)
 
@@ -39,7 +43,9 @@ def _pick(model: ThroughflowModel, candidates: np.ndarray, seats: int, rng: np.r
     mentees, others = candidates[enrolled], candidates[~enrolled]
     if mentees.size >= seats:
         return np.sort(rng.choice(mentees, size=seats, replace=False, shuffle=False))
-    rest = min(seats - mentees.size, others.size)
+    rest = seats - mentees.size
+    if rest >= others.size:
+        return np.concatenate([mentees, others])
     return np.concatenate([mentees, np.sort(rng.choice(others, size=rest, replace=False, shuffle=False))])
 
 
@@ -85,7 +91,7 @@ def run_labs(model: ThroughflowModel, month: int) -> None:
         rec.lab_seats_now += np.bincount(r.qualification[rows], minlength=N_QUAL)
 
     if labs.conversation_clubs:
-        learners = np.flatnonzero((status == Status.WAITING) | (status == Status.ART60) | (status == Status.UNEMPLOYED))
+        learners = np.flatnonzero(LEARNING[status])
         club = _pick(model, learners, _seats(model, labs.club_seats), rng)
         learn_language(model, club, labs.club_hours_per_month * model.scenario.mentoring.practice_efficiency)
         attend(club, Lab.CONVERSATION_CLUB)
