@@ -543,3 +543,25 @@ def test_job_design_redesigns_only_participating_employers_vacancies() -> None:
         assert pool.n > 0
         expected = model.employers.participates[pool.employer] if on else np.zeros(pool.n, dtype=bool)
         assert np.array_equal(pool.redesigned, expected)
+
+
+# --- matching: the greedy over kinds of mentee equals the greedy over every mentee --------
+
+
+def test_greedy_matching_equals_argmin_over_the_remaining_places() -> None:
+    from throughflow.processes.mentoring import greedy
+
+    def one_by_one(cost: np.ndarray) -> np.ndarray:
+        cost = cost.copy()
+        out = np.full(cost.shape[0], -1)
+        for k in range(min(cost.shape)):
+            out[k] = int(np.argmin(cost[k]))
+            cost[:, out[k]] = np.inf
+        return out
+
+    rng = np.random.default_rng(1)
+    for _ in range(300):
+        kinds, places, mentees = int(rng.integers(1, 6)), int(rng.integers(1, 12)), int(rng.integers(1, 15))
+        cost = np.round(rng.random((kinds, places)) * 3) / 2  # coarse costs: many ties between places
+        kind = rng.integers(0, kinds, mentees)
+        assert np.array_equal(greedy(cost, kind), one_by_one(cost[kind]))

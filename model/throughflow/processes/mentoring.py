@@ -249,18 +249,49 @@ def _match(
         chosen = rng.permutation(slots)[: mentees.size]
         out[: chosen.size] = chosen
         return out, out != NO
-    # cost of each mentee-mentor pairing: outside the radius, distance, no tie in the trade
-    km = model.region.km[r.home[mentees][:, None], mt.home[slots][None, :]].astype(np.float32)
+    # cost of each mentee-mentor pairing: outside the radius, distance, no tie in the trade;
+    # it depends on the mentee only through home and trade, so it is computed per kind of mentee
+    kind = r.home[mentees].astype(np.int64) * len(SECTORS) + r.trade[mentees]
+    kinds, of_kind = np.unique(kind, return_inverse=True)
+    km = model.region.km[(kinds // len(SECTORS))[:, None], mt.home[slots][None, :]].astype(np.float32)
     ties = mt.ties[slots]
     has_tie_in = np.zeros((slots.size, len(SECTORS)), dtype=bool)
     held = ties != NO
     has_tie_in[np.nonzero(held)[0], model.employers.sector[ties[held]]] = True
-    cost = (km > radius) + km / 100.0 - 0.5 * has_tie_in[:, r.trade[mentees]].T
-    for k in range(min(mentees.size, slots.size)):  # greedy, longest-waiting mentee first
-        pick = int(np.argmin(cost[k]))
-        out[k] = slots[pick]
-        cost[:, pick] = np.inf
+    cost = (km > radius) + km / 100.0 - 0.5 * has_tie_in[:, kinds % len(SECTORS)].T
+    picks = greedy(cost, of_kind)
+    matched = picks >= 0
+    out[matched] = slots[picks[matched]]
     return out, out != NO
+
+
+def greedy(cost: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """Greedy assignment: in order, each mentee takes the cheapest free place.
+
+    Ties go to the lowest place index, exactly as ``argmin`` over the remaining places would.
+    Because a place's cost does not change when other places are taken, each kind of mentee
+    can rank all places once and take the first free one in its ranking.
+
+    Args:
+        cost: Cost of each place (columns) for each kind of mentee (rows).
+        kind: Kind of each mentee, in the order they choose.
+
+    Returns:
+        The place index taken by each mentee, or -1 once all places are taken.
+    """
+    ranking = np.argsort(cost, axis=1, kind="stable").tolist()
+    places = cost.shape[1]
+    taken = [False] * places
+    head = [0] * len(ranking)
+    out = [-1] * len(kind)
+    for k, u in enumerate(kind.tolist()[:places]):
+        order, i = ranking[u], head[u]
+        while taken[order[i]]:
+            i += 1
+        taken[order[i]] = True
+        head[u] = i + 1
+        out[k] = order[i]
+    return np.array(out, dtype=np.int64)
 
 
 def mentor(model: ThroughflowModel, month: int) -> None:
