@@ -279,18 +279,20 @@ def greedy(cost: np.ndarray, kind: np.ndarray) -> np.ndarray:
     Returns:
         The place index taken by each mentee, or -1 once all places are taken.
     """
-    ranking = np.argsort(cost, axis=1, kind="stable").tolist()
+    ranking = np.argsort(cost, axis=1, kind="stable")
     places = cost.shape[1]
     taken = [False] * places
     head = [0] * len(ranking)
     out = [-1] * len(kind)
     for k, u in enumerate(kind.tolist()[:places]):
         order, i = ranking[u], head[u]
-        while taken[order[i]]:
+        place = int(order[i])
+        while taken[place]:
             i += 1
-        taken[order[i]] = True
+            place = int(order[i])
+        taken[place] = True
         head[u] = i + 1
-        out[k] = order[i]
+        out[k] = place
     return np.array(out, dtype=np.int64)
 
 
