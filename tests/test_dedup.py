@@ -227,13 +227,18 @@ def test_sobol_indices_are_the_same_with_and_without_copied_runs(tmp_path: Path,
     dedup = run_sensitivity(declaration, out=tmp_path / "dedup", executor="serial", progress=False)
     groups = list(dict.fromkeys(declaration.groups))
     rows = declaration.n * block_size(declaration.problem(), "sobol")
-    # in the baseline arm, the rows that change only the mentoring or the labs parameters repeat their A row
-    assert len(ran) == 2 * rows - 2 * declaration.n
+    # in the baseline arm the rows that change only the mentoring, the labs or the costs
+    # parameters repeat their A row; in the mentoring arm those that change only the costs
+    # (the outcomes need no cost output, so the rows keep none)
+    assert len(ran) == 2 * rows - 4 * declaration.n
     runs = pd.read_parquet(tmp_path / "dedup" / "runs.parquet")
+    assert not [c for c in runs.columns if c.startswith(("cost_eur.", "cost_per_sustainable_transition."))]
     copied = runs[runs["same_as"] != ""]
-    assert set(copied["factor:arm"]) == {"arm:tiny_baseline"}
     position = copied["factor:sample"].astype(int) % (len(groups) + 2)
-    assert sorted({groups[p - 1] for p in position}) == ["labs", "mentoring"]
+    group = np.array([groups[p - 1] for p in position])
+    baseline = (copied["factor:arm"] == "arm:tiny_baseline").to_numpy()
+    assert sorted(set(group[baseline])) == ["costs", "labs", "mentoring"]
+    assert sorted(set(group[~baseline])) == ["costs"]
     np.testing.assert_array_equal(dedup["Y"], full["Y"])
     assert np.isfinite(dedup["Y"]).all() and np.abs(dedup["Y"]).max() > 0
     for key in ("indices", "convergence"):

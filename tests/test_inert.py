@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from functools import cache
 from typing import Any
@@ -251,3 +252,21 @@ def test_the_effective_scenario_runs_like_the_scenario() -> None:
     b = run(effective, seed=SEED + 1, months=36, paired_baseline=False)
     assert not differences(a, b)
     pd.testing.assert_frame_equal(a.timeseries, b.timeseries)
+
+
+def test_prices_change_only_the_cost_outputs() -> None:
+    """No process reads a price: moving every price changes the cost outputs and nothing else."""
+    from throughflow.inert import PRICES
+    from throughflow.outcomes import COST_OUTPUTS
+
+    spec = load_scenario("mentoring", **{"population.scale": 0.5, "months": 48})
+    declared = {p.name: p for p in parameters()}
+    a = run(spec, seed=3)
+    b = run(with_values(spec, {name: declared[name].high for name in PRICES}), seed=3)
+    assert a.totals["cost_eur"] != b.totals["cost_eur"]  # the prices do price something
+    assert a.totals["sustainable_transitions"] == b.totals["sustainable_transitions"]
+    same = [name for name in a.indicators if name not in COST_OUTPUTS]
+    assert json.dumps({k: a.indicators[k] for k in same}) == json.dumps({k: b.indicators[k] for k in same})
+    keep = [c for c in a.timeseries.columns if not c.startswith("cost_") and not c.endswith("_eur")]
+    pd.testing.assert_frame_equal(a.timeseries[keep], b.timeseries[keep])
+    pd.testing.assert_frame_equal(a.events, b.events)

@@ -322,6 +322,15 @@ RULES: tuple[Rule, ...] = (
 DEFAULTS: dict[str, Any] = {p.name: p.default for p in parameters()}
 
 
+PRICES = frozenset(name for name in DEFAULTS if name.startswith("costs."))
+"""The prices of the cost accounting (section ``costs``).
+
+No process reads them: they only price the run's stocks and activities into costs
+(``recorder.py``, ``experiments/run.py``). Two runs that differ only in prices are the same
+run but for the cost outputs (:data:`throughflow.outcomes.COST_OUTPUTS`).
+"""
+
+
 def inert_parameters(scenario: Scenario) -> frozenset[str]:
     """The declared parameters that cannot change any output of a run of ``scenario``.
 
@@ -353,7 +362,7 @@ def effective_scenario(scenario: Scenario) -> Scenario:
     return with_values(scenario, reset) if reset else scenario
 
 
-def scenario_key(scenario: Scenario, months: int | None = None) -> str:
+def scenario_key(scenario: Scenario, months: int | None = None, prices: bool = True) -> str:
     """A key shared by exactly the scenarios that run identically (same seed given).
 
     The key covers the effective scenario (:func:`effective_scenario`) and the horizon, not
@@ -362,11 +371,14 @@ def scenario_key(scenario: Scenario, months: int | None = None) -> str:
     Args:
         scenario: A validated scenario.
         months: The run's horizon override (``None``: the scenario's ``months``).
+        prices: Whether the outputs kept include costs. Without them the prices
+            (:data:`PRICES`) are left out of the key too: they change no decision, only the
+            cost outputs.
 
     Returns:
         A hexadecimal digest.
     """
-    inert = inert_parameters(scenario)
+    inert = inert_parameters(scenario) | (frozenset() if prices else PRICES)
     flat = flatten(scenario)
     values = {name: DEFAULTS[name] if name in inert else value for name, value in flat.items() if name not in LABELS}
     values["months"] = int(months if months is not None else scenario.months)

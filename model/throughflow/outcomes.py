@@ -157,6 +157,9 @@ INDICATORS: tuple[Indicator, ...] = (
 
 BY_NAME = {ind.name: ind for ind in INDICATORS}
 
+COST_OUTPUTS = ("cost_per_sustainable_transition", "cost_eur")
+"""Outputs of a run that depend on the prices (``costs.*``): an indicator and the run's total cost."""
+
 
 def _share(mask: np.ndarray, eligible: np.ndarray) -> float:
     n = int(eligible.sum())

@@ -33,6 +33,7 @@ from throughflow.analysis.problem import Declaration
 from throughflow.experiments.design import Factor, Sweep, Task
 from throughflow.experiments.outputs import atomic_write
 from throughflow.experiments.sweep import RESULTS, run_sweep
+from throughflow.outcomes import COST_OUTPUTS
 from throughflow.parameters import COMPOSITIONS
 from throughflow.scenario import flatten
 
@@ -187,7 +188,10 @@ def model_sweep(declaration: Declaration, X: np.ndarray) -> SampleSweep:
         point = _values(declaration, row)
         for label, values in arm_values.items():
             explicit.append(({"sample": f"{i:06d}", "arm": label}, {**values, **point}, i))
-    text = f"sensitivity {declaration.digest} {declaration.method} n={declaration.n} rows={len(X)}"
+    # the rows keep the cost outputs only when an outcome needs them: otherwise sample rows
+    # that differ only in prices (the costs group of a grouped analysis) are repeats
+    cost_outputs = any(o.indicator in COST_OUTPUTS for o in declaration.outcomes)
+    text = f"sensitivity {declaration.digest} {declaration.method} n={declaration.n} rows={len(X)} costs={cost_outputs}"
     return SampleSweep(
         name=f"sensitivity-{declaration.name}-{declaration.method}-{declaration.n}",
         base=declaration.base,
@@ -199,6 +203,7 @@ def model_sweep(declaration: Declaration, X: np.ndarray) -> SampleSweep:
         source=declaration.source,
         explicit=explicit,
         seeding=declaration.seeds,
+        cost_outputs=cost_outputs,
     )
 
 

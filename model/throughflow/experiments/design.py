@@ -81,6 +81,9 @@ class Sweep:
         samples: Latin-hypercube points (range factors).
         months: Horizon override, or ``None``.
         keep_timeseries: Whether time series are stored.
+        cost_outputs: Whether the run rows include the outputs that depend on prices
+            (:data:`~throughflow.outcomes.COST_OUTPUTS`); without them, runs that differ only in
+            prices are repeats of one another.
         text: The sweep file's text (stored with the results).
         source: Where it came from.
     """
@@ -93,6 +96,7 @@ class Sweep:
     samples: int = 0
     months: int | None = None
     keep_timeseries: bool = False
+    cost_outputs: bool = True
     text: str = ""
     source: str = "<sweep>"
 

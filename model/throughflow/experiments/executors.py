@@ -18,6 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any
 
 from throughflow.experiments.run import run
+from throughflow.outcomes import COST_OUTPUTS
 from throughflow.scenario import validate
 
 EXECUTORS = ("serial", "processes", "dask")
@@ -42,7 +43,8 @@ def execute(payload: Payload) -> Result:
 
     Args:
         payload: ``{"run_id", "point", "replicate", "seed", "scenario" (a nested mapping),
-            "months", "labels", "keep_timeseries", "paired_baseline"}``.
+            "months", "labels", "keep_timeseries", "paired_baseline", "cost_outputs"}``; with
+            ``cost_outputs`` false the row leaves out the outputs that depend on prices.
 
     Returns:
         ``{"row": {...}, "timeseries": DataFrame | None}``; a run that raises gives a row
@@ -67,8 +69,11 @@ def execute(payload: Payload) -> Result:
             timeseries=bool(payload.get("keep_timeseries")),
         )
         row.update(status="ok", error="")
-        row.update(flat_indicators(result.indicators))
-        row.update({f"{k}.{g}": v for k, groups in result.totals.items() for g, v in groups.items()})
+        outputs = {**flat_indicators(result.indicators)}
+        outputs.update({f"{k}.{g}": v for k, groups in result.totals.items() for g, v in groups.items()})
+        if not payload.get("cost_outputs", True):
+            outputs = {k: v for k, v in outputs.items() if k.split(".")[0] not in COST_OUTPUTS}
+        row.update(outputs)
         series = result.timeseries if payload.get("keep_timeseries") else None
     except Exception as exc:  # a failing run is recorded, not raised: the sweep goes on
         last = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None

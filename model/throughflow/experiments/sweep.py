@@ -56,6 +56,7 @@ def payloads(sweep: Sweep, tasks: list[Task], paired_baseline: bool = False) -> 
             "scenario": cache[task.point],
             "months": sweep.months,
             "keep_timeseries": sweep.keep_timeseries,
+            "cost_outputs": sweep.cost_outputs,
             "paired_baseline": paired_baseline,
         }
 
@@ -78,7 +79,8 @@ def repeats(sweep: Sweep, tasks: list[Task], paired_baseline: bool = False) -> d
     for task in tasks:
         if task.point not in point_keys:
             try:
-                point_keys[task.point] = scenario_key(sweep.scenario(task.values), sweep.months)
+                prices = sweep.cost_outputs or sweep.keep_timeseries  # time series hold costs too
+                point_keys[task.point] = scenario_key(sweep.scenario(task.values), sweep.months, prices)
             except ScenarioError:  # an invalid point runs (and fails) on its own
                 point_keys[task.point] = None
         key = point_keys[task.point]

@@ -134,7 +134,8 @@ def run_labs(model: ThroughflowModel, month: int) -> None:
 def _mentor_ties(model: ThroughflowModel, guests: np.ndarray, rng: np.random.Generator) -> None:
     """Mentors who come along with their mentees meet employers too (a tie in a free slot)."""
     r, mt = model.refugees, model.mentors
-    mentors = np.unique(r.mentor[guests][r.mentor[guests] != NO])
+    mentor = r.mentor[guests]
+    mentors = np.flatnonzero(np.bincount(mentor[mentor != NO], minlength=model.mentors.n))
     mentors = mentors[rng.random(mentors.size) < model.scenario.labs.p_network_tie]
     employer = _partners(model, below(rng, len(SECTORS), mentors.size), rng)[:, 0]
     held = mt.ties[mentors]

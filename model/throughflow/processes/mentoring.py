@@ -252,7 +252,10 @@ def _match(
     # cost of each mentee-mentor pairing: outside the radius, distance, no tie in the trade;
     # it depends on the mentee only through home and trade, so it is computed per kind of mentee
     kind = r.home[mentees].astype(np.int64) * len(SECTORS) + r.trade[mentees]
-    kinds, of_kind = np.unique(kind, return_inverse=True)
+    present = np.zeros(model.region.n * len(SECTORS), dtype=bool)
+    present[kind] = True
+    kinds = np.flatnonzero(present)  # the kinds present, in order, and each mentee's index among them
+    of_kind = (np.cumsum(present) - 1)[kind]
     km = model.region.km[(kinds // len(SECTORS))[:, None], mt.home[slots][None, :]].astype(np.float32)
     ties = mt.ties[slots]
     has_tie_in = np.zeros((slots.size, len(SECTORS)), dtype=bool)
