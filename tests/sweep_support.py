@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from throughflow.experiments import sweep as sweep_module
 from throughflow.experiments.design import load_sweep
 from throughflow.experiments.store import VOLATILE
 from throughflow.experiments.sweep import run_sweep
@@ -217,3 +218,17 @@ def dask_cluster(
         for proc in cluster.workers:
             stop(proc, grace=5.0)
         stop(scheduler, grace=5.0)
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the run id of every task the executors run."""
+    ran: list[str] = []
+    original = sweep_module.run_tasks
+
+    def observed(payloads, *args, **kwargs):  # type: ignore[no-untyped-def]
+        for result in original(payloads, *args, **kwargs):
+            ran.append(result["row"]["run_id"])
+            yield result
+
+    monkeypatch.setattr(sweep_module, "run_tasks", observed)
+    return ran

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sweep_support import TINY, assert_same_runs, part_rows, write_sweep
+from sweep_support import TINY, assert_same_runs, counting, part_rows, write_sweep
 from throughflow.analysis.problem import declaration_from_mapping
 from throughflow.analysis.sensitivity import block_size, run_sensitivity
 from throughflow.experiments import sweep as sweep_module
@@ -44,20 +44,6 @@ def repeating_sweep(folder: Path, timeseries: bool = False) -> Sweep:
 
 EXPECTED_COPIES = 4
 """Points 0, 2 and 4 are the three breakdown rates without the organisation: 2 and 4 repeat 0."""
-
-
-def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record the run id of every task the executors run."""
-    ran: list[str] = []
-    original = sweep_module.run_tasks
-
-    def observed(payloads, *args, **kwargs):  # type: ignore[no-untyped-def]
-        for result in original(payloads, *args, **kwargs):
-            ran.append(result["row"]["run_id"])
-            yield result
-
-    monkeypatch.setattr(sweep_module, "run_tasks", observed)
-    return ran
 
 
 @pytest.fixture(scope="module")

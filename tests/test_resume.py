@@ -26,6 +26,7 @@ from sweep_support import (
     SMALL_SWEEP,
     THROUGHFLOW,
     assert_same_runs,
+    counting,
     kill_group,
     part_rows,
     reference_runs,
@@ -228,15 +229,7 @@ def test_temporary_files_are_not_taken_for_parts(tmp_path: Path, monkeypatch: py
     partial = load_runs(out)
     assert len(partial) == 4
     assert_same_runs(partial, complete.iloc[:4])
-    ran: list[str] = []
-    original = sweep_module.run_tasks
-
-    def observed(payloads, *args, **kwargs):  # type: ignore[no-untyped-def]
-        for result in original(payloads, *args, **kwargs):
-            ran.append(result["row"]["run_id"])
-            yield result
-
-    monkeypatch.setattr(sweep_module, "run_tasks", observed)
+    ran = counting(monkeypatch)
     resumed = run_sweep(sweep, out=out, executor="serial", resume=True, progress=False)
     assert ran == complete["run_id"].tolist()[4:]  # only the runs without a row
     assert_same_runs(resumed, complete)
