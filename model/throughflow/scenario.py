@@ -21,7 +21,8 @@ from pydantic import BaseModel, ValidationError
 
 from throughflow.parameters import Scenario
 
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SHIPPED_DIR = Path(__file__).resolve().parent / "scenarios"
+"""Scenarios shipped with the package (the repository's ``scenarios/`` links here)."""
 
 
 class ScenarioError(ValueError):
