@@ -29,7 +29,7 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "mentor_capacity_two_with_departures": (
         "mentoring",
-        {"mentoring.mentor_capacity": 2, "mentoring.p_mentor_leave_per_month": 0.2},
+        {"one_on_one.mentor_capacity": 2, "one_on_one.p_mentor_leave_per_month": 0.2},
     ),
 }
 
@@ -71,7 +71,7 @@ def check_month(model: ThroughflowModel, month: int) -> None:
     mentees = mt.column("mentees")
     mentor_link = r.column("mentor")
     assert (mentees >= 0).all()
-    assert (mentees <= s.mentoring.mentor_capacity).all()
+    assert (mentees <= s.section("one_on_one").mentor_capacity).all()
     assert np.array_equal(np.bincount(mentor_link[mentor_link != NO], minlength=mt.n), mentees)
 
     # pairs: enrolment and mentor links mirror the active pairs; the organisation's capacity holds
@@ -84,7 +84,7 @@ def check_month(model: ThroughflowModel, month: int) -> None:
     linked = np.full(r.n, NO, dtype=np.int64)
     linked[p.column("mentee")[active]] = p.column("mentor")[active]
     assert np.array_equal(linked, mentor_link)
-    if s.mentoring.organisation:
+    if s.section("organisation").enabled:
         assert active.sum() <= model.org.capacity
 
     # flows: non-negative (so cumulative flows never decrease) and reconciled with stocks

@@ -42,7 +42,7 @@ def placements_of_mentees(result: RunResult) -> pd.DataFrame:
 def test_placement_advocacy_shortens_mentees_commutes() -> None:
     on = pd.concat([placements_of_mentees(full("mentoring", s)) for s in SEEDS])
     off = pd.concat(
-        [placements_of_mentees(full("mentoring", s, **{"mentoring.activities.placement_advocacy": False})) for s in SEEDS]
+        [placements_of_mentees(full("mentoring", s, **{"one_on_one.placement_advocacy.enabled": False})) for s in SEEDS]
     )
     assert len(on) > 150 and len(off) > 150
     assert on["value"].mean() < off["value"].mean() - 8.0
@@ -51,7 +51,7 @@ def test_placement_advocacy_shortens_mentees_commutes() -> None:
 def test_without_advocacy_mentees_are_placed_like_everyone_else() -> None:
     mentees, everyone = [], []
     for s in SEEDS:
-        result = full("mentoring", s, **{"mentoring.activities.placement_advocacy": False})
+        result = full("mentoring", s, **{"one_on_one.placement_advocacy.enabled": False})
         assert events_of(result, "advocacy").empty
         mentees.append(placements_of_mentees(result)["value"])
         everyone.append(events_of(result, "place")["value"])
@@ -91,7 +91,7 @@ def test_advocacy_needs_a_mentor_and_a_poor_offer() -> None:
     misfit = model.hosts.sector[contested["ref"].to_numpy()] != r.trade[agents]
     assert (too_far | misfit).all()
     attempts = adv.groupby("agent").size()
-    assert attempts.max() <= model.scenario.art60.advocacy_attempts_max
+    assert attempts.max() <= model.scenario.section("one_on_one.placement_advocacy").attempts_max
 
 
 # --- screening and warm applications --------------------------------------------------------
@@ -174,14 +174,14 @@ def test_referrals_go_to_the_mentors_employers() -> None:
 )
 def test_switching_a_mentor_activity_off_removes_its_events(activity: str, event: str) -> None:
     on = full("mentoring", 0)
-    off = full("mentoring", 0, **{f"mentoring.activities.{activity}": False})
+    off = full("mentoring", 0, **{f"one_on_one.{activity}.enabled": False})
     assert len(events_of(on, event)) > 0
     assert len(events_of(off, event)) == 0
 
 
 def test_without_referral_there_are_no_mentor_referral_hires() -> None:
     on = events_of(full("mentoring", 0), "hire")["value"]
-    off = events_of(full("mentoring", 0, **{"mentoring.activities.referral": False}), "hire")["value"]
+    off = events_of(full("mentoring", 0, **{"one_on_one.referral.enabled": False}), "hire")["value"]
     assert (on == MENTOR_REFERRAL).sum() > 20
     assert (off == MENTOR_REFERRAL).sum() == 0
     assert (off == OWN_TIE).sum() > 0
@@ -200,7 +200,7 @@ def test_without_referral_there_are_no_mentor_referral_hires() -> None:
 )
 def test_switching_a_lab_activity_off_removes_it(activity: str, lab: Lab) -> None:
     on = events_of(full("mentoring", 0), "lab")
-    off = events_of(full("mentoring", 0, **{f"labs.{activity}": False}), "lab")
+    off = events_of(full("mentoring", 0, **{f"labs.{activity}.enabled": False}), "lab")
     assert (on["ref"] == lab).sum() > 0
     assert (off["ref"] == lab).sum() == 0
     assert (off["ref"] != lab).sum() > 0
@@ -215,7 +215,7 @@ def test_apprenticeship_hires_happen_only_with_apprenticeships_and_at_the_firm()
     placed = labs[labs["ref"] == Lab.APPRENTICESHIP]
     for agent, employer in zip(converted["agent"], converted["ref"], strict=True):
         assert (placed[placed["agent"] == agent]["value"] == employer).any()
-    off = events_of(full("mentoring", 0, **{"labs.apprenticeships": False}), "hire")
+    off = events_of(full("mentoring", 0, **{"labs.apprenticeships.enabled": False}), "hire")
     assert (off["value"] == APPRENTICESHIP).sum() == 0
 
 
@@ -242,7 +242,7 @@ def test_language_practice_raises_mentees_language() -> None:
     for s in SEEDS:
         on, off = (
             model_of(full("mentoring", s)),
-            model_of(full("mentoring", s, **{"mentoring.activities.language_practice": False})),
+            model_of(full("mentoring", s, **{"one_on_one.language_practice.enabled": False})),
         )
         both = on.refugees.column("ever_enrolled") & off.refugees.column("ever_enrolled")
         gains.append(on.refugees.column("language")[both].mean() - off.refugees.column("language")[both].mean())
@@ -252,31 +252,31 @@ def test_language_practice_raises_mentees_language() -> None:
 @pytest.mark.parametrize("practice", [True, False])
 def test_a_month_of_mentoring_adds_exactly_the_practice_hours(practice: bool) -> None:
     from throughflow import ThroughflowModel, load_scenario
-    from throughflow.processes.mentoring import mentor
+    from throughflow.mechanism import Phase
 
-    spec = load_scenario(
-        "mentoring", **{"population.scale": 0.5, "months": 24, "mentoring.activities.language_practice": practice}
-    )
+    spec = load_scenario("mentoring", **{"population.scale": 0.5, "months": 24, "one_on_one.language_practice.enabled": practice})
     model = ThroughflowModel(spec, seed=5)
     for _ in range(12):
         model.step()
-    r, m = model.refugees, spec.mentoring
+    r = model.refugees
+    hours = spec.section("one_on_one.language_practice").hours_per_month
+    efficiency = spec.labour_market.practice_efficiency
     before = r.column("language").copy()
-    mentor(model, 13)
+    for mechanism in model.mechanisms.values():  # every mentor and organisation effect of a month
+        if mechanism.pillar in ("one_on_one", "organisation") and Phase.SUPPORT in mechanism.steps:
+            getattr(mechanism, mechanism.steps[Phase.SUPPORT])(13)
     gain = r.column("language") - before
     paired = r.column("enrolled") & (r.column("mentor") != NO)
     assert paired.sum() > 5
     assert (gain[~paired] == 0).all()
     per_level = model.hours_per_level[r.column("qualification")[paired]]
-    expected = (
-        np.minimum(1.0, before[paired] + 0.2 * m.practice_hours_per_month * m.practice_efficiency / per_level) - before[paired]
-    )
+    expected = np.minimum(1.0, before[paired] + 0.2 * hours * efficiency / per_level) - before[paired]
     assert np.allclose(gain[paired], expected if practice else 0.0)
 
 
 def test_recognition_advocacy_raises_high_mentees_recognition_only() -> None:
     on = model_of(full("mentoring", 0))
-    off = model_of(full("mentoring", 0, **{"mentoring.activities.recognition_advocacy": False}))
+    off = model_of(full("mentoring", 0, **{"one_on_one.recognition_advocacy.enabled": False}))
     base = model_of(full("baseline", 0))
     r_on, r_off = on.refugees.column("recognition"), off.refugees.column("recognition")
     # recognition changes only through advocacy: without it, everyone keeps the level drawn at arrival
@@ -298,7 +298,7 @@ def test_a_mentors_departure_ends_the_pair_and_clears_the_link() -> None:
     from throughflow import ThroughflowModel, load_scenario
     from throughflow.enums import MentorStatus
 
-    spec = load_scenario("mentoring", **{"population.scale": 0.5, "months": 72, "mentoring.p_mentor_leave_per_month": 0.5})
+    spec = load_scenario("mentoring", **{"population.scale": 0.5, "months": 72, "one_on_one.p_mentor_leave_per_month": 0.5})
     model = ThroughflowModel(spec, seed=4)
     departed: set[int] = set()
     reasons = []
@@ -322,7 +322,7 @@ def test_a_mentors_departure_ends_the_pair_and_clears_the_link() -> None:
 def test_mentor_departures_lower_pair_completion() -> None:
     size = {"population.scale": 0.5, "months": 96}
     calm = cached_run("mentoring", 0, size=size).indicators["pair_completion_6m"]["all"]
-    restless = cached_run("mentoring", 0, size=size, **{"mentoring.p_mentor_leave_per_month": 0.2}).indicators
+    restless = cached_run("mentoring", 0, size=size, **{"one_on_one.p_mentor_leave_per_month": 0.2}).indicators
     assert restless["pair_completion_6m"]["all"] < calm - 0.3
 
 
@@ -334,22 +334,22 @@ def test_diversity_training_lowers_bias_and_the_effect_fades() -> None:
     from throughflow.processes.hiring import bias_now
 
     spec = load_scenario("mentoring", **{"population.scale": 0.5, "months": 24})
-    labs = spec.labs
+    labs = spec.section("labs")
     model = ThroughflowModel(spec, seed=2)
-    for _ in range(labs.training_every_months):
+    for _ in range(labs.diversity_training.every_months):
         model.step()
     e = model.employers
     trained = np.flatnonzero(e.participates)
     untrained = np.flatnonzero(~e.participates)
     assert trained.size > 0 and untrained.size > 0
-    month = labs.training_every_months
+    month = labs.diversity_training.every_months
     assert (e.trained[trained] == month).all()
     now = bias_now(model, month)[trained]
-    assert np.allclose(now, e.bias[trained] * (1 - labs.training_bias_cut))
+    assert np.allclose(now, e.bias[trained] * (1 - labs.diversity_training.bias_cut))
     assert np.allclose(bias_now(model, month)[untrained], e.bias[untrained])
     path = np.array([bias_now(model, month + k)[trained] for k in range(0, 8)])
     assert (np.diff(path, axis=0) >= -1e-12).all()  # the effect only fades
-    gone = int(np.ceil(labs.training_fade_months))
+    gone = int(np.ceil(labs.diversity_training.fade_months))
     assert np.allclose(path[gone], e.bias[trained])
     assert (path[1] > path[0]).any()
 
@@ -357,7 +357,7 @@ def test_diversity_training_lowers_bias_and_the_effect_fades() -> None:
 def test_without_diversity_training_nobody_is_trained() -> None:
     from throughflow import ThroughflowModel, load_scenario
 
-    spec = load_scenario("mentoring", **{"population.scale": 0.5, "months": 24, "labs.diversity_training": False})
+    spec = load_scenario("mentoring", **{"population.scale": 0.5, "months": 24, "labs.diversity_training.enabled": False})
     model = ThroughflowModel(spec, seed=2).run()
     assert (model.employers.trained < 0).all()
 
@@ -392,7 +392,6 @@ def test_slower_public_transport_raises_the_dropout_indicator() -> None:
 
 def test_holistic_support_lowers_the_shock_hazard() -> None:
     from throughflow import ThroughflowModel, load_scenario
-    from throughflow.processes.mentoring import shock_factor
 
     for support, guidance in ((True, True), (True, False), (False, True), (False, False)):
         spec = load_scenario(
@@ -400,15 +399,16 @@ def test_holistic_support_lowers_the_shock_hazard() -> None:
             **{
                 "population.scale": 0.5,
                 "months": 12,
-                "mentoring.activities.holistic_support": support,
-                "mentoring.activities.holistic_guidance": guidance,
+                "one_on_one.holistic_support.enabled": support,
+                "organisation.holistic_guidance.enabled": guidance,
             },
         )
         model = ThroughflowModel(spec, seed=3).run()
         r = model.refugees
         rows = np.arange(r.n)
-        factor = shock_factor(model, rows)
-        cut = 1 - spec.mentoring.holistic_shock_reduction
+        factor = model.product("shock_factor", rows) * np.ones(r.n)
+        cut = 1 - spec.section("one_on_one.holistic_support").shock_reduction
+        assert cut == 1 - spec.section("organisation.holistic_guidance").shock_reduction
         paired = r.column("enrolled") & (r.column("mentor") != NO)
         assert paired.any() and (~r.column("enrolled")).any()
         expected = np.ones(r.n)
@@ -462,8 +462,10 @@ def test_separation_hazard_factors() -> None:
     expected = np.full(rows.size, lm.separation_per_month)
     expected *= np.where(month - r.job_start[rows] < 6, lm.early_separation_factor, 1.0)
     expected *= np.where(r.job_sector[rows] != r.trade[rows], lm.poor_fit_separation_factor, 1.0)
-    expected *= np.where(r.enrolled[rows] & (r.mentor[rows] != NO), 1 - spec.mentoring.stay_on_separation_reduction, 1.0)
-    expected *= np.where(model.employers.participates[r.employer[rows]], 1 - spec.labs.team_separation_reduction, 1.0)
+    stay_on = spec.section("one_on_one.stay_on").separation_reduction
+    team = spec.section("labs.team_support").separation_reduction
+    expected *= np.where(r.enrolled[rows] & (r.mentor[rows] != NO), 1 - stay_on, 1.0)
+    expected *= np.where(model.employers.participates[r.employer[rows]], 1 - team, 1.0)
     assert np.allclose(hazard, expected)
     early = month - r.job_start[rows] < 6
     assert early.any() and (~early).any()
@@ -494,12 +496,19 @@ def test_targeting_medium_high_enrols_no_low_qualified() -> None:
     assert quals.size > 20 and (quals != Qualification.LOW).all()
 
 
-def test_random_share_targeting_uses_the_coverage_draw() -> None:
+def test_random_share_targeting_uses_a_fixed_number_per_refugee() -> None:
+    from throughflow.processes.enrolment import COVERAGE
+
     overrides = {"mentoring.targeting": "random_share", "mentoring.coverage_share": 0.3}
     result = cached_run("mentoring", 0, size={"population.scale": 0.5, "months": 72}, **overrides)
+    model = model_of(result)
     agents = events_of(result, "match")["agent"].to_numpy()
     assert agents.size > 20
-    assert (model_of(result).refugees.coverage_draw[agents] < 0.3).all()
+    draw = model.uniforms("enrolment", 0, np.arange(model.refugees.n), COVERAGE)
+    assert (draw[agents] < 0.3).all()
+    # a refugee outside the share is never enrolled, however long they wait
+    never = np.flatnonzero(draw >= 0.3)
+    assert never.size > 20 and not model.refugees.ever_enrolled[never].any()
 
 
 def test_after_contract_timing_enrols_only_after_the_contract() -> None:
@@ -528,28 +537,30 @@ def test_late_contract_timing_enrols_in_the_last_months() -> None:
 
 def test_more_capacity_means_more_pairs() -> None:
     size = {"population.scale": 0.5, "months": 72}
-    small = len(events_of(cached_run("mentoring", 0, size=size, **{"mentoring.capacity_pairs": 40}), "match"))
-    large = len(events_of(cached_run("mentoring", 0, size=size, **{"mentoring.capacity_pairs": 160}), "match"))
+    small = len(events_of(cached_run("mentoring", 0, size=size, **{"organisation.capacity_pairs": 40}), "match"))
+    large = len(events_of(cached_run("mentoring", 0, size=size, **{"organisation.capacity_pairs": 160}), "match"))
     assert large > 1.3 * small
 
 
-def test_job_design_redesigns_only_participating_employers_vacancies() -> None:
+def test_job_design_lowers_requirements_of_participating_employers_only() -> None:
     from throughflow import ThroughflowModel, load_scenario
 
     for on in (True, False):
-        spec = load_scenario("mentoring", **{"population.scale": 0.5, "months": 12, "labs.job_design": on})
+        spec = load_scenario("mentoring", **{"population.scale": 0.5, "months": 12, "labs.job_design.enabled": on})
         model = ThroughflowModel(spec, seed=1).run()
-        pool = model.vacancies
-        assert pool.n > 0
-        expected = model.employers.participates[pool.employer] if on else np.zeros(pool.n, dtype=bool)
-        assert np.array_equal(pool.redesigned, expected)
+        employers = np.arange(model.employers.n)
+        factor = model.product("requirement_factor", employers) * np.ones(employers.size)
+        cut = spec.section("labs.job_design").requirement_cut
+        expected = np.where(model.employers.participates, 1 - cut, 1.0) if on else np.ones(employers.size)
+        assert model.employers.participates.sum() > 10
+        assert np.allclose(factor, expected)
 
 
 # --- matching: the greedy over kinds of mentee equals the greedy over every mentee --------
 
 
 def test_greedy_matching_equals_argmin_over_the_remaining_places() -> None:
-    from throughflow.processes.mentoring import greedy
+    from throughflow.processes.organisation.matching import greedy
 
     def one_by_one(cost: np.ndarray) -> np.ndarray:
         cost = cost.copy()

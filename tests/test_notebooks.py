@@ -31,9 +31,9 @@ TINY: dict[str, Any] = {
         "labour_market.bias",
         "labour_market.skill_requirement",
         "art60.ocmw_openness",
-        "mentoring.advocacy_mean",
+        "one_on_one.advocacy_mean",
         "mentoring.p_breakdown_per_month",
-        "labs.p_apprentice_hire",
+        "labs.apprenticeships.p_hire",
     ],
 }
 """Values injected into every notebook's ``parameters`` cell (where the name is assigned)."""

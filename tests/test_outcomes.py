@@ -162,9 +162,9 @@ def test_costs_follow_stocks_and_activity() -> None:
     assert np.allclose(everyone["cost_benefit_eur"], everyone["stock_unemployed"] * c.benefit_eur_month)
     labs = events_of(res, "lab")
     seats = labs[labs["ref"] != Lab.APPRENTICESHIP].groupby("month").size().reindex(everyone.index, fill_value=0)
-    assert np.allclose(everyone["cost_labs_eur"], seats * c.lab_seat_eur)
+    assert np.allclose(everyone["cost_labs_eur"], seats * res.scenario.section("labs").seat_eur)
     assert (everyone["cost_mentoring_eur"] > 0).any()
-    assert np.allclose(everyone["cost_mentoring_eur"] % c.pair_month_eur, 0.0)
+    assert np.allclose(everyone["cost_mentoring_eur"] % res.scenario.section("organisation").pair_month_eur, 0.0)
 
 
 def test_cost_per_sustainable_transition_needs_a_pillar() -> None:

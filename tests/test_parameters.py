@@ -48,7 +48,6 @@ MOVES: dict[str, tuple[Any, ...]] = {
 CONTEXT: dict[str, dict[str, Any]] = {
     "mentoring.coverage_share": {"mentoring.targeting": "random_share"},
     "mentoring.late_contract_months": {"mentoring.timing": "late_contract"},
-    "mentoring.informal_recruitment_share": {"mentoring.organisation": False},
 }
 
 MUNICIPALITIES_CSV = "name,x_km,y_km,weight\nCentre,0,0,0.4\nNorth,0,22,0.2\nEast,28,0,0.2\nSouth,0,-35,0.1\nWest,-12,0,0.1\n"

@@ -20,9 +20,9 @@ BAD: dict[str, tuple[str, str]] = {
     "malformed_yaml.yaml": ("line 4", "malformed YAML"),
     "unknown_top_key.yaml": ("mentorship", "unknown key"),
     "unknown_nested_key.yaml": ("labour_market.biass", "unknown key"),
-    "unknown_activity_key.yaml": ("mentoring.activities.referal", "unknown key"),
+    "unknown_activity_key.yaml": ("one_on_one.referal", "unknown key"),
     "wrong_type.yaml": ("art60.n_wise", "valid integer"),
-    "wrong_type_bool.yaml": ("mentoring.one_on_one", "valid boolean"),
+    "wrong_type_bool.yaml": ("one_on_one.enabled", "valid boolean"),
     "wrong_type_section.yaml": ("labs", "dictionary"),
     "fractional_int.yaml": ("months", "integer"),
     "out_of_range.yaml": ("labour_market.bias", "less than or equal to 1"),
@@ -71,8 +71,8 @@ def test_unknown_override_names_the_key() -> None:
 
 
 def test_out_of_range_override_names_the_key() -> None:
-    with pytest.raises(ScenarioError, match=r"mentoring\.p_reenrol"):
-        load_scenario("baseline", **{"mentoring.p_reenrol": 1.2})
+    with pytest.raises(ScenarioError, match=r"one_on_one\.p_reenrol"):
+        load_scenario("baseline", **{"one_on_one.p_reenrol": 1.2})
 
 
 def test_with_values_validates() -> None:
@@ -114,17 +114,17 @@ def test_resolved_yaml_round_trips(name: str, tmp_path: Path) -> None:
 def test_extends_inherits_and_overrides() -> None:
     base, mentoring = flatten(load_scenario("baseline")), flatten(load_scenario("mentoring"))
     changed = {k for k in base if base[k] != mentoring[k]}
-    assert changed == {"name", "description", "mentoring.one_on_one", "mentoring.organisation", "labs.enabled"}
+    assert changed == {"name", "description", "one_on_one.enabled", "organisation.enabled", "labs.enabled"}
     ablation = flatten(load_scenario("without_labs"))
     assert ablation["labs.enabled"] is False
-    assert ablation["mentoring.one_on_one"] is True
+    assert ablation["one_on_one.enabled"] is True
 
 
 def test_extends_a_relative_file(tmp_path: Path) -> None:
     (tmp_path / "parent.yaml").write_text("extends: mentoring\nlabour_market:\n  bias: 0.4\n", encoding="utf-8")
     (tmp_path / "child.yaml").write_text("extends: parent.yaml\nmonths: 48\n", encoding="utf-8")
     spec = load_scenario(tmp_path / "child.yaml")
-    assert (spec.months, spec.labour_market.bias, spec.mentoring.one_on_one) == (48, 0.4, True)
+    assert (spec.months, spec.labour_market.bias, spec.section("one_on_one").enabled) == (48, 0.4, True)
 
 
 def test_a_file_without_a_name_is_named_after_itself_not_its_parent(tmp_path: Path) -> None:

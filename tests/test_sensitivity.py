@@ -264,7 +264,7 @@ def test_sobol_follow_up_keeps_the_screening_ranges() -> None:
         sobol_follow_up(spec, screening, indices, k=2, n=8), where=str(TINY_MORRIS), base_dir=FIXTURES
     )
     assert follow.method == "sobol" and follow.n == 8
-    assert follow.names == ["art60.ocmw_openness", "art60.advocacy_attempts_max"]
+    assert follow.names == ["art60.ocmw_openness", "one_on_one.placement_advocacy.attempts_max"]
     assert follow.bounds == [(0.1, 0.6), (1.0, 3.0)]
     assert follow.integer == [False, True]
     assert [o.name for o in follow.outcomes] == [o.name for o in screening.outcomes]
@@ -312,7 +312,7 @@ def test_model_sample_stays_in_the_declared_ranges(tiny: dict[str, Any]) -> None
     np.testing.assert_array_equal(frame[[f"Y:{o.name}" for o in declaration.outcomes]].to_numpy(), tiny["Y"])
     # the integer parameter is run at whole values
     design = pd.read_parquet(tiny["out"] / "design.parquet")
-    attempts = {yaml.safe_load(v)["art60.advocacy_attempts_max"] for v in design["values"]}
+    attempts = {yaml.safe_load(v)["one_on_one.placement_advocacy.attempts_max"] for v in design["values"]}
     assert attempts <= {1, 2, 3} and all(isinstance(v, int) for v in attempts)
 
 
@@ -333,7 +333,7 @@ def test_difference_outcome_pairs_the_arms_on_the_same_seed(tiny: dict[str, Any]
     for _, point in design.groupby("factor:sample"):
         arms = {row["factor:arm"]: yaml.safe_load(row["values"]) for _, row in point.iterrows()}
         treated, reference = arms["arm:tiny_mentoring"], arms["arm:tiny_baseline"]
-        assert treated["mentoring.one_on_one"] is True and treated["labs.enabled"] is True
+        assert treated["one_on_one.enabled"] is True and treated["labs.enabled"] is True
         assert {k: v for k, v in treated.items() if k in reference} == reference
         assert set(tiny["declaration"].names) <= set(reference)
     level = runs[runs["factor:arm"] == "arm:tiny_baseline"].sort_values("factor:sample")["throughflow_12m.all"].to_numpy()
@@ -476,7 +476,7 @@ BAD_CASES = {
     "unknown_indicator.yaml": "throughflow_18m is not a scalar indicator",
     "curve_indicator.yaml": "employment_rate_by_month is not a scalar indicator",
     "unknown_group.yaml": "group must be one of all, low, medium, high (got 'lowest')",
-    "non_numeric.yaml": "mentoring.one_on_one is not numeric",
+    "non_numeric.yaml": "one_on_one.enabled is not numeric",
     "malformed.yaml": "malformed YAML",
     "missing_scenario.yaml": "outcomes.treatment",
     "unknown_method.yaml": "method must be one of morris, sobol",

@@ -41,7 +41,7 @@ def test_placement_advocacy_effect_holds_over_many_seeds() -> None:
     for seed in range(10):
         per_arm = []
         for advocacy in (True, False):
-            spec = load_scenario("mentoring", **{"mentoring.activities.placement_advocacy": advocacy})
+            spec = load_scenario("mentoring", **{"one_on_one.placement_advocacy.enabled": advocacy})
             res = run(spec, seed=seed, paired_baseline=False)
             ev = res.events
             matched = ev[ev["event"] == "match"].groupby("agent")["month"].min().rename("matched")

@@ -62,7 +62,7 @@ def test_design_is_the_cartesian_product_of_grid_and_level_factors(tmp_path: Pat
             seed=5,
             factors={
                 "art60.throughflow_orientation": [0.0, 0.5, 1.0],
-                "mentoring": {"levels": {"off": {}, "on": {"mentoring.one_on_one": True}}},
+                "mentoring": {"levels": {"off": {}, "on": {"one_on_one.enabled": True}}},
             },
         )
     )
@@ -75,7 +75,7 @@ def test_design_is_the_cartesian_product_of_grid_and_level_factors(tmp_path: Pat
         assert values["art60.throughflow_orientation"] == float(labels["art60.throughflow_orientation"])
         scenario = sweep.scenario(values)
         assert scenario.art60.throughflow_orientation == values["art60.throughflow_orientation"]
-        assert scenario.mentoring.one_on_one is (labels["mentoring"] == "on")
+        assert scenario.section("one_on_one").enabled is (labels["mentoring"] == "on")
         assert scenario.population.scale == sweep.base.population.scale
 
 

@@ -7,8 +7,8 @@ through which mechanisms and at what cost.
 
 from throughflow.experiments.run import RunResult, run
 from throughflow.model import ThroughflowModel
-from throughflow.parameters import Scenario
 from throughflow.scenario import ScenarioError, load_scenario
+from throughflow.schema import Scenario
 
 __version__ = "0.1.0"
 

@@ -26,12 +26,12 @@ from throughflow.experiments.run import RunResult, run
 from throughflow.experiments.store import StoreError
 from throughflow.experiments.sweep import run_sweep
 from throughflow.model import ThroughflowModel
+from throughflow.outcomes import HEADLINE
 from throughflow.plots.sensitivity import all_figures
 from throughflow.scenario import ScenarioError, load_scenario, parameters
 from throughflow.trace import default_agent, narrate
 
 EXIT_USAGE = 2
-HEADLINE = ("throughflow_6m", "throughflow_12m", "throughflow_24m", "any_job_12m", "sustainable_nec", "wise_retention", "dropout")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -32,26 +32,14 @@ class MentorStatus(IntEnum):
     LEFT = 2
 
 
-class Event(IntEnum):
-    """Kinds of entries in the per-agent event log."""
+class Channel(IntEnum):
+    """How an application reached the employer (logged as the value of ``hire`` events)."""
 
-    ARRIVE = 0
-    OFFER = 1
-    ADVOCACY = 2
-    PLACE = 3
-    MATCH = 4
-    PAIR_END = 5
-    APPLY = 6
-    REFER = 7
-    HIRE = 8
-    CONTRACT_END = 9
-    DROPOUT = 10
-    SEPARATION = 11
-    INACTIVE = 12
-    TIE = 13
-    RECOGNITION = 14
-    LAB = 15
-    START_JOB = 16
+    COLD = 0
+    OWN_TIE = 1
+    MENTOR_REFERRAL = 2
+    COACH_REFERRAL = 3
+    APPRENTICESHIP = 4
 
 
 class PairEnd(IntEnum):

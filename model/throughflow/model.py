@@ -1,76 +1,51 @@
-"""ThroughflowModel: builds the world and runs the monthly schedule (ODD: Process overview).
+"""ThroughflowModel: builds the world and runs the monthly schedule of the active mechanisms.
 
-Each month, in this order (MODEL.md §3): arrivals; the mentoring organisation (recruit,
-end pairs, enrol and match); OCMW placement; work experience; mentoring and learning labs;
-vacancies; job search and hiring; contract ends; employment dynamics; observation.
+The schedule (docs/MODEL.md §3, ODD: Process overview) is the list of registered mechanisms
+(:data:`throughflow.processes.MECHANISMS`), each stepping in its phases: arrivals; the
+mentoring organisation (recruit, end pairs, enrol and match); OCMW placement; work
+experience; mentoring and learning labs; vacancies; job search and hiring; contract ends;
+employment dynamics; observation. Mechanisms that the scenario switches off are not built.
 
-All randomness comes from one seed: ``numpy.random.SeedSequence(seed)`` is spawned into one
-child stream per process (fixed order, whatever the scenario switches on), so that turning a
-process on or off does not shift the random numbers of the others.
+All randomness comes from one seed: each named stream (one or more per mechanism) is seeded
+from the seed and the stream's name, so that turning a mechanism on or off does not shift
+the random numbers of the others (common random numbers across scenarios).
 """
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Callable
 from typing import Any
 
 import mesa
 import numpy as np
 
-from throughflow.agents import (
-    Employer,
-    EmployerTable,
-    HostTable,
-    MentoringOrganisation,
-    Ocmw,
-    OcmwTable,
-    OtherHost,
-    VacancyPool,
-    Wise,
-)
+from throughflow.agents import Employer, EmployerTable, HostTable, Ocmw, OcmwTable, OtherHost, VacancyPool, Wise
 from throughflow.agents.mentor import Mentor
+from throughflow.agents.mentoring_org import MentoringOrganisation
 from throughflow.agents.refugee import Refugee
 from throughflow.geography import build_region
-from throughflow.parameters import Scenario
+from throughflow.mechanism import HOOKS, Column, Mechanism, Phase
+from throughflow.parameters import ScenarioBase
 from throughflow.population import EventLog, MentorTable, PairTable, RefugeeTable
-from throughflow.processes.arrivals import arrive, trait_beta
-from throughflow.processes.contracts import end_contracts
-from throughflow.processes.employment import employment_dynamics
-from throughflow.processes.hiring import search_and_hire
-from throughflow.processes.learning_labs import run_labs
-from throughflow.processes.mentoring import mentor, organise, recruit
-from throughflow.processes.placement import place
-from throughflow.processes.story import begin_story
-from throughflow.processes.vacancies import open_vacancies
-from throughflow.processes.work_experience import work
-from throughflow.randomness import Categorical, stream_key, uniforms
+from throughflow.processes.arrivals import trait_beta
+from throughflow.randomness import Categorical, uniforms
 from throughflow.recorder import Recorder
 from throughflow.scenario import load_scenario
+from throughflow.schema import mechanisms_of
+from throughflow.switches import active_mechanisms
 
-STREAMS = (
-    "init",
-    "arrivals",
-    "mentoring_draws",
-    "mentoring",
-    "mentoring_effects",
-    "placement",
-    "work",
-    "labs",
-    "vacancies",
-    "hiring",
-    "contracts",
-    "employment",
-    "story",
-    "ties",
-)
-"""One independent random stream per process, spawned in this fixed order."""
+
+def _spawn_key(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8"))
 
 
 class ThroughflowModel(mesa.Model):
     """Refugees moving from art. 60 work experience into sustainable NEC employment.
 
     Args:
-        scenario: A :class:`~throughflow.parameters.Scenario`, a scenario file or shipped
-            name, a nested mapping, or ``None`` for the default (baseline) scenario.
+        scenario: A validated scenario, a scenario file or shipped name, a nested mapping,
+            or ``None`` for the default (baseline) scenario.
         seed: Root seed of the run.
         months: Horizon; defaults to the scenario's ``months``.
         record_events: Keep the per-agent event log (traces need it; sweeps switch it off).
@@ -84,36 +59,38 @@ class ThroughflowModel(mesa.Model):
         vacancies: Open vacancies.
         ocmw_table: State of the OCMWs (budgets, openness), one row per municipality.
         ocmws: One OCMW agent per municipality (index = municipality).
-        org: The mentoring organisation.
+        org: The mentoring organisation (a Mesa agent; its mechanism runs only with pillar 2).
+        mechanisms: The active mechanisms by name, in schedule order.
+        hooks: For each hook name (:data:`~throughflow.mechanism.HOOKS`), the active
+            mechanisms' bound methods.
         events: Per-agent event log.
         recorder: Monthly records.
         story_agent: Row of the story's refugee (``juul_kamin``), else ``None``.
-
     """
 
     def __init__(
         self,
-        scenario: Scenario | str | dict[str, Any] | None = None,
+        scenario: ScenarioBase | str | dict[str, Any] | None = None,
         *,
         seed: int = 0,
         months: int | None = None,
         record_events: bool = True,
     ) -> None:
         """Build the world at month 0."""
-        spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-        children = np.random.SeedSequence(int(seed)).spawn(len(STREAMS) + 1)
-        super().__init__(rng=np.random.default_rng(children[0]))
-        self._spec = spec
+        spec = scenario if isinstance(scenario, ScenarioBase) else load_scenario(scenario)
         self.seed = int(seed)
+        super().__init__(rng=np.random.default_rng(self._seed_sequence("mesa")))
+        self._spec = spec
         self.months = int(months if months is not None else spec.months)
-        self.streams = {name: np.random.default_rng(child) for name, child in zip(STREAMS, children[1:], strict=True)}
-        self._keys = {name: stream_key(rng) for name, rng in self.streams.items()}
-        init = self.streams["init"]
-        scale = spec.population.scale
+        self._streams: dict[str, np.random.Generator] = {}
+        self._keys: dict[str, int] = {}
+        registered = mechanisms_of(spec)
+        active = active_mechanisms(registered, spec)
 
-        self.region = build_region(spec.geography, init)
-        self.hosts = HostTable(spec, self.region, init)
-        self.employers = EmployerTable(spec, self.region, init)
+        scale = spec.population.scale
+        self.region = build_region(spec.geography, self.stream("region"))
+        self.hosts = HostTable(spec, self.region, self.stream("hosts"))
+        self.employers = EmployerTable(spec, self.region, self.stream("employers"))
         self.vacancies = VacancyPool()
         lm = spec.labour_market
         self.hours_per_level = np.array([lm.hours_per_level_low, lm.hours_per_level_medium, lm.hours_per_level_high])
@@ -121,29 +98,50 @@ class ThroughflowModel(mesa.Model):
         self.ocmws = [Ocmw(self, m) for m in range(self.region.n)]
         self.host_agents = [(Wise if self.hosts.is_wise[h] else OtherHost)(self, h) for h in range(self.hosts.n)]
         self.employer_agents = [Employer(self, e) for e in range(self.employers.n)]
-        expected = int(spec.population.arrivals_per_month * scale * min(self.months, spec.population.arrival_months) * 1.1) + 64
         pop, a = spec.population, spec.art60
+        expected = int(pop.arrivals_per_month * scale * min(self.months, pop.arrival_months) * 1.1) + 64
         self.qualification_mix = Categorical([pop.share_low, pop.share_medium, pop.share_high])
         self.home_mix = Categorical(self.region.weight)
         self.contract_mix = Categorical([a.share_12m, a.share_18m, a.share_24m])
-        self.refugees = RefugeeTable(expected)
-        self.trait_beta = trait_beta(spec.population)
-        self.mentors = MentorTable()
+        self.refugees = RefugeeTable(expected, _columns(registered, "refugee_columns"))
+        self.trait_beta = trait_beta(pop)
+        self.mentors = MentorTable(extra=_columns(registered, "mentor_columns"))
         self.pairs = PairTable()
-        self.events = EventLog(expected * 16 if record_events else 16)
+        self.event_names = tuple(event for m in registered for event in m.events)
+        self.event_code = {name: code for code, name in enumerate(self.event_names)}
+        self.event_owner = {event: m for m in registered for event in m.events}
+        self.events = EventLog(self.event_names, expected * 16 if record_events else 16)
         self.events.enabled = record_events
-        self.recorder = Recorder(self.months, spec.costs)
+        self.recorder = Recorder(
+            self.months,
+            (c for m in registered for c in m.counters),
+            (c for m in registered for c in m.costs),
+            (c.name for m in active for c in m.costs),
+            spec,
+        )
         self.refugee_agents: list[Refugee] = []
         self.mentor_agents: list[Mentor] = []
-        m = spec.mentoring
-        self.org = MentoringOrganisation(self, capacity=round(m.capacity_pairs * scale))
-        if m.one_on_one:
-            recruit(self, round(m.mentors_initial * scale), 0)
+        self.org = MentoringOrganisation(self)
         self.story_agent: int | None = None
         self.story_mentor: int | None = None
 
+        self.mechanisms: dict[str, Mechanism[Any]] = {m.name: m(self) for m in active}
+        self.hooks: dict[str, list[Callable[..., Any]]] = {
+            hook: [getattr(m, hook) for m in self.mechanisms.values() if callable(getattr(m, hook, None))] for hook in HOOKS
+        }
+        self._schedule: list[Callable[[int], None]] = [
+            getattr(m, method)
+            for phase in Phase
+            for m in self.mechanisms.values()
+            for step_phase, method in m.steps.items()
+            if step_phase is phase
+        ]
+        self._observers = [m.observe for m in self.mechanisms.values() if type(m).observe is not Mechanism.observe]
+        for m in self.mechanisms.values():
+            m.init()
+
     @property
-    def scenario(self) -> Scenario:
+    def scenario(self) -> ScenarioBase:
         """The validated throughflow scenario of this run."""
         return self._spec
 
@@ -153,25 +151,44 @@ class ThroughflowModel(mesa.Model):
         self._mesa_scenario = value
         value.model = self
 
-    def uniforms(self, process: str, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarray:
-        """Per-agent uniform numbers of a process (see :mod:`throughflow.randomness`)."""
-        return uniforms(self._keys[process], month, rows, draw)
+    def _seed_sequence(self, name: str) -> np.random.SeedSequence:
+        return np.random.SeedSequence(self.seed, spawn_key=(_spawn_key(name),))
+
+    def stream(self, name: str) -> np.random.Generator:
+        """The random stream called ``name`` (created on first use from the seed and the name)."""
+        rng = self._streams.get(name)
+        if rng is None:
+            rng = self._streams[name] = np.random.default_rng(self._seed_sequence(name))
+        return rng
+
+    def uniforms(self, name: str, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarray:
+        """Per-agent uniform numbers of the stream ``name`` (see :mod:`throughflow.randomness`)."""
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = int(self._seed_sequence(f"{name}#counter").generate_state(1, np.uint64)[0] >> 1)
+        return uniforms(key, month, rows, draw)
+
+    def active(self, name: str) -> bool:
+        """Whether the mechanism called ``name`` runs in this scenario."""
+        return name in self.mechanisms
+
+    def product(self, hook: str, *args: Any) -> Any:
+        """The product of a multiplier hook over the active mechanisms (1.0 when none defines it)."""
+        calls = self.hooks[hook]
+        if not calls:
+            return 1.0
+        out = calls[0](*args)
+        for call in calls[1:]:
+            out = out * call(*args)
+        return out
 
     def step(self) -> None:
-        """Advance one month through the ten steps of the schedule."""
+        """Advance one month through the schedule of the active mechanisms."""
         month = self.steps
-        if month == 1 and self._spec.story.enabled:
-            begin_story(self, month)
-        arrive(self, month)
-        organise(self, month)
-        place(self, month)
-        work(self, month)
-        mentor(self, month)
-        run_labs(self, month)
-        open_vacancies(self, month)
-        search_and_hire(self, month)
-        end_contracts(self, month)
-        employment_dynamics(self, month)
+        for step in self._schedule:
+            step(month)
+        for observe in self._observers:
+            observe(month)
         self.recorder.observe(self, month)
         if month >= self.months:
             self.running = False
@@ -181,3 +198,13 @@ class ThroughflowModel(mesa.Model):
         while self.running and self.steps < self.months:
             self.step()
         return self
+
+
+def _columns(mechanisms: tuple[type[Mechanism[Any]], ...], table: str) -> dict[str, Column]:
+    out: dict[str, Column] = {}
+    for m in mechanisms:
+        for name, column in getattr(m, table).items():
+            if name in out:
+                raise ValueError(f"column {name!r} is declared by two mechanisms")
+            out[name] = column
+    return out

@@ -1,8 +1,11 @@
-"""Generated parts of the ODD protocol (``docs/ODD.md``): parameter and indicator tables.
+"""Generated parts of the ODD protocol (``docs/ODD.md``): mechanisms, state, parameters, indicators.
 
-The tables are derived from the declarations only — :func:`throughflow.scenario.parameters`
-for parameters and :data:`throughflow.outcomes.INDICATORS` for indicators — and written
-between marker comments in ``docs/ODD.md``, so the document cannot drift from the code.
+The tables are derived from the declarations only — the registered mechanisms
+(:data:`throughflow.processes.MECHANISMS`: schedule, sections, state columns, events,
+counters, streams, hooks), the tables of people (:mod:`throughflow.population`), the
+parameter sections (:func:`throughflow.scenario.parameters`) and the indicators
+(:data:`throughflow.outcomes.INDICATORS`) — and written between marker comments in
+``docs/ODD.md``, so the document cannot drift from the code.
 The hand-written prose is checked too: every dotted parameter name it quotes in backticks
 (e.g. ``art60.ocmw_openness``) must be declared, so a renamed or removed parameter cannot
 linger in the text. ``python -m throughflow.odd`` refreshes the file; ``--check`` exits 1
@@ -14,14 +17,19 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from throughflow.mechanism import HOOKS, Mechanism, Phase
 from throughflow.outcomes import INDICATORS
-from throughflow.parameters import Scenario
+from throughflow.parameters import ScenarioBase
+from throughflow.population import MentorTable, PairTable, RefugeeTable
+from throughflow.processes import MECHANISMS
 from throughflow.scenario import parameters
+from throughflow.schema import Scenario
 
 ODD_PATH = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
 """The ODD document of the repository."""
@@ -60,7 +68,7 @@ def _bounds(ge: float | None, le: float | None) -> str:
 
 def _section_docs(model: type[BaseModel] = Scenario, prefix: str = "") -> dict[str, str]:
     """First docstring line of every parameter section, keyed by dotted section name."""
-    docs = {TOP: (Scenario.__doc__ or "").strip().splitlines()[0]} if not prefix else {}
+    docs = {TOP: (model.__doc__ or "").strip().splitlines()[0]} if not prefix else {}
     for name, field in model.model_fields.items():
         annotation = field.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -69,8 +77,12 @@ def _section_docs(model: type[BaseModel] = Scenario, prefix: str = "") -> dict[s
     return docs
 
 
-def parameter_table() -> str:
+def parameter_table(schema: type[ScenarioBase] = Scenario, mechanisms: Sequence[type[Mechanism[Any]]] = MECHANISMS) -> str:
     """Markdown tables of every declared parameter, one table per section.
+
+    Args:
+        schema: The scenario class (default: the registered mechanisms' sections).
+        mechanisms: The mechanisms owning the sections.
 
     Returns:
         One ``###`` heading and table per section, in declaration order. Columns: dotted
@@ -79,16 +91,19 @@ def parameter_table() -> str:
 
     """
     sections: dict[str, list[str]] = {}
-    for p in parameters():
+    for p in parameters(schema):
         section = p.name.rpartition(".")[0] or TOP
         span = f"{_value(p.low)}–{_value(p.high)}" if p.low is not None and p.high is not None else "—"
         cells = (f"`{p.name}`", p.doc, p.kind, _value(p.default), p.unit, span, _bounds(p.ge, p.le), p.source)
         sections.setdefault(section, []).append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    docs = _section_docs()
+    docs = _section_docs(schema)
+    owners = {m.section: m for m in mechanisms if m.Pars is not None}
     blocks = []
     for section, rows in sections.items():
+        owner = owners.get(section)
+        by = f" *(mechanism `{owner.name}`{f', pillar `{owner.pillar}`' if owner.pillar else ''})*" if owner else ""
         head = [
-            f"### `{section}` — {docs.get(section, '')}",
+            f"### `{section}` — {docs.get(section, '')}{by}",
             "",
             "| parameter | meaning | kind | default | unit | range | bounds | source |",
             "|---|---|---|---|---|---|---|---|",
@@ -101,22 +116,84 @@ def indicator_table() -> str:
     """Markdown table of every declared indicator.
 
     Returns:
-        One table: name, label, unit, definition, and whether the indicator serves
-        calibration only.
+        One table: name, label, unit, shape (scalar or curve), definition, cohort, and
+        use (outcome, reach of the programme, or calibration).
 
     """
-    rows = ["| indicator | label | unit | definition | use |", "|---|---|---|---|---|"]
+    rows = ["| indicator | label | unit | shape | definition | cohort | use |", "|---|---|---|---|---|---|---|"]
     for ind in INDICATORS:
-        use = "calibration" if ind.calibration_only else "headline"
-        cells = (f"`{ind.name}`", ind.label, ind.unit, ind.definition, use)
+        cells = (f"`{ind.name}`", ind.label, ind.unit, ind.shape, ind.definition, ind.cohort, ind.use)
         rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(rows)
+
+
+def mechanism_table(mechanisms: Sequence[type[Mechanism[Any]]] = MECHANISMS) -> str:
+    """Markdown table of the registered mechanisms, in schedule order.
+
+    Args:
+        mechanisms: The mechanisms (default: the registered ones).
+
+    Returns:
+        One row per mechanism: name and what it is, pillar, the phases it steps in, its
+        parameter section, the hooks it defines, its events, counters and streams.
+    """
+    rows = [
+        "| mechanism | pillar | steps in | section | hooks it defines | events | counters | streams |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for m in mechanisms:
+        steps = ", ".join(f"{p.value} {p.name.lower()}" for p in Phase if p in m.steps) or "—"
+        hooks = ", ".join(f"`{h}`" for h in HOOKS if callable(getattr(m, h, None))) or "—"
+        streams = ", ".join(f"`{s}`" for s in (m.name, *(f"{m.name}.{x}" for x in m.streams)))
+        cells = (
+            f"`{m.name}` — {m.doc()}",
+            m.pillar or "world",
+            steps,
+            f"`{m.section}`" if m.Pars is not None else ", ".join(f"`{r}`" for r in m.reads) or "—",
+            hooks,
+            ", ".join(f"`{e}`" for e in m.events) or "—",
+            ", ".join(f"`{c.name}`" for c in m.counters) or "—",
+            streams,
+        )
+        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def state_table(mechanisms: Sequence[type[Mechanism[Any]]] = MECHANISMS) -> str:
+    """Markdown tables of the state columns of refugees, mentors and pairs, and who declares them.
+
+    Args:
+        mechanisms: The mechanisms (default: the registered ones).
+
+    Returns:
+        One table per table of people: column, meaning, type, declared by (the world's table,
+        or a mechanism).
+    """
+    blocks = []
+    for title, table, attribute in (
+        ("Refugee (`RefugeeTable`)", RefugeeTable, "refugee_columns"),
+        ("Mentor (`MentorTable`)", MentorTable, "mentor_columns"),
+        ("Pair (`PairTable`)", PairTable, None),
+    ):
+        rows = [f"#### {title}", "", "| column | meaning | type | declared by |", "|---|---|---|---|"]
+        columns = [(name, c, "the world") for name, c in table.COLUMNS.items()]
+        if attribute:
+            columns += [(name, c, f"`{m.name}`") for m in mechanisms for name, c in getattr(m, attribute).items()]
+        for name, c, by in columns:
+            kind = f"{c.dtype.__name__}" + (f" x {c.shape[0]}" if c.shape else "")
+            rows.append("| " + " | ".join(_cell(x) for x in (f"`{name}`", c.doc, kind, by)) + " |")
+        blocks.append("\n".join(rows))
+    return "\n\n".join(blocks)
+
+
+GENERATED = ("MECHANISMS", "STATE", "PARAMETERS", "INDICATORS")
+"""The generated blocks of the ODD document, by marker name."""
 
 
 def _generated_spans(text: str) -> list[tuple[int, int]]:
     """(start, stop) offsets of the generated blocks (between BEGIN and END markers)."""
     spans = []
-    for key in ("PARAMETERS", "INDICATORS"):
+    for key in GENERATED:
         start, stop = text.find(f"<!-- BEGIN {key} -->"), text.find(f"<!-- END {key} -->")
         if 0 <= start < stop:
             spans.append((start, stop))
@@ -165,7 +242,7 @@ def _replace(text: str, key: str, body: str) -> str:
 
 
 def render(text: str) -> str:
-    """The ODD text with both generated tables refreshed.
+    """The ODD text with every generated block refreshed.
 
     Args:
         text: The current document.
@@ -177,7 +254,15 @@ def render(text: str) -> str:
         ValueError: If a pair of markers is missing.
 
     """
-    return _replace(_replace(text, "PARAMETERS", parameter_table()), "INDICATORS", indicator_table())
+    bodies = {
+        "MECHANISMS": mechanism_table(),
+        "STATE": state_table(),
+        "PARAMETERS": parameter_table(),
+        "INDICATORS": indicator_table(),
+    }
+    for key, body in bodies.items():
+        text = _replace(text, key, body)
+    return text
 
 
 def update_odd(path: Path | str = ODD_PATH) -> bool:

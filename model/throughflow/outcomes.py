@@ -1,21 +1,26 @@
-"""Declared indicators (name, label, unit, definition) and their computation (MODEL.md §5).
+"""Declared indicators: name, label, unit, definition, shape, cohort and how each is computed.
 
-Indicators are computed per run for the cohort of refugees whose art. 60 contract ended
-(at its planned end, or early by dropout) within the observation window, restricted for each
-indicator to those with its full follow-up inside the horizon; overall and per
-qualification group. Plots and briefs take labels and units from :data:`INDICATORS`.
+Indicators are computed per run, overall and per qualification group (docs/MODEL.md §5).
+Most are taken on the cohort of refugees whose art. 60 contract ended (at its planned end,
+or early by dropout) within the observation window, restricted for each indicator to those
+with its full follow-up inside the horizon. Each :class:`Indicator` declares its shape (a
+scalar or a curve), its cohort and its compute function, so the ODD table, the sweeps'
+columns, plots and briefs all come from :data:`INDICATORS`; :data:`HEADLINE` is the one list
+of headline indicators.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from throughflow.enums import QUAL_NAMES, Status
+from throughflow.enums import QUAL_NAMES, PairEnd, Status
 from throughflow.population import NO
-from throughflow.processes.employment import BENEFIT_FOLLOW_UP
+from throughflow.processes.employment import BENEFIT_FOLLOW_UP, SUSTAINED_MONTHS
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -28,137 +33,46 @@ GROUPS = ("all", *QUAL_NAMES)
 ENTRY_CURVE_MONTHS = 24
 """Months after contract end covered by ``nec_entry_after_contract``."""
 
-
-@dataclass(frozen=True)
-class Indicator:
-    """One declared indicator."""
-
-    name: str
-    label: str
-    unit: str
-    definition: str
-    calibration_only: bool = False
+Values = dict[str, Any]
+"""An indicator's values by group (``all``, ``low``, ``medium``, ``high``): a number or a list."""
 
 
-INDICATORS: tuple[Indicator, ...] = (
-    Indicator(
-        "throughflow_6m",
-        "NEC within 6 months",
-        "share",
-        "share of the cohort in NEC employment at any time within 6 months after the contract end",
-    ),
-    Indicator(
-        "throughflow_12m",
-        "NEC within 12 months",
-        "share",
-        "share of the cohort in NEC employment at any time within 12 months after the contract end",
-    ),
-    Indicator(
-        "throughflow_24m",
-        "NEC within 24 months",
-        "share",
-        "share of the cohort in NEC employment at any time within 24 months after the contract end",
-    ),
-    Indicator(
-        "any_job_6m",
-        "Any job within 6 months",
-        "share",
-        "share of the cohort in NEC or WISE_JOB at any time within 6 months after the contract end",
-    ),
-    Indicator(
-        "any_job_12m",
-        "Any job within 12 months",
-        "share",
-        "share of the cohort in NEC or WISE_JOB at any time within 12 months after the contract end",
-    ),
-    Indicator(
-        "nec_entry_after_contract",
-        "NEC entry after contract end",
-        "share",
-        "share of the cohort in NEC employment at any time within k months after the contract end, k = 0..24 "
-        "(a curve, index = k; each point on the cohort with k months of follow-up; equals throughflow_6m/12m/24m at 6/12/24)",
-    ),
-    Indicator(
-        "sustainable_nec",
-        "Sustainable NEC job",
-        "share",
-        "share of the cohort with an NEC spell of 12 or more consecutive months within 36 months after contract start",
-    ),
-    Indicator(
-        "months_to_nec_median",
-        "Months to first NEC job",
-        "months",
-        "median months from contract start to the first NEC job, among cohort members who got one "
-        "within 24 months after the contract end",
-    ),
-    Indicator(
-        "employment_rate_by_month",
-        "NEC share by months since arrival",
-        "share",
-        "NEC share of refugees by months since arrival (a curve, index = months since arrival)",
-    ),
-    Indicator("wise_retention", "Retained by the WISE", "share", "share of the cohort retained in a WISE_JOB at contract end"),
-    Indicator(
-        "dropout", "Placement dropout", "share", "share of the cohort whose art. 60 placement ended early by leaving to INACTIVE"
-    ),
-    Indicator(
-        "cost_per_sustainable_transition",
-        "Cost per extra sustainable transition",
-        "EUR",
-        "extra public cost over the horizon / extra refugees reaching a sustainable NEC spell by the horizon, "
-        "against the paired baseline (same seed, all pillars off); NaN when there are no extra transitions "
-        "or no pillar is on",
-    ),
-    Indicator(
-        "benefit_exit_12m",
-        "Benefit exit in first year",
-        "share",
-        "share of art. 60 leavers entering benefit who leave it (job or inactivity) within 12 months",
-        True,
-    ),
-    Indicator(
-        "benefit_still_60m",
-        "Still on benefit after 5 years",
-        "share",
-        "share of art. 60 leavers entering benefit who are on benefit 60 months later",
-        True,
-    ),
-    Indicator(
-        "callback_ratio_non_bottleneck",
-        "Callback ratio, non-bottleneck",
-        "ratio",
-        "callbacks of refugees' cold applications to non-bottleneck vacancies / callbacks a native with the same CV would get",
-        True,
-    ),
-    Indicator(
-        "callback_ratio_bottleneck",
-        "Callback ratio, bottleneck",
-        "ratio",
-        "callbacks of refugees' cold applications to bottleneck vacancies / callbacks a native with the same CV would get",
-        True,
-    ),
-    Indicator(
-        "pair_completion_6m",
-        "Pairs completing 6 months",
-        "share",
-        "share of mentoring pairs (started at least 6 months before the horizon) not ended by breakdown "
-        "or mentor departure within 6 months",
-        True,
-    ),
-    Indicator(
-        "mentor_reenrol",
-        "Mentors taking another mentee",
-        "share",
-        "share of mentors who take another mentee after a pair ends (pairs not ended by the mentor leaving)",
-        True,
-    ),
-)
-"""Every indicator, declared once."""
+class Observed:
+    """What the indicators are computed from: a finished model, with the cohort columns read once.
 
-BY_NAME = {ind.name: ind for ind in INDICATORS}
+    Args:
+        model: A model that has run its horizon.
+    """
 
-COST_OUTPUTS = ("cost_per_sustainable_transition", "cost_eur")
-"""Outputs of a run that depend on the prices (``costs.*``): an indicator and the run's total cost."""
+    def __init__(self, model: ThroughflowModel) -> None:
+        self.model = model
+        r = model.refugees
+        self.horizon = model.steps
+        self.qual = r.column("qualification")
+        self.ended = r.column("ended")
+        self.start = r.column("contract_start")
+        self.first_nec = r.column("first_nec")
+        self.outcome = r.column("contract_outcome")
+        self.in_cohort = self.ended != NO
+        self.got_nec = self.first_nec != NO
+
+    def by_group(self, fn: Callable[[np.ndarray], Any], qual: np.ndarray | None = None) -> Values:
+        """``fn(mask)`` for everyone and for each qualification group."""
+        q = self.qual if qual is None else qual
+        out = {"all": fn(np.ones(q.size, dtype=bool))}
+        for k, name in enumerate(QUAL_NAMES):
+            out[name] = fn(q == k)
+        return out
+
+    def share(self, mask: np.ndarray, eligible: np.ndarray, qual: np.ndarray | None = None) -> Values:
+        """Share of ``mask`` among ``eligible``, by group (NaN for an empty group)."""
+        return self.by_group(lambda g: _share(mask, eligible & g), qual)
+
+    @cached_property
+    def sustained(self) -> np.ndarray:
+        """Reached a 12-month NEC spell within :data:`SUSTAINABLE_WINDOW` months after contract start."""
+        spell = self.model.refugees.column("spell12")
+        return (spell != NO) & (spell <= self.start + SUSTAINABLE_WINDOW - 1)
 
 
 def _share(mask: np.ndarray, eligible: np.ndarray) -> float:
@@ -166,71 +80,77 @@ def _share(mask: np.ndarray, eligible: np.ndarray) -> float:
     return float(mask[eligible].sum() / n) if n else float("nan")
 
 
-def _by_group(qual: np.ndarray, fn: Any) -> dict[str, Any]:
-    out = {"all": fn(np.ones(qual.size, dtype=bool))}
-    for q, name in enumerate(QUAL_NAMES):
-        out[name] = fn(qual == q)
-    return out
+@dataclass(frozen=True)
+class Indicator:
+    """One declared indicator.
 
-
-def compute(model: ThroughflowModel) -> dict[str, dict[str, Any]]:
-    """All indicators of a finished run except the paired cost indicator.
-
-    Args:
-        model: A model that has run its horizon.
-
-    Returns:
-        ``{indicator: {"all": x, "low": x, "medium": x, "high": x}}``.
-
+    Attributes:
+        name: Name (part of the interface: run tables, sweeps, briefs).
+        label: Short label for figures and tables.
+        unit: ``share``, ``months``, ``EUR`` or ``ratio``.
+        definition: One-sentence definition.
+        cohort: Who it is computed on, and the follow-up it needs.
+        compute: Function of the observed run giving the values by group (``None``: computed
+            against a paired baseline by :func:`throughflow.experiments.run.run`).
+        shape: ``scalar`` or ``curve`` (a list per group, indexed as the definition says).
+        use: ``outcome`` (what the model is for), ``reach`` (of the programme) or
+            ``calibration`` (compared with published figures).
+        in_runs: Kept in the rows of sweeps and comparisons (long curves are left out).
     """
-    r, rec = model.refugees, model.recorder
-    horizon = model.steps
-    qual = r.column("qualification")
-    ended = r.column("ended")
-    start = r.column("contract_start")
-    first_nec = r.column("first_nec")
-    outcome = r.column("contract_outcome")
-    in_cohort = ended != NO
-    got_nec = first_nec != NO
-    out: dict[str, dict[str, Any]] = {}
-    for k in (6, 12, 24):
-        full = in_cohort & (ended + k <= horizon)
-        nec = got_nec & (first_nec <= ended + k)
-        out[f"throughflow_{k}m"] = _by_group(qual, lambda g, full=full, nec=nec: _share(nec, full & g))
-        if k < 24:
-            job = nec | (outcome == Status.WISE_JOB)
-            out[f"any_job_{k}m"] = _by_group(qual, lambda g, full=full, job=job: _share(job, full & g))
-    out["nec_entry_after_contract"] = _entry_curve(qual, in_cohort, ended, first_nec, got_nec, horizon)
-    spell = r.column("spell12")
-    window = in_cohort & (start + SUSTAINABLE_WINDOW - 1 <= horizon)
-    sustained = (spell != NO) & (spell <= start + SUSTAINABLE_WINDOW - 1)
-    out["sustainable_nec"] = _by_group(qual, lambda g: _share(sustained, window & g))
-    full24 = in_cohort & (ended + 24 <= horizon) & got_nec & (first_nec <= ended + 24)
-    wait = (first_nec - start).astype(float)
-    out["months_to_nec_median"] = _by_group(
-        qual, lambda g: float(np.median(wait[full24 & g])) if (full24 & g).any() else float("nan")
-    )
-    out["employment_rate_by_month"] = _curve(rec.nec_by_months_since_arrival, rec.present_by_months_since_arrival)
-    out["wise_retention"] = _by_group(qual, lambda g: _share(outcome == Status.WISE_JOB, in_cohort & g))
-    out["dropout"] = _by_group(qual, lambda g: _share(outcome == Status.INACTIVE, in_cohort & g))
-    out["cost_per_sustainable_transition"] = {g: float("nan") for g in GROUPS}
-    out.update(_calibration(model, qual, horizon))
-    return out
+
+    name: str
+    label: str
+    unit: str
+    definition: str
+    cohort: str
+    compute: Callable[[Observed], Values] | None
+    shape: Literal["scalar", "curve"] = "scalar"
+    use: Literal["outcome", "reach", "calibration"] = "outcome"
+    in_runs: bool = True
+
+    @property
+    def calibration_only(self) -> bool:
+        """Whether the indicator serves calibration only."""
+        return self.use == "calibration"
 
 
-def _entry_curve(
-    qual: np.ndarray, in_cohort: np.ndarray, ended: np.ndarray, first_nec: np.ndarray, got_nec: np.ndarray, horizon: int
-) -> dict[str, list[float]]:
-    out: dict[str, list[float]] = {g: [] for g in GROUPS}
+def _within(k: int) -> Callable[[Observed], Values]:
+    def compute(o: Observed) -> Values:
+        full = o.in_cohort & (o.ended + k <= o.horizon)
+        return o.share(o.got_nec & (o.first_nec <= o.ended + k), full)
+
+    return compute
+
+
+def _any_job_within(k: int) -> Callable[[Observed], Values]:
+    def compute(o: Observed) -> Values:
+        full = o.in_cohort & (o.ended + k <= o.horizon)
+        job = (o.got_nec & (o.first_nec <= o.ended + k)) | (o.outcome == Status.WISE_JOB)
+        return o.share(job, full)
+
+    return compute
+
+
+def _entry_curve(o: Observed) -> Values:
+    out: Values = {g: [] for g in GROUPS}
     for k in range(ENTRY_CURVE_MONTHS + 1):
-        full = in_cohort & (ended + k <= horizon)
-        nec = got_nec & (first_nec <= ended + k)
-        for g, values in _by_group(qual, lambda g, full=full, nec=nec: _share(nec, full & g)).items():
-            out[g].append(round(values, 6) if np.isfinite(values) else float("nan"))
+        for g, value in _within(k)(o).items():
+            out[g].append(round(value, 6) if np.isfinite(value) else float("nan"))
     return out
 
 
-def _curve(nec: np.ndarray, present: np.ndarray) -> dict[str, list[float]]:
+def _sustainable(o: Observed) -> Values:
+    window = o.in_cohort & (o.start + SUSTAINABLE_WINDOW - 1 <= o.horizon)
+    return o.share(o.sustained, window)
+
+
+def _months_to_nec(o: Observed) -> Values:
+    full24 = o.in_cohort & (o.ended + 24 <= o.horizon) & o.got_nec & (o.first_nec <= o.ended + 24)
+    wait = (o.first_nec - o.start).astype(float)
+    return o.by_group(lambda g: float(np.median(wait[full24 & g])) if (full24 & g).any() else float("nan"))
+
+
+def _rate_curve(nec: np.ndarray, present: np.ndarray) -> Values:
     def rate(n: np.ndarray, p: np.ndarray) -> list[float]:
         with np.errstate(invalid="ignore", divide="ignore"):
             return [round(float(v), 6) if np.isfinite(v) else float("nan") for v in n / p]
@@ -241,40 +161,252 @@ def _curve(nec: np.ndarray, present: np.ndarray) -> dict[str, list[float]]:
     return out
 
 
-def _calibration(model: ThroughflowModel, qual: np.ndarray, horizon: int) -> dict[str, dict[str, Any]]:
-    r, rec, p = model.refugees, model.recorder, model.pairs
-    entry = r.column("benefit_entry")
-    exit_ = r.column("benefit_exit")
-    full12 = (entry != NO) & (entry + 12 <= horizon)
-    left = (exit_ != NO) & (exit_ <= entry + 12)
-    still = r.column("on_benefit_60m")
-    out: dict[str, dict[str, Any]] = {
-        "benefit_exit_12m": _by_group(qual, lambda g: _share(left, full12 & g)),
-        "benefit_still_60m": _by_group(
-            qual, lambda g: _share(still == 1, (still != NO) & (entry + BENEFIT_FOLLOW_UP <= horizon) & g)
-        ),
-    }
-    for flag, name in ((0, "callback_ratio_non_bottleneck"), (1, "callback_ratio_bottleneck")):
-        passed, native = rec.screening[flag, 1], rec.screening[flag, 2]
+def _employment_by_month(o: Observed) -> Values:
+    rec = o.model.recorder
+    return _rate_curve(rec.nec_by_months_since_arrival, rec.present_by_months_since_arrival)
+
+
+def _benefit_exit(o: Observed) -> Values:
+    r = o.model.refugees
+    entry, exit_ = r.column("benefit_entry"), r.column("benefit_exit")
+    full12 = (entry != NO) & (entry + 12 <= o.horizon)
+    return o.share((exit_ != NO) & (exit_ <= entry + 12), full12)
+
+
+def _benefit_still(o: Observed) -> Values:
+    r = o.model.refugees
+    entry, still = r.column("benefit_entry"), r.column("on_benefit_60m")
+    return o.share(still == 1, (still != NO) & (entry + BENEFIT_FOLLOW_UP <= o.horizon))
+
+
+def _callback_ratio(bottleneck: int) -> Callable[[Observed], Values]:
+    def compute(o: Observed) -> Values:
+        screening = o.model.recorder.screening
+        passed, native = screening[bottleneck, 1], screening[bottleneck, 2]
         groups = {"all": (native.sum(), passed.sum())} | {n: (native[q], passed[q]) for q, n in enumerate(QUAL_NAMES)}
-        out[name] = {g: float(b / a) if a else float("nan") for g, (a, b) in groups.items()}
-    mentee_qual = r.qualification[p.column("mentee")] if p.n else np.zeros(0, dtype=np.int8)
-    with_mentor = p.column("mentor") != NO
-    started = with_mentor & (p.column("start") + 6 <= horizon)
+        return {g: float(b / a) if a else float("nan") for g, (a, b) in groups.items()}
+
+    return compute
+
+
+def _pair_qual(o: Observed) -> np.ndarray:
+    p = o.model.pairs
+    return o.model.refugees.qualification[p.column("mentee")] if p.n else np.zeros(0, dtype=np.int8)
+
+
+def _pair_completion(o: Observed) -> Values:
+    p = o.model.pairs
+    started = (p.column("mentor") != NO) & (p.column("start") + 6 <= o.horizon)
     end, reason = p.column("end"), p.column("reason")
-    early = (end != NO) & (end < p.column("start") + 6) & np.isin(reason, (1, 2))
-    out["pair_completion_6m"] = _by_group(mentee_qual, lambda g: _share(~early, started & g))
-    reenrol = p.column("reenrolled")
-    out["mentor_reenrol"] = _by_group(mentee_qual, lambda g: _share(reenrol == 1, (reenrol != NO) & g))
-    return out
+    early = (end != NO) & (end < p.column("start") + 6) & np.isin(reason, (PairEnd.BREAKDOWN, PairEnd.MENTOR_LEFT))
+    return o.share(~early, started, _pair_qual(o))
+
+
+def _mentor_reenrol(o: Observed) -> Values:
+    reenrol = o.model.pairs.column("reenrolled")
+    return o.share(reenrol == 1, reenrol != NO, _pair_qual(o))
+
+
+COHORT = "refugees whose art. 60 contract ended"
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "throughflow_6m",
+        "NEC within 6 months",
+        "share",
+        "share of the cohort in NEC employment at any time within 6 months after the contract end",
+        f"{COHORT} at least 6 months before the horizon",
+        _within(6),
+    ),
+    Indicator(
+        "throughflow_12m",
+        "NEC within 12 months",
+        "share",
+        "share of the cohort in NEC employment at any time within 12 months after the contract end",
+        f"{COHORT} at least 12 months before the horizon",
+        _within(12),
+    ),
+    Indicator(
+        "throughflow_24m",
+        "NEC within 24 months",
+        "share",
+        "share of the cohort in NEC employment at any time within 24 months after the contract end",
+        f"{COHORT} at least 24 months before the horizon",
+        _within(24),
+    ),
+    Indicator(
+        "any_job_6m",
+        "Any job within 6 months",
+        "share",
+        "share of the cohort in NEC or WISE_JOB at any time within 6 months after the contract end",
+        f"{COHORT} at least 6 months before the horizon",
+        _any_job_within(6),
+    ),
+    Indicator(
+        "any_job_12m",
+        "Any job within 12 months",
+        "share",
+        "share of the cohort in NEC or WISE_JOB at any time within 12 months after the contract end",
+        f"{COHORT} at least 12 months before the horizon",
+        _any_job_within(12),
+    ),
+    Indicator(
+        "nec_entry_after_contract",
+        "NEC entry after contract end",
+        "share",
+        "share of the cohort in NEC employment at any time within k months after the contract end, k = 0..24 "
+        "(index = k; equals throughflow_6m/12m/24m at 6/12/24)",
+        f"{COHORT} at least k months before the horizon (each point on its own cohort)",
+        _entry_curve,
+        shape="curve",
+    ),
+    Indicator(
+        "sustainable_nec",
+        "Sustainable NEC job",
+        "share",
+        f"share of the cohort with an NEC spell of {SUSTAINED_MONTHS} or more consecutive months within "
+        f"{SUSTAINABLE_WINDOW} months after contract start",
+        f"{COHORT} whose contract started at least {SUSTAINABLE_WINDOW} months before the horizon",
+        _sustainable,
+    ),
+    Indicator(
+        "months_to_nec_median",
+        "Months to first NEC job",
+        "months",
+        "median months from contract start to the first NEC job, among cohort members who got one "
+        "within 24 months after the contract end",
+        f"{COHORT} at least 24 months before the horizon, with an NEC job by then",
+        _months_to_nec,
+    ),
+    Indicator(
+        "employment_rate_by_month",
+        "NEC share by months since arrival",
+        "share",
+        "NEC share of refugees by months since arrival (index = months since arrival)",
+        "every refugee, at each month since arrival observed within the horizon",
+        _employment_by_month,
+        shape="curve",
+        in_runs=False,
+    ),
+    Indicator(
+        "wise_retention",
+        "Retained by the WISE",
+        "share",
+        "share of the cohort retained in a WISE_JOB at contract end",
+        COHORT,
+        lambda o: o.share(o.outcome == Status.WISE_JOB, o.in_cohort),
+    ),
+    Indicator(
+        "dropout",
+        "Placement dropout",
+        "share",
+        "share of the cohort whose art. 60 placement ended early by leaving to INACTIVE",
+        COHORT,
+        lambda o: o.share(o.outcome == Status.INACTIVE, o.in_cohort),
+    ),
+    Indicator(
+        "cost_per_sustainable_transition",
+        "Cost per extra sustainable transition",
+        "EUR",
+        "extra public cost over the horizon / extra refugees reaching a sustainable NEC spell by the horizon, "
+        "against the paired baseline (same seed, all pillars off); NaN when there are no extra transitions "
+        "or no pillar is on",
+        "every refugee of the run and of its paired baseline",
+        None,
+    ),
+    Indicator(
+        "benefit_exit_12m",
+        "Benefit exit in first year",
+        "share",
+        "share of art. 60 leavers entering benefit who leave it (job or inactivity) within 12 months",
+        "art. 60 leavers entering benefit at least 12 months before the horizon",
+        _benefit_exit,
+        use="calibration",
+    ),
+    Indicator(
+        "benefit_still_60m",
+        "Still on benefit after 5 years",
+        "share",
+        "share of art. 60 leavers entering benefit who are on benefit 60 months later",
+        "art. 60 leavers entering benefit at least 60 months before the horizon",
+        _benefit_still,
+        use="calibration",
+    ),
+    Indicator(
+        "callback_ratio_non_bottleneck",
+        "Callback ratio, non-bottleneck",
+        "ratio",
+        "callbacks of refugees' cold applications to non-bottleneck vacancies / callbacks a native with the same CV would get",
+        "every cold application of the run",
+        _callback_ratio(0),
+        use="calibration",
+    ),
+    Indicator(
+        "callback_ratio_bottleneck",
+        "Callback ratio, bottleneck",
+        "ratio",
+        "callbacks of refugees' cold applications to bottleneck vacancies / callbacks a native with the same CV would get",
+        "every cold application of the run",
+        _callback_ratio(1),
+        use="calibration",
+    ),
+    Indicator(
+        "pair_completion_6m",
+        "Pairs completing 6 months",
+        "share",
+        "share of mentoring pairs not ended by breakdown or mentor departure within 6 months",
+        "pairs with a volunteer started at least 6 months before the horizon (group: the mentee's)",
+        _pair_completion,
+        use="calibration",
+    ),
+    Indicator(
+        "mentor_reenrol",
+        "Mentors taking another mentee",
+        "share",
+        "share of mentors who take another mentee after a pair ends (pairs not ended by the mentor leaving)",
+        "pairs with a volunteer that ended (group: the mentee's)",
+        _mentor_reenrol,
+        use="calibration",
+    ),
+)
+"""Every indicator, declared once."""
+
+BY_NAME = {ind.name: ind for ind in INDICATORS}
+
+HEADLINE: tuple[str, ...] = (
+    "throughflow_6m",
+    "throughflow_12m",
+    "throughflow_24m",
+    "any_job_12m",
+    "sustainable_nec",
+    "wise_retention",
+    "dropout",
+)
+"""The headline indicators (summaries, the CLI's tables)."""
+
+COST_OUTPUTS = ("cost_per_sustainable_transition", "cost_eur")
+"""Outputs of a run that depend on the prices: an indicator and the run's total cost."""
+
+
+def compute(model: ThroughflowModel) -> dict[str, Values]:
+    """All indicators of a finished run (the paired cost indicator is NaN here).
+
+    Args:
+        model: A model that has run its horizon.
+
+    Returns:
+        ``{indicator: {"all": x, "low": x, "medium": x, "high": x}}``.
+    """
+    observed = Observed(model)
+    return {
+        ind.name: ind.compute(observed) if ind.compute is not None else {g: float("nan") for g in GROUPS} for ind in INDICATORS
+    }
 
 
 def sustainable_count(model: ThroughflowModel) -> np.ndarray:
     """Refugees per qualification group (and all, last) reaching a sustainable NEC spell by the horizon."""
-    r = model.refugees
-    spell, start = r.column("spell12"), r.column("contract_start")
-    ok = (spell != NO) & (spell <= start + SUSTAINABLE_WINDOW - 1)
-    counts = np.bincount(r.column("qualification")[ok].astype(np.int64), minlength=3).astype(float)
+    ok = Observed(model).sustained
+    counts = np.bincount(model.refugees.column("qualification")[ok].astype(np.int64), minlength=3).astype(float)
     return np.append(counts, counts.sum())
 
 
@@ -289,7 +421,6 @@ def cost_per_transition(cost: np.ndarray, count: np.ndarray, base_cost: np.ndarr
 
     Returns:
         ``{"all": x, "low": x, ...}``; NaN where there are no extra transitions.
-
     """
     out = {}
     order = (*QUAL_NAMES, "all")
@@ -297,3 +428,14 @@ def cost_per_transition(cost: np.ndarray, count: np.ndarray, base_cost: np.ndarr
         extra = count[k] - base_count[k]
         out[name] = float((cost[k] - base_cost[k]) / extra) if extra > 0 else float("nan")
     return {g: out[g] for g in GROUPS}
+
+
+def run_columns(indicators: dict[str, Values]) -> dict[str, Any]:
+    """Indicators as the columns ``<indicator>.<group>`` of a run row (indicators kept in runs only)."""
+    row: dict[str, Any] = {}
+    for name, groups in indicators.items():
+        if name in BY_NAME and not BY_NAME[name].in_runs:
+            continue
+        for group, value in groups.items():
+            row[f"{name}.{group}"] = value
+    return row

@@ -35,6 +35,7 @@ def par(
     kind: str = UNCERTAINTY,
     ge: float | None = 0.0,
     le: float | None = None,
+    price: bool = False,
 ) -> Any:
     """Declare one parameter.
 
@@ -47,13 +48,15 @@ def par(
         source: Citation, or ``"assumption"``.
         kind: ``lever``, ``uncertainty`` or ``setting``.
         ge: Hard lower validity bound (``None``: none).
-        le: Hard upper validity bound (``None``: none).
+        le: Hard upper validity bound (``None``: none; every numeric parameter needs one).
+        price: Whether the parameter is a price: it only turns counts into costs, and no
+            decision of any agent reads it.
 
     Returns:
         A pydantic ``Field`` with the metadata in ``json_schema_extra``.
 
     """
-    extra: dict[str, Any] = {"unit": unit, "low": low, "high": high, "source": source, "kind": kind}
+    extra: dict[str, Any] = {"unit": unit, "low": low, "high": high, "source": source, "kind": kind, "price": price}
     if isinstance(default, bool | str):
         ge = le = None
     return Field(default, description=doc, ge=ge, le=le, json_schema_extra=extra)
@@ -91,7 +94,14 @@ class Population(Section):
         le=100,
     )
     arrivals_per_month: float = par(
-        30.0, unit="refugees/month", doc="mean new OCMW clients per month at scale 1", low=20, high=40, kind=UNCERTAINTY, ge=0
+        30.0,
+        unit="refugees/month",
+        doc="mean new OCMW clients per month at scale 1",
+        low=20,
+        high=40,
+        kind=UNCERTAINTY,
+        ge=0,
+        le=1000,
     )
     arrival_months: int = par(
         108, unit="months", doc="months during which new clients arrive", low=60, high=120, kind=SETTING, ge=1, le=600
@@ -138,13 +148,26 @@ class Geography(Section):
         12, unit="municipalities", doc="municipalities in the region", low=6, high=24, kind=SETTING, ge=2, le=400
     )
     radius_km: float = par(
-        35.0, unit="km", doc="municipalities lie within this distance of the centre", low=20, high=50, kind=UNCERTAINTY, ge=1
+        35.0,
+        unit="km",
+        doc="municipalities lie within this distance of the centre",
+        low=20,
+        high=50,
+        kind=UNCERTAINTY,
+        ge=1,
+        le=500,
     )
     centre_weight: float = share(0.30, "share of residents and employers in the central municipality", 0.2, 0.5, kind=UNCERTAINTY)
-    intra_municipal_km: float = par(3.0, unit="km", doc="typical distance within one municipality", low=2, high=5, ge=0)
-    access_minutes: float = par(15.0, unit="minutes", doc="public-transport access and waiting time", low=10, high=25)
+    intra_municipal_km: float = par(3.0, unit="km", doc="typical distance within one municipality", low=2, high=5, ge=0, le=50)
+    access_minutes: float = par(15.0, unit="minutes", doc="public-transport access and waiting time", low=10, high=25, le=120)
     minutes_per_km: float = par(
-        2.5, unit="minutes/km", doc="public-transport travel time per km (30 km = 90 min)", low=1.8, high=3.2, ge=0.1
+        2.5,
+        unit="minutes/km",
+        doc="public-transport travel time per km (30 km = 90 min)",
+        low=1.8,
+        high=3.2,
+        ge=0.1,
+        le=20,
     )
     municipalities_csv: str = par(
         "", unit="path", doc="optional CSV of municipalities (name,x_km,y_km,weight); empty = synthetic", kind=SETTING
@@ -172,8 +195,9 @@ class Art60(Section):
         low=25,
         high=45,
         ge=0,
+        le=2000,
     )
-    n_wise: int = par(20, unit="hosts", doc="WISEs at scale 1", low=10, high=30, kind=UNCERTAINTY, ge=1)
+    n_wise: int = par(20, unit="hosts", doc="WISEs at scale 1", low=10, high=30, kind=UNCERTAINTY, ge=1, le=1000)
     n_other_hosts: int = par(
         15,
         unit="hosts",
@@ -182,22 +206,25 @@ class Art60(Section):
         high=25,
         kind=UNCERTAINTY,
         ge=0,
+        le=1000,
     )
-    slots_per_host: float = par(24.0, unit="places", doc="mean art. 60 places per host", low=15, high=35, ge=1)
+    slots_per_host: float = par(24.0, unit="places", doc="mean art. 60 places per host", low=15, high=35, ge=1, le=500)
     wise_slot_share: float = share(0.6, "share of art. 60 places that are in WISEs", 0.4, 0.8)
     ocmw_openness: float = share(0.35, "initial openness of OCMWs to a mentor's advocacy", 0.1, 0.6)
     openness_growth: float = share(
         0.05, "openness gained per advocacy attempt (getting used to mentors)", 0.0, 0.15, unit="per attempt"
     )
-    advocacy_attempts_max: int = par(
-        2, unit="attempts", doc="times a mentor may contest a poor placement offer", low=1, high=3, ge=1, le=6
-    )
     wise_coaching: float = share(0.040, "monthly skill growth rate under WISE coaching", 0.02, 0.06, unit="per month")
     other_coaching: float = share(0.020, "monthly skill growth rate at other hosts", 0.01, 0.03, unit="per month")
     fit_growth_bonus: float = par(
-        0.5, unit="factor", doc="extra relative skill growth when the host's sector is the trade", low=0.2, high=1.0
+        0.5,
+        unit="factor",
+        doc="extra relative skill growth when the host's sector is the trade",
+        low=0.2,
+        high=1.0,
+        le=5,
     )
-    wise_language_hours: float = par(8.0, unit="hours/month", doc="language support hours at a WISE", low=4, high=16)
+    wise_language_hours: float = par(8.0, unit="hours/month", doc="language support hours at a WISE", low=4, high=16, le=160)
     p_shock_per_month: float = share(0.004, "monthly life-shock dropout probability", 0.002, 0.008, unit="per month")
     p_dropout_per_excess_hour: float = share(
         0.01, "extra monthly dropout per hour of commute above tolerance", 0.005, 0.02, unit="per month per hour"
@@ -228,11 +255,22 @@ class Art60(Section):
 class LabourMarket(Section):
     """NEC employers, vacancies, screening, hiring, separation, benefit (ODD submodels)."""
 
-    n_employers: int = par(600, unit="employers", doc="NEC employers at scale 1", low=400, high=900, kind=UNCERTAINTY, ge=1)
-    employer_size_mean: float = par(
-        20.0, unit="employees", doc="mean employer size (lognormal)", low=10, high=40, kind=UNCERTAINTY, ge=1
+    n_employers: int = par(
+        600, unit="employers", doc="NEC employers at scale 1", low=400, high=900, kind=UNCERTAINTY, ge=1, le=100000
     )
-    vacancies_per_employee_month: float = par(0.010, unit="per employee per month", doc="vacancy inflow", low=0.006, high=0.015)
+    employer_size_mean: float = par(
+        20.0,
+        unit="employees",
+        doc="mean employer size (lognormal)",
+        low=10,
+        high=40,
+        kind=UNCERTAINTY,
+        ge=1,
+        le=10000,
+    )
+    vacancies_per_employee_month: float = par(
+        0.010, unit="per employee per month", doc="vacancy inflow", low=0.006, high=0.015, le=1
+    )
     vacancy_months: int = par(2, unit="months", doc="months a vacancy stays open", low=1, high=3, ge=1, le=12)
     p_bottleneck: float = share(0.3, "share of vacancies in bottleneck (hard-to-fill) occupations", 0.2, 0.4)
     bias: float = share(
@@ -266,6 +304,7 @@ class LabourMarket(Section):
         high=12,
         source="Kroft, Lange & Notowidigdo (2013)",
         ge=1,
+        le=120,
     )
     p_callback_native: float = share(0.09, "callback probability of a cold application by a comparable native", 0.06, 0.15)
     skill_requirement: float = share(0.35, "mean skill requirement of a vacancy", 0.3, 0.45, unit="index 0-1")
@@ -280,7 +319,12 @@ class LabourMarket(Section):
         0.3, "outside competition in bottleneck occupations relative to others", 0.1, 0.6, unit="factor"
     )
     applications_per_month: float = par(
-        6.0, unit="applications/month", doc="cold applications at full search effectiveness", low=3, high=9
+        6.0,
+        unit="applications/month",
+        doc="cold applications at full search effectiveness",
+        low=3,
+        high=9,
+        le=100,
     )
     sector_experience_bonus: float = par(
         0.08, unit="index 0-1", doc="score bonus for work experience in the vacancy's sector", low=0.03, high=0.15, le=1
@@ -293,9 +337,15 @@ class LabourMarket(Section):
         low=1.5,
         high=3.0,
         source="Lens, Marx & Vujic (2019): refugees lose first jobs more often; size assumption",
+        le=10,
     )
     poor_fit_separation_factor: float = par(
-        1.4, unit="factor", doc="hazard multiplier when job sector differs from the trade", low=1.1, high=2.0
+        1.4,
+        unit="factor",
+        doc="hazard multiplier when job sector differs from the trade",
+        low=1.1,
+        high=2.0,
+        le=10,
     )
     p_inactive_per_month: float = share(
         0.0065,
@@ -310,7 +360,19 @@ class LabourMarket(Section):
         0.003, "relative loss of search effectiveness per month on benefit", 0.0, 0.01, unit="per month"
     )
     course_hours_per_month: float = par(
-        16.0, unit="hours/month", doc="Dutch course hours followed while waiting, on art. 60 or on benefit", low=8, high=24
+        16.0,
+        unit="hours/month",
+        doc="Dutch course hours followed while waiting, on art. 60 or on benefit",
+        low=8,
+        high=24,
+        le=160,
+    )
+    practice_efficiency: float = share(
+        0.5,
+        "course-hour equivalent of one hour of conversation practice (with a mentor, in a conversation club)",
+        0.25,
+        0.75,
+        unit="factor",
     )
     hours_per_level_low: float = par(
         600.0,
@@ -320,6 +382,7 @@ class LabourMarket(Section):
         high=600,
         source="CBE course structure (600 h); mapping LOW->600: assumption",
         ge=1,
+        le=5000,
     )
     hours_per_level_medium: float = par(
         240.0,
@@ -329,6 +392,7 @@ class LabourMarket(Section):
         high=400,
         source="CVO course structure (240 h); mapping: assumption",
         ge=1,
+        le=5000,
     )
     hours_per_level_high: float = par(
         120.0,
@@ -338,6 +402,7 @@ class LabourMarket(Section):
         high=240,
         source="CVO course structure (120 h)",
         ge=1,
+        le=5000,
     )
 
 
@@ -347,236 +412,8 @@ Sector = Literal["mechanics", "construction", "cleaning", "hospitality", "logist
 Timing = Literal["placement", "late_contract", "after_contract"]
 
 
-class Mentoring(Section):
-    """Pillars 1 and 2: 1-on-1 mentoring and the mentoring organisation."""
-
-    one_on_one: bool = par(False, unit="switch", doc="pillar 1: 1-on-1 volunteer mentoring", kind=LEVER)
-    organisation: bool = par(
-        False,
-        unit="switch",
-        doc="pillar 2: mentoring organisation (matching, coaching, intervision, exchange, guidance, recruitment)",
-        kind=LEVER,
-    )
-    targeting: Targeting = par("all", unit="choice", doc="who is eligible: all, low, medium_high, random_share", kind=LEVER)
-    coverage_share: float = share(0.5, "eligible share when targeting = random_share", 0.2, 1.0, kind=LEVER)
-    timing: Timing = par(
-        "placement",
-        unit="choice",
-        doc="match from placement (waiting list), in the last months of the contract, or after it",
-        kind=LEVER,
-    )
-    late_contract_months: int = par(
-        6,
-        unit="months",
-        doc="months before contract end when late_contract matching starts",
-        low=3,
-        high=9,
-        kind=LEVER,
-        ge=1,
-        le=24,
-    )
-    capacity_pairs: float = par(
-        80.0,
-        unit="pairs",
-        doc="active enrolments the mentoring organisation can support at scale 1",
-        low=40,
-        high=160,
-        kind=LEVER,
-    )
-    mentors_initial: float = par(
-        60.0, unit="mentors", doc="volunteer mentors at the start at scale 1", low=30, high=120, kind=LEVER
-    )
-    recruitment_per_month: float = par(
-        2.0,
-        unit="mentors/month",
-        doc="new mentors recruited per month at scale 1 (without an organisation: times informal_recruitment_share)",
-        low=1,
-        high=4,
-        kind=LEVER,
-    )
-    informal_recruitment_share: float = share(
-        0.5, "mentor recruitment without an organisation, relative to with one", 0.25, 0.75, unit="factor"
-    )
-    mentor_capacity: int = par(1, unit="mentees", doc="mentees one mentor guides at once", low=1, high=2, ge=1, le=4)
-    pair_months_min: int = par(
-        6,
-        unit="months",
-        doc="shortest planned pair duration",
-        low=6,
-        high=6,
-        source="DUO for a JOB: 6-month programme",
-        ge=1,
-        le=24,
-    )
-    pair_months_max: int = par(12, unit="months", doc="longest planned pair duration", low=9, high=12, ge=1, le=36)
-    p_breakdown_per_month: float = share(
-        0.025, "monthly pair breakdown probability without coaching", 0.015, 0.04, unit="per month"
-    )
-    p_mentor_leave_per_month: float = share(
-        0.006, "monthly probability that a volunteer mentor leaves (ending their pairs)", 0.002, 0.012, unit="per month"
-    )
-    p_reenrol: float = share(
-        0.82,
-        "probability that a mentor takes another mentee after a pair ends",
-        0.70,
-        0.90,
-        source="DUO for a JOB: 82 % of mentors take another mentee",
-    )
-    advocacy_mean: float = share(0.5, "mean mentor advocacy skill", 0.3, 0.7, unit="index 0-1")
-    mentor_ties_mean: float = par(
-        2.5,
-        unit="employer ties",
-        doc="mean employer ties of a mentor (retired professionals carry a network)",
-        low=1.0,
-        high=4.0,
-        le=8,
-    )
-    search_support_rate: float = share(
-        0.10, "monthly gain toward full search effectiveness while paired", 0.05, 0.2, unit="per month"
-    )
-    p_pass_tie_per_month: float = share(
-        0.10, "monthly probability the mentor passes on an employer tie", 0.05, 0.2, unit="per month"
-    )
-    practice_hours_per_month: float = par(
-        10.0,
-        unit="hours/month",
-        doc="Dutch practised with the mentor (2.5 h/week)",
-        low=8,
-        high=13,
-        source="DUO for a JOB: 2-3 h/week",
-    )
-    practice_efficiency: float = share(0.5, "course-hour equivalent of one hour of practice", 0.25, 0.75, unit="factor")
-    p_recognition_per_month: float = share(
-        0.08,
-        "monthly probability that advocacy for diploma recognition succeeds (x advocacy), HIGH",
-        0.03,
-        0.15,
-        unit="per month",
-    )
-    recognition_gain: float = share(0.25, "recognition gained when a diploma is recognised", 0.1, 0.4, unit="index 0-1")
-    holistic_shock_reduction: float = share(
-        0.4,
-        "reduction of life-shock dropout and inactivity per source of holistic support (mentor, organisation) while enrolled",
-        0.2,
-        0.6,
-        unit="factor",
-    )
-    stay_on_months: int = par(3, unit="months", doc="months the mentor stays on after a hire", low=2, high=6, ge=0, le=12)
-    stay_on_separation_reduction: float = share(
-        0.3, "reduction of the separation hazard while the mentor stays on", 0.1, 0.5, unit="factor"
-    )
-    coaching_breakdown_reduction: float = share(
-        0.5, "reduction of pair breakdown by organisation coaching and intervision", 0.3, 0.7, unit="factor"
-    )
-    coaching_advocacy_gain: float = share(
-        0.15, "advocacy gained by mentors trained and coached by the organisation", 0.05, 0.25, unit="index 0-1"
-    )
-    exchange_search_gain: float = share(
-        0.03, "monthly search-effectiveness gain from exchange between mentees", 0.01, 0.06, unit="per month"
-    )
-    matching_radius_km: float = par(
-        15.0, unit="km", doc="organisation matches within this distance when it can", low=10, high=25, ge=0
-    )
-    activities: MentorActivities = Field(default_factory=lambda: MentorActivities())
-
-
-class MentorActivities(Section):
-    """Switches for each mentor and organisation activity (ablation)."""
-
-    search_support: bool = par(True, unit="switch", doc="mentor raises search effectiveness", kind=LEVER)
-    referral: bool = par(
-        True, unit="switch", doc="mentor refers the mentee to vacancies at tied employers (warm applications)", kind=LEVER
-    )
-    pass_ties: bool = par(True, unit="switch", doc="mentor passes on employer ties", kind=LEVER)
-    language_practice: bool = par(True, unit="switch", doc="mentor practises Dutch", kind=LEVER)
-    placement_advocacy: bool = par(True, unit="switch", doc="mentor advocates with the OCMW on placement", kind=LEVER)
-    recognition_advocacy: bool = par(True, unit="switch", doc="mentor advocates for diploma recognition", kind=LEVER)
-    holistic_support: bool = par(True, unit="switch", doc="mentor's holistic support lowers shocks", kind=LEVER)
-    stay_on: bool = par(True, unit="switch", doc="mentor stays on after a hire", kind=LEVER)
-    matching: bool = par(True, unit="switch", doc="organisation matches by distance and trade (else random)", kind=LEVER)
-    coaching: bool = par(True, unit="switch", doc="organisation trains and coaches mentors, intervision", kind=LEVER)
-    mentee_exchange: bool = par(True, unit="switch", doc="organisation runs exchange between mentees", kind=LEVER)
-    holistic_guidance: bool = par(True, unit="switch", doc="organisation's holistic guidance lowers shocks", kind=LEVER)
-
-
-Mentoring.model_rebuild()
-
-
-class Labs(Section):
-    """Pillar 3: the ecosystem of learning labs and employer support."""
-
-    enabled: bool = par(False, unit="switch", doc="pillar 3: learning labs and employer support", kind=LEVER)
-    employer_participation: float = share(
-        0.15, "share of employers taking part in employer support and dating events", 0.05, 0.3, kind=LEVER
-    )
-    conversation_clubs: bool = par(True, unit="switch", doc="conversation clubs (language)", kind=LEVER)
-    club_seats: float = par(
-        40.0, unit="seats/month", doc="conversation-club seats per month at scale 1", low=20, high=80, kind=LEVER
-    )
-    club_hours_per_month: float = par(8.0, unit="hours/month", doc="conversation hours per participant", low=4, high=12)
-    workshops: bool = par(True, unit="switch", doc="skills workshops", kind=LEVER)
-    workshop_seats: float = par(
-        20.0, unit="seats/session", doc="workshop seats per session at scale 1", low=10, high=40, kind=LEVER
-    )
-    workshop_every_months: int = par(2, unit="months", doc="workshop calendar", low=1, high=3, kind=LEVER, ge=1, le=12)
-    workshop_skill_gain: float = share(0.05, "skill gain toward 1 per workshop", 0.02, 0.08, unit="index 0-1")
-    speed_dating: bool = par(True, unit="switch", doc="speed dating with employers", kind=LEVER)
-    speed_dating_seats: float = par(
-        20.0, unit="seats/session", doc="speed-dating seats per session at scale 1", low=10, high=40, kind=LEVER
-    )
-    speed_dating_every_months: int = par(3, unit="months", doc="speed-dating calendar", low=2, high=6, kind=LEVER, ge=1, le=12)
-    contacts_per_speed_date: int = par(
-        3, unit="employers", doc="employer contacts per speed-dating participant", low=2, high=5, ge=1, le=10
-    )
-    p_contact_tie: float = share(0.35, "probability a speed-dating contact becomes a tie", 0.2, 0.5)
-    slow_dating: bool = par(True, unit="switch", doc="slow dating (job shadowing): employer sees true skill", kind=LEVER)
-    slow_dating_seats: float = par(
-        8.0, unit="seats/session", doc="job-shadowing places per session at scale 1", low=4, high=16, kind=LEVER
-    )
-    slow_dating_every_months: int = par(3, unit="months", doc="slow-dating calendar", low=2, high=6, kind=LEVER, ge=1, le=12)
-    apprenticeships: bool = par(True, unit="switch", doc="apprenticeships in NEC firms", kind=LEVER)
-    apprentice_seats: float = par(
-        5.0, unit="places/session", doc="apprenticeship places per intake at scale 1", low=2, high=10, kind=LEVER
-    )
-    apprentice_every_months: int = par(
-        3, unit="months", doc="apprenticeship intake calendar", low=2, high=6, kind=LEVER, ge=1, le=12
-    )
-    apprentice_months: int = par(3, unit="months", doc="length of an apprenticeship", low=2, high=6, ge=1, le=12)
-    apprentice_skill_gain: float = share(0.08, "skill gain toward 1 during an apprenticeship", 0.04, 0.12, unit="index 0-1")
-    p_apprentice_hire: float = share(0.5, "probability the firm has a post to convert the apprenticeship into", 0.3, 0.7)
-    network_events: bool = par(
-        True, unit="switch", doc="network events (ties between employers, mentors and mentees; community)", kind=LEVER
-    )
-    network_every_months: int = par(3, unit="months", doc="network-event calendar", low=2, high=6, kind=LEVER, ge=1, le=12)
-    network_seats: float = par(
-        30.0, unit="seats/event", doc="participants per network event at scale 1 (mentees first)", low=15, high=60, kind=LEVER
-    )
-    p_network_tie: float = share(0.25, "probability a participant gains a tie at a network event", 0.1, 0.4)
-    community_recruitment_gain: float = par(
-        0.5, unit="factor", doc="relative rise in mentor recruitment from community building", low=0.2, high=1.0
-    )
-    job_design: bool = par(True, unit="switch", doc="job-design partnerships: some vacancies get lower requirements", kind=LEVER)
-    job_design_requirement_cut: float = share(
-        0.3, "relative cut in requirements of redesigned vacancies", 0.15, 0.45, unit="factor"
-    )
-    diversity_training: bool = par(True, unit="switch", doc="diversity and leadership training for recruiters", kind=LEVER)
-    training_every_months: int = par(6, unit="months", doc="diversity-training calendar", low=3, high=12, kind=LEVER, ge=1, le=24)
-    training_bias_cut: float = share(0.6, "relative cut in bias right after training", 0.3, 0.9, unit="factor")
-    training_fade_months: float = par(
-        3.0,
-        unit="months",
-        doc="months after which the training effect is gone",
-        low=2,
-        high=6,
-        source="Derous, Nguyen, Ryan (2021): effect gone after 3 months",
-        ge=0.5,
-    )
-    team_support: bool = par(True, unit="switch", doc="support for NEC teams (lower separation)", kind=LEVER)
-    team_separation_reduction: float = share(0.3, "reduction of separation hazard with team support", 0.1, 0.5, unit="factor")
-
-
 class Costs(Section):
-    """Public cost per month of each status and of the mentoring model (EUR)."""
+    """Public cost per month of each status (EUR); mechanisms declare the prices of their own activities."""
 
     leefloon_eur_month: float = par(
         1314.20,
@@ -585,6 +422,8 @@ class Costs(Section):
         low=876.13,
         high=1314.20,
         source="federal indexation tables 2025-02 (single 1314.20; cohabiting 876.13)",
+        price=True,
+        le=10_000,
     )
     twe_subsidy_eur_month: float = par(
         445.0,
@@ -594,47 +433,29 @@ class Costs(Section):
         high=445,
         source="VVSG 2019; VDAB TWE handbook",
         kind=SETTING,
+        price=True,
+        le=10_000,
     )
     art60_net_wage_eur_month: float = par(
-        700.0, unit="EUR/month", doc="OCMW net wage cost per art. 60 month beyond the subsidy", low=400, high=1200
+        700.0,
+        unit="EUR/month",
+        doc="OCMW net wage cost per art. 60 month beyond the subsidy",
+        low=400,
+        high=1200,
+        price=True,
+        le=10_000,
     )
-    benefit_eur_month: float = par(1250.0, unit="EUR/month", doc="unemployment benefit per month", low=1000, high=1500)
-    pair_month_eur: float = par(
-        150.0, unit="EUR/pair-month", doc="organisation cost per active pair-month (staff, training)", low=80, high=300
-    )
-    lab_seat_eur: float = par(
-        40.0, unit="EUR/seat", doc="cost per lab seat filled (clubs, workshops, dating, events)", low=20, high=80
-    )
-    apprentice_eur: float = par(600.0, unit="EUR/apprenticeship", doc="cost per apprenticeship", low=300, high=1200)
-    employer_support_eur_month: float = par(
-        50.0, unit="EUR/employer-month", doc="cost of employer support per participating employer-month", low=20, high=100
+    benefit_eur_month: float = par(
+        1250.0, unit="EUR/month", doc="unemployment benefit per month", low=1000, high=1500, price=True, le=10_000
     )
 
 
-class Story(Section):
-    """An optional traced refugee and mentor (scenario ``juul_kamin``)."""
+class ScenarioBase(Section):
+    """A complete, validated scenario: the world's sections and, added by the mechanisms, their own sections.
 
-    enabled: bool = par(False, unit="switch", doc="add the story's refugee and mentor", kind=SETTING)
-    name: str = par("Kamin", unit="text", doc="name of the traced refugee", kind=SETTING)
-    mentor_name: str = par("Juul", unit="text", doc="name of the story's mentor", kind=SETTING)
-    trade: Sector = par("mechanics", unit="sector", doc="the refugee's trade (one of the model's sectors)", kind=SETTING)
-    home: int = par(0, unit="municipality index", doc="home municipality of refugee and mentor", kind=SETTING, ge=0)
-    language: float = share(0.25, "the refugee's Dutch proficiency", 0.25, 0.25, kind=SETTING, unit="index 0-1")
-    skill: float = share(0.45, "the refugee's job skill (an experienced mechanic)", 0.45, 0.45, kind=SETTING, unit="index 0-1")
-    mentor_advocacy: float = share(
-        0.9, "the mentor's advocacy (retired teacher, union representative)", 0.9, 0.9, kind=SETTING, unit="index 0-1"
-    )
-    host_slots: int = par(
-        2,
-        unit="places",
-        doc="places at a host of the trade in the home municipality (the bicycle repair shop)",
-        kind=SETTING,
-        ge=0,
-    )
-
-
-class Scenario(Section):
-    """A complete, validated scenario: every section with its declared parameters."""
+    The class of a validated scenario is composed from this base and the parameter sections of
+    the registered mechanisms (:func:`throughflow.schema.compose`).
+    """
 
     name: str = par("baseline", unit="text", doc="scenario name", kind=SETTING)
     description: str = par("", unit="text", doc="what the scenario represents", kind=SETTING)
@@ -643,13 +464,10 @@ class Scenario(Section):
     geography: Geography = Field(default_factory=Geography)
     art60: Art60 = Field(default_factory=Art60)
     labour_market: LabourMarket = Field(default_factory=LabourMarket)
-    mentoring: Mentoring = Field(default_factory=Mentoring)
-    labs: Labs = Field(default_factory=Labs)
     costs: Costs = Field(default_factory=Costs)
-    story: Story = Field(default_factory=Story)
 
     @model_validator(mode="after")
-    def _shares_sum_to_one(self) -> Scenario:
+    def _shares_sum_to_one(self) -> ScenarioBase:
         p = self.population
         for label, total in (
             ("population.share_low + share_medium + share_high", p.share_low + p.share_medium + p.share_high),
@@ -657,11 +475,11 @@ class Scenario(Section):
         ):
             if abs(total - 1.0) > 1e-6:
                 raise ValueError(f"{label} must sum to 1 (got {total:.4f})")
-        if self.mentoring.pair_months_max < self.mentoring.pair_months_min:
-            raise ValueError("mentoring.pair_months_max must be >= pair_months_min")
         return self
 
-    @property
-    def mentoring_on(self) -> bool:
-        """Whether any pillar of the mentoring-to-NEC model is switched on."""
-        return self.mentoring.one_on_one or self.mentoring.organisation or self.labs.enabled
+    def section(self, path: str) -> Any:
+        """The section at a dotted path (``"one_on_one.referral"``); ``""`` is the scenario itself."""
+        node: Any = self
+        for part in path.split(".") if path else ():
+            node = getattr(node, part)
+        return node

@@ -8,12 +8,13 @@ Tables grow by doubling, so adding arrivals each month is amortised O(1) per age
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from throughflow.enums import Event
+from throughflow.mechanism import Column
 
 NO = -1
 """Sentinel for a missing link or month in integer columns."""
@@ -28,22 +29,32 @@ MAX_MENTOR_TIES = 6
 class Table:
     """A growable set of equally long numpy columns.
 
-    Subclasses declare ``COLUMNS``: name -> (dtype, fill value, extra shape).
+    Subclasses declare ``COLUMNS``: name -> :class:`~throughflow.mechanism.Column`.
     """
 
-    COLUMNS: ClassVar[dict[str, tuple[Any, Any, tuple[int, ...]]]] = {}
+    COLUMNS: ClassVar[dict[str, Column]] = {}
 
-    def __init__(self, capacity: int = 256) -> None:
+    def __init__(self, capacity: int = 256, extra: Mapping[str, Column] | None = None) -> None:
         """Allocate empty columns.
 
         Args:
             capacity: Initial number of rows allocated.
+            extra: Columns declared by mechanisms, added to the class's own.
 
         """
         self.n = 0
         self._capacity = max(int(capacity), 16)
-        for name, (dtype, fill, shape) in self.COLUMNS.items():
-            setattr(self, name, np.full((self._capacity, *shape), fill, dtype=dtype))
+        self._columns = dict(self.COLUMNS)
+        for name, column in (extra or {}).items():
+            if name in self._columns:
+                raise ValueError(f"column {name!r} of {type(self).__name__} is declared twice")
+            self._columns[name] = column
+        for name, c in self._columns.items():
+            setattr(self, name, np.full((self._capacity, *c.shape), c.fill, dtype=c.dtype))
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        """Columns declared by mechanisms (set in ``__init__``; this is only reached for a missing one)."""
+        raise AttributeError(f"{type(self).__name__} has no column {name!r}")
 
     def add(self, count: int) -> np.ndarray:
         """Append ``count`` rows filled with defaults.
@@ -58,9 +69,9 @@ class Table:
         needed = self.n + count
         if needed > self._capacity:
             new_capacity = max(needed, 2 * self._capacity)
-            for name, (dtype, fill, shape) in self.COLUMNS.items():
+            for name, c in self._columns.items():
                 old = getattr(self, name)
-                grown = np.full((new_capacity, *shape), fill, dtype=dtype)
+                grown = np.full((new_capacity, *c.shape), c.fill, dtype=c.dtype)
                 grown[: self.n] = old[: self.n]
                 setattr(self, name, grown)
             self._capacity = new_capacity
@@ -77,47 +88,40 @@ class Table:
 class RefugeeTable(Table):
     """State of every refugee, one row each (ODD: Entities, state variables)."""
 
-    COLUMNS: ClassVar[dict[str, tuple[Any, Any, tuple[int, ...]]]] = {
-        "qualification": (np.int8, 0, ()),
-        "status": (np.int8, 0, ()),
-        "arrival": (np.int32, NO, ()),
-        "status_since": (np.int32, NO, ()),
-        "skill": (np.float64, 0.0, ()),
-        "recognition": (np.float64, 1.0, ()),
-        "language": (np.float64, 0.0, ()),
-        "search": (np.float64, 0.0, ()),
-        "commute_tolerance": (np.float64, 60.0, ()),
-        "trade": (np.int8, 0, ()),
-        "home": (np.int32, 0, ()),
-        "ties": (np.int32, NO, (MAX_TIES,)),
-        "tie_fades": (np.int32, NO, (MAX_TIES,)),
-        "ties_until": (np.int32, NO, ()),
-        "host": (np.int32, NO, ()),
-        "host_sector": (np.int8, NO, ()),
-        "commute": (np.float64, 0.0, ()),
-        "contract_start": (np.int32, NO, ()),
-        "contract_end": (np.int32, NO, ()),
-        "ended": (np.int32, NO, ()),
-        "contract_outcome": (np.int8, NO, ()),
-        "offer": (np.int32, NO, ()),
-        "employer": (np.int32, NO, ()),
-        "job_sector": (np.int8, NO, ()),
-        "job_start": (np.int32, NO, ()),
-        "first_nec": (np.int32, NO, ()),
-        "nec_jobs": (np.int16, 0, ()),
-        "spell12": (np.int32, NO, ()),
-        "benefit_entry": (np.int32, NO, ()),
-        "benefit_exit": (np.int32, NO, ()),
-        "on_benefit_60m": (np.int8, NO, ()),
-        "coverage_draw": (np.float64, 1.0, ()),
-        "enrolled": (np.bool_, False, ()),
-        "ever_enrolled": (np.bool_, False, ()),
-        "enrol_month": (np.int32, NO, ()),
-        "mentor": (np.int32, NO, ()),
-        "advocacy_attempts": (np.int8, 0, ()),
-        "seen_by": (np.int32, NO, ()),
-        "apprentice_at": (np.int32, NO, ()),
-        "apprentice_until": (np.int32, NO, ()),
+    COLUMNS: ClassVar[dict[str, Column]] = {
+        "qualification": Column(np.int8, 0, "LOW (ISCED 0-2), MEDIUM (3-4), HIGH (5+); fixed"),
+        "status": Column(np.int8, 0, "WAITING, ART60, NEC, WISE_JOB, UNEMPLOYED or INACTIVE: exactly one each month"),
+        "arrival": Column(np.int32, NO, "month of arrival as an OCMW client"),
+        "status_since": Column(np.int32, NO, "month the current status began"),
+        "skill": Column(np.float64, 0.0, "job-relevant competence, 0-1"),
+        "recognition": Column(np.float64, 1.0, "share of skill employers can see (foreign diplomas and experience), 0-1"),
+        "language": Column(np.float64, 0.0, "Dutch proficiency, 0-1 (one level = 0.2; 0.4 = A2)"),
+        "search": Column(np.float64, 0.0, "search effectiveness (scales the number of cold applications), 0-1"),
+        "commute_tolerance": Column(np.float64, 60.0, "maximum acceptable one-way public-transport commute (minutes)"),
+        "trade": Column(np.int8, 0, "prior occupation, one of the sectors; fixed"),
+        "home": Column(np.int32, 0, "municipality"),
+        "ties": Column(
+            np.int32, NO, "employers the refugee has a weak tie to (slots; a faded tie leaves an empty slot)", shape=(MAX_TIES,)
+        ),
+        "tie_fades": Column(np.int32, NO, "month in which the tie in each slot fades", shape=(MAX_TIES,)),
+        "ties_until": Column(np.int32, NO, "latest fading month of any tie given (finds the refugees with ties quickly)"),
+        "host": Column(np.int32, NO, "current art. 60 host"),
+        "host_sector": Column(np.int8, NO, "sector of the last art. 60 host (kept after the contract: sector experience)"),
+        "commute": Column(np.float64, 0.0, "commute of the current placement or job (minutes)"),
+        "contract_start": Column(np.int32, NO, "first month of the art. 60 contract"),
+        "contract_end": Column(np.int32, NO, "planned last month of the art. 60 contract"),
+        "ended": Column(np.int32, NO, "actual end month of the art. 60 contract"),
+        "contract_outcome": Column(np.int8, NO, "status after the contract (NEC, WISE_JOB, UNEMPLOYED, INACTIVE)"),
+        "offer": Column(np.int32, NO, "employer whose job offer an ART60 worker holds until the contract ends"),
+        "employer": Column(np.int32, NO, "current NEC employer"),
+        "job_sector": Column(np.int8, NO, "sector of the last NEC job (kept: sector experience)"),
+        "job_start": Column(np.int32, NO, "first month of the current NEC job"),
+        "first_nec": Column(np.int32, NO, "first NEC month"),
+        "nec_jobs": Column(np.int16, 0, "number of NEC jobs held"),
+        "spell12": Column(np.int32, NO, "month an NEC spell first reached 12 months"),
+        "benefit_entry": Column(np.int32, NO, "first entry on benefit after art. 60"),
+        "benefit_exit": Column(np.int32, NO, "first exit from benefit after that entry (job or inactivity)"),
+        "on_benefit_60m": Column(np.int8, NO, "whether on benefit 60 months after benefit entry (calibration)"),
     }
 
     qualification: np.ndarray
@@ -151,15 +155,6 @@ class RefugeeTable(Table):
     benefit_entry: np.ndarray
     benefit_exit: np.ndarray
     on_benefit_60m: np.ndarray
-    coverage_draw: np.ndarray
-    enrolled: np.ndarray
-    ever_enrolled: np.ndarray
-    enrol_month: np.ndarray
-    mentor: np.ndarray
-    advocacy_attempts: np.ndarray
-    seen_by: np.ndarray
-    apprentice_at: np.ndarray
-    apprentice_until: np.ndarray
 
     def tied(self, rows: np.ndarray, month: int) -> np.ndarray:
         """The refugees among ``rows`` who may still hold a tie in ``month`` (a superset of those who do).
@@ -229,16 +224,16 @@ class RefugeeTable(Table):
 class MentorTable(Table):
     """State of every volunteer mentor, one row each."""
 
-    COLUMNS: ClassVar[dict[str, tuple[Any, Any, tuple[int, ...]]]] = {
-        "status": (np.int8, 0, ()),
-        "home": (np.int32, 0, ()),
-        "advocacy": (np.float64, 0.5, ()),
-        "ties": (np.int32, NO, (MAX_MENTOR_TIES,)),
-        "mentees": (np.int16, 0, ()),
-        "joined": (np.int32, NO, ()),
-        "leaves": (np.int32, NO, ()),
-        "pairs_done": (np.int16, 0, ()),
-        "retiring": (np.bool_, False, ()),
+    COLUMNS: ClassVar[dict[str, Column]] = {
+        "status": Column(np.int8, 0, "AVAILABLE, PAIRED or LEFT (permanent)"),
+        "home": Column(np.int32, 0, "municipality"),
+        "advocacy": Column(np.float64, 0.5, "knows how institutions work, 0-1"),
+        "ties": Column(np.int32, NO, "employers the mentor has a tie to (they do not fade)", shape=(MAX_MENTOR_TIES,)),
+        "mentees": Column(np.int16, 0, "current number of mentees"),
+        "joined": Column(np.int32, NO, "month the volunteer joined"),
+        "leaves": Column(np.int32, NO, "month the volunteer leaves"),
+        "pairs_done": Column(np.int16, 0, "pairs ended"),
+        "retiring": Column(np.bool_, False, "decided not to take another mentee; leaves when the last pair ends"),
     }
 
     status: np.ndarray
@@ -255,14 +250,16 @@ class MentorTable(Table):
 class PairTable(Table):
     """Mentoring pairs (or programme enrolments without a volunteer), one row each."""
 
-    COLUMNS: ClassVar[dict[str, tuple[Any, Any, tuple[int, ...]]]] = {
-        "mentee": (np.int32, NO, ()),
-        "mentor": (np.int32, NO, ()),
-        "start": (np.int32, NO, ()),
-        "planned_end": (np.int32, NO, ()),
-        "end": (np.int32, NO, ()),
-        "reason": (np.int8, NO, ()),
-        "reenrolled": (np.int8, NO, ()),
+    COLUMNS: ClassVar[dict[str, Column]] = {
+        "mentee": Column(np.int32, NO, "the enrolled refugee"),
+        "mentor": Column(np.int32, NO, "the mentor (none when enrolled without a volunteer)"),
+        "start": Column(np.int32, NO, "first month"),
+        "planned_end": Column(np.int32, NO, "planned last month"),
+        "end": Column(np.int32, NO, "actual end month"),
+        "reason": Column(np.int8, NO, "COMPLETED, BREAKDOWN, MENTOR_LEFT or MENTEE_LEFT"),
+        "reenrolled": Column(
+            np.int8, NO, "whether the mentor took another mentee (pairs with a mentor not ended by the mentor leaving)"
+        ),
     }
 
     mentee: np.ndarray
@@ -277,12 +274,12 @@ class PairTable(Table):
 class EventLog(Table):
     """Per-agent event log: month, refugee, kind, an integer and a real detail."""
 
-    COLUMNS: ClassVar[dict[str, tuple[Any, Any, tuple[int, ...]]]] = {
-        "month": (np.int32, 0, ()),
-        "agent": (np.int32, NO, ()),
-        "kind": (np.int8, 0, ()),
-        "ref": (np.int32, NO, ()),
-        "value": (np.float64, 0.0, ()),
+    COLUMNS: ClassVar[dict[str, Column]] = {
+        "month": Column(np.int32, 0, "month of the event"),
+        "agent": Column(np.int32, NO, "refugee"),
+        "kind": Column(np.int8, 0, "event kind (code)"),
+        "ref": Column(np.int32, NO, "integer detail (host, employer, mentor, outcome ...)"),
+        "value": Column(np.float64, 0.0, "real detail (commute minutes, score ...)"),
     }
 
     month: np.ndarray
@@ -294,12 +291,18 @@ class EventLog(Table):
     enabled: bool = True
     """Whether events are recorded (sweeps and sensitivity runs switch it off for speed)."""
 
-    def __init__(self, capacity: int = 256) -> None:
-        """Allocate empty columns and an empty batch of pending events."""
+    def __init__(self, names: Sequence[str], capacity: int = 256) -> None:
+        """Allocate empty columns and an empty batch of pending events.
+
+        Args:
+            names: The event kinds, by code (the mechanisms' declared events, in registration order).
+            capacity: Initial number of rows allocated.
+        """
         super().__init__(capacity)
+        self.names = tuple(names)
         self._pending: list[tuple[int, int, Any, Any, Any]] = []
 
-    def log(self, month: int, kind: Event, agents: np.ndarray, ref: Any = NO, value: Any = 0.0) -> None:
+    def log(self, month: int, kind: int, agents: np.ndarray, ref: Any = NO, value: Any = 0.0) -> None:
         """Append one event per agent.
 
         Events are kept as given and written to the columns in one batch by :meth:`flush`,
@@ -307,7 +310,7 @@ class EventLog(Table):
 
         Args:
             month: Simulation month.
-            kind: Event kind.
+            kind: Event kind (its code: the index in ``names``).
             agents: Refugee indices.
             ref: Integer detail (host, employer, mentor, outcome…), scalar or per agent.
             value: Real detail (commute minutes, score…), scalar or per agent.
@@ -343,9 +346,7 @@ class EventLog(Table):
 
     def frame(self) -> pd.DataFrame:
         """The log as a DataFrame with the event kind as a categorical name."""
-        kinds = pd.Categorical.from_codes(
-            self.column("kind").astype(np.int64), categories=pd.Index([e.name.lower() for e in Event])
-        )
+        kinds = pd.Categorical.from_codes(self.column("kind").astype(np.int64), categories=pd.Index(self.names))
         return pd.DataFrame(
             {
                 "month": self.column("month").copy(),

@@ -1,23 +1,28 @@
-"""Observation (ODD: step 10): monthly stocks, flows, costs and mentor-pool figures.
+"""Observation (ODD: step 10): monthly stocks, flows, named counters and costs.
 
-Counters for the current month (``*_now``) are filled by the processes and folded into
-preallocated monthly arrays by :meth:`Recorder.observe`; :meth:`Recorder.timeseries` turns
-them into one tidy table.
+The recorder keeps the stocks by status and qualification, the flows between statuses and
+one named channel per declared counter (:class:`~throughflow.mechanism.Counter`): the
+mechanisms add to a channel during the month (:meth:`Recorder.add`) and
+:meth:`Recorder.observe` folds the month into preallocated arrays. Costs are priced when
+read: the stock costs of the world (social assistance, art. 60, benefit) and every
+mechanism's :class:`~throughflow.mechanism.CostItem` (a counter times a price).
+:meth:`Recorder.timeseries` turns it all into one tidy table.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from throughflow.enums import N_QUAL, N_STATUS, QUAL_NAMES, MentorStatus, PairEnd, Status
-from throughflow.parameters import Costs
-from throughflow.population import NO
+from throughflow.enums import N_QUAL, N_STATUS, QUAL_NAMES, Status
+from throughflow.mechanism import CostItem, Counter
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
+    from throughflow.parameters import ScenarioBase
 
 FLOWS: tuple[tuple[Status, Status], ...] = (
     (Status.WAITING, Status.ART60),
@@ -29,26 +34,22 @@ FLOWS: tuple[tuple[Status, Status], ...] = (
     (Status.UNEMPLOYED, Status.NEC),
     (Status.UNEMPLOYED, Status.INACTIVE),
 )
-"""The transitions the model can make (every other pair of statuses stays at zero)."""
+"""The transitions reported in the time series (every other pair of statuses stays at zero)."""
 
-COSTS = ("leefloon", "art60", "benefit", "mentoring", "labs")
-"""Cost components per qualification group (EUR)."""
-
-POOL = (
-    "mentors_available",
-    "mentors_paired",
-    "mentors_left",
-    "enrolled",
-    "waiting_mentees",
-    "pairs_started",
-    "pairs_ended_early",
-    "vacancies_open",
-    "hires",
-    "warm_applications",
-    "employer_support_eur",
-    "apprenticeships_eur",
+STOCK_COSTS: tuple[tuple[str, Status, tuple[str, ...]], ...] = (
+    ("leefloon", Status.WAITING, ("costs.leefloon_eur_month",)),
+    ("art60", Status.ART60, ("costs.twe_subsidy_eur_month", "costs.art60_net_wage_eur_month")),
+    ("benefit", Status.UNEMPLOYED, ("costs.benefit_eur_month",)),
 )
-"""Month-level figures (reported on the ``all`` rows of the time series)."""
+"""Public cost of a month in a status: component, status, prices (summed)."""
+
+CORE_COUNTERS: tuple[Counter, ...] = (
+    Counter("arrivals", "new OCMW clients"),
+    Counter("hires", "refugees starting an NEC job", by_qualification=False),
+    Counter("vacancies_open", "open vacancies after this month's openings", by_qualification=False),
+    Counter("warm_applications", "warm applications (own ties, referrals)", by_qualification=False),
+)
+"""Counters of the world itself (the mechanisms declare their own)."""
 
 
 class Recorder:
@@ -56,38 +57,47 @@ class Recorder:
 
     Args:
         months: Horizon in months.
-
+        counters: Every declared counter (world and mechanisms).
+        costs: Every declared cost item (their counters must be declared).
+        priced: Names of the cost items of the mechanisms that run (only their prices are read).
+        scenario: The scenario (prices are read when costs are).
     """
 
-    def __init__(self, months: int, costs: Costs | None = None) -> None:
+    def __init__(
+        self,
+        months: int,
+        counters: Iterable[Counter],
+        costs: Iterable[CostItem],
+        priced: Iterable[str],
+        scenario: ScenarioBase,
+    ) -> None:
         size = months + 1
         self.months = months
-        self.unit_costs = costs or Costs()
+        self.scenario = scenario
+        self.counters = {c.name: c for c in (*CORE_COUNTERS, *counters)}
+        self.cost_items = tuple(costs)
+        self.priced = frozenset(priced)
         self.stocks = np.zeros((size, N_STATUS, N_QUAL), dtype=np.int64)
+        self.channels = {
+            name: np.zeros((size, N_QUAL) if c.by_qualification else size, dtype=np.int64) for name, c in self.counters.items()
+        }
         self._moves: list[tuple[int, int, np.ndarray, np.ndarray]] = []
         self._flows = np.zeros((size, N_STATUS, N_STATUS, N_QUAL), dtype=np.int64)
         self._folded = 0
         self.month_now = 1
-        self.arrivals = np.zeros((size, N_QUAL), dtype=np.int64)
-        self.pair_months = np.zeros((size, N_QUAL), dtype=np.int64)
-        self.lab_seats = np.zeros((size, N_QUAL), dtype=np.int64)
-        self.pool = np.zeros((size, len(POOL)))
         self._sent = np.zeros(2 * N_QUAL)
         self._passed = np.zeros(2 * N_QUAL)
         self._native = np.zeros(2 * N_QUAL)
         self.nec_by_months_since_arrival = np.zeros((size, N_QUAL), dtype=np.int64)
         self.observed = 0
-        self.begin()
 
-    def begin(self) -> None:
-        """Reset the counters of the current month."""
-        self.hires_now = 0
-        self.arrivals_now = np.zeros(N_QUAL, dtype=np.int64)
-        self.pair_months_now = np.zeros(N_QUAL, dtype=np.int64)
-        self.lab_seats_now = np.zeros(N_QUAL, dtype=np.int64)
-        self.cost_now = {"employer_support": 0.0, "apprenticeships": 0.0}
-        self.pool_now = {"waiting_mentees": 0.0, "vacancies_open": 0.0}
-        self.warm_now = 0
+    def add(self, counter: str, value: Any) -> None:
+        """Add ``value`` (per qualification, or a number) to a counter for the current month."""
+        self.channels[counter][self.month_now] += value
+
+    def set(self, counter: str, value: Any) -> None:
+        """Set a counter for the current month (a level observed, not a count)."""
+        self.channels[counter][self.month_now] = value
 
     def count_moves(self, status: int, origin: np.ndarray, qualification: np.ndarray) -> None:
         """Count refugees moving from ``origin`` (their status before) to ``status`` this month.
@@ -97,7 +107,7 @@ class Recorder:
         """
         self._moves.append((self.month_now, status, origin, qualification))
         if status == Status.NEC:
-            self.hires_now += len(origin)
+            self.channels["hires"][self.month_now] += len(origin)
 
     @property
     def flows(self) -> np.ndarray:
@@ -114,6 +124,11 @@ class Recorder:
         return self._flows
 
     @property
+    def arrivals(self) -> np.ndarray:
+        """New OCMW clients by month and qualification."""
+        return self.channels["arrivals"]
+
+    @property
     def present_by_months_since_arrival(self) -> np.ndarray:
         """Refugees observed ``k`` months after their arrival month (rows ``k``), summed over the months observed.
 
@@ -123,7 +138,7 @@ class Recorder:
         """
         present = np.zeros_like(self.nec_by_months_since_arrival)
         last = self.observed
-        arrived = np.cumsum(self.arrivals[: last + 1], axis=0)
+        arrived = np.cumsum(self.arrivals[: last + 1], axis=0).astype(np.int64)
         present[: last + 1] = arrived[::-1]
         return present
 
@@ -146,86 +161,70 @@ class Recorder:
         """Cold applications screened: [bottleneck][sent, passed, callbacks a native would get][qualification]."""
         return np.stack([self._sent, self._passed, self._native]).reshape(3, 2, N_QUAL).transpose(1, 0, 2)
 
-    @property
-    def costs(self) -> np.ndarray:
-        """Public cost per month, component (:data:`COSTS`) and qualification group, in EUR."""
-        c = self.unit_costs
-        out = np.zeros((self.months + 1, len(COSTS), N_QUAL))
-        out[:, 0] = self.stocks[:, Status.WAITING] * c.leefloon_eur_month
-        out[:, 1] = self.stocks[:, Status.ART60] * (c.twe_subsidy_eur_month + c.art60_net_wage_eur_month)
-        out[:, 2] = self.stocks[:, Status.UNEMPLOYED] * c.benefit_eur_month
-        out[:, 3] = self.pair_months * c.pair_month_eur
-        out[:, 4] = self.lab_seats * c.lab_seat_eur
+    def _price(self, names: Iterable[str]) -> float:
+        return float(sum(getattr(self.scenario.section(n.rpartition(".")[0]), n.rpartition(".")[2]) for n in names))
+
+    def costs(self) -> dict[str, np.ndarray]:
+        """Public cost (EUR) by component: per month and qualification, or per month for shared items."""
+        out: dict[str, np.ndarray] = {}
+        for name, status, prices in STOCK_COSTS:
+            out[name] = self.stocks[:, status] * self._price(prices)
+        for item in self.cost_items:
+            counts = self.channels[item.counter]
+            # the price of a mechanism that does not run is never read: its count stays zero
+            out[item.name] = counts * self._price((item.price,)) if item.name in self.priced else np.zeros_like(counts)
         return out
 
     def observe(self, model: ThroughflowModel, month: int) -> None:
-        """Fold this month's counters and the current stocks into the monthly arrays."""
+        """Fold this month's stocks into the monthly arrays and move on to the next month."""
         r = model.refugees
         status = r.column("status")
         qual = r.column("qualification")
         self.stocks[month] = np.bincount(status * N_QUAL + qual, minlength=N_STATUS * N_QUAL).reshape(N_STATUS, N_QUAL)
-        self.arrivals[month] = self.arrivals_now
         self.observed = month
         nec = np.flatnonzero(status == Status.NEC)
         cell = (month - r.arrival[nec]) * N_QUAL + qual[nec]
         self.nec_by_months_since_arrival += np.bincount(cell, minlength=(self.months + 1) * N_QUAL).reshape(-1, N_QUAL)
-
-        self.pair_months[month] = self.pair_months_now
-        self.lab_seats[month] = self.lab_seats_now
-
-        pool = self.pool[month]
-        mentors, pairs = model.mentors, model.pairs
-        if mentors.n or pairs.n:  # mentor and pair figures (all zero without them)
-            count = np.bincount(mentors.column("status"), minlength=len(MentorStatus))
-            end = pairs.column("end")
-            reason = pairs.column("reason")
-            ended_early = (end == month) & ((reason == PairEnd.BREAKDOWN) | (reason == PairEnd.MENTOR_LEFT))
-            pool[0] = count[MentorStatus.AVAILABLE]
-            pool[1] = count[MentorStatus.PAIRED]
-            pool[2] = count[MentorStatus.LEFT]
-            pool[3] = pairs.n - np.count_nonzero(end != NO)
-            pool[5] = np.count_nonzero(pairs.column("start") == month)
-            pool[6] = np.count_nonzero(ended_early)
-        pool[4] = self.pool_now["waiting_mentees"]
-        pool[7] = self.pool_now["vacancies_open"]
-        pool[8] = self.hires_now
-        pool[9] = self.warm_now
-        pool[10] = self.cost_now["employer_support"]
-        pool[11] = self.cost_now["apprenticeships"]
+        self.channels["vacancies_open"][month] = model.vacancies.n
         self.month_now = month + 1
-        self.begin()
 
     def total_cost(self) -> np.ndarray:
         """Total public cost over the run per qualification group; shared costs split by arrivals."""
-        person = self.costs.sum(axis=(0, 1))
-        shared = self.pool[:, POOL.index("employer_support_eur")].sum() + self.pool[:, POOL.index("apprenticeships_eur")].sum()
+        person = np.zeros(N_QUAL)
+        shared = 0.0
+        for cost in self.costs().values():
+            if cost.ndim == 2:
+                person += cost.sum(axis=0)
+            else:
+                shared += float(cost.sum())
         arrivals = self.arrivals.sum(axis=0)
         weight = arrivals / arrivals.sum() if arrivals.sum() else np.full(N_QUAL, 1.0 / N_QUAL)
         return person + shared * weight
 
     def timeseries(self) -> pd.DataFrame:
-        """Monthly stocks, flows, costs (per qualification and ``all``) and pool figures."""
+        """Monthly stocks, flows, counters and costs (per qualification and ``all``)."""
         months = np.arange(1, self.months + 1)
-        costs, flows = self.costs, self.flows
+        flows = self.flows
+        costs = self.costs()
         frames = []
         for q, name in enumerate((*QUAL_NAMES, "all")):
-            pick: slice | int = slice(None) if name == "all" else q
             total = name == "all"
 
-            def col(a: np.ndarray, pick: slice | int = pick, total: bool = total) -> np.ndarray:
-                sub = a[1:, ..., pick]
-                return sub.sum(axis=-1) if total else sub
+            def col(a: np.ndarray, q: int = q, total: bool = total) -> np.ndarray:
+                sub = a[1:]
+                if sub.ndim == 1:  # a month-level figure: on the "all" rows only
+                    return sub if total else np.full(sub.shape, np.nan)
+                return sub.sum(axis=-1) if total else sub[..., q]
 
             data: dict[str, object] = {"month": months, "qualification": name}
             for s in Status:
                 data[f"stock_{s.name.lower()}"] = col(self.stocks[:, s, :])
-            data["arrivals"] = col(self.arrivals)
             for a, b in FLOWS:
                 data[f"flow_{a.name.lower()}_to_{b.name.lower()}"] = col(flows[:, a, b, :])
-            for k, cost in enumerate(COSTS):
-                data[f"cost_{cost}_eur"] = col(costs[:, k, :])
-            for k, figure in enumerate(POOL):
-                data[figure] = self.pool[1:, k] if name == "all" else np.nan
+            for counter in self.counters:
+                data[counter] = col(self.channels[counter])
+            for component, cost in costs.items():
+                data[f"cost_{component}_eur"] = col(cost)
             frames.append(pd.DataFrame(data))
         table = pd.concat(frames, ignore_index=True)
         table["qualification"] = pd.Categorical(table["qualification"], categories=[*QUAL_NAMES, "all"])

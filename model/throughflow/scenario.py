@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from throughflow.parameters import Scenario
+from throughflow.parameters import ScenarioBase
+from throughflow.schema import Scenario
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "scenarios"
 """Scenarios shipped with the package (the repository's ``scenarios/`` links here)."""
@@ -44,6 +45,7 @@ class ParameterInfo:
     ge: float | None
     le: float | None
     type_name: str
+    price: bool = False
 
 
 def _resolve(ref: str, base_dir: Path | None) -> Path:
@@ -113,12 +115,13 @@ def _one_line(error: ValidationError, origin: str) -> str:
     return f"{origin}: {key}: {message}"
 
 
-def validate(data: Mapping[str, Any], origin: str = "<scenario>") -> Scenario:
+def validate(data: Mapping[str, Any], origin: str = "<scenario>", schema: type[ScenarioBase] = Scenario) -> ScenarioBase:
     """Validate a nested mapping into a :class:`Scenario`.
 
     Args:
         data: Nested sections as in a scenario file.
         origin: Name used in error messages (the file).
+        schema: The scenario class (default: every registered mechanism's sections).
 
     Returns:
         The validated scenario.
@@ -128,17 +131,24 @@ def validate(data: Mapping[str, Any], origin: str = "<scenario>") -> Scenario:
 
     """
     try:
-        return Scenario.model_validate(dict(data), strict=False)
+        return schema.model_validate(dict(data), strict=False)
     except ValidationError as exc:
         raise ScenarioError(_one_line(exc, origin)) from None
 
 
-def load_scenario(source: str | Path | Scenario | Mapping[str, Any] | None = None, **overrides: Any) -> Scenario:
+def load_scenario(
+    source: str | Path | ScenarioBase | Mapping[str, Any] | None = None,
+    *,
+    schema: type[ScenarioBase] | None = None,
+    **overrides: Any,
+) -> ScenarioBase:
     """Load a scenario from a file, a shipped name, a mapping or a scenario.
 
     Args:
         source: Path to a YAML file, the name of a shipped scenario (``"mentoring"``),
             a nested mapping, a :class:`Scenario`, or ``None`` for the defaults.
+        schema: The scenario class to validate with (default: a scenario's own class, else
+            the class of every registered mechanism, :data:`throughflow.schema.Scenario`).
         **overrides: Dotted parameter names and values, e.g.
             ``load_scenario("baseline", **{"labour_market.bias": 0.4})``.
 
@@ -149,9 +159,11 @@ def load_scenario(source: str | Path | Scenario | Mapping[str, Any] | None = Non
         ScenarioError: If the file is missing or malformed or a value is invalid.
 
     """
-    if isinstance(source, Scenario):
+    chosen: type[ScenarioBase] = Scenario
+    if isinstance(source, ScenarioBase):
         data: dict[str, Any] = source.model_dump()
         origin = f"<scenario {source.name}>"
+        chosen = type(source)
     elif isinstance(source, Mapping):
         data = dict(source)
         origin = "<mapping>"
@@ -163,7 +175,7 @@ def load_scenario(source: str | Path | Scenario | Mapping[str, Any] | None = Non
     if overrides:
         data = _deep_merge(data, unflatten(overrides))
         origin = f"{origin} (overrides)"
-    return validate(data, origin)
+    return validate(data, origin, schema or chosen)
 
 
 def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
@@ -178,7 +190,7 @@ def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
     return nested
 
 
-def with_values(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
+def with_values(scenario: ScenarioBase, values: Mapping[str, Any]) -> ScenarioBase:
     """Return a copy of ``scenario`` with dotted parameters replaced (validated).
 
     Args:
@@ -189,7 +201,7 @@ def with_values(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
         A new validated scenario.
 
     """
-    return validate(_deep_merge(scenario.model_dump(), unflatten(values)), f"<scenario {scenario.name}>")
+    return validate(_deep_merge(scenario.model_dump(), unflatten(values)), f"<scenario {scenario.name}>", type(scenario))
 
 
 def _walk(model: type[BaseModel], prefix: str) -> Iterator[ParameterInfo]:
@@ -216,15 +228,16 @@ def _walk(model: type[BaseModel], prefix: str) -> Iterator[ParameterInfo]:
             ge=ge,
             le=le,
             type_name=getattr(annotation, "__name__", str(annotation)),
+            price=bool(extra.get("price", False)),
         )
 
 
-def parameters() -> list[ParameterInfo]:
+def parameters(schema: type[ScenarioBase] = Scenario) -> list[ParameterInfo]:
     """All declared parameters, flattened to dotted names, in declaration order."""
-    return list(_walk(Scenario, ""))
+    return list(_walk(schema, ""))
 
 
-def flatten(scenario: Scenario) -> dict[str, Any]:
+def flatten(scenario: ScenarioBase) -> dict[str, Any]:
     """The scenario's values keyed by dotted parameter name."""
     out: dict[str, Any] = {}
 
@@ -239,12 +252,12 @@ def flatten(scenario: Scenario) -> dict[str, Any]:
     return out
 
 
-def to_yaml(scenario: Scenario) -> str:
+def to_yaml(scenario: ScenarioBase) -> str:
     """The fully resolved scenario as YAML (every parameter, no ``extends``)."""
     return yaml.safe_dump(scenario.model_dump(), sort_keys=False, allow_unicode=True)
 
 
-def scenario_hash(scenario: Scenario) -> str:
+def scenario_hash(scenario: ScenarioBase) -> str:
     """A short stable hash of the resolved scenario (for provenance)."""
     payload = json.dumps(scenario.model_dump(), sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]

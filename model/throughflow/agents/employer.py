@@ -15,7 +15,7 @@ import numpy as np
 from throughflow.agents.view import Column
 from throughflow.enums import SECTORS
 from throughflow.geography import Region
-from throughflow.parameters import Scenario
+from throughflow.parameters import ScenarioBase
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -33,7 +33,7 @@ class EmployerTable:
         vacancy_cumulative: Cumulative vacancy rates (employer boundaries for splitting a total).
         vacancy_total: Expected new vacancies per month over all employers.
         bias: Baseline bias (callback penalty for cold applications, non-bottleneck).
-        participates: Takes part in employer support when pillar 3 runs (fixed for the run).
+        participates: Takes part in employer support (fixed for the run; none without pillar 3).
         participants: Indices of the participating employers; ``participants_by_sector`` the
             same grouped by sector, with ``participants_per_sector`` and
             ``participants_sector_start`` giving each sector's block.
@@ -43,7 +43,7 @@ class EmployerTable:
 
     """
 
-    def __init__(self, scenario: Scenario, region: Region, rng: np.random.Generator) -> None:
+    def __init__(self, scenario: ScenarioBase, region: Region, rng: np.random.Generator) -> None:
         """Draw the employers of the region.
 
         Args:
@@ -64,15 +64,18 @@ class EmployerTable:
         self.vacancy_total = float(self.vacancy_rate.sum())
         spread = rng.normal(1.0, 0.2, size=n)  # employers differ; relative spread keeps bias 0 at 0
         self.bias = np.clip(lm.bias * spread, 0.0, 1.0)
-        self.participates = rng.random(n) < scenario.labs.employer_participation
-        # participation is fixed for the run: the participating employers, and grouped by sector
-        self.participants = np.flatnonzero(self.participates)
+        self.set_participants(np.zeros(n, dtype=bool))
+        self.trained = np.full(n, -10_000, dtype=np.int32)
+        self.staff = np.zeros(n, dtype=np.int64)
+
+    def set_participants(self, participates: np.ndarray) -> None:
+        """Fix which employers take part in employer support for the run (and group them by sector)."""
+        self.participates = participates
+        self.participants = np.flatnonzero(participates)
         by_sector = np.argsort(self.sector[self.participants], kind="stable")
         self.participants_by_sector = self.participants[by_sector]
         self.participants_per_sector = np.bincount(self.sector[self.participants], minlength=len(SECTORS))
         self.participants_sector_start = np.cumsum(self.participants_per_sector) - self.participants_per_sector
-        self.trained = np.full(n, -10_000, dtype=np.int32)
-        self.staff = np.zeros(n, dtype=np.int64)
 
     def take_on(self, employers: np.ndarray) -> None:
         """Count one more refugee employed by (or holding an offer from) each of ``employers``."""
@@ -104,7 +107,6 @@ class VacancyPool:
             ("skill_req", np.float64),
             ("language_req", np.float64),
             ("closes", np.int32),
-            ("redesigned", np.bool_),
         ]
     )
     FIELDS: tuple[str, ...] = DTYPE.names or ()
@@ -121,7 +123,6 @@ class VacancyPool:
     skill_req = property(lambda self: self.records["skill_req"], doc="Skill requirement (0-1).")
     language_req = property(lambda self: self.records["language_req"], doc="Dutch requirement (0-1).")
     closes = property(lambda self: self.records["closes"], doc="Last month the vacancy is open.")
-    redesigned = property(lambda self: self.records["redesigned"], doc="Requirements lowered by job design.")
 
     @property
     def n(self) -> int:

@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 class MentoringOrganisation(mesa.Agent):
     """Initiates, facilitates and coaches the mentoring programme (pillar 2).
 
-    Its work is vectorised in :mod:`throughflow.processes.mentoring` and
-    :mod:`throughflow.processes.learning_labs`; the agent holds its capacity.
+    Its work is vectorised in the mechanisms of pillar 2 (:mod:`throughflow.processes.organisation`
+    and the modules next to it); the agent holds its capacity, which stays 0 when pillar 2
+    does not run.
 
     Attributes:
         capacity: Active enrolments it can support.
@@ -22,7 +23,7 @@ class MentoringOrganisation(mesa.Agent):
 
     model: ThroughflowModel
 
-    def __init__(self, model: ThroughflowModel, capacity: int) -> None:
+    def __init__(self, model: ThroughflowModel, capacity: int = 0) -> None:
         """Create the organisation."""
         super().__init__(model)
         self.capacity = capacity

@@ -15,7 +15,7 @@ import numpy as np
 from throughflow.agents.view import Column
 from throughflow.enums import SECTORS
 from throughflow.geography import Region
-from throughflow.parameters import Scenario
+from throughflow.parameters import ScenarioBase
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -36,7 +36,7 @@ class HostTable:
 
     """
 
-    def __init__(self, scenario: Scenario, region: Region, rng: np.random.Generator) -> None:
+    def __init__(self, scenario: ScenarioBase, region: Region, rng: np.random.Generator) -> None:
         """Draw the hosts of the region.
 
         Args:
@@ -57,16 +57,26 @@ class HostTable:
         self.sector = rng.integers(0, len(SECTORS), size=n).astype(np.int8)
         self.slots = np.concatenate([wise_slots, other_slots]).astype(np.int32)
         self.is_wise = np.arange(n) < n_wise
-        story = scenario.story
-        if story.enabled and story.host_slots > 0:
-            self.municipality = np.append(self.municipality, np.int32(min(story.home, region.n - 1)))
-            self.sector = np.append(self.sector, np.int8(SECTORS.index(story.trade)))
-            self.slots = np.append(self.slots, np.int32(story.host_slots))
-            self.is_wise = np.append(self.is_wise, True)
+        self._art60 = a
+        self._set_levels()
+
+    def _set_levels(self) -> None:
+        a = self._art60
         self.used = np.zeros(len(self.slots), dtype=np.int32)
         self.coaching = np.where(self.is_wise, a.wise_coaching, a.other_coaching)
         self.language_hours = np.where(self.is_wise, a.wise_language_hours, 0.0)
         self.orientation = np.where(self.is_wise, a.throughflow_orientation, 0.0)
+
+    def add_wise(self, municipality: int, sector: int, slots: int) -> int:
+        """Add a WISE (before any placement) and return its row."""
+        if self.used.any():
+            raise RuntimeError("hosts can only be added before the first placement")
+        self.municipality = np.append(self.municipality, np.int32(municipality))
+        self.sector = np.append(self.sector, np.int8(sector))
+        self.slots = np.append(self.slots, np.int32(slots))
+        self.is_wise = np.append(self.is_wise, True)
+        self._set_levels()
+        return self.n - 1
 
     @property
     def n(self) -> int:

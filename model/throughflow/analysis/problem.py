@@ -10,7 +10,7 @@ A declaration (YAML in ``scenarios/sensitivity/``)::
     parameters: uncertainties          # every declared uncertainty with its declared range
     # parameters: [labour_market.bias, art60.ocmw_openness]            # a named subset
     # parameters: {labour_market.bias: [0.35, 0.55]}                   # narrower ranges
-    groups: none                       # or "section": one group per parameter section
+    groups: none                       # or "section": one group per model section (see section_group)
     method: morris                     # or sobol
     n: 20                              # Morris trajectories, or Sobol base samples (power of 2)
     replications: 1                    # runs averaged per sample point
@@ -33,9 +33,11 @@ from typing import Any
 import yaml
 
 from throughflow.experiments.design import read_yaml_mapping
+from throughflow.inertness import price_parameters
 from throughflow.outcomes import BY_NAME, GROUPS
-from throughflow.parameters import Scenario
+from throughflow.parameters import ScenarioBase as Scenario
 from throughflow.scenario import ParameterInfo, ScenarioError, flatten, load_scenario, parameters
+from throughflow.schema import Scenario as Scenario_
 
 METHODS = ("morris", "sobol")
 KEYS = {
@@ -52,6 +54,23 @@ KEYS = {
     "seed",
     "months",
 }
+
+
+PROGRAMME_SECTIONS = ("mentoring", "one_on_one", "organisation")
+"""Sections of pillars 1 and 2 (the programme, its volunteers, its organisation): one group."""
+
+
+def section_group(name: str) -> str:
+    """The group of a parameter with ``groups: section``.
+
+    Every price is in ``costs`` (prices change only the cost outputs); the sections of
+    pillars 1 and 2 form the group ``mentoring``; any other parameter is in the group of its
+    top-level section (``population``, ``geography``, ``art60``, ``labour_market``, ``labs``).
+    """
+    if name in price_parameters(Scenario_):
+        return "costs"
+    top = name.split(".")[0]
+    return "mentoring" if top in PROGRAMME_SECTIONS else top
 
 
 class SensitivityError(ValueError):
@@ -188,7 +207,7 @@ def declaration_from_mapping(
     grouping = data.get("groups", "none")
     if grouping not in ("none", "section", None):
         raise SensitivityError(f"{where}: groups must be 'none' or 'section' (got {grouping!r})")
-    groups = [name.split(".")[0] for name in names] if grouping == "section" else None
+    groups = [section_group(name) for name in names] if grouping == "section" else None
     arms: dict[str, Scenario] = {}
     outcomes = []
     raw = data.get("outcomes") or [{"indicator": "throughflow_12m", "group": "all"}]

@@ -19,7 +19,7 @@ from throughflow.experiments.design import Factor, Sweep
 from throughflow.experiments.outputs import atomic_write
 from throughflow.experiments.store import Store
 from throughflow.experiments.sweep import RESULTS, run_sweep
-from throughflow.parameters import Scenario
+from throughflow.parameters import ScenarioBase as Scenario
 from throughflow.plots.curves import entry_curves
 from throughflow.scenario import flatten, load_scenario, scenario_hash
 

@@ -13,7 +13,7 @@ outputs to keep::
       mentoring:                                     # named levels, each a set of parameters
         levels:
           off: {}
-          on: {mentoring.one_on_one: true, mentoring.organisation: true, labs.enabled: true}
+          on: {one_on_one.enabled: true, organisation.enabled: true, labs.enabled: true}
     samples: 16                                      # Latin-hypercube points (with ranges)
     outputs: {timeseries: false}
 
@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from throughflow.parameters import Scenario
+from throughflow.parameters import ScenarioBase as Scenario
 from throughflow.scenario import ScenarioError, load_scenario, parameters, with_values
 
 DECLARED = {p.name: p for p in parameters()}

@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any
 
 from throughflow.experiments.run import run
-from throughflow.outcomes import COST_OUTPUTS
+from throughflow.outcomes import COST_OUTPUTS, run_columns
 from throughflow.scenario import validate
 
 EXECUTORS = ("serial", "processes", "dask")
@@ -28,14 +28,8 @@ Result = dict[str, Any]
 
 
 def flat_indicators(indicators: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Indicators as columns ``<indicator>.<group>`` (curves kept as lists, except the long one)."""
-    row: dict[str, Any] = {}
-    for name, groups in indicators.items():
-        if name == "employment_rate_by_month":
-            continue
-        for group, value in groups.items():
-            row[f"{name}.{group}"] = value
-    return row
+    """Indicators as columns ``<indicator>.<group>`` (curves kept as lists, except those not kept in runs)."""
+    return run_columns(indicators)
 
 
 def execute(payload: Payload) -> Result:

@@ -16,7 +16,8 @@ import pandas as pd
 
 from throughflow.model import ThroughflowModel
 from throughflow.outcomes import compute, cost_per_transition, sustainable_count
-from throughflow.parameters import Scenario
+from throughflow.parameters import ScenarioBase as Scenario
+from throughflow.processes import PILLARS
 from throughflow.scenario import load_scenario, with_values
 
 
@@ -58,7 +59,12 @@ class RunResult:
 
 def baseline_of(scenario: Scenario) -> Scenario:
     """The paired baseline of a scenario: the same world with every pillar switched off."""
-    return with_values(scenario, {"mentoring.one_on_one": False, "mentoring.organisation": False, "labs.enabled": False})
+    return with_values(scenario, {f"{pillar}.enabled": False for pillar in PILLARS})
+
+
+def mentoring_on(scenario: Scenario) -> bool:
+    """Whether any pillar of the mentoring-to-NEC model is switched on."""
+    return any(scenario.section(pillar).enabled for pillar in PILLARS)
 
 
 def run(
@@ -93,7 +99,7 @@ def run(
     model = ThroughflowModel(spec, seed=seed, months=months, record_events=record_events).run()
     wall = time.perf_counter() - started
     indicators = compute(model)
-    if paired_baseline and spec.mentoring_on:
+    if paired_baseline and mentoring_on(spec):
         base = ThroughflowModel(baseline_of(spec), seed=seed, months=model.months, record_events=False).run()
         indicators["cost_per_sustainable_transition"] = cost_per_transition(
             _costs(model), sustainable_count(model), _costs(base), sustainable_count(base)

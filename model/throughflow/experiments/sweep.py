@@ -2,7 +2,7 @@
 
 Runs that repeat another run are skipped. A run depends only on its scenario, seed and
 horizon, and parameters that the scenario's switches make inert cannot change it (see
-:mod:`throughflow.inert`); so tasks with the same effective scenario, seed and horizon give
+:mod:`throughflow.inertness`); so tasks with the same effective scenario, seed and horizon give
 the same result. Of each such group only the first task (in run order) runs; every other
 task gets a copy of its row, with its own run id, design point, replicate and factor levels,
 ``wall_seconds`` 0, the ``worker`` that ran the original, and ``same_as`` naming the run it
@@ -25,7 +25,7 @@ from tqdm import tqdm
 from throughflow.experiments.design import Sweep, Task
 from throughflow.experiments.executors import Payload, run_tasks
 from throughflow.experiments.store import Store
-from throughflow.inert import scenario_key
+from throughflow.inertness import scenario_key
 from throughflow.scenario import ScenarioError
 
 RESULTS = Path("results")

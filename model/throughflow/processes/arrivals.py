@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from throughflow.agents.refugee import Refugee
-from throughflow.enums import N_QUAL, SECTORS, Event, Status
-from throughflow.parameters import Population
+from throughflow.enums import N_QUAL, SECTORS, Qualification, Status
+from throughflow.mechanism import Mechanism, Phase
+from throughflow.parameters import Population, Section
 from throughflow.population import MAX_TIES, NO
 from throughflow.processes.transitions import tie_fades
 from throughflow.randomness import below
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
+    from throughflow.words import Words
 
 
 TRAIT_CONCENTRATION = np.array([12.0, 20.0, 12.0, 12.0])
@@ -41,23 +43,27 @@ def trait_beta(p: Population) -> tuple[np.ndarray, np.ndarray]:
     return mean * concentration, (1.0 - mean) * concentration
 
 
-def arrive(model: ThroughflowModel, month: int) -> np.ndarray:
-    """Draw this month's new OCMW clients and create their agents.
+class Arrivals(Mechanism[Section]):
+    """Arrivals: new refugees become OCMW clients (WAITING), drawn from the qualification mix."""
 
-    Args:
-        model: The model.
-        month: The current month.
+    name = "arrivals"
+    reads = ("population",)
+    events = ("arrive",)
+    steps = {Phase.ARRIVE: "arrive"}
 
-    Returns:
-        Indices of the new refugees.
+    def arrive(self, month: int) -> None:
+        """Draw this month's new OCMW clients and create their agents."""
+        p = self.model.scenario.population
+        rng = self.stream()
+        mean = p.arrivals_per_month * p.scale if month <= p.arrival_months else 0.0
+        add_refugees(self.model, int(rng.poisson(mean)), month, rng)
 
-    """
-    p = model.scenario.population
-    rng = model.streams["arrivals"]
-    mean = p.arrivals_per_month * p.scale if month <= p.arrival_months else 0.0
-    count = int(rng.poisson(mean))
-    rows = add_refugees(model, count, month, rng)
-    return rows
+    def describe(self, event: str, words: Words, ref: int, value: float) -> str:
+        """The arrival in words."""
+        return (
+            f"{words.name} ({Qualification(ref).name} qualified, trade {words.trade}) becomes a client of the OCMW of "
+            f"{words.place(int(self.model.refugees.home[words.agent]))}."
+        )
 
 
 def add_refugees(
@@ -102,10 +108,7 @@ def add_refugees(
     fades = tie_fades(model, month, rng, count * MAX_TIES).reshape(count, MAX_TIES)
     r.tie_fades[rows] = fades
     r.ties_until[rows] = np.where(ties != NO, fades, NO).max(axis=1)
-    # the eligibility draw for random-share targeting comes from the mentoring stream,
-    # drawn for every arrival whatever the scenario (common random numbers)
-    r.coverage_draw[rows] = model.streams["mentoring_draws"].random(count)
     model.refugee_agents += [Refugee(model, i) for i in rows.tolist()]
-    model.events.log(month, Event.ARRIVE, rows, qual)
-    model.recorder.arrivals_now += np.bincount(qual, minlength=N_QUAL)
+    model.events.log(month, model.event_code["arrive"], rows, qual)
+    model.recorder.add("arrivals", np.bincount(qual, minlength=N_QUAL))
     return rows

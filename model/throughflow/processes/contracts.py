@@ -11,22 +11,41 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from throughflow.enums import Event, Status
+from throughflow.enums import Status
+from throughflow.mechanism import Mechanism, Phase
+from throughflow.parameters import Section
 from throughflow.population import NO
 from throughflow.processes.transitions import end_contract, move, start_job
 
 if TYPE_CHECKING:
-    from throughflow.model import ThroughflowModel
+    from throughflow.words import Words
 
 
-def end_contracts(model: ThroughflowModel, month: int) -> None:
-    """Move every ART60 worker whose contract ends this month to their next status.
+class Contracts(Mechanism[Section]):
+    """Contract ends: to NEC if hired, WISE_JOB if retained, else UNEMPLOYED."""
 
-    Args:
-        model: The model.
-        month: The current month.
+    name = "contracts"
+    reads = ("art60",)
+    events = ("contract_end",)
+    steps = {Phase.CONTRACT_END: "end"}
 
-    """
+    def end(self, month: int) -> None:
+        """Move every ART60 worker whose contract ends this month to their next status."""
+        end_contracts(self, month)
+
+    def describe(self, event: str, words: Words, ref: int, value: float) -> str:
+        """A contract end in words."""
+        outcome = {
+            Status.NEC: "moves to the NEC job",
+            Status.WISE_JOB: "is retained by the WISE",
+            Status.UNEMPLOYED: "goes on benefit",
+        }
+        return f"The art. 60 contract ends (skill now {value:.2f}); {words.name} {outcome.get(Status(ref), 'leaves')}."
+
+
+def end_contracts(mechanism: Contracts, month: int) -> None:
+    """Move every ART60 worker whose contract ends this month to their next status."""
+    model = mechanism.model
     r = model.refugees
     a = model.scenario.art60
     ending = np.flatnonzero(r.column("contract_end") == month)
@@ -37,11 +56,11 @@ def end_contracts(model: ThroughflowModel, month: int) -> None:
     end_contract(model, ending, month)
     hired = r.offer[ending] != NO
     p_retain = np.where(model.hosts.is_wise[host], a.retention_max * (1.0 - model.hosts.orientation[host]) * r.skill[ending], 0.0)
-    retained = ~hired & (model.uniforms("contracts", month, ending) < p_retain)
+    retained = ~hired & (mechanism.uniforms(month, ending) < p_retain)
     benefit = ~hired & ~retained
     outcome = np.where(hired, int(Status.NEC), np.where(retained, int(Status.WISE_JOB), int(Status.UNEMPLOYED)))
     r.contract_outcome[ending] = outcome
-    model.events.log(month, Event.CONTRACT_END, ending, outcome, r.skill[ending])
+    mechanism.log(month, "contract_end", ending, outcome, r.skill[ending])
     start_job(model, ending[hired], r.offer[ending[hired]], month)
     move(model, ending[retained], Status.WISE_JOB, month)
     to_benefit = ending[benefit]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from throughflow.enums import Event, Status
+from throughflow.enums import Status
 from throughflow.population import NO
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def start_job(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, 
     first_exit = (r.benefit_entry[rows] != NO) & (r.benefit_exit[rows] == NO)
     r.benefit_exit[rows[first_exit]] = month
     r.offer[rows] = NO
-    model.events.log(month, Event.START_JOB, rows, employers, r.commute[rows])
+    model.events.log(month, model.event_code["start_job"], rows, employers, r.commute[rows])
 
 
 def end_contract(model: ThroughflowModel, rows: np.ndarray, month: int) -> None:

@@ -2,18 +2,16 @@
 
 Each employer opens a Poisson number of vacancies proportional to its size. Each vacancy
 has a skill and a language requirement and a bottleneck flag (hard-to-fill occupation,
-slightly higher skill requirement). Vacancies of employers in a job-design partnership
-(pillar 3) are redesigned: lower requirements.
+slightly higher skill requirement). Employers in a job-design partnership (pillar 3) ask
+less of applicants (hook ``requirement_factor``, applied when candidates are screened).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-if TYPE_CHECKING:
-    from throughflow.model import ThroughflowModel
+from throughflow.mechanism import Mechanism, Phase
+from throughflow.parameters import Section
 
 
 def draw_requirement(
@@ -24,41 +22,37 @@ def draw_requirement(
     return rng.beta(mean * concentration, (1 - mean) * concentration, size=size)
 
 
-def open_vacancies(model: ThroughflowModel, month: int) -> None:
-    """Close expired vacancies and open this month's new ones.
+class Vacancies(Mechanism[Section]):
+    """Vacancies: employers open vacancies each month; expired vacancies close."""
 
-    Args:
-        model: The model.
-        month: The current month.
+    name = "vacancies"
+    reads = ("labour_market",)
+    steps = {Phase.VACANCIES: "open"}
 
-    """
-    pool = model.vacancies
-    pool.keep(pool.closes >= month)
-    e = model.employers
-    lm = model.scenario.labour_market
-    labs = model.scenario.labs
-    rng = model.streams["vacancies"]
-    # a Poisson number per employer, drawn as one Poisson total split over the employers in
-    # proportion to their rates (the same distribution, in two draws instead of one per employer)
-    n = int(rng.poisson(e.vacancy_total))
-    share = np.sort(rng.random(n)) * e.vacancy_total  # sorted: employers come out in order
-    employer = np.searchsorted(e.vacancy_cumulative, share, side="right").astype(np.int32)
-    bottleneck = rng.random(n) < lm.p_bottleneck
-    mean = np.empty((2, n))
-    mean[0] = lm.skill_requirement + lm.bottleneck_requirement_shift * bottleneck
-    mean[1] = lm.language_requirement
-    skill_req, language_req = draw_requirement(rng, mean, mean.shape)
-    redesigned = np.zeros(n, dtype=bool)
-    if labs.enabled and labs.job_design:
-        redesigned = e.participates[employer]
-    pool.append(
-        employer=employer,
-        sector=e.sector[employer],
-        municipality=e.municipality[employer],
-        bottleneck=bottleneck,
-        skill_req=skill_req,
-        language_req=language_req,
-        closes=np.full(n, month + lm.vacancy_months - 1, dtype=np.int32),
-        redesigned=redesigned,
-    )
-    model.recorder.pool_now["vacancies_open"] = pool.n
+    def open(self, month: int) -> None:
+        """Close expired vacancies and open this month's new ones."""
+        model = self.model
+        pool = model.vacancies
+        pool.keep(pool.closes >= month)
+        e = model.employers
+        lm = model.scenario.labour_market
+        rng = self.stream()
+        # a Poisson number per employer, drawn as one Poisson total split over the employers in
+        # proportion to their rates (the same distribution, in two draws instead of one per employer)
+        n = int(rng.poisson(e.vacancy_total))
+        share = np.sort(rng.random(n)) * e.vacancy_total  # sorted: employers come out in order
+        employer = np.searchsorted(e.vacancy_cumulative, share, side="right").astype(np.int32)
+        bottleneck = rng.random(n) < lm.p_bottleneck
+        mean = np.empty((2, n))
+        mean[0] = lm.skill_requirement + lm.bottleneck_requirement_shift * bottleneck
+        mean[1] = lm.language_requirement
+        skill_req, language_req = draw_requirement(rng, mean, mean.shape)
+        pool.append(
+            employer=employer,
+            sector=e.sector[employer],
+            municipality=e.municipality[employer],
+            bottleneck=bottleneck,
+            skill_req=skill_req,
+            language_req=language_req,
+            closes=np.full(n, month + lm.vacancy_months - 1, dtype=np.int32),
+        )

@@ -1,4 +1,4 @@
-"""Parameters listed as inert really cannot change a run; the effective scenario and its key."""
+"""Inert parameters follow from the active mechanisms: the model never reads them and they cannot change a run."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 
 from throughflow.experiments.run import RunResult, run
-from throughflow.inert import RULES, effective_scenario, inert_parameters, scenario_key
-from throughflow.parameters import Scenario
+from throughflow.inertness import effective_scenario, inert_parameters, price_parameters, readable, reading, scenario_key
+from throughflow.parameters import ScenarioBase as Scenario
 from throughflow.scenario import flatten, load_scenario, parameters, with_values
+from throughflow.schema import Scenario as SCHEMA
 
 DECLARED = {p.name: p for p in parameters()}
 SMALL = {"population.scale": 0.15}
@@ -36,7 +37,18 @@ ALTERNATIVES: dict[str, tuple[Any, Any]] = {
 }
 """Two values for parameters whose declaration has no range to take the ends of."""
 
-SECTIONS = ("mentoring", "art60", "labs", "costs", "story")
+SECTIONS = ("mentoring", "one_on_one", "organisation", "labs", "story")
+SHIPPED = (
+    "baseline",
+    "mentoring",
+    "pillar_one_on_one",
+    "pillar_organisation",
+    "pillar_labs",
+    "without_labs",
+    "without_one_on_one",
+    "without_organisation",
+    "juul_kamin",
+)
 
 
 def extreme(name: str, end: int) -> Any:
@@ -102,15 +114,62 @@ def assert_no_effect(name: str, names: list[str], end: int) -> None:
     assert not diff, f"{name}: setting {sorted(names)} to their {('low', 'high')[end]} ends changed {diff[:8]}"
 
 
-# --------------------------------------------------------------------------- the rules
+# --------------------------------------------------------------------------- derived, and checked by reading
 
 
-def test_every_rule_names_declared_parameters_and_gives_a_reason() -> None:
-    for rule in RULES:
-        assert rule.names and rule.reason.strip()
-        for name in rule.names:
-            assert name in DECLARED, name
-            assert name not in ("name", "description", "months")
+def reads_of(spec: Scenario, months: int = MONTHS) -> set[str]:
+    """The parameters a run of ``spec`` reads, from building the model to computing its outputs."""
+    with reading(spec) as reads:
+        run(spec, seed=SEED, months=months, paired_baseline=False)
+    return reads
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_a_run_never_reads_a_parameter_called_inert(name: str) -> None:
+    spec = scenario(name) if name != "juul_kamin" else load_scenario(name)
+    reads = reads_of(spec)
+    assert reads, "read tracking recorded nothing"
+    assert not reads & inert_parameters(spec), sorted(reads & inert_parameters(spec))
+    assert {"population.scale", "labour_market.bias"} <= reads
+
+
+@pytest.mark.parametrize(
+    "switch",
+    [
+        "one_on_one.referral.enabled",
+        "one_on_one.placement_advocacy.enabled",
+        "organisation.matching.enabled",
+        "organisation.coaching.enabled",
+        "labs.conversation_clubs.enabled",
+        "labs.job_design.enabled",
+        "labs.apprenticeships.enabled",
+        "labs.diversity_training.enabled",
+    ],
+)
+def test_with_one_activity_off_its_parameters_are_inert_and_unread(switch: str) -> None:
+    spec = with_values(scenario("mentoring"), {switch: False})
+    section = switch.rpartition(".")[0]
+    inert = inert_parameters(spec)
+    assert {p for p in DECLARED if p.startswith(f"{section}.") and p != switch} <= inert
+    assert switch not in inert  # switching it back on changes what runs
+    assert not reads_of(spec, 36) & inert
+
+
+def test_a_switch_is_inert_only_when_its_pillar_is_off() -> None:
+    assert "one_on_one.referral.enabled" in inert_parameters(scenario("baseline"))
+    assert "one_on_one.referral.enabled" not in inert_parameters(scenario("pillar_one_on_one"))
+    # matching needs volunteers: with the organisation alone its switch changes nothing
+    assert "organisation.matching.enabled" in inert_parameters(scenario("pillar_organisation"))
+    assert "organisation.matching.enabled" not in inert_parameters(scenario("mentoring"))
+    for pillar in ("one_on_one.enabled", "organisation.enabled", "labs.enabled", "story.enabled"):
+        assert pillar not in inert_parameters(scenario("baseline"))
+
+
+def test_readable_and_inert_partition_the_declared_parameters() -> None:
+    for name in ("baseline", "mentoring", "pillar_labs"):
+        spec = scenario(name)
+        assert readable(spec) | inert_parameters(spec) | {"name", "description"} == set(DECLARED)
+        assert not readable(spec) & inert_parameters(spec)
 
 
 @pytest.mark.parametrize("section", SECTIONS)
@@ -135,7 +194,7 @@ def test_the_baseline_lists_every_mentoring_and_labs_uncertainty() -> None:
         p.name
         for p in parameters()
         if p.kind == "uncertainty" and p.low is not None and p.high is not None and p.low < p.high
-        if p.name.split(".")[0] in ("mentoring", "labs")
+        if p.name.split(".")[0] in ("mentoring", "one_on_one", "organisation", "labs") and not p.price
     ]
     assert sampled
     assert set(sampled) <= inert
@@ -153,8 +212,8 @@ def test_the_baseline_lists_every_mentoring_and_labs_uncertainty() -> None:
         "costs.benefit_eur_month",
         "costs.leefloon_eur_month",
         "costs.art60_net_wage_eur_month",
-        "mentoring.one_on_one",
-        "mentoring.organisation",
+        "one_on_one.enabled",
+        "organisation.enabled",
         "labs.enabled",
         "story.enabled",
         "months",
@@ -177,20 +236,18 @@ def test_parameters_the_baseline_reads_are_not_inert_and_do_change_a_run(name: s
     "name",
     [
         "mentoring.p_breakdown_per_month",
-        "mentoring.advocacy_mean",
-        "mentoring.capacity_pairs",
-        "mentoring.search_support_rate",
-        "mentoring.holistic_shock_reduction",
-        "mentoring.practice_efficiency",
-        "mentoring.activities.referral",
-        "art60.ocmw_openness",
-        "labs.p_network_tie",
-        "labs.training_bias_cut",
-        "labs.training_fade_months",
-        "labs.job_design_requirement_cut",
-        "costs.pair_month_eur",
-        "costs.lab_seat_eur",
-        "costs.apprentice_eur",
+        "one_on_one.advocacy_mean",
+        "organisation.capacity_pairs",
+        "one_on_one.search_support.rate",
+        "one_on_one.holistic_support.shock_reduction",
+        "one_on_one.referral.enabled",
+        "labs.network_events.p_tie",
+        "labs.diversity_training.bias_cut",
+        "labs.diversity_training.fade_months",
+        "labs.job_design.requirement_cut",
+        "organisation.pair_month_eur",
+        "labs.seat_eur",
+        "labs.apprenticeships.cost_eur",
     ],
 )
 def test_with_every_pillar_on_the_mentoring_parameters_are_not_inert(name: str) -> None:
@@ -201,20 +258,16 @@ def test_with_every_pillar_on_the_mentoring_parameters_are_not_inert(name: str) 
 def test_inert_sets_follow_the_switches() -> None:
     one_on_one = inert_parameters(scenario("pillar_one_on_one"))
     organisation = inert_parameters(scenario("pillar_organisation"))
-    assert "mentoring.capacity_pairs" in one_on_one and "mentoring.capacity_pairs" not in organisation
-    assert "mentoring.advocacy_mean" not in one_on_one and "mentoring.advocacy_mean" in organisation
-    assert "mentoring.informal_recruitment_share" not in one_on_one
-    assert "mentoring.informal_recruitment_share" in inert_parameters(scenario("mentoring"))
+    assert "organisation.capacity_pairs" in one_on_one and "organisation.capacity_pairs" not in organisation
+    assert "one_on_one.advocacy_mean" not in one_on_one and "one_on_one.advocacy_mean" in organisation
+    assert "organisation.recruitment_factor" in one_on_one
+    assert "organisation.recruitment_factor" not in inert_parameters(scenario("mentoring"))
     labs = scenario("pillar_labs")
-    assert "mentoring.practice_efficiency" not in inert_parameters(labs)  # conversation clubs use it
-    no_clubs = with_values(labs, {"labs.conversation_clubs": False})
-    assert {"mentoring.practice_efficiency", "labs.club_seats"} <= inert_parameters(no_clubs)
-    targeted = with_values(scenario("mentoring"), {"mentoring.targeting": "random_share"})
-    assert "mentoring.coverage_share" not in inert_parameters(targeted)
-    # an extreme fade would reach employers never trained: then the fade is not inert
-    slow = with_values(scenario("baseline"), {"labs.training_fade_months": 50_000.0})
-    assert "labs.training_fade_months" not in inert_parameters(slow)
-    assert "labs.training_fade_months" in inert_parameters(scenario("baseline"))
+    assert "labs.conversation_clubs.seats" not in inert_parameters(labs)
+    no_clubs = with_values(labs, {"labs.conversation_clubs.enabled": False})
+    assert "labs.conversation_clubs.seats" in inert_parameters(no_clubs)
+    assert "mentoring.coverage_share" not in inert_parameters(scenario("pillar_organisation"))
+    assert "labs.diversity_training.fade_months" in inert_parameters(scenario("baseline"))
 
 
 # --------------------------------------------------------------------------- effective scenario and key
@@ -222,30 +275,30 @@ def test_inert_sets_follow_the_switches() -> None:
 
 def test_effective_scenario_resets_inert_parameters_to_their_defaults() -> None:
     base = scenario("baseline")
-    changed = with_values(base, {"mentoring.p_reenrol": 0.7, "labs.p_network_tie": 0.4, "labour_market.bias": 0.4})
+    changed = with_values(base, {"one_on_one.p_reenrol": 0.7, "labs.network_events.p_tie": 0.4, "labour_market.bias": 0.4})
     effective = flatten(effective_scenario(changed))
-    assert effective["mentoring.p_reenrol"] == DECLARED["mentoring.p_reenrol"].default
-    assert effective["labs.p_network_tie"] == DECLARED["labs.p_network_tie"].default
+    assert effective["one_on_one.p_reenrol"] == DECLARED["one_on_one.p_reenrol"].default
+    assert effective["labs.network_events.p_tie"] == DECLARED["labs.network_events.p_tie"].default
     assert effective["labour_market.bias"] == 0.4
     assert effective_scenario(base) is base
 
 
 def test_scenarios_that_differ_only_in_inert_parameters_share_a_key() -> None:
     base = scenario("baseline")
-    inert_only = with_values(base, {"mentoring.p_reenrol": 0.7, "costs.pair_month_eur": 300.0, "name": "other"})
+    inert_only = with_values(base, {"one_on_one.p_reenrol": 0.7, "organisation.pair_month_eur": 300.0, "name": "other"})
     assert scenario_key(inert_only) == scenario_key(base) == scenario_key(effective_scenario(inert_only))
     assert scenario_key(with_values(base, {"labour_market.bias": 0.4})) != scenario_key(base)
-    assert scenario_key(with_values(base, {"mentoring.one_on_one": True})) != scenario_key(base)
+    assert scenario_key(with_values(base, {"one_on_one.enabled": True})) != scenario_key(base)
     # the horizon is part of the key: an override and the scenario's own months agree
     assert scenario_key(base, months=48) != scenario_key(base)
     assert scenario_key(base, months=base.months) == scenario_key(base)
     assert scenario_key(with_values(base, {"months": 48})) == scenario_key(base, months=48)
     mentoring = scenario("mentoring")
-    assert scenario_key(with_values(mentoring, {"mentoring.p_reenrol": 0.7})) != scenario_key(mentoring)
+    assert scenario_key(with_values(mentoring, {"one_on_one.p_reenrol": 0.7})) != scenario_key(mentoring)
 
 
 def test_the_effective_scenario_runs_like_the_scenario() -> None:
-    changed = with_values(scenario("baseline"), {"mentoring.p_reenrol": 0.7, "labs.p_network_tie": 0.4})
+    changed = with_values(scenario("baseline"), {"one_on_one.p_reenrol": 0.7, "labs.network_events.p_tie": 0.4})
     effective = effective_scenario(changed)
     assert flatten(effective) != flatten(changed)
     a = run(changed, seed=SEED + 1, months=36, paired_baseline=False)
@@ -256,13 +309,14 @@ def test_the_effective_scenario_runs_like_the_scenario() -> None:
 
 def test_prices_change_only_the_cost_outputs() -> None:
     """No process reads a price: moving every price changes the cost outputs and nothing else."""
-    from throughflow.inert import PRICES
     from throughflow.outcomes import COST_OUTPUTS
 
     spec = load_scenario("mentoring", **{"population.scale": 0.5, "months": 48})
     declared = {p.name: p for p in parameters()}
     a = run(spec, seed=3)
-    b = run(with_values(spec, {name: declared[name].high for name in PRICES}), seed=3)
+    prices = price_parameters(SCHEMA)
+    assert {"costs.benefit_eur_month", "organisation.pair_month_eur", "labs.seat_eur"} <= prices
+    b = run(with_values(spec, {name: declared[name].high for name in prices}), seed=3)
     assert a.totals["cost_eur"] != b.totals["cost_eur"]  # the prices do price something
     assert a.totals["sustainable_transitions"] == b.totals["sustainable_transitions"]
     same = [name for name in a.indicators if name not in COST_OUTPUTS]

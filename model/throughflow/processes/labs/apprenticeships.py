@@ -1,0 +1,93 @@
+"""Apprenticeships in NEC firms (pillar 3): a period in a firm that can convert into a job.
+
+At each intake, job seekers start an apprenticeship at a participating employer (a warm
+tie; skill grows; they do not search meanwhile: hook ``busy``). When it ends, the firm hires
+the apprentice if it has a post (``p_hire``) whose requirements the apprentice meets; the
+firm has seen the apprentice work, so it judges true skill.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from throughflow.enums import Channel, Lab, Status
+from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
+from throughflow.parameters import LEVER, Section, par, share
+from throughflow.population import NO
+from throughflow.processes.hiring import hire, within_room
+from throughflow.processes.labs.common import give_ties, partners, pick, seats
+from throughflow.processes.labs.ecosystem import ecosystem
+from throughflow.processes.vacancies import draw_requirement
+
+
+class ApprenticeshipsPars(Section):
+    """Apprenticeships in NEC firms."""
+
+    enabled: bool = par(True, unit="switch", doc="apprenticeships in NEC firms", kind=LEVER)
+    seats: float = par(
+        5.0, unit="places/session", doc="apprenticeship places per intake at scale 1", low=2, high=10, kind=LEVER, le=100_000
+    )
+    every_months: int = par(3, unit="months", doc="apprenticeship intake calendar", low=2, high=6, kind=LEVER, ge=1, le=12)
+    months: int = par(3, unit="months", doc="length of an apprenticeship", low=2, high=6, ge=1, le=12)
+    skill_gain: float = share(0.08, "skill gain toward 1 during an apprenticeship", 0.04, 0.12, unit="index 0-1")
+    p_hire: float = share(0.5, "probability the firm has a post to convert the apprenticeship into", 0.3, 0.7)
+    cost_eur: float = par(
+        600.0, unit="EUR/apprenticeship", doc="cost per apprenticeship", low=300, high=1200, price=True, le=100_000
+    )
+
+
+class Apprenticeships(Mechanism[ApprenticeshipsPars]):
+    """Apprenticeships: intake, and conversion into jobs."""
+
+    name = "apprenticeships"
+    pillar = "labs"
+    section = "labs.apprenticeships"
+    Pars = ApprenticeshipsPars
+    reads = ("labour_market", "population.p_tie_fades_per_month")
+    refugee_columns = {
+        "apprentice_at": Column(np.int32, NO, "firm of the current apprenticeship"),
+        "apprentice_until": Column(np.int32, NO, "last month of the current apprenticeship"),
+    }
+    counters = (Counter("apprenticeships_started", "apprenticeships started", by_qualification=False),)
+    costs = (CostItem("apprenticeships", "apprenticeships_started", "labs.apprenticeships.cost_eur"),)
+    steps = {Phase.SUPPORT: "run"}
+    employer_facing = True
+
+    def run(self, month: int) -> None:
+        """Apprenticeships that end this month, then an intake when the calendar says so."""
+        model, rng = self.model, self.stream()
+        r = model.refugees
+        ending = np.flatnonzero(r.column("apprentice_until") == month)
+        if ending.size:
+            self._convert(ending, month, rng)
+            r.apprentice_until[ending] = NO
+            r.apprentice_at[ending] = NO
+        if month % self.pars.every_months:
+            return
+        apprentices = pick(model, ecosystem(model).seekers, seats(model, self.pars.seats), rng)
+        firm = partners(model, r.trade[apprentices], rng)[:, 0]
+        placed, firm = apprentices[firm != NO], firm[firm != NO]
+        r.apprentice_at[placed] = firm
+        r.apprentice_until[placed] = month + self.pars.months
+        r.skill[placed] += self.pars.skill_gain * (1.0 - r.skill[placed])
+        give_ties(model, month, placed, firm, rng)
+        self.log(month, "lab", placed, int(Lab.APPRENTICESHIP), firm)
+        self.count("apprenticeships_started", placed.size)
+
+    def _convert(self, rows: np.ndarray, month: int, rng: np.random.Generator) -> None:
+        """Convert apprenticeships into jobs where the firm has a post the apprentice can fill."""
+        model = self.model
+        r, lm = model.refugees, model.scenario.labour_market
+        u = rng.random(rows.size)
+        firm = r.apprentice_at[rows]
+        cut = model.product("requirement_factor", firm)  # apprenticeship firms take part in job design
+        skill_req = draw_requirement(rng, lm.skill_requirement, rows.size) * cut
+        language_req = draw_requirement(rng, lm.language_requirement, rows.size) * cut
+        searching = (r.status[rows] == Status.UNEMPLOYED) | ((r.status[rows] == Status.ART60) & (r.offer[rows] == NO))
+        converts = searching & (u < self.pars.p_hire) & (r.skill[rows] >= skill_req) & (r.language[rows] >= language_req)
+        converts[converts] &= within_room(model, firm[converts])
+        hire(model, rows[converts], firm[converts], month, Channel.APPRENTICESHIP)
+
+    def busy(self, rows: np.ndarray, month: int) -> np.ndarray:
+        """Apprentices do not search."""
+        return self.model.refugees.apprentice_until[rows] >= month

@@ -1,0 +1,99 @@
+"""The ecosystem of learning labs and employer support (pillar 3): partner employers, seats and costs.
+
+ODD: Process overview step 5. A declared share of employers takes part in employer support
+and dating events (fixed for the run). Each activity of the pillar is a mechanism of its own
+in this package, with a calendar, seats (mentees first, then other job seekers at random)
+and an effect. The pillar pays per lab seat filled and, while any employer-facing activity
+runs, per participating employer-month.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+import numpy as np
+
+from throughflow.enums import N_QUAL, Lab, Status
+from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
+from throughflow.parameters import LEVER, Section, par, share
+from throughflow.processes.hiring import job_seekers
+
+if TYPE_CHECKING:
+    from throughflow.words import Words
+
+
+LEARNING = np.isin(np.arange(len(Status)), [Status.WAITING, Status.ART60, Status.UNEMPLOYED])
+"""Statuses whose refugees can join conversation clubs (indexed by status)."""
+
+
+class LabsPars(Section):
+    """Pillar 3: the ecosystem of learning labs and employer support (each activity has its section below)."""
+
+    enabled: bool = par(False, unit="switch", doc="pillar 3: learning labs and employer support", kind=LEVER)
+    employer_participation: float = share(
+        0.15, "share of employers taking part in employer support and dating events", 0.05, 0.3, kind=LEVER
+    )
+    seat_eur: float = par(
+        40.0,
+        unit="EUR/seat",
+        doc="cost per lab seat filled (clubs, workshops, dating, events)",
+        low=20,
+        high=80,
+        price=True,
+        le=10_000,
+    )
+    employer_support_eur_month: float = par(
+        50.0,
+        unit="EUR/employer-month",
+        doc="cost of employer support per participating employer-month",
+        low=20,
+        high=100,
+        price=True,
+        le=10_000,
+    )
+
+
+class Ecosystem(Mechanism[LabsPars]):
+    """Partner employers, lab seats and the pillar's costs."""
+
+    name = "labs"
+    pillar = "labs"
+    section = "labs"
+    Pars = LabsPars
+    events = ("lab",)
+    counters = (
+        Counter("lab_seats", "lab seats filled (clubs, workshops, dating, events)"),
+        Counter("employer_support_months", "participating employer-months of employer support", by_qualification=False),
+    )
+    costs = (
+        CostItem("labs", "lab_seats", "labs.seat_eur"),
+        CostItem("employer_support", "employer_support_months", "labs.employer_support_eur_month"),
+    )
+    steps = {Phase.SUPPORT: "begin_month"}
+
+    def init(self) -> None:
+        """Draw the participating employers (fixed for the run)."""
+        e = self.model.employers
+        e.set_participants(self.stream().random(e.n) < self.pars.employer_participation)
+        self.supports_employers = any(getattr(m, "employer_facing", False) for m in self.model.mechanisms.values())
+        self.seekers = np.zeros(0, dtype=np.int64)
+
+    def begin_month(self, month: int) -> None:
+        """Employer support this month, and the job seekers the activities draw from."""
+        if self.supports_employers:
+            self.count("employer_support_months", self.model.employers.participates.sum())
+        self.seekers = job_seekers(self.model, month)
+
+    def attend(self, month: int, rows: np.ndarray, lab: Lab) -> None:
+        """Log and count seats taken in an activity."""
+        self.log(month, "lab", rows, int(lab))
+        self.count("lab_seats", np.bincount(self.model.refugees.qualification[rows], minlength=N_QUAL))
+
+    def describe(self, event: str, words: Words, ref: int, value: float) -> str:
+        """Taking part in a lab in words."""
+        return f"{words.name} takes part in a learning lab: {Lab(ref).name.replace('_', ' ').lower()}."
+
+
+def ecosystem(model: object) -> Ecosystem:
+    """The pillar's shared part in a model where pillar 3 runs."""
+    return cast(Ecosystem, model.mechanisms["labs"])  # type: ignore[attr-defined]

@@ -1,0 +1,83 @@
+"""Network events (pillar 3): ties between employers, mentors and mentees; community building.
+
+Participants (mentees first) may gain a tie to a participating employer; mentors who come
+along with their mentees meet employers too; community building raises the recruitment of
+volunteers (hook ``recruitment_factor``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from throughflow.enums import SECTORS, Lab
+from throughflow.mechanism import Mechanism, Phase
+from throughflow.parameters import LEVER, Section, par, share
+from throughflow.population import NO
+from throughflow.processes.labs.common import give_ties, partners, pick, seats
+from throughflow.processes.labs.ecosystem import ecosystem
+from throughflow.randomness import below
+
+
+class NetworkEventsPars(Section):
+    """Network events and community building."""
+
+    enabled: bool = par(
+        True, unit="switch", doc="network events (ties between employers, mentors and mentees; community)", kind=LEVER
+    )
+    every_months: int = par(3, unit="months", doc="network-event calendar", low=2, high=6, kind=LEVER, ge=1, le=12)
+    seats: float = par(
+        30.0,
+        unit="seats/event",
+        doc="participants per network event at scale 1 (mentees first)",
+        low=15,
+        high=60,
+        kind=LEVER,
+        le=100_000,
+    )
+    p_tie: float = share(0.25, "probability a participant gains a tie at a network event", 0.1, 0.4)
+    recruitment_gain: float = par(
+        0.5, unit="factor", doc="relative rise in mentor recruitment from community building", low=0.2, high=1.0, le=10
+    )
+
+
+class NetworkEvents(Mechanism[NetworkEventsPars]):
+    """Network events on the calendar."""
+
+    name = "network_events"
+    pillar = "labs"
+    section = "labs.network_events"
+    Pars = NetworkEventsPars
+    reads = ("population.p_tie_fades_per_month",)
+    steps = {Phase.SUPPORT: "meet"}
+    employer_facing = True
+
+    def meet(self, month: int) -> None:
+        """A network event, when the calendar says so."""
+        if month % self.pars.every_months:
+            return
+        model, rng = self.model, self.stream()
+        labs = ecosystem(model)
+        r = model.refugees
+        guests = pick(model, labs.seekers, seats(model, self.pars.seats), rng)
+        met = guests[rng.random(guests.size) < self.pars.p_tie]
+        employer = partners(model, r.trade[met], rng)[:, 0]
+        give_ties(model, month, met[employer != NO], employer[employer != NO], rng)
+        self._mentor_ties(guests, rng)
+        labs.attend(month, guests, Lab.NETWORK_EVENT)
+
+    def _mentor_ties(self, guests: np.ndarray, rng: np.random.Generator) -> None:
+        """Mentors who come along with their mentees meet employers too (a tie in a free slot)."""
+        model = self.model
+        r, mt = model.refugees, model.mentors
+        mentor = r.mentor[guests]
+        mentors = np.flatnonzero(np.bincount(mentor[mentor != NO], minlength=mt.n))
+        mentors = mentors[rng.random(mentors.size) < self.pars.p_tie]
+        employer = partners(model, below(rng, len(SECTORS), mentors.size), rng)[:, 0]
+        held = mt.ties[mentors]
+        room = (held == NO).any(axis=1) & ~(held == employer[:, None]).any(axis=1) & (employer != NO)
+        mentors, employer, held = mentors[room], employer[room], held[room]
+        mt.ties[mentors, np.argmax(held == NO, axis=1)] = employer
+
+    def recruitment_factor(self) -> float:
+        """Community building brings in more volunteers."""
+        return 1.0 + self.pars.recruitment_gain

@@ -1,0 +1,1 @@
+"""Pillar 1: what a volunteer mentor does for the mentee, one mechanism per module."""

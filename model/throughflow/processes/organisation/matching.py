@@ -1,0 +1,84 @@
+"""The organisation matches mentees to mentors by distance and trade (pillar 2, with pillar 1).
+
+Each mentee, in enrolment order, takes the free mentor place with the lowest cost: outside
+the matching radius costs most, then distance, and a mentor with a tie in the mentee's trade
+is preferred. Without it, mentors are assigned at random (:mod:`throughflow.processes.volunteers`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from throughflow.enums import SECTORS
+from throughflow.mechanism import Mechanism
+from throughflow.parameters import LEVER, Section, par
+from throughflow.population import NO
+
+
+class MatchingPars(Section):
+    """Matching of mentees to mentors by the organisation."""
+
+    enabled: bool = par(True, unit="switch", doc="organisation matches by distance and trade (else random)", kind=LEVER)
+    radius_km: float = par(
+        15.0, unit="km", doc="organisation matches within this distance when it can", low=10, high=25, ge=0, le=500
+    )
+
+
+class Matching(Mechanism[MatchingPars]):
+    """Organised matching of mentees to mentors by distance and trade."""
+
+    name = "matching"
+    pillar = "organisation"
+    section = "organisation.matching"
+    Pars = MatchingPars
+    requires = ("volunteers",)
+
+    def match_mentors(self, mentees: np.ndarray, places: np.ndarray) -> np.ndarray:
+        """The index in ``places`` (mentor rows, one per free mentee place) each mentee takes; -1: none."""
+        model = self.model
+        r, mt = model.refugees, model.mentors
+        # cost of each mentee-mentor pairing: outside the radius, distance, no tie in the trade;
+        # it depends on the mentee only through home and trade, so it is computed per kind of mentee
+        kind = r.home[mentees].astype(np.int64) * len(SECTORS) + r.trade[mentees]
+        present = np.zeros(model.region.n * len(SECTORS), dtype=bool)
+        present[kind] = True
+        kinds = np.flatnonzero(present)  # the kinds present, in order, and each mentee's index among them
+        of_kind = (np.cumsum(present) - 1)[kind]
+        km = model.region.km[(kinds // len(SECTORS))[:, None], mt.home[places][None, :]].astype(np.float32)
+        ties = mt.ties[places]
+        has_tie_in = np.zeros((places.size, len(SECTORS)), dtype=bool)
+        held = ties != NO
+        has_tie_in[np.nonzero(held)[0], model.employers.sector[ties[held]]] = True
+        cost = (km > self.pars.radius_km) + km / 100.0 - 0.5 * has_tie_in[:, kinds % len(SECTORS)].T
+        return greedy(cost, of_kind)
+
+
+def greedy(cost: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """Greedy assignment: in order, each mentee takes the cheapest free place.
+
+    Ties go to the lowest place index, exactly as ``argmin`` over the remaining places would.
+    Because a place's cost does not change when other places are taken, each kind of mentee
+    can rank all places once and take the first free one in its ranking.
+
+    Args:
+        cost: Cost of each place (columns) for each kind of mentee (rows).
+        kind: Kind of each mentee, in the order they choose.
+
+    Returns:
+        The place index taken by each mentee, or -1 once all places are taken.
+    """
+    ranking = np.argsort(cost, axis=1, kind="stable")
+    places = cost.shape[1]
+    taken = [False] * places
+    head = [0] * len(ranking)
+    out = [-1] * len(kind)
+    for k, u in enumerate(kind.tolist()[:places]):
+        order, i = ranking[u], head[u]
+        place = int(order[i])
+        while taken[place]:
+            i += 1
+            place = int(order[i])
+        taken[place] = True
+        head[u] = i + 1
+        out[k] = place
+    return np.array(out, dtype=np.int64)

@@ -1,0 +1,84 @@
+"""The mentoring organisation (pillar 2): capacity, recruitment and the cost of its pairs.
+
+ODD: Process overview step 2. The organisation caps the programme's active enrolments at its
+capacity, raises the recruitment of volunteers, and pays staff and training per active
+pair-month (volunteers are unpaid). Its activities (matching, coaching, exchange between
+mentees, holistic guidance) are mechanisms of their own in this package.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from throughflow.enums import N_QUAL
+from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
+from throughflow.parameters import LEVER, Section, par
+from throughflow.processes.enrolment import programme
+
+
+class OrganisationPars(Section):
+    """Pillar 2: the mentoring organisation (its activities have their own sections below)."""
+
+    enabled: bool = par(
+        False,
+        unit="switch",
+        doc="pillar 2: mentoring organisation (matching, coaching, intervision, exchange, guidance, recruitment)",
+        kind=LEVER,
+    )
+    capacity_pairs: float = par(
+        80.0,
+        unit="pairs",
+        doc="active enrolments the mentoring organisation can support at scale 1",
+        low=40,
+        high=160,
+        kind=LEVER,
+        le=100_000,
+    )
+    recruitment_factor: float = par(
+        2.0,
+        unit="factor",
+        doc="mentor recruitment with an organisation, relative to informal recruitment without one",
+        low=1.33,
+        high=4.0,
+        ge=1.0,
+        le=20,
+    )
+    pair_month_eur: float = par(
+        150.0,
+        unit="EUR/pair-month",
+        doc="organisation cost per active pair-month (staff, training)",
+        low=80,
+        high=300,
+        price=True,
+        le=10_000,
+    )
+
+
+class Organisation(Mechanism[OrganisationPars]):
+    """The mentoring organisation: capacity, recruitment, pair-month cost."""
+
+    name = "organisation"
+    pillar = "organisation"
+    section = "organisation"
+    Pars = OrganisationPars
+    counters = (Counter("pair_months", "active enrolments paid for by the organisation (pair-months)"),)
+    costs = (CostItem("mentoring", "pair_months", "organisation.pair_month_eur"),)
+    steps = {Phase.SUPPORT: "count_pair_months"}
+
+    def init(self) -> None:
+        """The organisation's capacity at the run's scale."""
+        self.model.org.capacity = round(self.pars.capacity_pairs * self.model.scenario.population.scale)
+
+    def enrolment_capacity(self) -> int:
+        """Places free in the programme: capacity minus active enrolments."""
+        return int(self.model.org.capacity - np.count_nonzero(self.model.pairs.column("end") == -1))
+
+    def recruitment_factor(self) -> float:
+        """The organisation recruits volunteers."""
+        return self.pars.recruitment_factor
+
+    def count_pair_months(self, month: int) -> None:
+        """Pay for this month's active enrolments."""
+        r = self.model.refugees
+        enrolled = programme(self.model).enrolled_rows
+        self.count("pair_months", np.bincount(r.qualification[enrolled], minlength=N_QUAL))

@@ -1,0 +1,181 @@
+"""Volunteer mentors: recruitment, matching, departure and re-enrolment (pillar 1).
+
+ODD: Process overview step 2. Volunteers join each month (more with the organisation and
+community building: ``recruitment_factor`` hook; with the organisation only while its
+available mentors do not cover its free capacity), each with a home, an advocacy skill and
+employer ties (retired professionals carry a network). Each volunteer may leave in any month
+(a constant monthly hazard, the month drawn when they join); a leaving mentor ends their
+pairs. After a pair ends a mentor takes another mentee with probability ``p_reenrol``
+(82 % of DUO for a JOB mentors do). Mentees are matched to free mentors at random, or by the
+organisation's matching (``match_mentors`` hook).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from throughflow.agents.mentor import Mentor
+from throughflow.enums import MentorStatus, PairEnd
+from throughflow.mechanism import Counter, Mechanism, Phase
+from throughflow.parameters import LEVER, Section, par, share
+from throughflow.population import MAX_MENTOR_TIES, NO
+from throughflow.randomness import below, months_until
+
+DEPARTURE, REENROL = 0, 1
+"""Draw indices of the volunteers' counter-based numbers (departure: by mentor; re-enrolment: by pair)."""
+
+
+class OneOnOnePars(Section):
+    """Pillar 1: 1-on-1 volunteer mentoring (the volunteers; each mentor activity has its own section below)."""
+
+    enabled: bool = par(False, unit="switch", doc="pillar 1: 1-on-1 volunteer mentoring", kind=LEVER)
+    mentors_initial: float = par(
+        60.0, unit="mentors", doc="volunteer mentors at the start at scale 1", low=30, high=120, kind=LEVER, le=100_000
+    )
+    recruitment_per_month: float = par(
+        1.0,
+        unit="mentors/month",
+        doc="new mentors recruited per month at scale 1 without a mentoring organisation",
+        low=0.5,
+        high=2.0,
+        kind=LEVER,
+        le=10_000,
+    )
+    mentor_capacity: int = par(1, unit="mentees", doc="mentees one mentor guides at once", low=1, high=2, ge=1, le=4)
+    p_mentor_leave_per_month: float = share(
+        0.006, "monthly probability that a volunteer mentor leaves (ending their pairs)", 0.002, 0.012, unit="per month"
+    )
+    p_reenrol: float = share(
+        0.82,
+        "probability that a mentor takes another mentee after a pair ends",
+        0.70,
+        0.90,
+        source="DUO for a JOB: 82 % of mentors take another mentee",
+    )
+    advocacy_mean: float = share(0.5, "mean mentor advocacy skill", 0.3, 0.7, unit="index 0-1")
+    mentor_ties_mean: float = par(
+        2.5,
+        unit="employer ties",
+        doc="mean employer ties of a mentor (retired professionals carry a network)",
+        low=1.0,
+        high=4.0,
+        le=8,
+    )
+
+
+class Volunteers(Mechanism[OneOnOnePars]):
+    """Volunteer mentors: recruitment, matching, departure and re-enrolment."""
+
+    name = "volunteers"
+    pillar = "one_on_one"
+    section = "one_on_one"
+    Pars = OneOnOnePars
+    counters = (
+        Counter("mentors_available", "volunteers available for a mentee", by_qualification=False),
+        Counter("mentors_paired", "volunteers with a mentee", by_qualification=False),
+        Counter("mentors_left", "volunteers who left", by_qualification=False),
+    )
+    steps = {Phase.ORGANISE: "recruit_month"}
+
+    def init(self) -> None:
+        """The volunteers present at the start."""
+        self.recruit(round(self.pars.mentors_initial * self.model.scenario.population.scale), 0)
+
+    def recruit_month(self, month: int) -> None:
+        """This month's recruits (with the organisation: only while it needs more available mentors)."""
+        p = self.pars
+        rate = p.recruitment_per_month * self.model.scenario.population.scale * self.model.product("recruitment_factor")
+        count = int(self.stream().poisson(rate))
+        capacity = [hook() for hook in self.model.hooks["enrolment_capacity"]]
+        if capacity and self.available().size >= min(capacity):
+            count = 0
+        self.recruit(count, month)
+
+    def available(self) -> np.ndarray:
+        """Mentors who can take another mentee now."""
+        mt = self.model.mentors
+        spare = np.flatnonzero((mt.column("status") != MentorStatus.LEFT) & ~mt.column("retiring"))
+        return spare[mt.mentees[spare] < self.pars.mentor_capacity]
+
+    def recruit(self, count: int, month: int) -> np.ndarray:
+        """Add ``count`` volunteer mentors with home, advocacy and employer ties; return their rows."""
+        if count <= 0:
+            return np.zeros(0, dtype=np.int64)
+        model, p = self.model, self.pars
+        rng = self.stream()
+        mt = model.mentors
+        rows = mt.add(count)
+        mt.status[rows] = int(MentorStatus.AVAILABLE)
+        mt.home[rows] = model.home_mix.draw(rng, count)
+        mean = min(0.95, p.advocacy_mean + sum(hook() for hook in model.hooks["advocacy_gain"]))
+        mt.advocacy[rows] = rng.beta(mean * 10, (1 - mean) * 10, size=count)
+        n_ties = np.minimum(rng.poisson(p.mentor_ties_mean, size=count), MAX_MENTOR_TIES)
+        ties = below(rng, model.employers.n, (count, MAX_MENTOR_TIES))
+        ties[np.arange(MAX_MENTOR_TIES)[None, :] >= n_ties[:, None]] = NO
+        ties = -np.sort(-ties, axis=1)  # descending: held ties first
+        ties[:, 1:][ties[:, 1:] == ties[:, :-1]] = NO  # a tie to the same employer counts once
+        mt.ties[rows] = -np.sort(-ties, axis=1)
+        mt.joined[rows] = month
+        # every volunteer may leave in any month from the first month of the run: the month is
+        # drawn now, one number per mentor (common random numbers across scenarios)
+        mt.leaves[rows] = max(month, 1) - 1 + months_until(self.uniforms(0, rows, DEPARTURE), p.p_mentor_leave_per_month)
+        model.mentor_agents += [Mentor(model, i) for i in rows.tolist()]
+        return rows
+
+    def assign_mentors(self, mentees: np.ndarray, month: int) -> np.ndarray:
+        """A free mentor for each of ``mentees`` in order (``NO`` once none is left)."""
+        mt = self.model.mentors
+        spare = self.available()
+        room = self.pars.mentor_capacity - mt.mentees[spare]
+        places = np.repeat(spare, room)
+        out = np.full(mentees.size, NO, dtype=np.int32)
+        if places.size == 0:
+            return out
+        matchers = self.model.hooks["match_mentors"]
+        if matchers:
+            picks = matchers[0](mentees, places)
+            matched = picks >= 0
+            out[matched] = places[picks[matched]]
+        else:
+            chosen = self.stream().permutation(places)[: mentees.size]
+            out[: chosen.size] = chosen
+        given = out[out != NO]
+        mentees_of = mt.column("mentees")
+        mentees_of += np.bincount(given, minlength=mt.n).astype(mentees_of.dtype)
+        mt.status[given] = int(MentorStatus.PAIRED)
+        return out
+
+    def leaving_mentors(self, month: int) -> np.ndarray:
+        """Volunteers who leave this month (idle or paired)."""
+        mt = self.model.mentors
+        return np.flatnonzero((mt.column("leaves") <= month) & (mt.column("status") != MentorStatus.LEFT))
+
+    def pairs_end(self, rows: np.ndarray, mentor: np.ndarray, reason: np.ndarray, leaving: np.ndarray, month: int) -> None:
+        """Mentors' bookkeeping when pairs end: mentees, re-enrolment, availability."""
+        mt = self.model.mentors
+        with_mentor = mentor != NO
+        mentees = mt.column("mentees")
+        mentees -= np.bincount(mentor[with_mentor], minlength=mt.n).astype(mentees.dtype)
+        mt.pairs_done[mentor[with_mentor]] += 1
+        judged = with_mentor & (reason != PairEnd.MENTOR_LEFT)
+        # a mentor who leaves this month (for another of their pairs) does not take another mentee
+        is_leaving = np.isin(mentor, leaving)
+        u = self.uniforms(month, rows, REENROL)
+        stays = judged & ~is_leaving & (u < self.pars.p_reenrol) & ~mt.retiring[np.maximum(mentor, 0)]
+        self.model.pairs.reenrolled[rows[judged]] = stays[judged]
+        mt.retiring[mentor[judged & ~stays]] = True
+        done = np.flatnonzero(np.bincount(mentor[with_mentor], minlength=mt.n))
+        done = done[(mt.mentees[done] == 0) & (mt.status[done] != MentorStatus.LEFT) & ~np.isin(done, leaving)]
+        mt.status[done] = np.where(mt.retiring[done], int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE))
+
+    def mentors_leave(self, leaving: np.ndarray) -> None:
+        """Volunteers who leave this month are gone."""
+        self.model.mentors.status[leaving] = int(MentorStatus.LEFT)
+
+    def observe(self, month: int) -> None:
+        """Month-level figures of the mentor pool."""
+        count = np.bincount(self.model.mentors.column("status"), minlength=len(MentorStatus))
+        rec = self.model.recorder
+        rec.set("mentors_available", count[MentorStatus.AVAILABLE])
+        rec.set("mentors_paired", count[MentorStatus.PAIRED])
+        rec.set("mentors_left", count[MentorStatus.LEFT])
