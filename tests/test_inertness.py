@@ -25,6 +25,8 @@ SEED = 20261207
 ALTERNATIVES: dict[str, tuple[Any, Any]] = {
     "mentoring.targeting": ("low", "random_share"),
     "mentoring.timing": ("late_contract", "after_contract"),
+    "mentoring.priority": ("contract_end", "random"),
+    "story.years_in_belgium": (0, 30),
     "mentoring.pair_months_min": (3, 9),
     "story.name": ("Amal", "Bo"),
     "story.mentor_name": ("Els", "Wim"),
@@ -224,7 +226,10 @@ def test_parameters_the_baseline_reads_are_not_inert_and_do_change_a_run(name: s
     if name == "months":
         return
     info = DECLARED[name]
-    value = (not info.default) if isinstance(info.default, bool) else info.high if info.high != info.default else info.low
+    if isinstance(info.default, bool):
+        value = not info.default
+    else:  # the end of the range farther from the default
+        value = info.high if abs(info.high - info.default) >= abs(info.default - info.low) else info.low
     if name == "population.share_low":
         changed = with_values(scenario("baseline"), {name: 0.3, "population.share_medium": 0.5, "population.share_high": 0.2})
     else:
@@ -237,7 +242,7 @@ def test_parameters_the_baseline_reads_are_not_inert_and_do_change_a_run(name: s
     [
         "mentoring.p_breakdown_per_month",
         "one_on_one.advocacy_mean",
-        "organisation.capacity_pairs",
+        "organisation.capacity_per_1000",
         "one_on_one.search_support.rate",
         "one_on_one.holistic_support.shock_reduction",
         "one_on_one.referral.enabled",
@@ -258,7 +263,7 @@ def test_with_every_pillar_on_the_mentoring_parameters_are_not_inert(name: str) 
 def test_inert_sets_follow_the_switches() -> None:
     one_on_one = inert_parameters(scenario("pillar_one_on_one"))
     organisation = inert_parameters(scenario("pillar_organisation"))
-    assert "organisation.capacity_pairs" in one_on_one and "organisation.capacity_pairs" not in organisation
+    assert "organisation.capacity_per_1000" in one_on_one and "organisation.capacity_per_1000" not in organisation
     assert "one_on_one.advocacy_mean" not in one_on_one and "one_on_one.advocacy_mean" in organisation
     assert "organisation.recruitment_factor" in one_on_one
     assert "organisation.recruitment_factor" not in inert_parameters(scenario("mentoring"))

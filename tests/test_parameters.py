@@ -34,6 +34,7 @@ SKIP: dict[str, str] = {
     "description": "free text for readers",
     "story.name": "a name printed in the story's trace text only",
     "story.mentor_name": "a name printed in the story's trace text only",
+    "story.years_in_belgium": "the story's background, printed in the trace text only",
 }
 
 # Values to use where the declared range cannot be used as is (no range, or low == high).

@@ -212,7 +212,7 @@ HOOKS: dict[str, str] = {
     "assign_mentors": "each: (mentees, month) -> mentor of each mentee (-1: none free; not enrolled)",
     "match_mentors": "first: (mentees, places) -> index in places each mentee takes (-1: none)",
     "leaving_mentors": "concat: (month) -> mentors who leave this month",
-    "pairs_end": "each: (pairs, mentors, reasons, leaving mentors, month) -> None",
+    "pairs_end": "each: (pairs, mentees, mentors, reasons, leaving mentors, month) -> None",
     "mentors_leave": "each: (leaving mentors) -> None",
     "breakdown_factor": "product: () -> factor on the monthly pair breakdown probability",
     "stay_on_months": "max: () -> months a pair goes on after the mentee's hire",

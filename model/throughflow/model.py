@@ -66,6 +66,8 @@ class ThroughflowModel(mesa.Model):
         events: Per-agent event log.
         recorder: Monthly records.
         story_agent: Row of the story's refugee (``juul_kamin``), else ``None``.
+        story_advocacy: Whether the mentor's advocacy for the story's refugee succeeded
+            (``None``: no advocacy).
     """
 
     def __init__(
@@ -124,6 +126,7 @@ class ThroughflowModel(mesa.Model):
         self.org = MentoringOrganisation(self)
         self.story_agent: int | None = None
         self.story_mentor: int | None = None
+        self.story_advocacy: bool | None = None
 
         self.mechanisms: dict[str, Mechanism[Any]] = {m.name: m(self) for m in active}
         self.hooks: dict[str, list[Callable[..., Any]]] = {

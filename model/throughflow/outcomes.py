@@ -33,6 +33,9 @@ GROUPS = ("all", *QUAL_NAMES)
 ENTRY_CURVE_MONTHS = 24
 """Months after contract end covered by ``nec_entry_after_contract``."""
 
+LONG_RUN_MONTHS = 120
+"""Months since arrival covered by the long-run curves (``employment_since_arrival``, ``employed_120m``)."""
+
 Values = dict[str, Any]
 """An indicator's values by group (``all``, ``low``, ``medium``, ``high``): a number or a list."""
 
@@ -93,8 +96,8 @@ class Indicator:
         compute: Function of the observed run giving the values by group (``None``: computed
             against a paired baseline by :func:`throughflow.experiments.run.run`).
         shape: ``scalar`` or ``curve`` (a list per group, indexed as the definition says).
-        use: ``outcome`` (what the model is for), ``reach`` (of the programme) or
-            ``calibration`` (compared with published figures).
+        use: ``outcome`` (what the model is for), ``reach`` (of the programme),
+            ``calibration`` (compared with published figures) or ``story`` (the traced refugee).
         in_runs: Kept in the rows of sweeps and comparisons (long curves are left out).
     """
 
@@ -105,7 +108,7 @@ class Indicator:
     cohort: str
     compute: Callable[[Observed], Values] | None
     shape: Literal["scalar", "curve"] = "scalar"
-    use: Literal["outcome", "reach", "calibration"] = "outcome"
+    use: Literal["outcome", "reach", "calibration", "story"] = "outcome"
     in_runs: bool = True
 
     @property
@@ -161,9 +164,54 @@ def _rate_curve(nec: np.ndarray, present: np.ndarray) -> Values:
     return out
 
 
-def _employment_by_month(o: Observed) -> Values:
-    rec = o.model.recorder
-    return _rate_curve(rec.nec_by_months_since_arrival, rec.present_by_months_since_arrival)
+def _since_arrival(employed: bool) -> Callable[[Observed], Values]:
+    def compute(o: Observed) -> Values:
+        rec = o.model.recorder
+        counts = rec.employed_by_months_since_arrival if employed else rec.nec_by_months_since_arrival
+        k = LONG_RUN_MONTHS + 1
+        present = rec.present_by_months_since_arrival[:k]
+        curve = np.zeros((k, counts.shape[1]))
+        curve[: min(k, counts.shape[0])] = counts[:k]
+        present_k = np.zeros_like(curve)
+        present_k[: min(k, present.shape[0])] = present
+        return _rate_curve(curve, present_k)
+
+    return compute
+
+
+def _employed_120m(o: Observed) -> Values:
+    curve = _since_arrival(True)(o)
+    return {g: values[LONG_RUN_MONTHS] for g, values in curve.items()}
+
+
+def _ever_mentored(o: Observed) -> Values:
+    return o.share(o.model.refugees.column("ever_mentored"), o.in_cohort)
+
+
+def _story(fn: Callable[[Observed, int], float]) -> Callable[[Observed], Values]:
+    def compute(o: Observed) -> Values:
+        agent = o.model.story_agent
+        value = float("nan") if agent is None else fn(o, agent)
+        return {g: value if g == "all" else float("nan") for g in GROUPS}
+
+    return compute
+
+
+def _story_nec(o: Observed, agent: int) -> float:
+    return float(o.model.refugees.first_nec[agent] != NO)
+
+
+def _story_advocacy(o: Observed, agent: int) -> float:
+    outcome = o.model.story_advocacy
+    return float("nan") if outcome is None else float(outcome)
+
+
+def _months_waiting(o: Observed) -> Values:
+    r = o.model.refugees
+    since, enrolled = r.column("eligible_since"), r.column("enrol_month")
+    waited = o.in_cohort & (enrolled != NO) & (since != NO)
+    wait = (enrolled - since).astype(float)
+    return o.by_group(lambda g: float(wait[waited & g].mean()) if (waited & g).any() else float("nan"))
 
 
 def _benefit_exit(o: Observed) -> Values:
@@ -282,11 +330,28 @@ INDICATORS: tuple[Indicator, ...] = (
         "employment_rate_by_month",
         "NEC share by months since arrival",
         "share",
-        "NEC share of refugees by months since arrival (index = months since arrival)",
-        "every refugee, at each month since arrival observed within the horizon",
-        _employment_by_month,
+        f"share of refugees in NEC employment k months after becoming an OCMW client, k = 0..{LONG_RUN_MONTHS} (index = k)",
+        "every refugee observed k months after arrival within the horizon (each point on its own cohort)",
+        _since_arrival(False),
         shape="curve",
-        in_runs=False,
+    ),
+    Indicator(
+        "employment_since_arrival",
+        "In work by months since arrival",
+        "share",
+        f"share of refugees in any job (NEC or WISE_JOB) k months after becoming an OCMW client, k = 0..{LONG_RUN_MONTHS} "
+        "(index = k)",
+        "every refugee observed k months after arrival within the horizon (each point on its own cohort)",
+        _since_arrival(True),
+        shape="curve",
+    ),
+    Indicator(
+        "employed_120m",
+        "In work 10 years after arrival",
+        "share",
+        f"share of refugees in any job (NEC or WISE_JOB) {LONG_RUN_MONTHS} months after becoming an OCMW client",
+        f"refugees who arrived at least {LONG_RUN_MONTHS} months before the horizon (NaN without them)",
+        _employed_120m,
     ),
     Indicator(
         "wise_retention",
@@ -303,6 +368,52 @@ INDICATORS: tuple[Indicator, ...] = (
         "share of the cohort whose art. 60 placement ended early by leaving to INACTIVE",
         COHORT,
         lambda o: o.share(o.outcome == Status.INACTIVE, o.in_cohort),
+    ),
+    Indicator(
+        "ever_mentored",
+        "Ever had a mentor",
+        "share",
+        "share of the cohort ever matched with a volunteer mentor",
+        COHORT,
+        _ever_mentored,
+        use="reach",
+    ),
+    Indicator(
+        "months_waiting_for_mentor",
+        "Months waiting for the programme",
+        "months",
+        "mean months from becoming eligible to enrolment, among cohort members who were enrolled",
+        f"{COHORT}, enrolled in the programme",
+        _months_waiting,
+        use="reach",
+    ),
+    Indicator(
+        "story_reached_nec",
+        "Story: reached an NEC job",
+        "share",
+        "1 if the story's refugee (scenario juul_kamin) held an NEC job by the horizon, else 0 (group all only)",
+        "the story's refugee (NaN without a story)",
+        _story(_story_nec),
+        use="story",
+    ),
+    Indicator(
+        "story_advocacy_won",
+        "Story: advocacy succeeded",
+        "share",
+        "1 if the mentor's advocacy at the OCMW succeeded for the story's refugee, 0 if every attempt failed "
+        "(NaN without advocacy: no mentor, or an offer that was not poor)",
+        "the story's refugee (NaN without a story)",
+        _story(_story_advocacy),
+        use="story",
+    ),
+    Indicator(
+        "displacement_share",
+        "Jobs taken from others per extra job",
+        "ratio",
+        "NEC jobs lost by other job seekers and by refugees the programme did not reach, per extra NEC job of "
+        "refugees it reached, against the paired baseline (same seed, all pillars off); NaN without extra jobs",
+        "every NEC hire of the run and of its paired baseline (refugees matched by row: arrivals are the same)",
+        None,
     ),
     Indicator(
         "cost_per_sustainable_transition",
@@ -384,6 +495,9 @@ HEADLINE: tuple[str, ...] = (
 )
 """The headline indicators (summaries, the CLI's tables)."""
 
+PAIRED = ("cost_per_sustainable_transition", "displacement_share")
+"""Indicators computed against the paired baseline of a run (:func:`throughflow.experiments.run.run`)."""
+
 COST_OUTPUTS = ("cost_per_sustainable_transition", "cost_eur")
 """Outputs of a run that depend on the prices: an indicator and the run's total cost."""
 
@@ -428,6 +542,25 @@ def cost_per_transition(cost: np.ndarray, count: np.ndarray, base_cost: np.ndarr
         extra = count[k] - base_count[k]
         out[name] = float((cost[k] - base_cost[k]) / extra) if extra > 0 else float("nan")
     return {g: out[g] for g in GROUPS}
+
+
+def displacement(model: ThroughflowModel, base: ThroughflowModel) -> Values:
+    """``displacement_share`` of a run against its paired baseline (refugees matched by row).
+
+    The extra NEC jobs of the refugees the programme reached are their NEC jobs in the run
+    minus the NEC jobs the same refugees held in the baseline; the jobs lost are those of the
+    refugees it did not reach and of other job seekers (vacancies they filled), baseline minus
+    run. Only ``all`` is defined (jobs taken by other job seekers have no qualification group).
+    """
+    n = min(model.refugees.n, base.refugees.n)
+    reached = model.refugees.reached[:n]
+    jobs, base_jobs = model.refugees.nec_jobs[:n].astype(float), base.refugees.nec_jobs[:n].astype(float)
+    extra = jobs[reached].sum() - base_jobs[reached].sum()
+    lost = base_jobs[~reached].sum() - jobs[~reached].sum()
+    lost += float(base.recorder.channels["other_hires"].sum() - model.recorder.channels["other_hires"].sum())
+    out = {g: float("nan") for g in GROUPS}
+    out["all"] = float(lost / extra) if extra > 0 else float("nan")
+    return out
 
 
 def run_columns(indicators: dict[str, Values]) -> dict[str, Any]:

@@ -232,15 +232,16 @@ class Art60(Section):
     throughflow_orientation: float = share(
         0.3, "WISE throughflow orientation (transition support, less retention)", 0.0, 1.0, kind=LEVER
     )
-    retention_max: float = share(0.8, "retention probability of a top worker at a WISE with orientation 0", 0.6, 0.95)
+    retention_max: float = share(0.9, "retention probability of a top worker at a WISE with orientation 0", 0.6, 0.95)
     transition_support: float = share(
         0.25,
-        "monthly probability of a job-coach referral (warm) at orientation 1, in the search window; also the search boost",
+        "monthly probability of a job-coach referral (warm) at orientation 1, in the search window and for WISE workers; "
+        "also the search boost",
         0.1,
         0.4,
     )
     guidance_referral_per_month: float = share(
-        0.25,
+        0.30,
         "monthly probability of a warm referral by the trajectory guide in the search window (any host)",
         0.15,
         0.35,
@@ -249,6 +250,16 @@ class Art60(Section):
     )
     search_window_months: int = par(
         3, unit="months", doc="art. 60 workers search in the last months of the contract", low=2, high=6, ge=0, le=24
+    )
+    wise_job_search: float = share(
+        0.3,
+        "search intensity of a WISE worker looking for an NEC job, relative to a job seeker on benefit (orientation 0)",
+        0.1,
+        0.6,
+        unit="factor",
+    )
+    wise_job_separation_per_month: float = share(
+        0.01, "monthly probability that a regular WISE job ends (to benefit)", 0.005, 0.02, unit="per month"
     )
 
 
@@ -312,11 +323,44 @@ class LabourMarket(Section):
     bottleneck_requirement_shift: float = par(
         0.05, unit="index 0-1", doc="extra skill requirement of bottleneck vacancies", low=0.0, high=0.1, le=0.5
     )
-    outside_competition: float = par(
-        0.1, unit="index 0-1", doc="mean margin of the best outside candidate (labour-market slack)", low=0.05, high=0.2, le=1
+    other_applicants: float = par(
+        2.5,
+        unit="applicants/vacancy-month",
+        doc="mean other job seekers (not refugees of the model) applying to a vacancy each month: labour-market slack",
+        low=1.0,
+        high=6.0,
+        le=100,
+    )
+    other_margin_mean: float = par(
+        -0.05,
+        unit="index 0-1",
+        doc="mean margin of another applicant over a vacancy's requirements",
+        low=-0.15,
+        high=0.05,
+        ge=-1,
+        le=1,
+    )
+    other_margin_sd: float = par(
+        0.1, unit="index 0-1", doc="spread of the other applicants' margins", low=0.05, high=0.15, ge=0.001, le=1
     )
     bottleneck_competition: float = share(
-        0.3, "outside competition in bottleneck occupations relative to others", 0.1, 0.6, unit="factor"
+        0.3, "other applicants to bottleneck vacancies relative to other vacancies", 0.1, 0.6, unit="factor"
+    )
+    p_warm_interview: float = share(
+        0.5,
+        "probability that a warm introduction (a contact's or a referral) leads to a job interview",
+        0.3,
+        0.7,
+        source="assumption; referrals raise the interview chance well above a cold callback, not to certainty",
+    )
+    warm_lag_months: float = par(
+        2.0,
+        unit="months",
+        doc="mean months from a warm introduction to the interview (geometric, at least 1)",
+        low=1.0,
+        high=4.0,
+        ge=1.0,
+        le=24,
     )
     applications_per_month: float = par(
         6.0,
@@ -329,7 +373,7 @@ class LabourMarket(Section):
     sector_experience_bonus: float = par(
         0.08, unit="index 0-1", doc="score bonus for work experience in the vacancy's sector", low=0.03, high=0.15, le=1
     )
-    separation_per_month: float = share(0.015, "base monthly separation hazard of an NEC job", 0.01, 0.025, unit="per month")
+    separation_per_month: float = share(0.010, "base monthly separation hazard of an NEC job", 0.006, 0.02, unit="per month")
     early_separation_factor: float = par(
         2.0,
         unit="factor",
@@ -348,12 +392,19 @@ class LabourMarket(Section):
         le=10,
     )
     p_inactive_per_month: float = share(
-        0.0065,
+        0.005,
         "monthly probability of leaving benefit for inactivity (sickness or disability benefit, other exits)",
         0.004,
         0.009,
         unit="per month",
         source="calibrated: benefit_exit_year1, benefit_still_5y (RVA via Febio 2024)",
+    )
+    p_reentry_per_month: float = share(
+        0.02,
+        "monthly probability that an inactive refugee returns to job search (recovery, end of a care period)",
+        0.01,
+        0.03,
+        unit="per month",
     )
     skill_decay_per_month: float = share(0.001, "relative loss of job skill per month on benefit", 0.0, 0.005, unit="per month")
     search_decay_per_month: float = share(
@@ -407,9 +458,16 @@ class LabourMarket(Section):
 
 
 Targeting = Literal["all", "low", "medium_high", "random_share"]
+Priority = Literal["first_eligible", "contract_end", "random"]
 Sector = Literal["mechanics", "construction", "cleaning", "hospitality", "logistics", "care", "retail", "green"]
 """Sector names; must equal :data:`throughflow.enums.SECTORS`."""
-Timing = Literal["placement", "late_contract", "after_contract"]
+Timing = Literal["waiting_list", "placement", "late_contract", "after_contract"]
+
+
+def per_year_of_arrivals(scenario: ScenarioBase, per_1000: float) -> float:
+    """A quantity declared per 1,000 refugees arriving a year, for this scenario's arrivals."""
+    p = scenario.population
+    return per_1000 * p.arrivals_per_month * 12 * p.scale / 1000
 
 
 class Costs(Section):

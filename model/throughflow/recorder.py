@@ -31,8 +31,11 @@ FLOWS: tuple[tuple[Status, Status], ...] = (
     (Status.ART60, Status.UNEMPLOYED),
     (Status.ART60, Status.INACTIVE),
     (Status.NEC, Status.UNEMPLOYED),
+    (Status.WISE_JOB, Status.NEC),
+    (Status.WISE_JOB, Status.UNEMPLOYED),
     (Status.UNEMPLOYED, Status.NEC),
     (Status.UNEMPLOYED, Status.INACTIVE),
+    (Status.INACTIVE, Status.UNEMPLOYED),
 )
 """The transitions reported in the time series (every other pair of statuses stays at zero)."""
 
@@ -89,6 +92,7 @@ class Recorder:
         self._passed = np.zeros(2 * N_QUAL)
         self._native = np.zeros(2 * N_QUAL)
         self.nec_by_months_since_arrival = np.zeros((size, N_QUAL), dtype=np.int64)
+        self.employed_by_months_since_arrival = np.zeros((size, N_QUAL), dtype=np.int64)
         self.observed = 0
 
     def add(self, counter: str, value: Any) -> None:
@@ -182,9 +186,13 @@ class Recorder:
         qual = r.column("qualification")
         self.stocks[month] = np.bincount(status * N_QUAL + qual, minlength=N_STATUS * N_QUAL).reshape(N_STATUS, N_QUAL)
         self.observed = month
-        nec = np.flatnonzero(status == Status.NEC)
-        cell = (month - r.arrival[nec]) * N_QUAL + qual[nec]
-        self.nec_by_months_since_arrival += np.bincount(cell, minlength=(self.months + 1) * N_QUAL).reshape(-1, N_QUAL)
+        nec = status == Status.NEC
+        employed = np.flatnonzero(nec | (status == Status.WISE_JOB))
+        cell = (month - r.arrival[employed]) * N_QUAL + qual[employed]
+        cells = (self.months + 1) * N_QUAL
+        self.employed_by_months_since_arrival += np.bincount(cell, minlength=cells).reshape(-1, N_QUAL)
+        in_nec = nec[employed]
+        self.nec_by_months_since_arrival += np.bincount(cell[in_nec], minlength=cells).reshape(-1, N_QUAL)
         self.channels["vacancies_open"][month] = model.vacancies.n
         self.month_now = month + 1
 

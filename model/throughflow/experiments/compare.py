@@ -32,7 +32,10 @@ def comparison_sweep(a: Scenario, b: Scenario, replications: int, seed: int, mon
     differs = {k: v for k, v in flat_b.items() if flat_a.get(k) != v and k not in ("name", "description")}
     label_a, label_b = a.name, b.name if b.name != a.name else f"{b.name} (B)"
     factor = Factor(FACTOR, "levels", ((label_a, {}), (label_b, differs)))
-    text = f"compare {a.name} {scenario_hash(a)} vs {b.name} {scenario_hash(b)}; R={replications}; seed={seed}; months={months}"
+    text = (
+        f"compare {a.name} {scenario_hash(a)} vs {b.name} {scenario_hash(b)}; R={replications}; seed={seed}; months={months}; "
+        "paired baseline"
+    )
     return Sweep(
         name=f"compare-{a.name}-vs-{b.name}",
         base=a,
@@ -41,6 +44,7 @@ def comparison_sweep(a: Scenario, b: Scenario, replications: int, seed: int, mon
         seed=seed,
         months=months,
         text=text,
+        paired=True,
     )
 
 

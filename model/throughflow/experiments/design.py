@@ -81,6 +81,9 @@ class Sweep:
         samples: Latin-hypercube points (range factors).
         months: Horizon override, or ``None``.
         keep_timeseries: Whether time series are stored.
+        paired: Whether each run with a pillar on also runs its paired baseline (same seed, every
+            pillar off), for the indicators measured against it (``displacement_share``,
+            ``cost_per_sustainable_transition``).
         cost_outputs: Whether the run rows include the outputs that depend on prices
             (:data:`~throughflow.outcomes.COST_OUTPUTS`); without them, runs that differ only in
             prices are repeats of one another.
@@ -97,6 +100,7 @@ class Sweep:
     months: int | None = None
     keep_timeseries: bool = False
     cost_outputs: bool = True
+    paired: bool = False
     text: str = ""
     source: str = "<sweep>"
 
@@ -295,8 +299,8 @@ def sweep_from_mapping(
     except ScenarioError as exc:
         raise SweepError(f"{where}: base: {exc}") from None
     outputs = data.get("outputs") or {}
-    if not isinstance(outputs, dict) or set(outputs) - {"timeseries", "indicators"}:
-        raise SweepError(f"{where}: outputs: only 'indicators' (always kept) and 'timeseries' are known")
+    if not isinstance(outputs, dict) or set(outputs) - {"timeseries", "indicators", "paired"}:
+        raise SweepError(f"{where}: outputs: only 'indicators' (always kept), 'timeseries' and 'paired' are known")
     sweep = Sweep(
         name=str(data.get("name") or Path(where).stem),
         base=base,
@@ -306,6 +310,7 @@ def sweep_from_mapping(
         samples=int(samples or 0),
         months=months,
         keep_timeseries=bool(outputs.get("timeseries", False)),
+        paired=bool(outputs.get("paired", False)),
         text=text if text is not None else yaml.safe_dump(data, sort_keys=True),
         source=where,
     )

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from throughflow.model import ThroughflowModel
-from throughflow.outcomes import compute, cost_per_transition, sustainable_count
+from throughflow.outcomes import compute, cost_per_transition, displacement, sustainable_count
 from throughflow.parameters import ScenarioBase as Scenario
 from throughflow.processes import PILLARS
 from throughflow.scenario import load_scenario, with_values
@@ -104,6 +104,7 @@ def run(
         indicators["cost_per_sustainable_transition"] = cost_per_transition(
             _costs(model), sustainable_count(model), _costs(base), sustainable_count(base)
         )
+        indicators["displacement_share"] = displacement(model, base)
     totals = {
         "cost_eur": dict(zip(ORDER, _costs(model).tolist(), strict=True)),
         "sustainable_transitions": dict(zip(ORDER, sustainable_count(model).tolist(), strict=True)),

@@ -145,7 +145,7 @@ def run_sweep(
     else:
         store.create(sweep, design_table(sweep))
     tasks = sweep.tasks()
-    same = repeats(sweep, tasks) if deduplicate else {}
+    same = repeats(sweep, tasks, sweep.paired) if deduplicate else {}
     done = store.finished()
     todo = [t for t in tasks if t.run_id not in done and t.run_id not in same]
     waiting: dict[str, list[Task]] = {}  # run id -> unfinished tasks that repeat it
@@ -177,7 +177,7 @@ def run_sweep(
         for row in store.rows({r for r in waiting if r in done}).values():
             copies = store_copies(row, None)
             advance(copies, copies * (row["status"] != "ok"))
-        for result in run_tasks(payloads(sweep, todo), executor=executor, workers=workers, scheduler=scheduler):
+        for result in run_tasks(payloads(sweep, todo, sweep.paired), executor=executor, workers=workers, scheduler=scheduler):
             row = result["row"]
             row["same_as"] = ""
             if result["timeseries"] is not None:

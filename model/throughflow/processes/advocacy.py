@@ -78,6 +78,8 @@ class PlacementAdvocacy(Mechanism[PlacementAdvocacyPars]):
             ocmw.hear_advocacy(growth)
             attempts[row] += 1
             self.log(month, "advocacy", np.array([row]), int(success), ocmw.openness)
+            if row == model.story_agent:
+                model.story_advocacy = bool(success) or bool(model.story_advocacy)
             if success:
                 taken[offers[k]] -= 1
                 best = _best_host(model, row, hosts.free - taken)

@@ -63,6 +63,7 @@ def end_contracts(mechanism: Contracts, month: int) -> None:
     mechanism.log(month, "contract_end", ending, outcome, r.skill[ending])
     start_job(model, ending[hired], r.offer[ending[hired]], month)
     move(model, ending[retained], Status.WISE_JOB, month)
+    r.wise[ending[retained]] = host[retained]
     to_benefit = ending[benefit]
     move(model, to_benefit, Status.UNEMPLOYED, month)
     r.benefit_entry[to_benefit] = month

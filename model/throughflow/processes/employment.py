@@ -1,8 +1,10 @@
 """Employment dynamics and benefit (ODD: step 9; submodels "Separation", "Benefit dynamics").
 
-Weak ties to employers fade with a small monthly probability: each tie's fading month is
-drawn when it forms (:func:`~throughflow.processes.transitions.tie_fades`), and a tie is
-held up to and including that month (:meth:`~throughflow.population.RefugeeTable.held_ties`).
+Regular WISE jobs end with a small monthly hazard (to benefit), and inactive refugees return
+to job search with a small monthly probability: no status is a trapdoor. Weak ties to
+employers fade with a small monthly probability: each tie's fading month is drawn when it
+forms (:func:`~throughflow.processes.transitions.tie_fades`), and a tie is held up to and
+including that month (:meth:`~throughflow.population.RefugeeTable.held_ties`).
 
 NEC jobs end with a monthly hazard, higher in the first six months and when the job is
 outside the worker's trade: refugees lose first jobs more often (Lens, Marx & Vujic 2019).
@@ -46,11 +48,11 @@ def separation_hazard(model: ThroughflowModel, rows: np.ndarray, month: int) -> 
 
 
 class Employment(Mechanism[Section]):
-    """Separations, inactivity from benefit, sustained-spell and benefit bookkeeping."""
+    """Job loss (NEC and WISE jobs), inactivity and re-entry, sustained-spell and benefit bookkeeping."""
 
     name = "employment"
-    reads = ("labour_market",)
-    events = ("separation", "inactive")
+    reads = ("labour_market", "art60.wise_job_separation_per_month")
+    events = ("separation", "inactive", "reentry")
     steps = {Phase.DYNAMICS: "update"}
 
     def update(self, month: int) -> None:
@@ -67,6 +69,21 @@ class Employment(Mechanism[Section]):
             move(model, separated, Status.UNEMPLOYED, month)
             model.employers.let_go(r.employer[separated])
             r.employer[separated] = NO
+
+        in_wise = np.flatnonzero(status == Status.WISE_JOB)
+        in_wise = in_wise[r.status_since[in_wise] < month]
+        ending = in_wise[self.uniforms(month, in_wise, 2) < model.scenario.art60.wise_job_separation_per_month]
+        if ending.size:
+            self.log(month, "separation", ending, -1, month - r.status_since[ending])
+            move(model, ending, Status.UNEMPLOYED, month)
+            r.wise[ending] = NO
+
+        inactive = np.flatnonzero(status == Status.INACTIVE)
+        inactive = inactive[r.status_since[inactive] < month]
+        returning = inactive[self.uniforms(month, inactive, 3) < model.scenario.labour_market.p_reentry_per_month]
+        if returning.size:
+            move(model, returning, Status.UNEMPLOYED, month)
+            self.log(month, "reentry", returning)
 
         unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
         unemployed = unemployed[r.status_since[unemployed] < month]
@@ -88,7 +105,10 @@ class Employment(Mechanism[Section]):
         r.on_benefit_60m[follow_up] = r.status[follow_up] == Status.UNEMPLOYED
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
-        """Separations and exits to inactivity in words."""
+        """Separations, exits to inactivity and returns in words."""
         if event == "separation":
-            return f"{words.name} loses the job at {words.employer(ref)} after {value:.0f} months and goes on benefit."
+            job = "the WISE job" if ref < 0 else f"the job at {words.employer(ref)}"
+            return f"{words.name} loses {job} after {value:.0f} months and goes on benefit."
+        if event == "reentry":
+            return f"{words.name} returns to the labour market and looks for work."
         return f"{words.name} leaves the labour market."

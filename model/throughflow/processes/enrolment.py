@@ -2,8 +2,9 @@
 
 ODD: Process overview step 2. Each month the programme ends the pairs that finish, break
 down, lose their mentor or their mentee, then enrols eligible refugees (targeting and timing
-are levers), longest in their current status first, up to the free capacity (the
-``enrolment_capacity`` hook: the organisation's; unlimited without one). With volunteers
+are levers) in the order of the declared priority rule (by default a waiting list: first
+eligible, first served), up to the free capacity (the ``enrolment_capacity`` hook: the
+organisation's; unlimited without one). With volunteers
 (pillar 1) each enrolment is a pair with a mentor (``assign_mentors`` hook) and a refugee
 without a free mentor is not enrolled; with the organisation alone, participants are
 enrolled without a volunteer. A pair is planned for 6-12 months and ends a few months after
@@ -20,7 +21,7 @@ from pydantic import model_validator
 
 from throughflow.enums import PairEnd, Status
 from throughflow.mechanism import Column, Counter, Mechanism, Phase
-from throughflow.parameters import LEVER, ScenarioBase, Section, Targeting, Timing, par, share
+from throughflow.parameters import LEVER, Priority, ScenarioBase, Section, Targeting, Timing, par, share
 from throughflow.population import NO
 from throughflow.randomness import below
 
@@ -28,8 +29,9 @@ if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
     from throughflow.words import Words
 
-COVERAGE = 1
-"""Draw index of the per-refugee number compared with ``coverage_share`` (random-share targeting)."""
+COVERAGE, BREAKDOWN, PRIORITY = 1, 2, 3
+"""Draw indices of the programme's counter-based numbers: random-share targeting (one per
+refugee), pair breakdown, random priority."""
 
 
 class MentoringPars(Section):
@@ -38,9 +40,18 @@ class MentoringPars(Section):
     targeting: Targeting = par("all", unit="choice", doc="who is eligible: all, low, medium_high, random_share", kind=LEVER)
     coverage_share: float = share(0.5, "eligible share when targeting = random_share", 0.2, 1.0, kind=LEVER)
     timing: Timing = par(
-        "placement",
+        "waiting_list",
         unit="choice",
-        doc="match from placement (waiting list), in the last months of the contract, or after it",
+        doc="when refugees become eligible: waiting_list (from becoming an OCMW client, so a mentor can be "
+        "at the placement talk), placement (from the start of the art. 60 contract), late_contract (its last "
+        "months) or after_contract (on benefit after it)",
+        kind=LEVER,
+    )
+    priority: Priority = par(
+        "first_eligible",
+        unit="choice",
+        doc="who is enrolled first when places are scarce: first_eligible (a waiting list in order of "
+        "eligibility), contract_end (the soonest contract end first) or random",
         kind=LEVER,
     )
     late_contract_months: int = par(
@@ -86,6 +97,8 @@ class Enrolment(Mechanism[MentoringPars]):
         "ever_enrolled": Column(np.bool_, False, "ever enrolled"),
         "enrol_month": Column(np.int32, NO, "month of the (last) enrolment"),
         "mentor": Column(np.int32, NO, "current mentor (a row of the mentor table)"),
+        "ever_mentored": Column(np.bool_, False, "ever matched with a volunteer mentor"),
+        "eligible_since": Column(np.int32, NO, "first month the refugee was eligible for the programme"),
     }
     events = ("match", "pair_end")
     counters = (
@@ -130,7 +143,7 @@ class Enrolment(Mechanism[MentoringPars]):
             p.planned_end[active[hired]] = np.minimum(p.planned_end[active[hired]], r.job_start[mentee[hired]] + stay)
             p_break = self.pars.p_breakdown_per_month * model.product("breakdown_factor")
             reason = np.full(active.size, NO, dtype=np.int8)
-            reason[self.uniforms(month, active) < p_break] = PairEnd.BREAKDOWN
+            reason[self.uniforms(month, active, BREAKDOWN) < p_break] = PairEnd.BREAKDOWN
             if leaving_mentors.size:
                 leaving = np.zeros(model.mentors.n + 1, dtype=bool)
                 leaving[leaving_mentors] = True
@@ -147,7 +160,7 @@ class Enrolment(Mechanism[MentoringPars]):
                 r.mentor[mentee] = NO
                 self.log(month, "pair_end", mentee, reason, mentor)
                 for hook in model.hooks["pairs_end"]:
-                    hook(rows, mentor, reason, leaving_mentors, month)
+                    hook(rows, mentee, mentor, reason, leaving_mentors, month)
                 self._refresh()
         for hook in model.hooks["mentors_leave"]:
             hook(leaving_mentors)
@@ -157,12 +170,14 @@ class Enrolment(Mechanism[MentoringPars]):
         m = self.pars
         r = self.model.refugees
         status = r.column("status")
-        if m.timing == "placement":
+        if m.timing == "waiting_list":
             ok = (status == Status.WAITING) | (status == Status.ART60)
+        elif m.timing == "placement":
+            ok = status == Status.ART60
         elif m.timing == "late_contract":
             ok = (status == Status.ART60) & (r.column("contract_end") - month < m.late_contract_months)
         else:
-            ok = status == Status.UNEMPLOYED
+            ok = (status == Status.UNEMPLOYED) & (r.column("ended") != NO)
         ok &= ~r.column("ever_enrolled")
         qual = r.column("qualification")
         if m.targeting == "low":
@@ -174,15 +189,30 @@ class Enrolment(Mechanism[MentoringPars]):
             rows = rows[self.uniforms(0, rows, COVERAGE) < m.coverage_share]
         return rows
 
+    def _priority(self, candidates: np.ndarray, month: int) -> np.ndarray:
+        """The candidates in the order the declared priority rule serves them."""
+        r = self.model.refugees
+        rule = self.pars.priority
+        if rule == "first_eligible":  # a waiting list: first eligible first, then in order of arrival
+            key = r.eligible_since[candidates]
+        elif rule == "contract_end":  # the soonest contract end first; those without a contract last
+            end = r.contract_end[candidates]
+            key = np.where(end == NO, np.iinfo(np.int32).max, end)
+        else:
+            key = self.uniforms(month, candidates, PRIORITY)
+        return candidates[np.argsort(key, kind="stable")]
+
     def _enrol(self, month: int) -> None:
         model = self.model
         r = model.refugees
         candidates = self.eligible(month)
+        new = candidates[r.eligible_since[candidates] == NO]
+        r.eligible_since[new] = month
         self.model.recorder.set("waiting_mentees", candidates.size)
         free = min((hook() for hook in model.hooks["enrolment_capacity"]), default=candidates.size)
         if free <= 0 or candidates.size == 0:
             return
-        candidates = candidates[np.argsort(r.status_since[candidates], kind="stable")][:free]
+        candidates = self._priority(candidates, month)[:free]
         mentors = np.full(candidates.size, NO, dtype=np.int32)
         for assign in model.hooks["assign_mentors"]:
             mentors = assign(candidates, month)
@@ -206,6 +236,8 @@ class Enrolment(Mechanism[MentoringPars]):
         r.mentor[mentees] = mentors
         r.enrolled[mentees] = True
         r.ever_enrolled[mentees] = True
+        r.ever_mentored[mentees] |= mentors != NO
+        r.reached[mentees] = True
         r.enrol_month[mentees] = month
         self.log(month, "match", mentees, mentors)
         self._refresh()

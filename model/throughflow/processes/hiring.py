@@ -1,17 +1,33 @@
 """Job search, screening and hiring (ODD: step 7; submodel "Vacancies and hiring").
 
-Job seekers (ART60 workers in the last months of their contract without an offer, and the
-unemployed; not those busy elsewhere, hook ``busy``) send cold applications to random open
-vacancies within their commute tolerance, in number set by their search effectiveness.
-Employers screen cold applications: in non-bottleneck occupations applicants with foreign
-names get about half the callbacks of natives, in bottleneck occupations there is no gap
-(Baert, Cockx, Gheyle & Vandamme 2013); the ``bias`` hook lowers bias (diversity training).
-Warm applications — through the refugee's own employer ties, a trajectory guide's or WISE
-job coach's referral, or a mechanism's channel (hook ``warm_applications``: a mentor's
-referral) — skip screening. Among screened candidates who meet the requirements (visible
-skill = skill x recognition, hook ``visible_skill``; requirements lowered by hook
-``requirement_factor``), the employer hires the best if they beat the outside competition.
-An ART60 worker who is hired holds the offer and starts at contract end.
+Job seekers — the unemployed, ART60 workers in the last months of their contract without an
+offer, and WISE workers looking for an NEC job (on the job, less intensively) — apply in two
+ways (docs/MODEL.md §4):
+
+* **Cold applications** to random open vacancies within their commute tolerance, in number
+  set by their search effectiveness. Employers screen them: in non-bottleneck occupations
+  applicants with foreign names get about half the callbacks of natives, in bottleneck
+  occupations there is no gap (Baert, Cockx, Gheyle & Vandamme 2013); the ``bias`` hook
+  lowers bias (diversity training). A callback is an interview in the same month.
+* **Warm introductions** through the refugee's own employer ties, a trajectory guide's or
+  WISE job coach's referral (to employers in the host's sector), or a mechanism's channel
+  (hook ``warm_applications``: a mentor's referral). An introduction is made when the
+  employer has an open vacancy; the interview follows after a lag (geometric, mean
+  ``labour_market.warm_lag_months``, at least a month), if the person is still searching
+  and the employer still has an open vacancy, and takes place with probability
+  ``labour_market.p_warm_interview``: a better, not a certain, chance than a cold callback,
+  without the callback gap of foreign names.
+
+Every interviewed candidate then competes on merit. The margin is how far visible skill
+(skill x recognition, hook ``visible_skill``) and Dutch exceed the vacancy's requirements
+(lowered by hook ``requirement_factor``), plus a bonus for experience in the vacancy's
+sector. **Other job seekers** compete for the same vacancies: each month a vacancy gets a
+Poisson number of other applicants (``labour_market.other_applicants``, fewer in bottleneck
+occupations), each with a margin drawn from a normal distribution. The employer hires the
+best candidate who meets the requirements: a refugee if one beats every other applicant,
+else another job seeker (the vacancy is then filled and closes; counted as ``other_hires``).
+An ART60 worker who is hired holds the offer and starts at contract end; a WISE worker moves
+to the NEC job at once.
 """
 
 from __future__ import annotations
@@ -19,13 +35,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from scipy.special import ndtri
 
-from throughflow.enums import Channel, Status
-from throughflow.mechanism import Mechanism, Phase
+from throughflow.enums import SECTORS, Channel, Status
+from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
 from throughflow.population import NO
 from throughflow.processes.transitions import start_job
-from throughflow.randomness import below
+from throughflow.randomness import below, months_until
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -35,9 +52,15 @@ CHANNEL_WORDS = {
     Channel.COLD: "a cold application",
     Channel.OWN_TIE: "an own contact",
     Channel.MENTOR_REFERRAL: "a mentor referral",
-    Channel.COACH_REFERRAL: "a WISE job coach's referral",
+    Channel.COACH_REFERRAL: "a job coach's referral",
     Channel.APPRENTICESHIP: "an apprenticeship",
 }
+
+LAG, WARM_PASS, COACH = 0, 1, 2
+"""Draw indices of the hiring mechanism's counter-based numbers."""
+
+SEARCHING = (Status.UNEMPLOYED, Status.ART60, Status.WISE_JOB)
+"""Statuses in which a refugee may search (ART60 only in the search window, without an offer)."""
 
 
 def job_seekers(model: ThroughflowModel, month: int) -> np.ndarray:
@@ -45,7 +68,8 @@ def job_seekers(model: ThroughflowModel, month: int) -> np.ndarray:
     r = model.refugees
     status = r.column("status")
     window = r.column("contract_end") < month + model.scenario.art60.search_window_months
-    seeking = (status == Status.UNEMPLOYED) | ((status == Status.ART60) & window & (r.column("offer") == NO))
+    seeking = (status == Status.UNEMPLOYED) | (status == Status.WISE_JOB)
+    seeking |= (status == Status.ART60) & window & (r.column("offer") == NO)
     rows = np.flatnonzero(seeking)
     for busy in model.hooks["busy"]:
         rows = rows[~busy(rows, month)]
@@ -60,34 +84,77 @@ def bias_now(model: ThroughflowModel, month: int) -> np.ndarray:
     return bias
 
 
+class Introductions:
+    """Warm introductions waiting for their interview: seeker, employer, channel, interview month."""
+
+    def __init__(self) -> None:
+        self.seeker = np.zeros(0, dtype=np.int64)
+        self.employer = np.zeros(0, dtype=np.int64)
+        self.channel = np.zeros(0, dtype=np.int8)
+        self.due = np.zeros(0, dtype=np.int32)
+
+    def keys(self, n_employers: int) -> np.ndarray:
+        """One integer per pending (seeker, employer) pair."""
+        return self.seeker * (n_employers + 1) + self.employer
+
+    def add(self, seeker: np.ndarray, employer: np.ndarray, channel: np.ndarray, due: np.ndarray) -> None:
+        """Queue new introductions."""
+        self.seeker = np.concatenate([self.seeker, seeker])
+        self.employer = np.concatenate([self.employer, employer])
+        self.channel = np.concatenate([self.channel, channel])
+        self.due = np.concatenate([self.due, due.astype(np.int32)])
+
+    def take_due(self, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Remove and return the introductions whose interview is this month (or overdue)."""
+        now = self.due <= month
+        out = self.seeker[now], self.employer[now], self.channel[now]
+        keep = ~now
+        self.seeker, self.employer, self.channel, self.due = (
+            self.seeker[keep],
+            self.employer[keep],
+            self.channel[keep],
+            self.due[keep],
+        )
+        return out
+
+
 class Hiring(Mechanism[Section]):
-    """Applications, screening and hires."""
+    """Applications, warm introductions and interviews, competition with other job seekers, and hires."""
 
     name = "hiring"
     reads = ("labour_market", "art60")
-    events = ("apply", "hire", "start_job")
-    streams = ("coach",)
+    events = ("apply", "interview", "hire", "start_job")
+    counters = (
+        Counter("other_hires", "vacancies filled by other job seekers (not refugees of the model)", by_qualification=False),
+        Counter("warm_interviews", "interviews after a warm introduction", by_qualification=False),
+    )
+    streams = ("coach", "others")
     steps = {Phase.HIRE: "search_and_hire"}
 
+    def init(self) -> None:
+        """No introduction is pending at the start."""
+        self.pending = Introductions()
+
     def search_and_hire(self, month: int) -> None:
-        """Applications, screening and hires of this month."""
+        """Applications, interviews, competition and hires of this month."""
         model = self.model
         pool = model.vacancies
-        seekers = job_seekers(model, month)
         rng = self.stream()
-        competition = rng.exponential(1.0, size=pool.n)
-        if seekers.size == 0 or pool.n == 0:
+        seekers = job_seekers(model, month)
+        others = self._other_applicants(month)
+        if pool.n == 0:
             return
         r, lm = model.refugees, model.scenario.labour_market
         coach = _coach_rate(model, seekers)
         effort = r.search[seekers] + coach  # guidance also makes the search itself better
         for boost in model.hooks["search_effort"]:
             effort = effort + boost(seekers)
-        n_cold = rng.poisson(lm.applications_per_month * np.minimum(1.0, effort))
+        intensity = np.where(r.status[seekers] == Status.WISE_JOB, model.scenario.art60.wise_job_search, 1.0)
+        n_cold = rng.poisson(lm.applications_per_month * np.minimum(1.0, effort) * intensity)
         seeker = np.repeat(seekers, n_cold)
         vacancy = below(rng, pool.n, seeker.size)
         u_screen = rng.random(seeker.size)
-        in_reach = np.flatnonzero(in_commute(model, seeker, vacancy))
+        in_reach = np.flatnonzero(in_commute(model, seeker, model.vacancies.municipality[vacancy]))
         seeker, vacancy, u_screen = seeker[in_reach], vacancy[in_reach], u_screen[in_reach]
         bottleneck = pool.bottleneck[vacancy]
         bias = bias_now(model, month)[pool.employer[vacancy]]
@@ -95,83 +162,116 @@ class Hiring(Mechanism[Section]):
         passed = u_screen < p_native * np.where(bottleneck, 1.0 - lm.bottleneck_bias_factor * bias, 1.0 - bias)
         model.recorder.count_screening(bottleneck, passed, r.qualification[seeker], p_native)
 
-        warm_seeker, warm_vacancy, warm_kind = self._warm(seekers, coach, month)
+        first_open = pool.first_open_by_employer(model.employers.n)
+        self._introduce(seekers, coach, first_open, month)
+        warm_seeker, warm_vacancy, warm_kind = self._interviews(seekers, first_open, month)
         cold = np.flatnonzero(passed)
         seeker = np.concatenate([seeker[cold], warm_seeker])
         vacancy = np.concatenate([vacancy[cold], warm_vacancy])
         kind = np.concatenate([np.zeros(cold.size, dtype=np.int8), warm_kind])
         self._log_applications(month, seekers, n_cold, warm_seeker)
-        if seeker.size == 0:
-            return
-        margin = _margin(model, seeker, vacancy)
-        threshold = (
-            competition[vacancy] * lm.outside_competition * np.where(pool.bottleneck[vacancy], lm.bottleneck_competition, 1.0)
-        )
-        pick = np.flatnonzero(margin > threshold)
-        # best candidate per vacancy, then each seeker takes their best offer, best margins first
-        pick = pick[np.argsort(-margin[pick], kind="stable")]
-        pick = pick[_first_of_each(vacancy[pick], pool.n)]
-        pick = pick[_first_of_each(seeker[pick], r.n)]
-        seeker, vacancy, kind = seeker[pick], vacancy[pick], kind[pick]
-        employer = pool.employer[vacancy]
-        room = np.flatnonzero(within_room(model, employer))
-        seeker, vacancy, kind = seeker[room], vacancy[room], kind[room]
-        hire(model, seeker, employer[room], month, kind)
-        still_open = np.ones(pool.n, dtype=bool)
-        still_open[vacancy] = False
-        pool.keep(still_open)
+        hired = np.zeros(pool.n, dtype=bool)
+        if seeker.size:
+            margin = _margin(model, seeker, vacancy)
+            pick = np.flatnonzero((margin >= 0.0) & (margin > others[vacancy]))
+            # best candidate per vacancy, then each seeker takes their best offer, best margins first
+            pick = pick[np.argsort(-margin[pick], kind="stable")]
+            pick = pick[_first_of_each(vacancy[pick], pool.n)]
+            pick = pick[_first_of_each(seeker[pick], r.n)]
+            seeker, vacancy, kind = seeker[pick], vacancy[pick], kind[pick]
+            employer = pool.employer[vacancy]
+            room = np.flatnonzero(within_room(model, employer))
+            seeker, vacancy, kind = seeker[room], vacancy[room], kind[room]
+            hire(model, seeker, employer[room], month, kind)
+            hired[vacancy] = True
+        taken_by_others = ~hired & (others >= 0.0)
+        self.count("other_hires", int(taken_by_others.sum()))
+        pool.keep(~(hired | taken_by_others))
 
-    def _warm(self, seekers: np.ndarray, coach: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Warm applications: own ties, guide and coach referrals, and the mechanisms' channels."""
+    def _other_applicants(self, month: int) -> np.ndarray:
+        """The best margin of the other job seekers applying to each open vacancy this month (-inf: none)."""
+        pool, lm = self.model.vacancies, self.model.scenario.labour_market
+        rng = self.stream("others")
+        rate = lm.other_applicants * np.where(pool.bottleneck, lm.bottleneck_competition, 1.0)
+        count = rng.poisson(rate)
+        u = rng.random(pool.n)
+        with np.errstate(divide="ignore"):
+            best = lm.other_margin_mean + lm.other_margin_sd * ndtri(u ** (1.0 / np.maximum(count, 1)))
+        return np.where(count > 0, best, -np.inf)
+
+    def _introduce(self, seekers: np.ndarray, coach: np.ndarray, first_open: np.ndarray, month: int) -> None:
+        """New warm introductions: own ties, guide and coach referrals, and the mechanisms' channels."""
         model = self.model
-        r, pool = model.refugees, model.vacancies
-        first_open = pool.first_open_by_employer(model.employers.n)
+        r, e = model.refugees, model.employers
         tied = r.tied(seekers, month)
         channels: list[tuple[np.ndarray, np.ndarray, int, Any]] = [(tied, r.held_ties(tied, month), Channel.OWN_TIE, None)]
         for hook in model.hooks["warm_applications"]:
             holders, employers, channel = hook(seekers, month)
             channels.append((holders, employers, int(channel), getattr(hook, "__self__", None)))
-        rng = self.stream("coach")
-        coached = seekers[rng.random(seekers.size) < coach]
-        if coached.size and pool.n:
-            picks = below(rng, pool.n, (coached.size, 4))
-            channels.append((coached, pool.employer[picks], Channel.COACH_REFERRAL, None))
-        holders_, vacancies, kinds = [], [], []
+        coached = seekers[self.uniforms(month, seekers, COACH) < coach]
+        if coached.size:
+            channels.append((coached, _coach_picks(model, coached, self.stream("coach")), Channel.COACH_REFERRAL, None))
+        holders, employers, kinds = [], [], []
         for holder, ties, channel, _ in channels:
-            vac = first_open[ties].ravel()  # an empty tie slot (NO) reads the sentinel: no vacancy
+            vac = first_open[ties].ravel()  # an employer with an open vacancy; an empty slot (NO) reads "none"
             hit = np.flatnonzero(vac >= 0)
-            holders_.append(holder[hit // ties.shape[1]])
-            vacancies.append(vac[hit])
+            holders.append(holder[hit // ties.shape[1]])
+            employers.append(ties.ravel()[hit].astype(np.int64))
             kinds.append(np.full(hit.size, channel, dtype=np.int8))
-        seeker, vacancy, kind = np.concatenate(holders_), np.concatenate(vacancies), np.concatenate(kinds)
-        ok = np.flatnonzero(in_commute(model, seeker, vacancy))
-        seeker, vacancy, kind = seeker[ok], vacancy[ok], kind[ok]
-        # one application per seeker and vacancy: the first channel that reaches it (ordered by seeker, vacancy)
-        key = seeker.astype(np.int64) * (pool.n + 1) + vacancy
+        seeker, employer, kind = np.concatenate(holders), np.concatenate(employers), np.concatenate(kinds)
+        ok = np.flatnonzero(in_commute(model, seeker, e.municipality[employer]))
+        seeker, employer, kind = seeker[ok], employer[ok], kind[ok]
+        # one introduction per seeker and employer at a time: the first channel that reaches them
+        key = seeker * (e.n + 1) + employer
         order = np.argsort(key, kind="stable")
         first = np.ones(order.size, dtype=bool)
         first[1:] = key[order[1:]] != key[order[:-1]]
-        unique = order[first]
-        seeker, vacancy, kind = seeker[unique], vacancy[unique], kind[unique]
+        new = order[first]
+        new = new[~np.isin(key[new], self.pending.keys(e.n))]
+        seeker, employer, kind = seeker[new], employer[new], kind[new]
+        lag = months_until(
+            self.uniforms(month, seeker * (e.n + 1) + employer, LAG), 1.0 / model.scenario.labour_market.warm_lag_months
+        )
+        self.pending.add(seeker, employer, kind, month + lag)
         model.recorder.add("warm_applications", seeker.size)
         if model.events.enabled:
             for _, _, channel, provider in channels:
                 if provider is not None and hasattr(provider, "applied"):
                     mine = kind == channel
-                    provider.applied(seeker[mine], pool.employer[vacancy[mine]], month)
+                    provider.applied(seeker[mine], employer[mine], month)
+
+    def _interviews(self, seekers: np.ndarray, first_open: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Interviews of the introductions due this month: still searching, a vacancy open, and the interview held."""
+        model = self.model
+        seeker, employer, kind = self.pending.take_due(month)
+        searching = np.zeros(model.refugees.n + 1, dtype=bool)
+        searching[seekers] = True
+        vacancy = first_open[employer]
+        keep = searching[seeker] & (vacancy >= 0)
+        seeker, employer, kind, vacancy = seeker[keep], employer[keep], kind[keep], vacancy[keep]
+        held = (
+            self.uniforms(month, seeker * (model.employers.n + 1) + employer, WARM_PASS)
+            < model.scenario.labour_market.p_warm_interview
+        )
+        seeker, employer, kind, vacancy = seeker[held], employer[held], kind[held], vacancy[held]
+        self.count("warm_interviews", seeker.size)
+        self.log(month, "interview", seeker, employer, kind)
         return seeker, vacancy, kind
 
     def _log_applications(self, month: int, seekers: np.ndarray, n_cold: np.ndarray, warm_seeker: np.ndarray) -> None:
         if not self.model.events.enabled:
             return
-        n_warm = np.bincount(np.searchsorted(seekers, warm_seeker), minlength=seekers.size)
-        active = (n_cold > 0) | (n_warm > 0)
+        n_warm = np.bincount(np.searchsorted(seekers, warm_seeker), minlength=seekers.size)[: seekers.size]
+        active = n_cold > 0
         self.log(month, "apply", seekers[active], n_cold[active], n_warm[active])
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
-        """Applications, hires and job starts in words."""
+        """Applications, interviews, hires and job starts in words."""
         if event == "apply":
-            return f"{words.name} sends {ref} cold application(s); {value:.0f} warm application(s)."
+            return f"{words.name} sends {ref} cold application(s)."
+        if event == "interview":
+            channel = CHANNEL_WORDS.get(Channel(int(value)), "an introduction")
+            return f"{words.name} has a job interview at {words.employer(ref)} after {channel}."
         if event == "hire":
             channel = CHANNEL_WORDS.get(Channel(int(value)), "an application")
             return f"{words.name} is hired by {words.employer(ref)} through {channel}."
@@ -219,22 +319,44 @@ def _duration_factor(model: ThroughflowModel, seeker: np.ndarray, month: int) ->
 
 
 def _coach_rate(model: ThroughflowModel, seekers: np.ndarray) -> np.ndarray:
-    """Monthly probability of a warm referral by the trajectory guide or WISE job coach (ART60 only).
+    """Monthly probability of a warm referral by the trajectory guide or a WISE job coach.
 
     Every art. 60 worker has trajectory guidance; a WISE adds transition support in
-    proportion to its throughflow orientation.
+    proportion to its throughflow orientation, for its art. 60 workers and for the workers
+    it kept on a regular contract (the decree's throughflow mission).
     """
-    a = model.scenario.art60
-    host = model.refugees.host[seekers]
-    rate = a.guidance_referral_per_month + model.hosts.orientation[host] * a.transition_support
-    return np.where(host != NO, rate, 0.0)  # host NO picks the last host's orientation, masked here
+    r, a = model.refugees, model.scenario.art60
+    host = r.host[seekers]
+    wise = r.wise[seekers]
+    on_art60 = host != NO
+    rate = np.where(on_art60, a.guidance_referral_per_month + model.hosts.orientation[host] * a.transition_support, 0.0)
+    return rate + np.where(wise != NO, model.hosts.orientation[wise] * a.transition_support, 0.0)
 
 
-def in_commute(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) -> np.ndarray:
-    """Whether each vacancy is within its applicant's commute tolerance."""
+def _coach_picks(model: ThroughflowModel, coached: np.ndarray, rng: np.random.Generator, picks: int = 4) -> np.ndarray:
+    """Employers a guide or coach introduces each coached seeker to: open vacancies in the host's sector.
+
+    The coach knows employers of the sector the host works in (the sector of the refugee's
+    work experience); without an open vacancy in that sector, anywhere.
+    """
+    r, pool = model.refugees, model.vacancies
+    host = np.where(r.host[coached] != NO, r.host[coached], r.wise[coached])
+    sector = model.hosts.sector[host]
+    order = np.argsort(pool.sector, kind="stable")
+    counts = np.bincount(pool.sector, minlength=len(SECTORS))
+    starts = np.cumsum(counts) - counts
+    u = rng.random((coached.size, picks))
+    size = counts[sector][:, None]
+    in_sector = order[np.minimum(starts[sector][:, None] + (u * size).astype(np.int64), pool.n - 1)]
+    anywhere = (u * pool.n).astype(np.int64)
+    return pool.employer[np.where(size > 0, in_sector, anywhere)]
+
+
+def in_commute(model: ThroughflowModel, seeker: np.ndarray, municipality: np.ndarray) -> np.ndarray:
+    """Whether a workplace in ``municipality`` is within each applicant's commute tolerance."""
     r = model.refugees
     minutes = model.region.minutes
-    cell = r.home[seeker] * minutes.shape[1] + model.vacancies.municipality[vacancy]  # flat index: faster than 2-D
+    cell = r.home[seeker] * minutes.shape[1] + municipality  # flat index: faster than 2-D
     return minutes.ravel()[cell] <= r.commute_tolerance[seeker]
 
 
@@ -254,7 +376,7 @@ def _margin(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) ->
 
 
 def hire(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, month: int, channel: np.ndarray | int = 0) -> None:
-    """Hire refugees: the unemployed start now, ART60 workers hold the offer to contract end.
+    """Hire refugees: ART60 workers hold the offer to contract end, everyone else starts now.
 
     Args:
         model: The model.

@@ -78,9 +78,23 @@ class Placement(Mechanism[Section]):
         self.log(month, "place", clients, hosts_idx, r.commute[clients])
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
-        """Offers and placements in words."""
+        """Offers and placements in words, with what the place means for the refugee's chances."""
         if event == "offer":
             return (
                 f"The OCMW offers an art. 60 place at {words.host(ref)}: {value:.0f} min by public transport, {words.fit(ref)}."
             )
-        return f"{words.name} starts art. 60 work experience at {words.host(ref)}: {value:.0f} min from home, {words.fit(ref)}."
+        model = self.model
+        tolerance = float(model.refugees.commute_tolerance[words.agent])
+        in_trade = model.hosts.sector[ref] == model.refugees.trade[words.agent]
+        reach = (
+            f"{value - tolerance:.0f} min more than {words.their} tolerance, a risk of dropping out"
+            if value > tolerance
+            else f"within {words.their} tolerance of {tolerance:.0f} min"
+        )
+        growth = (
+            f"in {words.their} trade: {words.their} skill grows {1 + model.scenario.art60.fit_growth_bonus:.1f} times "
+            "as fast and counts as experience with employers of the trade"
+            if in_trade
+            else f"outside {words.their} trade"
+        )
+        return f"{words.name} starts art. 60 work experience at {words.host(ref)}: {value:.0f} min from home, {reach}; {growth}."

@@ -1,15 +1,16 @@
 """The worked story (scenario ``juul_kamin``): one traced refugee and his mentor.
 
-Kamin, an Iraqi mechanic with weak Dutch and no ties, becomes an OCMW client in month 1;
-when the scenario runs pillar 1, Juul — a retired teacher and union representative with
-strong advocacy — is his mentor from the start. A bicycle repair shop (a WISE in his trade)
+Kamin, an Iraqi mechanic, has lived in Belgium for ten years, isolated: no ties to employers
+and weak Dutch. He becomes a client of the OCMW in month 1; when the scenario runs pillar 1,
+Juul — a retired teacher and union representative with strong advocacy — is his mentor from
+the start. A bicycle repair shop (a WISE in his trade)
 has places near his home. Nothing else is scripted: the OCMW's offer, the advocacy, the
 placement and what follows come from the same mechanisms as for everyone.
 """
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from throughflow.processes.arrivals import add_refugees
 from throughflow.processes.enrolment import programme_or_none
 from throughflow.processes.volunteers import Volunteers
 
+if TYPE_CHECKING:
+    from throughflow.words import Words
+
 
 class StoryPars(Section):
     """An optional traced refugee and mentor (scenario ``juul_kamin``)."""
@@ -29,6 +33,13 @@ class StoryPars(Section):
     name: str = par("Kamin", unit="text", doc="name of the traced refugee", kind=SETTING)
     mentor_name: str = par("Juul", unit="text", doc="name of the story's mentor", kind=SETTING)
     trade: Sector = par("mechanics", unit="sector", doc="the refugee's trade (one of the model's sectors)", kind=SETTING)
+    years_in_belgium: int = par(
+        10,
+        unit="years",
+        doc="years the refugee has lived in Belgium before becoming an OCMW client (the story)",
+        kind=SETTING,
+        le=80,
+    )
     home: int = par(0, unit="municipality index", doc="home municipality of refugee and mentor", kind=SETTING, ge=0, le=399)
     language: float = share(0.25, "the refugee's Dutch proficiency", 0.25, 0.25, kind=SETTING, unit="index 0-1")
     skill: float = share(0.45, "the refugee's job skill (an experienced mechanic)", 0.45, 0.45, kind=SETTING, unit="index 0-1")
@@ -51,6 +62,7 @@ class Story(Mechanism[StoryPars]):
     name = "story"
     section = "story"
     Pars = StoryPars
+    events = ("background",)
     steps = {Phase.START: "begin"}
 
     @classmethod
@@ -83,6 +95,7 @@ class Story(Mechanism[StoryPars]):
         r.ties[row] = -1
         r.ties_until[row] = -1
         model.story_agent = row
+        self.log(month, "background", np.array([row]), story.years_in_belgium, story.language)
         volunteers = model.mechanisms.get("volunteers")
         program = programme_or_none(model)
         if volunteers is None or program is None:
@@ -95,3 +108,11 @@ class Story(Mechanism[StoryPars]):
         mt.mentees[mentor] = 1
         model.story_mentor = mentor
         program.start_pairs(np.array([row]), np.array([mentor], dtype=np.int32), month, np.array([program.pars.pair_months_max]))
+
+    def describe(self, event: str, words: Words, ref: int, value: float) -> str:
+        """The story's background in words."""
+        years = f"for {ref} years" if ref else "recently"
+        return (
+            f"{words.name} has lived in Belgium {years}, isolated: no contacts with employers, "
+            f"weak Dutch (level {value:.2f}; 0.4 is A2)."
+        )

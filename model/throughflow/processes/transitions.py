@@ -54,6 +54,7 @@ def start_job(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, 
     first_exit = (r.benefit_entry[rows] != NO) & (r.benefit_exit[rows] == NO)
     r.benefit_exit[rows[first_exit]] = month
     r.offer[rows] = NO
+    r.wise[rows] = NO
     model.events.log(month, model.event_code["start_job"], rows, employers, r.commute[rows])
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from throughflow.agents.mentor import Mentor
 from throughflow.enums import MentorStatus, PairEnd
 from throughflow.mechanism import Counter, Mechanism, Phase
-from throughflow.parameters import LEVER, Section, par, share
+from throughflow.parameters import LEVER, Section, par, per_year_of_arrivals, share
 from throughflow.population import MAX_MENTOR_TIES, NO
 from throughflow.randomness import below, months_until
 
@@ -29,17 +29,23 @@ class OneOnOnePars(Section):
     """Pillar 1: 1-on-1 volunteer mentoring (the volunteers; each mentor activity has its own section below)."""
 
     enabled: bool = par(False, unit="switch", doc="pillar 1: 1-on-1 volunteer mentoring", kind=LEVER)
-    mentors_initial: float = par(
-        60.0, unit="mentors", doc="volunteer mentors at the start at scale 1", low=30, high=120, kind=LEVER, le=100_000
-    )
-    recruitment_per_month: float = par(
-        1.0,
-        unit="mentors/month",
-        doc="new mentors recruited per month at scale 1 without a mentoring organisation",
-        low=0.5,
-        high=2.0,
+    mentors_per_1000: float = par(
+        170.0,
+        unit="mentors per 1,000 arrivals a year",
+        doc="volunteer mentors at the start, per 1,000 refugees arriving a year",
+        low=80,
+        high=330,
         kind=LEVER,
-        le=10_000,
+        le=5000,
+    )
+    recruitment_per_1000: float = par(
+        2.8,
+        unit="mentors/month per 1,000 arrivals a year",
+        doc="new volunteers a month without a mentoring organisation, per 1,000 refugees arriving a year",
+        low=1.4,
+        high=5.6,
+        kind=LEVER,
+        le=500,
     )
     mentor_capacity: int = par(1, unit="mentees", doc="mentees one mentor guides at once", low=1, high=2, ge=1, le=4)
     p_mentor_leave_per_month: float = share(
@@ -79,12 +85,12 @@ class Volunteers(Mechanism[OneOnOnePars]):
 
     def init(self) -> None:
         """The volunteers present at the start."""
-        self.recruit(round(self.pars.mentors_initial * self.model.scenario.population.scale), 0)
+        self.recruit(round(per_year_of_arrivals(self.model.scenario, self.pars.mentors_per_1000)), 0)
 
     def recruit_month(self, month: int) -> None:
         """This month's recruits (with the organisation: only while it needs more available mentors)."""
         p = self.pars
-        rate = p.recruitment_per_month * self.model.scenario.population.scale * self.model.product("recruitment_factor")
+        rate = per_year_of_arrivals(self.model.scenario, p.recruitment_per_1000) * self.model.product("recruitment_factor")
         count = int(self.stream().poisson(rate))
         capacity = [hook() for hook in self.model.hooks["enrolment_capacity"]]
         if capacity and self.available().size >= min(capacity):
@@ -150,7 +156,9 @@ class Volunteers(Mechanism[OneOnOnePars]):
         mt = self.model.mentors
         return np.flatnonzero((mt.column("leaves") <= month) & (mt.column("status") != MentorStatus.LEFT))
 
-    def pairs_end(self, rows: np.ndarray, mentor: np.ndarray, reason: np.ndarray, leaving: np.ndarray, month: int) -> None:
+    def pairs_end(
+        self, rows: np.ndarray, mentee: np.ndarray, mentor: np.ndarray, reason: np.ndarray, leaving: np.ndarray, month: int
+    ) -> None:
         """Mentors' bookkeeping when pairs end: mentees, re-enrolment, availability."""
         mt = self.model.mentors
         with_mentor = mentor != NO

@@ -72,6 +72,7 @@ class Apprenticeships(Mechanism[ApprenticeshipsPars]):
         r.skill[placed] += self.pars.skill_gain * (1.0 - r.skill[placed])
         give_ties(model, month, placed, firm, rng)
         self.log(month, "lab", placed, int(Lab.APPRENTICESHIP), firm)
+        r.reached[placed] = True
         self.count("apprenticeships_started", placed.size)
 
     def _convert(self, rows: np.ndarray, month: int, rng: np.random.Generator) -> None:

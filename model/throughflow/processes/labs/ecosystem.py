@@ -87,6 +87,7 @@ class Ecosystem(Mechanism[LabsPars]):
     def attend(self, month: int, rows: np.ndarray, lab: Lab) -> None:
         """Log and count seats taken in an activity."""
         self.log(month, "lab", rows, int(lab))
+        self.model.refugees.reached[rows] = True
         self.count("lab_seats", np.bincount(self.model.refugees.qualification[rows], minlength=N_QUAL))
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:

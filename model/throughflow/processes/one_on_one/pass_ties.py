@@ -1,7 +1,9 @@
 """The mentor passes on employer ties to the mentee (pillar 1).
 
-Each month a paired mentee may get one of the mentor's employer ties; it is a weak tie of
-the mentee's own from then on, and fades like any other (``population.p_tie_fades_per_month``).
+Each month a paired mentee may get one of the mentor's employer ties: a weak tie of the
+mentee's, which fades like any other (``population.p_tie_fades_per_month``) while the pair
+lasts. When the pair ends, the introductions lose the mentor behind them: a tie to an employer
+the mentor knows fades within a few months (geometric, mean ``months_after_pair``).
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ import numpy as np
 
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
-from throughflow.population import NO
+from throughflow.population import MAX_TIES, NO
 from throughflow.processes.enrolment import programme
 from throughflow.processes.transitions import tie_fades
+from throughflow.randomness import months_until
 
 if TYPE_CHECKING:
     from throughflow.words import Words
 
-PASS, PICK = 0, 1
-"""Draw indices: whether a tie is passed on this month, and which one."""
+PASS, PICK, FADE = 0, 1, 2
+"""Draw indices: whether a tie is passed on this month, which one, and when it fades after the pair."""
 
 
 class PassTiesPars(Section):
@@ -28,6 +31,15 @@ class PassTiesPars(Section):
 
     enabled: bool = par(True, unit="switch", doc="mentor passes on employer ties", kind=LEVER)
     p_per_month: float = share(0.10, "monthly probability the mentor passes on an employer tie", 0.05, 0.2, unit="per month")
+    months_after_pair: float = par(
+        4.0,
+        unit="months",
+        doc="mean months a tie to one of the mentor's employers lasts after the pair ends",
+        low=1.0,
+        high=12.0,
+        ge=1.0,
+        le=240,
+    )
 
 
 class PassTies(Mechanism[PassTiesPars]):
@@ -54,6 +66,24 @@ class PassTies(Mechanism[PassTiesPars]):
         pick = ties[np.arange(passing.size), (self.uniforms(month, passing, PICK) * n_ties).astype(int)]
         r.add_tie(passing, pick, tie_fades(model, month, self.stream(), passing.size), month)
         self.log(month, "tie", passing, pick, 1.0)
+
+    def pairs_end(
+        self, rows: np.ndarray, mentee: np.ndarray, mentor: np.ndarray, reason: np.ndarray, leaving: np.ndarray, month: int
+    ) -> None:
+        """Ties to the mentor's employers fade soon after the pair ends."""
+        r, mt = self.model.refugees, self.model.mentors
+        with_mentor = mentor != NO
+        mentee, mentor = mentee[with_mentor], mentor[with_mentor]
+        keep = r.ties_until[mentee] >= month  # only those who may still hold a tie
+        mentee, mentor = mentee[keep], mentor[keep]
+        if mentee.size == 0:
+            return
+        held = r.held_ties(mentee, month)
+        theirs = (held[:, :, None] == mt.ties[mentor][:, None, :]).any(axis=2) & (held != NO)
+        slot_rows, slots = np.nonzero(theirs)
+        rows_ = mentee[slot_rows]
+        lasts = month - 1 + months_until(self.uniforms(month, rows_ * MAX_TIES + slots, FADE), 1.0 / self.pars.months_after_pair)
+        r.tie_fades[rows_, slots] = np.minimum(r.tie_fades[rows_, slots], lasts)
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """An introduction in words."""

@@ -12,7 +12,7 @@ import numpy as np
 
 from throughflow.enums import N_QUAL
 from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
-from throughflow.parameters import LEVER, Section, par
+from throughflow.parameters import LEVER, Section, par, per_year_of_arrivals
 from throughflow.processes.enrolment import programme
 
 
@@ -25,14 +25,14 @@ class OrganisationPars(Section):
         doc="pillar 2: mentoring organisation (matching, coaching, intervision, exchange, guidance, recruitment)",
         kind=LEVER,
     )
-    capacity_pairs: float = par(
-        80.0,
-        unit="pairs",
-        doc="active enrolments the mentoring organisation can support at scale 1",
-        low=40,
-        high=160,
+    capacity_per_1000: float = par(
+        220.0,
+        unit="pairs per 1,000 arrivals a year",
+        doc="active enrolments the organisation can support, per 1,000 refugees arriving a year",
+        low=110,
+        high=440,
         kind=LEVER,
-        le=100_000,
+        le=5000,
     )
     recruitment_factor: float = par(
         2.0,
@@ -67,7 +67,7 @@ class Organisation(Mechanism[OrganisationPars]):
 
     def init(self) -> None:
         """The organisation's capacity at the run's scale."""
-        self.model.org.capacity = round(self.pars.capacity_pairs * self.model.scenario.population.scale)
+        self.model.org.capacity = round(per_year_of_arrivals(self.model.scenario, self.pars.capacity_per_1000))
 
     def enrolment_capacity(self) -> int:
         """Places free in the programme: capacity minus active enrolments."""
