@@ -1,4 +1,4 @@
-"""Command-line interface: ``throughflow run | trace | compare | sweep | summarize | sensitivity | brief | demo | params``.
+"""Command-line interface: ``throughflow run | trace | compare | sweep | summarize | sensitivity | trial | brief | params``.
 
 Errors in scenario files are reported as one line naming the file and the key, with exit
 code 2; no traceback.
@@ -17,17 +17,19 @@ from throughflow import __version__
 from throughflow.analysis.problem import SensitivityError, load_declaration
 from throughflow.analysis.sensitivity import run_sensitivity
 from throughflow.analysis.summary import summarize
+from throughflow.analysis.trial import TrialError, run_trial
 from throughflow.brief import write_brief
 from throughflow.experiments.compare import compare
 from throughflow.experiments.design import SweepError, load_sweep
 from throughflow.experiments.executors import EXECUTORS
-from throughflow.experiments.outputs import write_run
+from throughflow.experiments.outputs import atomic_write, write_run
 from throughflow.experiments.run import RunResult, run
 from throughflow.experiments.store import StoreError
 from throughflow.experiments.sweep import run_sweep
 from throughflow.model import ThroughflowModel
 from throughflow.outcomes import HEADLINE
 from throughflow.plots.sensitivity import all_figures
+from throughflow.plots.trial import trial_effects
 from throughflow.scenario import ScenarioError, load_scenario, parameters
 from throughflow.trace import default_agent, narrate
 
@@ -120,6 +122,19 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=None, help="output folder (default results/brief)")
     b.add_argument("--format", choices=("md", "html", "pdf"), default="md", help="md (default), html or pdf")
 
+    tr = sub.add_parser(
+        "trial",
+        help="evaluation-style virtual trial: randomised offer, ITT and TOT effects",
+        description="Run one or more trial arms (scenarios with mentoring.trial.enabled) on common seeds; report the "
+        "intention-to-treat and treatment-on-the-treated effects at 6, 12 and 24 months after the offer.",
+    )
+    tr.add_argument("arms", nargs="+", help="trial scenarios, e.g. trials/job_search trials/friendship")
+    tr.add_argument("--replications", "-R", type=int, default=20, help="replication seeds per arm (default 20)")
+    tr.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    tr.add_argument("--months", type=int, default=None, help="horizon in months (default: the scenarios')")
+    tr.add_argument("--out", type=Path, default=None, help="output folder (default results/trial-<arms>)")
+    _executor_args(tr)
+
     sub.add_parser("params", help="list every declared parameter", description="List every declared parameter.")
     return parser
 
@@ -179,16 +194,15 @@ def _compare(args: argparse.Namespace) -> int:
     table = result["table"]
     headline = table[table["indicator"].isin(HEADLINE)]
     print(headline.round(3).to_string(index=False))
-    cost = result["cost"]
-    if not cost.empty:
-        print("\ncost per extra sustainable NEC transition (EUR; negative = net saving):")
-        print(
-            cost[["group", "extra_cost_eur", "extra_transitions", "cost_per_transition", "ci_low", "ci_high"]]
-            .round(0)
-            .to_string(index=False)
-        )
+    horizons = result["horizons"]
+    if not horizons.empty:
+        print("\npublic cost per extra sustainable NEC transition and per extra employed year, by years after arrival")
+        print("(EUR, discounted; negative = net saving; each horizon on the refugees followed that long):")
+        view = horizons[horizons["group"] == "all"].assign(years=lambda t: t["horizon_months"] // 12)
+        columns = ["years", "cohort", "extra_transitions", "cost_per_transition", "ci_low", "ci_high", "cost_per_employed_year"]
+        print(view[columns].round(0).to_string(index=False))
     print(
-        f"\nwrote {result['out']}/ (comparison.csv, comparison.parquet, cost_effectiveness.csv, "
+        f"\nwrote {result['out']}/ (comparison.csv, comparison.parquet, cost_effectiveness.csv, cost_by_horizon.csv, "
         "nec_entry_curves.png/.svg, runs.parquet)"
     )
     return 0
@@ -256,6 +270,30 @@ def _params(_: argparse.Namespace) -> int:
     return 0
 
 
+def _trial(args: argparse.Namespace) -> int:
+    if args.replications < 2:
+        raise ValueError("--replications must be >= 2 (the intervals are over replications)")
+    result = run_trial(
+        args.arms,
+        args.replications,
+        args.seed,
+        args.out,
+        args.months,
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+    )
+    table, out = result["table"], result["out"]
+    atomic_write(out / "trial.csv", lambda p: table.to_csv(p, index=False))
+    files = trial_effects(table, out / "trial_effects", provenance={"Title": "virtual trial", "Comment": str(out)})
+    view = table[(table["group"] == "all")][["arm", "measure", "months", "itt", "itt_ci_low", "itt_ci_high", "take_up", "tot"]]
+    print("effect of the offer (percentage points; ITT = everyone offered vs control, TOT = ITT / take-up):")
+    shown = view.assign(**{c: 100 * view[c] for c in ("itt", "itt_ci_low", "itt_ci_high", "tot")})
+    print(shown.round(1).to_string(index=False))
+    print(f"\nwrote {out}/ (trial.csv, {', '.join(f.name for f in files)}, runs.parquet)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line.
 
@@ -276,10 +314,11 @@ def main(argv: list[str] | None = None) -> int:
         "sensitivity": _sensitivity,
         "brief": _brief,
         "params": _params,
+        "trial": _trial,
     }
     try:
         return commands[args.command](args)
-    except (ScenarioError, SweepError, StoreError, SensitivityError, ValueError) as exc:
+    except (ScenarioError, SweepError, StoreError, SensitivityError, TrialError, ValueError) as exc:
         print(f"throughflow: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -85,8 +85,9 @@ class Counter:
     Attributes:
         name: Column name in the time series.
         doc: What is counted.
-        by_qualification: Counted per qualification group (else once per month, on the
-            ``all`` rows of the time series).
+        by_qualification: Counts refugees, per qualification group (and, when priced, per
+            arrival cohort for the cost by horizon; :meth:`Mechanism.count_people`); else a
+            number once per month, on the ``all`` rows of the time series.
     """
 
     name: str
@@ -181,8 +182,12 @@ class Mechanism[P: Section]:
         self.model.events.log(month, self.model.event_code[event], agents, ref, value)
 
     def count(self, counter: str, value: Any) -> None:
-        """Add to one of the recorder's counters for this month."""
+        """Add to one of the recorder's month-level counters for this month."""
         self.model.recorder.add(counter, value)
+
+    def count_people(self, counter: str, rows: np.ndarray) -> None:
+        """Count refugees ``rows`` in one of the recorder's counters by qualification (and cohort) this month."""
+        self.model.recorder.add_people(counter, rows, self.model.refugees)
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """One of the mechanism's events in words, for the trace ("" to leave it out).
@@ -209,6 +214,7 @@ HOOKS: dict[str, str] = {
     "contest_placement": "chain: (clients, offers, commute, month) -> host each client gets, who starts now",
     # the programme asks
     "enrolment_capacity": "min: () -> places free in the programme (none: unlimited)",
+    "enrolment_filter": "and: (rows, month) -> mask of eligible refugees the programme may enrol (a trial's offer)",
     "assign_mentors": "each: (mentees, month) -> mentor of each mentee (-1: none free; not enrolled)",
     "match_mentors": "first: (mentees, places) -> index in places each mentee takes (-1: none)",
     "leaving_mentors": "concat: (month) -> mentors who leave this month",

@@ -33,6 +33,12 @@ GROUPS = ("all", *QUAL_NAMES)
 ENTRY_CURVE_MONTHS = 24
 """Months after contract end covered by ``nec_entry_after_contract``."""
 
+COST_HORIZONS = (24, 36, 60, 120)
+"""Months after arrival over which costs, employed years and transitions are totalled (2, 3, 5, 10 years)."""
+
+PLANNING_HORIZON = 60
+"""The horizon of ``cost_per_sustainable_transition``: five years after arrival."""
+
 LONG_RUN_MONTHS = 120
 """Months since arrival covered by the long-run curves (``employment_since_arrival``, ``employed_120m``)."""
 
@@ -97,7 +103,8 @@ class Indicator:
             against a paired baseline by :func:`throughflow.experiments.run.run`).
         shape: ``scalar`` or ``curve`` (a list per group, indexed as the definition says).
         use: ``outcome`` (what the model is for), ``reach`` (of the programme),
-            ``calibration`` (compared with published figures) or ``story`` (the traced refugee).
+            ``calibration`` (compared with published figures), ``story`` (the traced refugee)
+            or ``trial`` (an evaluation-style trial inside the run).
         in_runs: Kept in the rows of sweeps and comparisons (long curves are left out).
     """
 
@@ -108,7 +115,7 @@ class Indicator:
     cohort: str
     compute: Callable[[Observed], Values] | None
     shape: Literal["scalar", "curve"] = "scalar"
-    use: Literal["outcome", "reach", "calibration", "story"] = "outcome"
+    use: Literal["outcome", "reach", "calibration", "story", "trial"] = "outcome"
     in_runs: bool = True
 
     @property
@@ -204,6 +211,37 @@ def _story_nec(o: Observed, agent: int) -> float:
 def _story_advocacy(o: Observed, agent: int) -> float:
     outcome = o.model.story_advocacy
     return float("nan") if outcome is None else float(outcome)
+
+
+TRIAL_MEASURES = {"nec": (Status.NEC,), "any_job": (Status.NEC, Status.WISE_JOB)}
+"""Trial outcomes: the statuses that count as success, k months after assignment."""
+
+
+def _trial_effect(measure: str, k: int) -> Callable[[Observed], Values]:
+    def compute(o: Observed) -> Values:
+        r = o.model.refugees
+        if "trial_arm" not in r._columns:
+            return {g: float("nan") for g in GROUPS}
+        arm = r.column("trial_arm")
+        if measure == "sustainable":
+            done = (arm != NO) & (r.column("trial_month") + k <= o.horizon)
+            spell = r.column("spell12")
+            success = (spell != NO) & (spell <= r.column("trial_month") + k)
+        else:
+            status = r.column(f"trial_status_{k}m")
+            done = (arm != NO) & (status != NO)
+            success = np.isin(status, TRIAL_MEASURES[measure])
+        offered, control = o.share(success, done & (arm == 1)), o.share(success, done & (arm == 0))
+        return {g: offered[g] - control[g] for g in GROUPS}
+
+    return compute
+
+
+def _trial_take_up(o: Observed) -> Values:
+    r = o.model.refugees
+    if "trial_arm" not in r._columns:
+        return {g: float("nan") for g in GROUPS}
+    return o.share(r.column("ever_enrolled"), r.column("trial_arm") == 1)
 
 
 def _months_waiting(o: Observed) -> Values:
@@ -406,6 +444,38 @@ INDICATORS: tuple[Indicator, ...] = (
         _story(_story_advocacy),
         use="story",
     ),
+    *(
+        Indicator(
+            f"trial_itt_{measure}_{k}m",
+            f"Trial: effect on {'NEC' if measure == 'nec' else 'any job'} at {k} months",
+            "share",
+            f"intention-to-treat effect of the offer on being in {'NEC' if measure == 'nec' else 'NEC or WISE_JOB'} "
+            f"employment {k} months after assignment: offered minus control (mentoring.trial)",
+            f"refugees randomised at the trial's point at least {k} months before the horizon",
+            _trial_effect(measure, k),
+            use="trial",
+        )
+        for measure in ("nec", "any_job")
+        for k in (6, 12, 24)
+    ),
+    Indicator(
+        "trial_itt_sustainable_24m",
+        "Trial: effect on a sustainable NEC job by 24 months",
+        "share",
+        "intention-to-treat effect of the offer on having had a 12-month NEC spell within 24 months after assignment",
+        "refugees randomised at the trial's point at least 24 months before the horizon",
+        _trial_effect("sustainable", 24),
+        use="trial",
+    ),
+    Indicator(
+        "trial_take_up",
+        "Trial: take-up of the offer",
+        "share",
+        "share of those offered the programme in the trial who were enrolled (the effect on the treated is ITT / take-up)",
+        "refugees offered the programme in the trial",
+        _trial_take_up,
+        use="trial",
+    ),
     Indicator(
         "displacement_share",
         "Jobs taken from others per extra job",
@@ -417,12 +487,12 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "cost_per_sustainable_transition",
-        "Cost per extra sustainable transition",
+        "Cost per extra sustainable transition (5 years)",
         "EUR",
-        "extra public cost over the horizon / extra refugees reaching a sustainable NEC spell by the horizon, "
-        "against the paired baseline (same seed, all pillars off); NaN when there are no extra transitions "
-        "or no pillar is on",
-        "every refugee of the run and of its paired baseline",
+        f"extra public cost in the first {PLANNING_HORIZON} months after arrival, discounted to arrival "
+        "(costs.discount_rate), / extra refugees with a sustainable NEC spell within those months, against the "
+        "paired baseline (same seed, all pillars off); NaN when there are no extra transitions or no pillar is on",
+        f"refugees who arrived at least {PLANNING_HORIZON} months before the horizon, in the run and its paired baseline",
         None,
     ),
     Indicator(
@@ -498,8 +568,13 @@ HEADLINE: tuple[str, ...] = (
 PAIRED = ("cost_per_sustainable_transition", "displacement_share")
 """Indicators computed against the paired baseline of a run (:func:`throughflow.experiments.run.run`)."""
 
-COST_OUTPUTS = ("cost_per_sustainable_transition", "cost_eur")
-"""Outputs of a run that depend on the prices: an indicator and the run's total cost."""
+COST_OUTPUTS = (
+    "cost_per_sustainable_transition",
+    "cost_eur",
+    *(f"cost_eur_{h}m" for h in COST_HORIZONS),
+    *(f"employed_years_{h}m" for h in COST_HORIZONS),
+)
+"""Outputs of a run that depend on the prices (or the discount rate): the run's costs and discounted employed years."""
 
 
 def compute(model: ThroughflowModel) -> dict[str, Values]:
@@ -542,6 +617,58 @@ def cost_per_transition(cost: np.ndarray, count: np.ndarray, base_cost: np.ndarr
         extra = count[k] - base_count[k]
         out[name] = float((cost[k] - base_cost[k]) / extra) if extra > 0 else float("nan")
     return {g: out[g] for g in GROUPS}
+
+
+def horizon_totals(model: ThroughflowModel) -> dict[str, dict[str, float]]:
+    """Discounted cost, discounted employed years, sustainable transitions and cohort size at each horizon.
+
+    For a horizon of ``h`` months the cohort is every refugee who arrived at least ``h``
+    months before the end of the run, so each is followed for ``h`` months; costs (and
+    employed months) in month ``k`` after arrival are discounted by ``(1 + costs.discount_rate)
+    ** (-k / 12)``; a transition counts when the NEC spell reached 12 months within the ``h``
+    months. Numerator and denominator of a cost per transition (or per employed year) are on
+    the same cohort and horizon; with common arrivals, a run and its paired baseline have the
+    same cohorts.
+
+    Returns:
+        ``{"cost_eur_24m": {"low": x, ..., "all": x}, "employed_years_24m": ..., "sustainable_24m": ...,
+        "cohort_24m": ..., ...}`` for each horizon of :data:`COST_HORIZONS` (zero without a cohort).
+    """
+    rec, r = model.recorder, model.refugees
+    last = model.steps
+    size = rec.cohort_stocks.shape[0]
+    month, arrival = np.meshgrid(np.arange(size), np.arange(size), indexing="ij")
+    since = month - arrival
+    rate = model.scenario.costs.discount_rate
+    discount = np.where(since >= 0, (1.0 + rate) ** (-np.maximum(since, 0) / 12.0), 0.0)
+    cost = rec.cohort_costs()
+    employed = (rec.cohort_stocks[:, :, Status.NEC] + rec.cohort_stocks[:, :, Status.WISE_JOB]).astype(float)
+    qual, arrived, spell = r.column("qualification"), r.column("arrival"), r.column("spell12")
+    out: dict[str, dict[str, float]] = {}
+    for h in COST_HORIZONS:
+        cohort = (arrival >= 1) & (arrival + h - 1 <= last)
+        weight = np.where(cohort & (since >= 0) & (since < h), discount, 0.0)[:, :, None]
+        members = (arrived >= 1) & (arrived + h - 1 <= last)
+        sustained = members & (spell != NO) & (spell <= arrived + h - 1)
+        values = {
+            f"cost_eur_{h}m": (weight * cost).sum(axis=(0, 1)),
+            f"employed_years_{h}m": (weight * employed).sum(axis=(0, 1)) / 12.0,
+            f"sustainable_{h}m": np.bincount(qual[sustained], minlength=len(QUAL_NAMES)).astype(float),
+            f"cohort_{h}m": np.bincount(qual[members], minlength=len(QUAL_NAMES)).astype(float),
+        }
+        for name, per_group in values.items():
+            out[name] = {g: float(per_group[k]) for k, g in enumerate(QUAL_NAMES)} | {"all": float(per_group.sum())}
+    return out
+
+
+def cost_per_extra(totals: dict[str, dict[str, float]], base: dict[str, dict[str, float]], h: int, per: str) -> Values:
+    """Extra discounted cost per extra ``per`` (``sustainable`` or ``employed_years``) at horizon ``h``, by group."""
+    out = {}
+    for g in GROUPS:
+        extra = totals[f"{per}_{h}m"][g] - base[f"{per}_{h}m"][g]
+        cost = totals[f"cost_eur_{h}m"][g] - base[f"cost_eur_{h}m"][g]
+        out[g] = float(cost / extra) if extra > 0 else float("nan")
+    return out
 
 
 def displacement(model: ThroughflowModel, base: ThroughflowModel) -> Values:

@@ -373,6 +373,14 @@ class LabourMarket(Section):
     sector_experience_bonus: float = par(
         0.08, unit="index 0-1", doc="score bonus for work experience in the vacancy's sector", low=0.03, high=0.15, le=1
     )
+    confirmed_trade_bonus: float = par(
+        0.05,
+        unit="index 0-1",
+        doc="extra score when local work experience in the vacancy's sector confirms the trade learnt abroad",
+        low=0.0,
+        high=0.1,
+        le=1,
+    )
     separation_per_month: float = share(0.010, "base monthly separation hazard of an NEC job", 0.006, 0.02, unit="per month")
     early_separation_factor: float = par(
         2.0,
@@ -505,6 +513,15 @@ class Costs(Section):
     )
     benefit_eur_month: float = par(
         1250.0, unit="EUR/month", doc="unemployment benefit per month", low=1000, high=1500, price=True, le=10_000
+    )
+    discount_rate: float = share(
+        0.03,
+        "annual rate at which costs and employed years are discounted to the month of arrival",
+        0.0,
+        0.05,
+        unit="per year",
+        source="European Commission, Better Regulation Toolbox (2023), tool #61: a social discount rate of 3 % a year",
+        price=True,
     )
 
 

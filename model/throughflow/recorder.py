@@ -81,6 +81,14 @@ class Recorder:
         self.cost_items = tuple(costs)
         self.priced = frozenset(priced)
         self.stocks = np.zeros((size, N_STATUS, N_QUAL), dtype=np.int64)
+        # stocks by month, arrival month, status and qualification: the cohorts' costs by horizon
+        self.cohort_stocks = np.zeros((size, size, N_STATUS, N_QUAL), dtype=np.int32)
+        costed = {item.counter for item in self.cost_items}
+        self.cohort_channels = {
+            name: np.zeros((size, size, N_QUAL), dtype=np.int32)
+            for name, c in self.counters.items()
+            if c.by_qualification and name in costed
+        }
         self.channels = {
             name: np.zeros((size, N_QUAL) if c.by_qualification else size, dtype=np.int64) for name, c in self.counters.items()
         }
@@ -98,6 +106,15 @@ class Recorder:
     def add(self, counter: str, value: Any) -> None:
         """Add ``value`` (per qualification, or a number) to a counter for the current month."""
         self.channels[counter][self.month_now] += value
+
+    def add_people(self, counter: str, rows: np.ndarray, refugees: Any) -> None:
+        """Count refugees ``rows`` in a by-qualification counter (and, when it is priced, by arrival cohort)."""
+        qual = refugees.qualification[rows]
+        self.channels[counter][self.month_now] += np.bincount(qual, minlength=N_QUAL)
+        cohort = self.cohort_channels.get(counter)
+        if cohort is not None and len(rows):
+            cells = refugees.arrival[rows].astype(np.int64) * N_QUAL + qual
+            cohort[self.month_now] += np.bincount(cells, minlength=cohort[0].size).reshape(cohort[0].shape).astype(np.int32)
 
     def set(self, counter: str, value: Any) -> None:
         """Set a counter for the current month (a level observed, not a count)."""
@@ -184,7 +201,10 @@ class Recorder:
         r = model.refugees
         status = r.column("status")
         qual = r.column("qualification")
-        self.stocks[month] = np.bincount(status * N_QUAL + qual, minlength=N_STATUS * N_QUAL).reshape(N_STATUS, N_QUAL)
+        cells = (r.column("arrival").astype(np.int64) * N_STATUS + status) * N_QUAL + qual
+        by_cohort = np.bincount(cells, minlength=self.cohort_stocks[0].size).reshape(self.cohort_stocks[0].shape)
+        self.cohort_stocks[month] = by_cohort
+        self.stocks[month] = by_cohort.sum(axis=0)
         self.observed = month
         nec = status == Status.NEC
         employed = np.flatnonzero(nec | (status == Status.WISE_JOB))
@@ -195,6 +215,24 @@ class Recorder:
         self.nec_by_months_since_arrival += np.bincount(cell[in_nec], minlength=cells).reshape(-1, N_QUAL)
         self.channels["vacancies_open"][month] = model.vacancies.n
         self.month_now = month + 1
+
+    def cohort_costs(self) -> np.ndarray:
+        """Public cost (EUR) by month, arrival month and qualification group (shared costs split over those present)."""
+        status_price = np.zeros(N_STATUS)
+        for _, status, prices in STOCK_COSTS:
+            status_price[status] += self._price(prices)
+        cost = np.einsum("masq,s->maq", self.cohort_stocks, status_price)
+        present = self.cohort_stocks.sum(axis=2)
+        share = present / np.maximum(present.sum(axis=(1, 2), keepdims=True), 1)
+        for item in self.cost_items:
+            if item.name not in self.priced:
+                continue
+            price = self._price((item.price,))
+            if item.counter in self.cohort_channels:
+                cost += self.cohort_channels[item.counter] * price
+            else:  # a shared cost: split over the refugees present that month
+                cost += self.channels[item.counter][:, None, None] * price * share
+        return cost
 
     def total_cost(self) -> np.ndarray:
         """Total public cost over the run per qualification group; shared costs split by arrivals."""

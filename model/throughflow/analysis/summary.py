@@ -9,14 +9,16 @@ between-seed noise from the comparison.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from throughflow.analysis.calibration import t_quantile
 from throughflow.experiments.store import load_runs
-from throughflow.outcomes import BY_NAME, GROUPS
+from throughflow.outcomes import BY_NAME, COST_HORIZONS, GROUPS
 
 TOTALS = ("cost_eur", "sustainable_transitions")
 
@@ -121,8 +123,40 @@ def summarize_runs(runs: pd.DataFrame, factor: str | None = None, reference: str
     return table.merge(pd.DataFrame(diffs), on=["point", "indicator", "group"], how="left")
 
 
+def _paired(runs: pd.DataFrame, factor: str, reference: str) -> Iterator[tuple[Any, pd.Series, pd.DataFrame]]:
+    """Each non-reference point with its runs merged to the reference runs of the same replicate."""
+    ok = runs[runs["status"] == "ok"]
+    key = f"factor:{factor}"
+    others = [f for f in factor_columns(ok) if f != key]
+    ref_runs = ok[ok[key].astype(str) == reference]
+    for point, sub in ok.groupby("point", sort=True):
+        if str(sub[key].iloc[0]) == reference:
+            continue
+        match = ref_runs
+        for f in others:
+            match = match[match[f] == sub[f].iloc[0]]
+        yield point, sub.iloc[0], sub.merge(match, on="replicate", suffixes=("", "__ref"))
+
+
+def _ratio(dc: np.ndarray, dt: np.ndarray, rng: np.random.Generator, resamples: int) -> tuple[float, float, float]:
+    """Ratio of mean paired differences and its percentile bootstrap 95 % interval over replicates."""
+    ratio = float(dc.mean() / dt.mean()) if dt.size and dt.mean() > 0 else float("nan")
+    low = high = float("nan")
+    if dt.size > 1 and np.isfinite(ratio):
+        idx = rng.integers(0, dt.size, size=(resamples, dt.size))
+        num, den = dc[idx].mean(axis=1), dt[idx].mean(axis=1)
+        boot = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        if np.isfinite(boot).mean() > 0.95:
+            low, high = (float(v) for v in np.nanpercentile(boot, [2.5, 97.5]))
+    return ratio, low, high
+
+
+def _differences(paired: pd.DataFrame, column: str) -> np.ndarray:
+    return (paired[column] - paired[f"{column}__ref"]).to_numpy(dtype=float)
+
+
 def cost_effectiveness(runs: pd.DataFrame, factor: str, reference: str, seed: int = 0, resamples: int = 2000) -> pd.DataFrame:
-    """Extra cost per extra sustainable transition against the reference level, per point and group.
+    """Extra cost per extra sustainable transition over the whole run, against the reference level.
 
     The ratio of mean paired differences over replicates, with a percentile bootstrap 95 %
     interval over replicates (NaN where extra transitions are not positive).
@@ -138,37 +172,17 @@ def cost_effectiveness(runs: pd.DataFrame, factor: str, reference: str, seed: in
         point, factor columns, group, extra_cost_eur, extra_transitions, cost_per_transition,
         ci_low, ci_high, n_pairs.
     """
-    ok = runs[runs["status"] == "ok"]
-    key = f"factor:{factor}"
-    factors = factor_columns(ok)
-    others = [f for f in factors if f != key]
-    ref_runs = ok[ok[key].astype(str) == reference]
     rng = np.random.default_rng(seed)
     rows = []
-    for point, sub in ok.groupby("point", sort=True):
-        if str(sub[key].iloc[0]) == reference:
-            continue
-        match = ref_runs
-        for f in others:
-            match = match[match[f] == sub[f].iloc[0]]
-        paired = sub.merge(match, on="replicate", suffixes=("", "__ref"))
+    for point, first, paired in _paired(runs, factor, reference):
         for group in GROUPS:
-            dc = (paired[f"cost_eur.{group}"] - paired[f"cost_eur.{group}__ref"]).to_numpy(dtype=float)
-            dt = (paired[f"sustainable_transitions.{group}"] - paired[f"sustainable_transitions.{group}__ref"]).to_numpy(
-                dtype=float
-            )
-            ratio = float(dc.mean() / dt.mean()) if dt.size and dt.mean() > 0 else float("nan")
-            low = high = float("nan")
-            if dt.size > 1 and np.isfinite(ratio):
-                idx = rng.integers(0, dt.size, size=(resamples, dt.size))
-                num, den = dc[idx].mean(axis=1), dt[idx].mean(axis=1)
-                boot = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-                if np.isfinite(boot).mean() > 0.95:
-                    low, high = (float(v) for v in np.nanpercentile(boot, [2.5, 97.5]))
+            dc = _differences(paired, f"cost_eur.{group}")
+            dt = _differences(paired, f"sustainable_transitions.{group}")
+            ratio, low, high = _ratio(dc, dt, rng, resamples)
             rows.append(
                 {
                     "point": point,
-                    **{f: sub[f].iloc[0] for f in factors},
+                    **{f: first[f] for f in factor_columns(runs)},
                     "group": group,
                     "extra_cost_eur": float(dc.mean()) if dc.size else float("nan"),
                     "extra_transitions": float(dt.mean()) if dt.size else float("nan"),
@@ -178,6 +192,61 @@ def cost_effectiveness(runs: pd.DataFrame, factor: str, reference: str, seed: in
                     "n_pairs": int(dt.size),
                 }
             )
+    return pd.DataFrame(rows)
+
+
+def cost_by_horizon(runs: pd.DataFrame, factor: str, reference: str, seed: int = 0, resamples: int = 2000) -> pd.DataFrame:
+    """Extra discounted cost per extra sustainable transition and per extra employed year, at each horizon.
+
+    For each horizon after arrival (2, 3, 5 and 10 years: :data:`throughflow.outcomes.COST_HORIZONS`)
+    the cohort is every refugee followed for that long; cost and employed years are discounted
+    to arrival. A negative cost per extra transition is a net saving. Ratios of mean paired
+    differences over replicates, with percentile bootstrap 95 % intervals.
+
+    Args:
+        runs: A run table with the horizon totals (``cost_eur_<h>m.<group>`` …).
+        factor: The factor compared.
+        reference: Its reference level.
+        seed: Seed of the bootstrap.
+        resamples: Bootstrap resamples.
+
+    Returns:
+        point, factor columns, group, horizon_months, cohort, extra_cost_eur,
+        extra_transitions, cost_per_transition (with ci_low, ci_high), extra_employed_years,
+        cost_per_employed_year (with ci_low_year, ci_high_year), n_pairs. Horizons without a
+        cohort in the runs are left out.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    for point, first, paired in _paired(runs, factor, reference):
+        for h in COST_HORIZONS:
+            if f"cohort_{h}m.all" not in paired or not (paired[f"cohort_{h}m.all"] > 0).all():
+                continue
+            for group in GROUPS:
+                dc = _differences(paired, f"cost_eur_{h}m.{group}")
+                dt = _differences(paired, f"sustainable_{h}m.{group}")
+                dy = _differences(paired, f"employed_years_{h}m.{group}")
+                per_transition = _ratio(dc, dt, rng, resamples)
+                per_year = _ratio(dc, dy, rng, resamples)
+                rows.append(
+                    {
+                        "point": point,
+                        **{f: first[f] for f in factor_columns(runs)},
+                        "group": group,
+                        "horizon_months": h,
+                        "cohort": float(paired[f"cohort_{h}m.{group}"].mean()),
+                        "extra_cost_eur": float(dc.mean()),
+                        "extra_transitions": float(dt.mean()),
+                        "cost_per_transition": per_transition[0],
+                        "ci_low": per_transition[1],
+                        "ci_high": per_transition[2],
+                        "extra_employed_years": float(dy.mean()),
+                        "cost_per_employed_year": per_year[0],
+                        "ci_low_year": per_year[1],
+                        "ci_high_year": per_year[2],
+                        "n_pairs": int(dc.size),
+                    }
+                )
     return pd.DataFrame(rows)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from throughflow.analysis.summary import cost_effectiveness, summarize_runs
+from throughflow.analysis.summary import cost_by_horizon, cost_effectiveness, summarize_runs
 from throughflow.experiments.design import Factor, Sweep
 from throughflow.experiments.outputs import atomic_write
 from throughflow.experiments.store import Store
@@ -76,7 +76,9 @@ def compare(
         progress: Show a progress bar.
 
     Returns:
-        ``{"table": DataFrame, "cost": DataFrame, "runs": DataFrame, "files": [...], "out": Path}``.
+        ``{"table": DataFrame, "cost": DataFrame, "horizons": DataFrame, "runs": DataFrame, "files": [...],
+        "out": Path}``: the paired table, the cost per transition over the run and at each horizon
+        after arrival (:func:`throughflow.analysis.summary.cost_by_horizon`), every run.
     """
     sa = a if isinstance(a, Scenario) else load_scenario(a)
     sb = b if isinstance(b, Scenario) else load_scenario(b)
@@ -87,13 +89,15 @@ def compare(
     summary = summarize_runs(runs, FACTOR, label_a)
     table = paired_table(summary, label_a, label_b)
     cost = cost_effectiveness(runs, FACTOR, label_a)
-    files = [out / "comparison.csv", out / "comparison.parquet", out / "cost_effectiveness.csv"]
+    horizons = cost_by_horizon(runs, FACTOR, label_a)
+    files = [out / "comparison.csv", out / "comparison.parquet", out / "cost_effectiveness.csv", out / "cost_by_horizon.csv"]
     atomic_write(files[0], lambda p: table.to_csv(p, index=False))
     atomic_write(files[1], lambda p: table.to_parquet(p, index=False))
     atomic_write(files[2], lambda p: cost.to_csv(p, index=False))
+    atomic_write(files[3], lambda p: horizons.to_csv(p, index=False))
     provenance = {"Title": f"{label_b} vs {label_a}", "Comment": f"R={replications}, seed={seed}, store={out}"}
     files += entry_curves(runs, FACTOR, out / "nec_entry_curves", provenance)
-    return {"table": table, "cost": cost, "runs": runs, "files": files, "out": out}
+    return {"table": table, "cost": cost, "horizons": horizons, "runs": runs, "files": files, "out": out}
 
 
 def paired_table(summary: pd.DataFrame, label_a: str, label_b: str) -> pd.DataFrame:

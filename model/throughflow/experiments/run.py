@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from throughflow.model import ThroughflowModel
-from throughflow.outcomes import compute, cost_per_transition, displacement, sustainable_count
+from throughflow.outcomes import PLANNING_HORIZON, compute, cost_per_extra, displacement, horizon_totals, sustainable_count
 from throughflow.parameters import ScenarioBase as Scenario
 from throughflow.processes import PILLARS
 from throughflow.scenario import load_scenario, with_values
@@ -34,9 +34,10 @@ class RunResult:
             when the run was asked not to build it (``run(..., timeseries=False)``).
         events: The per-agent event log (DataFrame).
         wall_seconds: Wall time of the run (without the paired baseline).
-        totals: ``{"cost_eur": {...}, "sustainable_transitions": {...}}`` per group: the
-            run's total public cost and number of refugees reaching a sustainable NEC spell
-            (what ``cost_per_sustainable_transition`` compares between paired runs).
+        totals: Per group: the run's total public cost (``cost_eur``) and refugees reaching a
+            sustainable NEC spell (``sustainable_transitions``) over the whole run, and at each
+            horizon after arrival (:func:`throughflow.outcomes.horizon_totals`: discounted cost,
+            discounted employed years, transitions and cohort size) — what paired runs compare.
         model: The finished model (``None`` once dropped to save memory).
 
     """
@@ -99,15 +100,17 @@ def run(
     model = ThroughflowModel(spec, seed=seed, months=months, record_events=record_events).run()
     wall = time.perf_counter() - started
     indicators = compute(model)
+    horizons = horizon_totals(model)
     if paired_baseline and mentoring_on(spec):
         base = ThroughflowModel(baseline_of(spec), seed=seed, months=model.months, record_events=False).run()
-        indicators["cost_per_sustainable_transition"] = cost_per_transition(
-            _costs(model), sustainable_count(model), _costs(base), sustainable_count(base)
+        indicators["cost_per_sustainable_transition"] = cost_per_extra(
+            horizons, horizon_totals(base), PLANNING_HORIZON, "sustainable"
         )
         indicators["displacement_share"] = displacement(model, base)
     totals = {
         "cost_eur": dict(zip(ORDER, _costs(model).tolist(), strict=True)),
         "sustainable_transitions": dict(zip(ORDER, sustainable_count(model).tolist(), strict=True)),
+        **horizons,
     }
     return RunResult(
         scenario=spec,

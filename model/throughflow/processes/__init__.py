@@ -44,6 +44,7 @@ from throughflow.processes.organisation.matching import Matching
 from throughflow.processes.organisation.organisation import Organisation
 from throughflow.processes.placement import Placement
 from throughflow.processes.story import Story
+from throughflow.processes.trial import Trial
 from throughflow.processes.vacancies import Vacancies
 from throughflow.processes.volunteers import Volunteers
 from throughflow.processes.work_experience import WorkExperience
@@ -61,6 +62,7 @@ MECHANISMS: tuple[type[Mechanism[Any]], ...] = (
     # pillars 1 and 2: the programme, its volunteers and organisation
     Volunteers,
     Enrolment,
+    Trial,
     Organisation,
     Matching,
     Coaching,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from throughflow.agents.refugee import Refugee
-from throughflow.enums import N_QUAL, SECTORS, Qualification, Status
+from throughflow.enums import SECTORS, Qualification, Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Population, Section
 from throughflow.population import MAX_TIES, NO
@@ -110,5 +110,5 @@ def add_refugees(
     r.ties_until[rows] = np.where(ties != NO, fades, NO).max(axis=1)
     model.refugee_agents += [Refugee(model, i) for i in rows.tolist()]
     model.events.log(month, model.event_code["arrive"], rows, qual)
-    model.recorder.add("arrivals", np.bincount(qual, minlength=N_QUAL))
+    model.recorder.add_people("arrivals", rows, r)
     return rows

@@ -187,6 +187,8 @@ class Enrolment(Mechanism[MentoringPars]):
         rows = np.flatnonzero(ok)
         if m.targeting == "random_share":  # one number per refugee, the same every month
             rows = rows[self.uniforms(0, rows, COVERAGE) < m.coverage_share]
+        for allowed in self.model.hooks["enrolment_filter"]:
+            rows = rows[allowed(rows, month)]
         return rows
 
     def _priority(self, candidates: np.ndarray, month: int) -> np.ndarray:

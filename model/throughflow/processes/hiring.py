@@ -20,10 +20,11 @@ ways (docs/MODEL.md §4):
 
 Every interviewed candidate then competes on merit. The margin is how far visible skill
 (skill x recognition, hook ``visible_skill``) and Dutch exceed the vacancy's requirements
-(lowered by hook ``requirement_factor``), plus a bonus for experience in the vacancy's
-sector. **Other job seekers** compete for the same vacancies: each month a vacancy gets a
-Poisson number of other applicants (``labour_market.other_applicants``, fewer in bottleneck
-occupations), each with a margin drawn from a normal distribution. The employer hires the
+(lowered by hook ``requirement_factor``), plus a bonus for local work experience in the
+vacancy's sector, and more when that experience confirms the trade learnt abroad (an art. 60
+place in the refugee's trade is the usual way to get it). **Other job seekers** compete for
+the same vacancies: each month a vacancy gets a Poisson number of other applicants
+(``labour_market.other_applicants``, fewer in bottleneck occupations), each with a margin drawn from a normal distribution. The employer hires the
 best candidate who meets the requirements: a refugee if one beats every other applicant,
 else another job seeker (the vacancy is then filled and closes; counted as ``other_hires``).
 An ART60 worker who is hired holds the offer and starts at contract end; a WISE worker moves
@@ -371,8 +372,11 @@ def _margin(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) ->
     skill_gap = visible - pool.skill_req[vacancy] * factor
     language_gap = r.language[seeker] - pool.language_req[vacancy] * factor
     margin = np.minimum(skill_gap, language_gap)
-    experienced = (r.host_sector[seeker] == pool.sector[vacancy]) | (r.job_sector[seeker] == pool.sector[vacancy])
-    return np.where(margin >= 0.0, margin + lm.sector_experience_bonus * experienced, margin)
+    sector = pool.sector[vacancy]
+    local = (r.host_sector[seeker] == sector) | (r.job_sector[seeker] == sector)  # work experience here, in the sector
+    confirmed = local & (r.trade[seeker] == sector)  # and it confirms the trade learnt abroad
+    bonus = lm.sector_experience_bonus * local + lm.confirmed_trade_bonus * confirmed
+    return np.where(margin >= 0.0, margin + bonus, margin)
 
 
 def hire(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, month: int, channel: np.ndarray | int = 0) -> None:

@@ -48,7 +48,7 @@ class Apprenticeships(Mechanism[ApprenticeshipsPars]):
         "apprentice_at": Column(np.int32, NO, "firm of the current apprenticeship"),
         "apprentice_until": Column(np.int32, NO, "last month of the current apprenticeship"),
     }
-    counters = (Counter("apprenticeships_started", "apprenticeships started", by_qualification=False),)
+    counters = (Counter("apprenticeships_started", "apprenticeships started"),)
     costs = (CostItem("apprenticeships", "apprenticeships_started", "labs.apprenticeships.cost_eur"),)
     steps = {Phase.SUPPORT: "run"}
     employer_facing = True
@@ -73,7 +73,7 @@ class Apprenticeships(Mechanism[ApprenticeshipsPars]):
         give_ties(model, month, placed, firm, rng)
         self.log(month, "lab", placed, int(Lab.APPRENTICESHIP), firm)
         r.reached[placed] = True
-        self.count("apprenticeships_started", placed.size)
+        self.count_people("apprenticeships_started", placed)
 
     def _convert(self, rows: np.ndarray, month: int, rng: np.random.Generator) -> None:
         """Convert apprenticeships into jobs where the firm has a post the apprentice can fill."""

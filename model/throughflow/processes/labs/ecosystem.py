@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from throughflow.enums import N_QUAL, Lab, Status
+from throughflow.enums import Lab, Status
 from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
 from throughflow.processes.hiring import job_seekers
@@ -88,7 +88,7 @@ class Ecosystem(Mechanism[LabsPars]):
         """Log and count seats taken in an activity."""
         self.log(month, "lab", rows, int(lab))
         self.model.refugees.reached[rows] = True
-        self.count("lab_seats", np.bincount(self.model.refugees.qualification[rows], minlength=N_QUAL))
+        self.count_people("lab_seats", rows)
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """Taking part in a lab in words."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from throughflow.enums import N_QUAL
 from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, per_year_of_arrivals
 from throughflow.processes.enrolment import programme
@@ -79,6 +78,4 @@ class Organisation(Mechanism[OrganisationPars]):
 
     def count_pair_months(self, month: int) -> None:
         """Pay for this month's active enrolments."""
-        r = self.model.refugees
-        enrolled = programme(self.model).enrolled_rows
-        self.count("pair_months", np.bincount(r.qualification[enrolled], minlength=N_QUAL))
+        self.count_people("pair_months", programme(self.model).enrolled_rows)
