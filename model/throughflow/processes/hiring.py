@@ -24,9 +24,10 @@ Every interviewed candidate then competes on merit. The margin is how far visibl
 vacancy's sector, and more when that experience confirms the trade learnt abroad (an art. 60
 place in the refugee's trade is the usual way to get it). **Other job seekers** compete for
 the same vacancies: each month a vacancy gets a Poisson number of other applicants
-(``labour_market.other_applicants``, fewer in bottleneck occupations), each with a margin drawn from a normal distribution. The employer hires the
-best candidate who meets the requirements: a refugee if one beats every other applicant,
-else another job seeker (the vacancy is then filled and closes; counted as ``other_hires``).
+(``labour_market.other_applicants``, fewer in bottleneck occupations), each with a margin
+drawn from a normal distribution. The employer hires the best candidate who meets the
+requirements: a refugee if one beats every other applicant, else another job seeker (the
+vacancy is then filled and closes; counted as ``other_hires``).
 An ART60 worker who is hired holds the offer and starts at contract end; a WISE worker moves
 to the NEC job at once.
 """
