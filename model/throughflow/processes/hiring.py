@@ -95,9 +95,13 @@ class Introductions:
         self.channel = np.zeros(0, dtype=np.int8)
         self.due = np.zeros(0, dtype=np.int32)
 
-    def keys(self, n_employers: int) -> np.ndarray:
-        """One integer per pending (seeker, employer) pair."""
-        return self.seeker * (n_employers + 1) + self.employer
+    def holds(self, keys: np.ndarray, n_employers: int) -> np.ndarray:
+        """Whether an introduction is pending for each (seeker, employer) key (``seeker * (n + 1) + employer``)."""
+        pending = np.sort(self.seeker * (n_employers + 1) + self.employer)
+        if pending.size == 0:
+            return np.zeros(keys.size, dtype=bool)
+        at = np.minimum(np.searchsorted(pending, keys), pending.size - 1)
+        return pending[at] == keys
 
     def add(self, seeker: np.ndarray, employer: np.ndarray, channel: np.ndarray, due: np.ndarray) -> None:
         """Queue new introductions."""
@@ -229,7 +233,7 @@ class Hiring(Mechanism[Section]):
         first = np.ones(order.size, dtype=bool)
         first[1:] = key[order[1:]] != key[order[:-1]]
         new = order[first]
-        new = new[~np.isin(key[new], self.pending.keys(e.n))]
+        new = new[~self.pending.holds(key[new], e.n)]
         seeker, employer, kind = seeker[new], employer[new], kind[new]
         lag = months_until(
             self.uniforms(month, seeker * (e.n + 1) + employer, LAG), 1.0 / model.scenario.labour_market.warm_lag_months
