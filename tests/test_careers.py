@@ -172,3 +172,22 @@ def test_displacement_grows_with_slack() -> None:
 
     tight, slack = displacement(1.0), displacement(6.0)
     assert 0 <= tight < slack
+
+
+# --- the placement route of the worked story ---------------------------------------------------
+
+
+def test_kamin_reaches_nec_more_often_when_the_advocacy_succeeds() -> None:
+    from throughflow.analysis.story import placement_route
+
+    route = placement_route(seeds=80, months=48, **{"population.scale": 0.15})
+    assert route["reached_nec_won"] > route["reached_nec_lost"], route
+    assert route["sustained_won"] > route["sustained_lost"], route
+
+
+@pytest.mark.slow
+def test_kamin_placement_route_is_clear_over_many_seeds() -> None:
+    from throughflow.analysis.story import placement_route
+
+    route = placement_route(seeds=150, months=48)
+    assert route["difference"] > 2 * route["se"] > 0, route
