@@ -1,4 +1,4 @@
-"""Command-line interface: ``throughflow run | trace | compare | sweep | summarize | sensitivity | trial | brief | params``.
+"""Command-line interface: ``throughflow COMMAND``, one function per command (run, trace, compare, sweep, …).
 
 Errors in scenario files are reported as one line naming the file and the key, with exit
 code 2; no traceback.
@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from throughflow import __version__
+from throughflow.analysis.abc import CalibrationError, apply_point, calibrate
 from throughflow.analysis.problem import SensitivityError, load_declaration
 from throughflow.analysis.sensitivity import run_sensitivity
 from throughflow.analysis.summary import summarize
@@ -28,9 +29,11 @@ from throughflow.experiments.store import StoreError
 from throughflow.experiments.sweep import run_sweep
 from throughflow.model import ThroughflowModel
 from throughflow.outcomes import HEADLINE
+from throughflow.plots.calibration import marginals as calibration_marginals
+from throughflow.plots.calibration import predictive as calibration_predictive
 from throughflow.plots.sensitivity import all_figures
 from throughflow.plots.trial import trial_effects
-from throughflow.scenario import ScenarioError, load_scenario, parameters
+from throughflow.scenario import SHIPPED_DIR, ScenarioError, load_scenario, parameters
 from throughflow.trace import default_agent, narrate
 
 EXIT_USAGE = 2
@@ -134,6 +137,18 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--months", type=int, default=None, help="horizon in months (default: the scenarios')")
     tr.add_argument("--out", type=Path, default=None, help="output folder (default results/trial-<arms>)")
     _executor_args(tr)
+
+    cal = sub.add_parser(
+        "calibrate",
+        help="fit parameters to the published figures by ABC-SMC (pyabc); resumable",
+        description="Calibrate by ABC-SMC from a declaration in scenarios/calibration/; write the posterior, a "
+        "posterior-predictive check and figures; --apply writes the posterior medians into the shipped scenarios.",
+    )
+    cal.add_argument("declaration", type=Path, help="calibration declaration (YAML), e.g. scenarios/calibration/baseline.yaml")
+    cal.add_argument("--quick", action="store_true", help="the declaration's quick sizes (a check of the pipeline)")
+    cal.add_argument("--out", type=Path, default=None, help="results folder (default results/calibration-<name>)")
+    cal.add_argument("--apply", action="store_true", help="write the posterior's weighted medians to scenarios/calibrated.yaml")
+    _executor_args(cal)
 
     sub.add_parser("params", help="list every declared parameter", description="List every declared parameter.")
     return parser
@@ -294,6 +309,28 @@ def _trial(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    result = calibrate(
+        args.declaration,
+        out=args.out,
+        quick=args.quick,
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+    )
+    out, table = result["out"], result["predictive"]
+    files = calibration_marginals(result["posterior"], result["declaration"].parameters, out / "marginals")
+    files += calibration_predictive(table, out / "predictive")
+    print("posterior-predictive check (mean and 90 % band of the model against each published range):")
+    print(table[["target", "low", "high", "mean", "q05", "q95", "within"]].round(3).to_string(index=False))
+    print("\nposterior medians:", ", ".join(f"{k} = {v:g}" for k, v in result["point"].items()))
+    if args.apply:
+        written = apply_point(result["point"], str(out), SHIPPED_DIR)
+        print(f"\nwrote {written}")
+    print(f"\nwrote {out}/ (posterior.parquet, point.json, predictive.csv, generations.csv, {', '.join(f.name for f in files)})")
+    return 0 if table["within"].all() else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line.
 
@@ -315,10 +352,11 @@ def main(argv: list[str] | None = None) -> int:
         "brief": _brief,
         "params": _params,
         "trial": _trial,
+        "calibrate": _calibrate,
     }
     try:
         return commands[args.command](args)
-    except (ScenarioError, SweepError, StoreError, SensitivityError, TrialError, ValueError) as exc:
+    except (ScenarioError, SweepError, StoreError, SensitivityError, TrialError, CalibrationError, ValueError) as exc:
         print(f"throughflow: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

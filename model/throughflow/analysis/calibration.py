@@ -22,6 +22,7 @@ from scipy.stats import t as student_t
 from throughflow.experiments.run import run
 from throughflow.scenario import load_scenario
 
+
 def targets() -> pd.DataFrame:
     """The empirical targets shipped with the package."""
     with resources.files("throughflow.data").joinpath("calibration_targets.csv").open(encoding="utf-8") as fh:
@@ -37,7 +38,7 @@ def evidence() -> pd.DataFrame:
 def model_quantities() -> dict[str, tuple[str, str]]:
     """Target id -> (scenario in which it is observed, model indicator), for every target with a model indicator."""
     table = targets().dropna(subset=["model_indicator"])
-    return {row.id: (row.scenario, row.model_indicator) for row in table.itertuples()}
+    return {str(row["id"]): (str(row["scenario"]), str(row["model_indicator"])) for row in table.to_dict("records")}
 
 
 MODEL_QUANTITY = model_quantities()

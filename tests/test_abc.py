@@ -1,0 +1,158 @@
+"""Calibration by ABC-SMC: declarations, distance, resuming, posterior, predictive check, applying."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from support import TESTS_DIR
+from throughflow.analysis.abc import (
+    CalibrationError,
+    Target,
+    apply_point,
+    calibrate,
+    distance,
+    load_declaration,
+    point_estimate,
+    weighted_quantile,
+)
+from throughflow.cli import main
+from throughflow.scenario import load_scenario
+
+TINY = TESTS_DIR / "calibration" / "tiny.yaml"
+SHIPPED = TESTS_DIR.parent / "scenarios" / "calibration" / "baseline.yaml"
+
+
+def write(tmp_path: Path, **changes: object) -> Path:
+    data = yaml.safe_load(TINY.read_text(encoding="utf-8")) | changes
+    path = tmp_path / "decl.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_the_shipped_declaration_fits_every_target_and_the_evaluations() -> None:
+    d = load_declaration(SHIPPED)
+    ids = {t.id for t in d.targets}
+    assert {"refugees_employed_10y", "benefit_exit_year1", "job_search_help_12m", "friendship_mentoring_12m"} <= ids
+    assert set(d.scenarios()) >= {"baseline", "longrun", "mentoring", "trials/job_search", "trials/friendship"}
+    for name, (low, high) in d.parameters.items():
+        assert low < high, name
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"colour": 1}, "colour: unknown key"),
+        ({"parameters": ["labour_market.nothing"]}, "not a declared parameter"),
+        ({"parameters": {"labour_market.bias": [0.6, 0.3]}}, "low must be below high"),
+        ({"parameters": {"labour_market.bias": [0.3, 2.0]}}, "leaves the bounds"),
+        ({"parameters": ["one_on_one.enabled"]}, "only numeric parameters"),
+        ({"targets": ["no_such_target"]}, "not a target with a model indicator"),
+        ({"evidence": ["no_such_trial"]}, "not an evaluation"),
+        ({"population": 0}, "population must be an integer"),
+        ({"generations": 10**6}, "generations must be an integer"),
+        ({"name": "../x"}, "plain identifier"),
+    ],
+)
+def test_bad_declarations_are_refused_in_one_line(tmp_path: Path, changes: dict[str, object], message: str) -> None:
+    with pytest.raises(CalibrationError, match=message) as info:
+        load_declaration(write(tmp_path, **changes))
+    assert "\n" not in str(info.value)
+
+
+def test_the_cli_refuses_a_bad_declaration_with_exit_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code = main(["calibrate", str(write(tmp_path, population=-1)), "--out", str(out), "--executor", "serial"])
+    assert code == 2
+    assert "population" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_distance_scales_each_difference_by_the_published_range() -> None:
+    d = load_declaration(TINY)
+    a, b = d.targets
+    on_target = {a.id: a.value, b.id: b.value}
+    assert distance(d, on_target) == 0.0
+    off = {a.id: a.value + a.scale, b.id: b.value}
+    assert distance(d, off) == pytest.approx(1.0)
+    assert distance(d, {a.id: math.nan, b.id: b.value}) == math.inf
+    assert isinstance(a, Target) and a.scale == pytest.approx(a.high - a.low)
+
+
+def test_weighted_median_and_point_estimate() -> None:
+    values, weights = np.array([1.0, 2.0, 3.0]), np.array([0.1, 0.1, 0.8])
+    assert weighted_quantile(values, weights, 0.5) > 2.5
+    frame = pd.DataFrame({"a": values, "n": [1.0, 2.0, 3.4], "weight": weights})
+    point = point_estimate(frame, ["a", "n"], frozenset({"n"}))
+    assert point["n"] == 3 and isinstance(point["n"], int)
+
+
+def _populations(db: Path) -> int:
+    import sqlite3
+
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(db) as con:
+            return int(con.execute("select count(*) from populations where t >= 0").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_calibration_killed_with_sigkill_resumes_where_it_stopped(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    decl = write(tmp_path, generations=3, population=3)
+    out = tmp_path / "cal"
+    command = [sys.executable, "-m", "throughflow.cli", "calibrate", str(decl), "--out", str(out), "--executor", "serial"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while _populations(out / "history.db") < 1 and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    stored = _populations(out / "history.db")
+    assert 1 <= stored < 3, stored
+    result = calibrate(decl, out=out, executor="serial", progress=False, predictive_draws=3)
+    assert _populations(out / "history.db") == 3
+    assert int(result["posterior"]["generation"].iloc[0]) == 2  # t = 0, 1, 2
+    posterior = pd.read_parquet(out / "posterior.parquet")
+    assert posterior["weight"].sum() == pytest.approx(1.0)
+    low, high = load_declaration(decl).parameters["labour_market.p_inactive_per_month"]
+    assert posterior["labour_market.p_inactive_per_month"].between(low, high).all()
+    predictive = pd.read_csv(out / "predictive.csv")
+    assert set(predictive["target"]) == {"art60_any_job_6m", "benefit_exit_year1"}
+    assert (predictive["q05"] <= predictive["mean"]).all() and (predictive["mean"] <= predictive["q95"]).all()
+    point = json.loads((out / "point.json").read_text())
+    weights = posterior["weight"].to_numpy()
+    expected = weighted_quantile(posterior["labour_market.p_inactive_per_month"].to_numpy(), weights, 0.5)
+    assert point["labour_market.p_inactive_per_month"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_a_results_folder_of_another_calibration_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "cal"
+    calibrate(write(tmp_path, generations=1, population=2), out=out, executor="serial", progress=False, predictive_draws=2)
+    with pytest.raises(CalibrationError, match="holds another calibration"):
+        calibrate(write(tmp_path, generations=2, population=2), out=out, executor="serial", progress=False)
+
+
+def test_apply_writes_a_scenario_the_baseline_can_extend(tmp_path: Path) -> None:
+    written = apply_point(
+        {"labour_market.separation_per_month": 0.012, "mentoring.p_breakdown_per_month": 0.02}, "a store", tmp_path
+    )
+    spec = load_scenario(written)
+    assert spec.labour_market.separation_per_month == 0.012
+    assert spec.section("mentoring").p_breakdown_per_month == 0.02
+    assert "do not edit" in written.read_text()
