@@ -25,7 +25,8 @@ SCENARIO = "juul_kamin"
 def _outcome(spec: Any, seed: int) -> tuple[bool, bool, bool | None]:
     model = ThroughflowModel(spec, seed=seed, record_events=False).run()
     agent = model.story_agent
-    assert agent is not None
+    if agent is None:
+        raise ValueError(f"{spec.name}: the scenario has no story (story.enabled is false)")
     r = model.refugees
     return bool(r.first_nec[agent] != -1), bool(r.spell12[agent] != -1), model.story_advocacy
 
@@ -63,8 +64,8 @@ def story_frequencies(seeds: int = 100, **overrides: Any) -> pd.DataFrame:
     for seed in range(seeds):
         nec, sustained, advocacy = _outcome(with_juul, seed)
         cases["with Juul"].append((nec, sustained))
-        key = {True: "succeeded", False: "failed", None: "no advocacy needed"}[advocacy]
-        cases[f"with Juul, advocacy {key}" if advocacy is not None else "with Juul, no advocacy needed"].append((nec, sustained))
+        case = {True: "with Juul, advocacy succeeded", False: "with Juul, advocacy failed", None: "with Juul, no advocacy needed"}
+        cases[case[advocacy]].append((nec, sustained))
         nec, sustained, _ = _outcome(without, seed)
         cases["without Juul"].append((nec, sustained))
     rows = []
