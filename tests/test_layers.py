@@ -84,11 +84,13 @@ def imports(source: str, module: str, is_package: bool) -> list[tuple[int, str]]
 def violations(source: str, module: str, is_package: bool = False) -> list[str]:
     """Imports of a higher layer by ``module``."""
     own = layer_of(module)
-    return [
-        f"{module}:{line} ({LAYERS[own]}) imports {target} ({LAYERS[layer_of(target)]})"
-        for line, target in imports(source, module, is_package)
-        if layer_of(target) > own
-    ]
+    return sorted(
+        {
+            f"{module}:{line} ({LAYERS[own]}) imports {target} ({LAYERS[layer_of(target)]})"
+            for line, target in imports(source, module, is_package)
+            if layer_of(target) > own
+        }
+    )
 
 
 def package_modules() -> list[Path]:

@@ -311,9 +311,7 @@ def test_resuming_a_complete_store_reruns_nothing(small_store: Path, tmp_path: P
     pd.testing.assert_frame_equal(table, pd.read_parquet(small_store / "runs.parquet"))  # volatile columns too
 
 
-def test_finished_runs_are_on_disk_before_the_sweep_waits_for_the_next(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_finished_runs_are_on_disk_before_the_sweep_waits_for_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "flushing"
     seen: list[int] = []
     original = sweep_module.run_tasks

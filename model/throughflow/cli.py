@@ -240,12 +240,17 @@ def _options(args: argparse.Namespace) -> ExecutorOptions:
     return ExecutorOptions(executor=executor, workers=args.workers, scheduler=args.scheduler, timeout=args.dask_timeout)
 
 
+def _check_out(path: Path | None) -> None:
+    """Refuse an output folder that is an existing file (nothing is written)."""
+    if path is not None and path.exists() and not path.is_dir():
+        raise UsageError(f"--out {path}: exists and is not a folder")
+
+
 def _prepare_out(path: Path) -> Path:
     """Create an output folder, or refuse one that cannot be written (one line)."""
     from throughflow.experiments.outputs import describe
 
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"--out {path}: exists and is not a folder")
+    _check_out(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
         probe = path / f".throughflow-write-test-{os.getpid()}"
@@ -415,6 +420,7 @@ def _brief(args: argparse.Namespace) -> int:
     from throughflow.brief import write_brief
     from throughflow.briefing.inputs import find_inputs
 
+    _check_out(args.out)
     missing = [str(p) for p in args.results if not p.is_dir()]
     if missing:
         raise UsageError(f"{missing[0]}: no such results folder")

@@ -274,9 +274,10 @@ class Store:
                         "results of two versions (use another --out, or --allow-code-change to resume anyway)"
                     )
         self.schema = run_schema(sweep)
+        ids = self._verify()
         self._sign_lock()
         make_dirs(self.root / "runs")
-        self._tidy()
+        self._tidy(ids)
         if manifest.get("code_hash") != now.get("code_hash") or manifest.get("throughflow") != now.get("throughflow"):
             resumes = list(manifest.get("resumed_with_other_code", []))
             resumes.append(
@@ -287,19 +288,25 @@ class Store:
             )
             atomic_text(self.manifest_path, json.dumps({**manifest, "resumed_with_other_code": resumes}, indent=2))
 
-    def _tidy(self) -> None:
+    def _verify(self) -> dict[Path, set[str]]:
+        """Read every part in full (checking every page), before anything is written; run ids per part."""
+        ids = {}
+        for part in self.part_files():
+            table = read_part(part)
+            ids[part] = set(table.column("run_id").to_pylist()) if "run_id" in table.column_names else set()
+        return ids
+
+    def _tidy(self, ids: dict[Path, set[str]]) -> None:
         """Remove what an interrupted writer leaves: temporary files, and parts a merge made redundant."""
         for folder in (self.root, self.root / "runs"):
             for tmp in folder.glob(".*.parquet.*"):
                 with contextlib.suppress(OSError):
                     tmp.unlink()
-        ids = {part: set(read_part(part, ["run_id"]).column("run_id").to_pylist()) for part in self.part_files()}
         for part, own in sorted(ids.items(), key=lambda item: len(item[1])):
-            if own and any(other is not part and len(rows) > len(own) and own <= rows for other, rows in ids.items()):
+            if own and any(other != part and len(rows) > len(own) and own <= rows for other, rows in ids.items()):
                 part.unlink()  # its rows were merged into a larger part before the merge finished
                 del ids[part]
         for part, own in ids.items():
-            read_part(part)  # verify every page now, not half-way through the sweep
             if len(own) < MERGE_ROWS:
                 self._small[part] = len(own)
 
