@@ -17,18 +17,16 @@ comparison: the same command) continues. A second one exits at once.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
 from throughflow import __version__
+from throughflow.experiments import interrupts
 from throughflow.limits import MAX_MONTHS, MAX_REPLICATIONS, MAX_SEED, MAX_SENSITIVITY_N, MAX_WORKERS
 
 if TYPE_CHECKING:
@@ -39,18 +37,11 @@ EXIT_USAGE = 2
 HEADLINE = ("throughflow_6m", "throughflow_12m", "throughflow_24m", "any_job_12m", "sustainable_nec", "wise_retention", "dropout")
 EXECUTOR_NAMES = ("serial", "processes", "dask")
 RESULTS = Path("results")
+QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
 
 
 class UsageError(ValueError):
     """Bad arguments: one line, exit code 2."""
-
-
-class Interrupted(KeyboardInterrupt):
-    """The first SIGINT or SIGTERM: stop cleanly."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
 
 
 class _Parser(argparse.ArgumentParser):
@@ -460,30 +451,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-@contextlib.contextmanager
-def _two_stage_signals() -> Iterator[None]:
-    """First SIGINT/SIGTERM: raise :class:`Interrupted`; a second one: end the workers and exit at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        received.append(signum)
-        if len(received) == 1:
-            raise Interrupted(signum)
-        from throughflow.experiments.executors import kill_workers
-
-        kill_workers()
-        os.write(2, b"throughflow: stopped at once; runs not yet written are lost\n")
-        os._exit(128 + signum)
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
+def _kill_workers() -> None:
+    executors = sys.modules.get("throughflow.experiments.executors")
+    if executors is not None:
+        executors.kill_workers()
 
 
 def _error(message: str) -> None:
@@ -505,19 +476,21 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         _error(str(exc))
         return EXIT_USAGE
-    with _two_stage_signals():
+    if argv is None and QUIET_TRACKER not in sys.warnoptions:
+        # after a kill or a second Ctrl-C, multiprocessing's helper process would warn about the
+        # pool's semaphores, which the system frees anyway; the helper takes its -W options from here
+        sys.warnoptions.append(QUIET_TRACKER)
+    # as the program itself (no argv given), a signal while the process exits still ends it at once
+    with interrupts.stopping_on_signals(hard_exit=True, on_hard_exit=_kill_workers, restore=argv is not None):
         try:
             return COMMANDS[args.command](args)
-        except Interrupted as stop:
-            name = "SIGINT" if stop.signum == signal.SIGINT else signal.Signals(stop.signum).name
+        except KeyboardInterrupt as stop:
+            signum = stop.signum if isinstance(stop, interrupts.Interrupted) else signal.SIGINT
             again = "the same command" if args.command == "compare" else "the same command with --resume"
             resumable = args.command in ("compare", "sweep", "sensitivity")
             tail = f"; finished runs are kept (run {again} to continue)" if resumable else ""
-            print(f"throughflow: stopped by {name}{tail}", file=sys.stderr)
-            return 128 + stop.signum
-        except KeyboardInterrupt:
-            print("throughflow: interrupted; finished runs are kept (use --resume to continue)", file=sys.stderr)
-            return 128 + signal.SIGINT
+            print(f"throughflow: stopped by {interrupts.name(signum)}{tail}", file=sys.stderr)
+            return interrupts.exit_code(signum)
         except BrokenPipeError:
             return 0
         except Exception as exc:

@@ -12,7 +12,10 @@ sensitivity analyses alike. Executors are looked up by name in :data:`EXECUTORS`
 
 Stopping: when the caller stops consuming results (an interrupt, a write error), the
 executor stops at once: the process pool's workers are killed rather than waited for, Dask
-futures are cancelled and a local cluster is closed. Pool workers ignore Ctrl-C (the
+futures are cancelled and a local cluster is closed. While an executor waits for results or
+manages its workers it is in a :func:`~throughflow.experiments.interrupts.critical` section
+and polls for a requested stop, so a Ctrl-C never lands inside the pool's or Dask's own
+locks. Pool workers ignore Ctrl-C (the
 command decides when to stop) and exit by themselves within a second if the process that
 started them dies, so ``kill -9`` of a sweep leaves no worker behind. A Dask cluster without
 any worker, or unreachable, for :attr:`ExecutorOptions.timeout` seconds ends the sweep with
@@ -35,6 +38,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from throughflow.experiments.interrupts import check, critical
 from throughflow.experiments.options import (
     EXECUTORS,
     ExecutorOptions,
@@ -197,6 +201,10 @@ def run_tasks(
     yield from EXECUTORS[options.executor](payloads, options, before_wait)
 
 
+POLL = 0.25
+"""Seconds between checks for a requested stop while waiting for results."""
+
+
 def _bounded(
     submit: Callable[[Payload], Any],
     payloads: Iterable[Payload],
@@ -209,17 +217,24 @@ def _bounded(
     source = iter(payloads)
     exhausted = False
     while pending or not exhausted:
-        while not exhausted and len(pending) < window:
-            try:
-                pending.add(submit(next(source)))
-            except StopIteration:
-                exhausted = True
+        with critical():
+            while not exhausted and len(pending) < window:
+                try:
+                    pending.add(submit(next(source)))
+                except StopIteration:
+                    exhausted = True
         if pending:
             if before_wait is not None:
                 before_wait()
-            done, pending = wait_some(pending)
+            with critical():
+                done: set[Any] = set()
+                while not done:
+                    check()
+                    done, pending = wait_some(pending)
             for future in done:
-                yield result(future)
+                with critical():
+                    value = result(future)
+                yield value
 
 
 @register_executor("serial")
@@ -236,7 +251,22 @@ _POOLS: set[ProcessPoolExecutor] = set()
 """Process pools running now (killed by :func:`kill_workers`)."""
 
 
-def _parent_alive(pid: int) -> bool:
+def _process_identity(pid: int) -> str | None:
+    """State and start time of a process (Linux), ``"gone"`` if it has ended, ``None`` if unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            fields = handle.read().rpartition(")")[2].split()
+    except FileNotFoundError:
+        return "gone"
+    except OSError:
+        return None
+    return "gone" if fields[0] in ("Z", "X") else fields[19]  # a zombie has ended; field 22 is the start time
+
+
+def _parent_alive(pid: int, started: str | None) -> bool:
+    identity = _process_identity(pid)
+    if identity is not None:
+        return identity == started  # not ended, not a zombie, and not another process with its number
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -246,17 +276,23 @@ def _parent_alive(pid: int) -> bool:
     return True
 
 
-def _watch_parent(parent: int, ppid: int) -> None:
+def _watch_parent(parent: int, started: str | None, ppid: int) -> None:
     while True:
         time.sleep(0.25)
-        if os.getppid() != ppid or not _parent_alive(parent):
+        if os.getppid() != ppid or not _parent_alive(parent, started):
             os._exit(1)
 
 
 def worker_init(parent: int) -> None:
-    """Set up a pool worker: ignore Ctrl-C, and exit as soon as the process that started it is gone."""
+    """Set up a pool worker: ignore Ctrl-C, and exit as soon as the process that started it has ended.
+
+    The process that started the pool may be killed (``kill -9``) and left unreaped for a
+    while by whatever started it; it counts as ended then too.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_watch_parent, args=(parent, os.getppid()), daemon=True, name="watch-parent").start()
+    started = _process_identity(parent)
+    args = (parent, None if started == "gone" else started, os.getppid())
+    threading.Thread(target=_watch_parent, args=args, daemon=True, name="watch-parent").start()
 
 
 def _workers_of(pool: ProcessPoolExecutor) -> list[Any]:
@@ -266,11 +302,12 @@ def _workers_of(pool: ProcessPoolExecutor) -> list[Any]:
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:
-    pool.shutdown(wait=False, cancel_futures=True)
-    processes = _workers_of(pool)
+    processes = _workers_of(pool)  # before shutdown(), which forgets them
     for process in processes:
         with contextlib.suppress(Exception):
             process.kill()
+    # the pool sees its workers die, fails what was running and stops its own threads
+    pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         with contextlib.suppress(Exception):
             process.join(5)
@@ -292,13 +329,14 @@ def _processes(payloads: Iterable[Payload], options: ExecutorOptions, before_wai
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     workers = options.n_workers
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init, initargs=(os.getpid(),))
-    _POOLS.add(pool)
+    with critical():
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init, initargs=(os.getpid(),))
+        _POOLS.add(pool)
     finished = False
     try:
 
         def wait_some(pending: set[Future[Result]]) -> tuple[set[Future[Result]], set[Future[Result]]]:
-            done, rest = wait(pending, return_when=FIRST_COMPLETED)
+            done, rest = wait(pending, timeout=POLL, return_when=FIRST_COMPLETED)
             return done, rest
 
         def result(future: Future[Result]) -> Result:
@@ -313,16 +351,17 @@ def _processes(payloads: Iterable[Payload], options: ExecutorOptions, before_wai
         yield from _bounded(lambda p: pool.submit(execute, p), payloads, 4 * workers, wait_some, result, before_wait)
         finished = True
     finally:
-        if finished:
-            pool.shutdown(wait=True)
-            _POOLS.discard(pool)
-        else:  # interrupted or abandoned: do not wait for runs nobody will read
-            _kill(pool)
+        with critical():
+            if finished:
+                pool.shutdown(wait=True)
+                _POOLS.discard(pool)
+            else:  # interrupted or abandoned: do not wait for runs nobody will read
+                _kill(pool)
 
 
 # --------------------------------------------------------------------------- Dask
 
-POLL_SECONDS = 2.0
+HEALTH_SECONDS = 2.0
 """How often a Dask sweep that is waiting checks that its cluster still has workers."""
 
 
@@ -332,54 +371,62 @@ def _dask(payloads: Iterable[Payload], options: ExecutorOptions, before_wait: Ho
     from distributed import wait as dask_wait
 
     cluster = None
-    try:
-        if options.scheduler:
-            client = Client(options.scheduler, timeout=f"{options.timeout}s")
-        else:
-            cluster = LocalCluster(
-                n_workers=options.n_workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address="127.0.0.1:0",
-                silence_logs=logging.ERROR,
-            )
-            client = Client(cluster)
-    except (OSError, TimeoutError) as exc:
-        if cluster is not None:
-            cluster.close()
-        where = options.scheduler or "a local cluster"
-        raise ExecutorError(f"cannot connect to the Dask scheduler at {where} ({exc})") from None
+    with critical():
+        try:
+            if options.scheduler:
+                client = Client(options.scheduler, timeout=f"{options.timeout}s")
+            else:
+                with _workers_ignore_ctrl_c():
+                    cluster = LocalCluster(
+                        n_workers=options.n_workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address="127.0.0.1:0",
+                        silence_logs=logging.CRITICAL,
+                    )
+                client = Client(cluster)
+        except (OSError, TimeoutError) as exc:
+            if cluster is not None:
+                cluster.close()
+            where = options.scheduler or "a local cluster"
+            raise ExecutorError(f"cannot connect to the Dask scheduler at {where} ({exc})") from None
     payload_of: dict[Any, Payload] = {}
     lost_since: float | None = None
     try:
-        window = 4 * max(1, len(client.scheduler_info().get("workers", {})) or options.n_workers)
+        with critical():
+            window = 4 * max(1, len(client.scheduler_info().get("workers", {})) or options.n_workers)
 
         def submit(payload: Payload) -> Any:
             future = client.submit(execute, payload, pure=False, retries=2)
             payload_of[future] = payload
             return future
 
+        checked = time.monotonic()
+
         def wait_some(pending: set[Any]) -> tuple[set[Any], set[Any]]:
-            nonlocal lost_since
-            while True:
-                try:
-                    done, rest = dask_wait(list(pending), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
-                    lost_since = None
-                    return set(done), set(rest)
-                except TimeoutError:
-                    pass
-                problem = _cluster_problem(client)
-                if problem is None:
-                    lost_since = None
-                    continue
-                lost_since = lost_since or time.monotonic()
-                if time.monotonic() - lost_since > options.timeout:
-                    where = options.scheduler or "the local cluster"
-                    raise ExecutorError(
-                        f"the Dask cluster at {where} {problem} for {options.timeout:g} s; finished runs are kept, "
-                        "resume when it is back"
-                    )
+            nonlocal lost_since, checked
+            try:
+                done, rest = dask_wait(list(pending), timeout=POLL, return_when="FIRST_COMPLETED")
+                lost_since = None
+                return set(done), set(rest)
+            except TimeoutError:
+                pass
+            if time.monotonic() - checked < HEALTH_SECONDS:
+                return set(), pending
+            checked = time.monotonic()
+            problem = _cluster_problem(client)
+            if problem is None:
+                lost_since = None
+                return set(), pending
+            lost_since = lost_since or time.monotonic()
+            if time.monotonic() - lost_since > options.timeout:
+                where = options.scheduler or "the local cluster"
+                raise ExecutorError(
+                    f"the Dask cluster at {where} {problem} for {options.timeout:g} s; finished runs are kept, "
+                    "resume when it is back"
+                )
+            return set(), pending
 
         def result(future: Any) -> Result:
             payload = payload_of.pop(future)
@@ -390,13 +437,32 @@ def _dask(payloads: Iterable[Payload], options: ExecutorOptions, before_wait: Ho
 
         yield from _bounded(submit, payloads, window, wait_some, result, before_wait)
     finally:
-        with contextlib.suppress(Exception):
-            client.cancel(list(payload_of))
-        with contextlib.suppress(Exception):
-            client.close(timeout=10)
-        if cluster is not None:
+        with critical():
             with contextlib.suppress(Exception):
-                cluster.close(timeout=10)
+                client.cancel(list(payload_of))
+            with contextlib.suppress(Exception):
+                client.close(timeout=10)
+            if cluster is not None:
+                with contextlib.suppress(Exception):
+                    cluster.close(timeout=10)
+
+
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start processes that ignore Ctrl-C (an ignored signal stays ignored in a child, and Python keeps it so).
+
+    Ctrl-C reaches every process of the terminal's process group; the local cluster's workers
+    are stopped by the sweep instead. A Ctrl-C while the cluster starts is recorded by the
+    wakeup file descriptor of the command line, if any, and otherwise ignored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 def _cluster_problem(client: Any) -> str | None:

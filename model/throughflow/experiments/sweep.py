@@ -12,8 +12,8 @@ table. ``run_sweep(..., deduplicate=False)`` runs every task.
 
 The sweep holds the store's lock while it runs (a second writer is refused), writes finished
 rows whenever the executor is about to wait for the next result (so an interrupt or a kill
-loses no finished run), and on an exception (Ctrl-C, a write error) stops the executor at
-once and keeps what was written.
+loses no finished run), and on an exception (Ctrl-C, SIGTERM, a write error) stops the
+executor at once and keeps what was written (see :mod:`throughflow.experiments.interrupts`).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from throughflow.experiments.design import Sweep, Task
 from throughflow.experiments.executors import run_tasks
+from throughflow.experiments.interrupts import stopping_on_signals
 from throughflow.experiments.options import ExecutorOptions, Payload, executor_options
 from throughflow.experiments.store import Store
 from throughflow.inert import scenario_key
@@ -174,7 +175,7 @@ def run_sweep(
     """
     options = executor_options(options, executor, workers, scheduler)
     store = Store(out or RESULTS / sweep.name)
-    with store.lock():
+    with stopping_on_signals(), store.lock():
         if resume and store.exists():
             store.open(sweep, allow_code_change=allow_code_change)
         else:
