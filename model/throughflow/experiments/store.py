@@ -74,8 +74,23 @@ class StoreBusy(StoreError):
     """Another process is writing the store."""
 
 
+LOCK_PATIENCE = 20
+"""Tries, 0.1 s apart, to take a store's lock before another writer is reported."""
+
 _HELD: dict[Path, tuple[int, int]] = {}
 """Locks held by this process: store folder -> (file descriptor, depth)."""
+
+
+def _locked(fd: int, path: Path) -> bool:
+    """Take the exclusive lock on ``fd`` if it is free; whether this process holds it now."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False
+        os.close(fd)
+        raise StoreError(f"{path}: cannot lock ({describe(exc)})") from None
+    return True
 
 
 def run_schema(sweep: Sweep) -> pa.Schema:
@@ -133,6 +148,7 @@ class Store:
         self._oldest = 0.0
         self._parts = 0
         self._small: dict[Path, int] = {}  # parts below MERGE_ROWS rows -> their rows
+        self._written: dict[Path, pa.Table] = {}  # small parts written by this process, kept for merging
 
     # ------------------------------------------------------------------ lock
 
@@ -163,16 +179,23 @@ class Store:
             fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError as exc:
             raise OutputError(f"{self.lock_path}: cannot create lock file ({describe(exc)})") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = os.pread(fd, 512, 0).decode(errors="replace").strip() or "another process"
+        acquired, holder = False, ""
+        for attempt in range(LOCK_PATIENCE):
+            acquired = _locked(fd, self.lock_path)
+            if acquired:
+                break
+            # the holder signs the lock once its store is in use; a command that is about to be
+            # refused holds it unsigned, and only for a moment
+            holder = os.pread(fd, 512, 0).decode(errors="replace").strip()
+            if holder and attempt >= 2:
+                break
+            time.sleep(0.1)
+        if not acquired:
             os.close(fd)
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise StoreBusy(
-                    f"{self.root}: in use by another throughflow process ({holder}); wait for it to finish or use another --out"
-                ) from None
-            raise StoreError(f"{self.lock_path}: cannot lock ({describe(exc)})") from None
+            raise StoreBusy(
+                f"{self.root}: in use by another throughflow process ({holder or 'starting'}); "
+                "wait for it to finish or use another --out"
+            )
         _HELD[key] = (fd, 1)
         try:
             yield
@@ -372,6 +395,7 @@ class Store:
         self._buffer.clear()
         if table.num_rows < MERGE_ROWS:
             self._small[path] = table.num_rows
+            self._written[path] = table
         if len(self._small) >= MERGE_PARTS:
             self.merge(list(self._small))
 
@@ -390,14 +414,16 @@ class Store:
         self._require_lock()
         if len(parts) < 2:
             return
-        tables = [self._conform(read_part(p)) for p in sorted(parts)]
+        tables = [self._conform(self._written[p] if p in self._written else read_part(p)) for p in sorted(parts)]
         merged = pa.concat_tables(tables, promote_options="permissive")
         path = self._write(merged)
         for part in parts:
             part.unlink(missing_ok=True)
             self._small.pop(part, None)
+            self._written.pop(part, None)
         if merged.num_rows < MERGE_ROWS:
             self._small[path] = merged.num_rows
+            self._written[path] = merged
 
     # ------------------------------------------------------------------ time series
 
