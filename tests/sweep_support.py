@@ -292,3 +292,8 @@ def check_partial_store(store: Path, reference: pd.DataFrame) -> int:
         assert set(table["run_id"]) <= set(reference["run_id"])
         assert_same_runs(table, reference[reference["run_id"].isin(table["run_id"])])
     return len(table)
+
+
+def die(payload: dict[str, Any]) -> dict[str, Any]:
+    """Stand-in for ``execute`` in a pool worker: the worker dies (as when the system kills it)."""
+    os._exit(9)

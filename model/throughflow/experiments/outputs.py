@@ -150,25 +150,32 @@ def git_dirty() -> bool | None:
 _CODE_HASH: str | None = None
 
 
-def code_hash() -> str:
-    """A hash of the source files that determine stored results (computed once per process).
+def code_hash(root: Path | None = None) -> str:
+    """A hash of the source files that determine stored results.
 
-    Every ``.py`` file of the package and its packaged data, except the parts that only
-    present stored results (:data:`NOT_RESULTS`), by relative path and content. Unlike the
-    git commit, it covers uncommitted edits, and it does not change with edits elsewhere in
-    the repository (documentation, tests).
+    Every ``.py`` file of the package and its data files (``.csv``), except the parts that
+    only present stored results (:data:`NOT_RESULTS`), by relative path and content. Unlike
+    the git commit, it covers uncommitted edits, and it does not change with edits elsewhere
+    in the repository (documentation, tests).
+
+    Args:
+        root: The package folder (default: this package; its hash is computed once per process).
     """
     global _CODE_HASH
-    if _CODE_HASH is None:
-        digest = hashlib.sha256()
-        files = [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in (".py", ".csv")]
-        for path in sorted(files, key=lambda p: p.relative_to(PACKAGE_DIR).as_posix()):
-            relative = path.relative_to(PACKAGE_DIR)
-            if relative.parts[0] in NOT_RESULTS or "__pycache__" in relative.parts:
-                continue
-            digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-        _CODE_HASH = digest.hexdigest()[:16]
-    return _CODE_HASH
+    if root is None and _CODE_HASH is not None:
+        return _CODE_HASH
+    folder = PACKAGE_DIR if root is None else Path(root)
+    digest = hashlib.sha256()
+    files = [p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".csv")]
+    for path in sorted(files, key=lambda p: p.relative_to(folder).as_posix()):
+        relative = path.relative_to(folder)
+        if relative.parts[0] in NOT_RESULTS or "__pycache__" in relative.parts:
+            continue
+        digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    value = digest.hexdigest()[:16]
+    if root is None:
+        _CODE_HASH = value
+    return value
 
 
 def environment() -> dict[str, Any]:
