@@ -343,6 +343,7 @@ def _processes(payloads: Iterable[Payload], options: ExecutorOptions, before_wai
             try:
                 return future.result()
             except BrokenProcessPool:
+                check()  # workers ended by the same signal that stops the sweep: report the stop
                 raise ExecutorError(
                     "a worker process died (killed by the system, out of memory?); finished runs are kept, "
                     "resume to run the others"
