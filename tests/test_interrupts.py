@@ -33,7 +33,7 @@ from sweep_support import (
 )
 from zygote import Child, Zygote
 
-INTERRUPT = SWEEPS / "interrupt.yaml"  # 32 tiny runs
+INTERRUPT = SWEEPS / "interrupt.yaml"  # 48 tiny runs
 
 
 @pytest.fixture(scope="module")
@@ -129,21 +129,16 @@ def sigterm(zygote: Zygote, out: Path, reference: pd.DataFrame) -> int:
     return kept
 
 
-def test_ctrl_c_once_twice_and_sigterm_then_resume_to_the_uninterrupted_table(
+def test_ctrl_c_once_twice_sigterm_and_kill_9_then_resume_to_the_uninterrupted_table(
     zygote: Zygote, reference: pd.DataFrame, tmp_path: Path
 ) -> None:
+    """A process-pool sweep stopped every way there is; each leaves no process and loses no finished run."""
     out = tmp_path / "store"
     first = ctrl_c_once(zygote, out, reference, "processes")
     second = ctrl_c_twice(zygote, out, reference)
     third = sigterm(zygote, out, reference)
     assert 0 < first < second < third < len(reference)
-    resume_to_the_end(zygote, out, reference)
-
-
-def test_ctrl_c_during_a_run_of_a_serial_sweep(zygote: Zygote, reference: pd.DataFrame, tmp_path: Path) -> None:
-    out = tmp_path / "store"
-    assert 0 < ctrl_c_once(zygote, out, reference, "serial") < len(reference)
-    resume_to_the_end(zygote, out, reference)
+    kill_repeatedly(zygote, reference, out, "processes", kills=2, seed=2)
 
 
 SECOND_SIGNAL = """
@@ -187,8 +182,9 @@ def test_a_second_signal_exits_at_once_even_when_the_first_cannot_be_handled() -
 
 
 def kill_repeatedly(zygote: Zygote, reference: pd.DataFrame, out: Path, executor: str, kills: int, seed: int) -> None:
+    """``kill -9`` the command ``kills`` times, each after at least one more finished run; then resume to the end."""
     rng = random.Random(seed)
-    rows = 0
+    rows = stored_rows(out)
     for _ in range(kills):
         child = sweep(zygote, out, executor)
         wait_for_rows(child, out, rows + 1)  # at least one more finished run
@@ -203,15 +199,17 @@ def kill_repeatedly(zygote: Zygote, reference: pd.DataFrame, out: Path, executor
     resume_to_the_end(zygote, out, reference)
 
 
-def test_kill_9_ten_times_in_a_row_always_makes_progress(zygote: Zygote, reference: pd.DataFrame, tmp_path: Path) -> None:
-    kill_repeatedly(zygote, reference, tmp_path / "store", "serial", kills=10, seed=1)
-
-
-@pytest.mark.parametrize("kills", [2, pytest.param(10, marks=pytest.mark.slow)])
-def test_kill_9_of_a_process_pool_sweep_leaves_no_worker(
-    zygote: Zygote, reference: pd.DataFrame, tmp_path: Path, kills: int
+def test_ctrl_c_during_a_run_then_kill_9_ten_times_in_a_row_always_makes_progress(
+    zygote: Zygote, reference: pd.DataFrame, tmp_path: Path
 ) -> None:
-    kill_repeatedly(zygote, reference, tmp_path / "store", "processes", kills=kills, seed=2)
+    out = tmp_path / "store"
+    assert ctrl_c_once(zygote, out, reference, "serial") > 0  # a serial sweep is stopped inside a model run
+    kill_repeatedly(zygote, reference, out, "serial", kills=10, seed=1)
+
+
+@pytest.mark.slow
+def test_kill_9_of_a_process_pool_sweep_ten_times_in_a_row(zygote: Zygote, reference: pd.DataFrame, tmp_path: Path) -> None:
+    kill_repeatedly(zygote, reference, tmp_path / "store", "processes", kills=10, seed=3)
 
 
 # --------------------------------------------------------------------------- shared use

@@ -118,13 +118,13 @@ def test_readers_need_no_lock(holder: tuple[subprocess.Popen[str], Path], tmp_pa
 def test_the_code_hash_follows_the_model_code_not_the_presentation(tmp_path: Path) -> None:
     copy = tmp_path / "throughflow"
     shutil.copytree(PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    assert code_hash(copy) == code_hash()
+    assert code_hash(copy) == code_hash(PACKAGE_DIR)
     brief = copy / "briefing" / "notes.py"
     brief.write_text(brief.read_text() + "\n# a new sentence in the brief\n")
-    assert code_hash(copy) == code_hash()  # the brief does not change stored results
+    assert code_hash(copy) == code_hash(PACKAGE_DIR)  # the brief does not change stored results
     process = copy / "processes" / "hiring.py"
     process.write_text(process.read_text() + "\n# an uncommitted edit\n")
-    assert code_hash(copy) != code_hash()
+    assert code_hash(copy) != code_hash(PACKAGE_DIR)
     manifest = json.loads((small_store(tmp_path / "store") / "manifest.json").read_text())
     assert manifest["code_hash"] == code_hash()
     assert {"git_commit", "git_dirty", "throughflow"} <= set(manifest)
