@@ -188,8 +188,10 @@ def run_tasks(
         executor: An :class:`ExecutorOptions`, or the name of an executor.
         workers: Worker processes (default: all cores; overrides the options').
         scheduler: Address of an existing Dask scheduler (overrides the options').
-        before_wait: Called whenever the executor is about to wait for the next result
-            (the sweep writes its finished rows then).
+        before_wait: Called as ``before_wait(blocking)`` whenever the executor is about to
+            wait for the next result, and every quarter of a second while it waits (the sweep
+            writes its finished rows then); ``blocking`` is true when the executor cannot call
+            it again before the result is there.
 
     Yields:
         Results of :func:`execute`, in completion order.
@@ -224,11 +226,11 @@ def _bounded(
                 except StopIteration:
                     exhausted = True
         if pending:
-            if before_wait is not None:
-                before_wait()
             with critical():
                 done: set[Any] = set()
                 while not done:
+                    if before_wait is not None:
+                        before_wait(False)
                     check()
                     done, pending = wait_some(pending)
             for future in done:
@@ -241,7 +243,7 @@ def _bounded(
 def _serial(payloads: Iterable[Payload], options: ExecutorOptions, before_wait: Hook | None) -> Iterator[Result]:
     for payload in payloads:
         if before_wait is not None:
-            before_wait()
+            before_wait(True)
         yield execute(payload)
 
 

@@ -19,7 +19,9 @@ from throughflow.limits import MAX_WORKERS
 
 Payload = dict[str, Any]
 Result = dict[str, Any]
-Hook = Callable[[], None]
+Hook = Callable[[bool], None]
+"""Called by an executor whenever it is about to wait for a result: ``hook(blocking)``, with
+``blocking`` true when it cannot call again until the wait is over (it runs a task itself)."""
 
 BUILT_IN = ("serial", "processes", "dask")
 """The executors :mod:`throughflow.experiments.executors` registers."""
@@ -87,7 +89,8 @@ def executor_options(
 
 Runner = Callable[[Iterable[Payload], ExecutorOptions, Hook | None], Iterator[Result]]
 """An executor: yields the results of the payloads in completion order, and calls the hook
-(if any) whenever it is about to wait for a result."""
+(if any) whenever it is about to wait for a result, and at least every quarter of a second
+while it waits."""
 
 EXECUTORS: dict[str, Runner] = {}
 """Executors by name (filled by :mod:`throughflow.experiments.executors` and :func:`register_executor`)."""

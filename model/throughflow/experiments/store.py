@@ -17,9 +17,11 @@ its seed the final table equals that of an uninterrupted sweep. A run that repea
 (see :mod:`throughflow.experiments.sweep`) gets a copy of that run's row, written after it;
 its ``same_as`` column names the run it copies.
 
-Finished rows are written as soon as the executor has no other result ready, so a kill
-loses no finished run; small parts are merged now and then (and into one when the sweep
-completes) so the folder stays small. Every part has the same columns and types, so the
+Finished rows are written while the executor waits for the next result: at once when the
+previous write is at least ``flush_seconds`` (1 s) old, else as soon as it is; so a row reaches
+disk within about a second of its run finishing, whatever the count, and when results come
+fast they are written together. Small parts are merged now and then (and into one when the
+sweep completes) so the folder stays small. Every part has the same columns and types, so the
 folder reads with plain ``pandas.read_parquet(store / "runs")`` (rows in completion order;
 :func:`load_runs` returns them in run order, and also drops the duplicates that a kill in
 the middle of a merge can leave until the next resume removes them). Parts carry page
@@ -135,8 +137,8 @@ class Store:
     Args:
         root: The folder.
         flush_rows: Rows buffered before a part is written even while results keep coming.
-        flush_seconds: Longest time a finished row waits in memory while results keep coming
-            (the sweep also writes whenever it is about to wait for the next result).
+        flush_seconds: Shortest time between two writes while results keep coming (see
+            :meth:`write_finished`).
     """
 
     def __init__(self, root: Path, flush_rows: int = 64, flush_seconds: float = 1.0) -> None:
@@ -145,7 +147,7 @@ class Store:
         self.flush_seconds = flush_seconds
         self.schema: pa.Schema | None = None
         self._buffer: list[dict[str, Any]] = []
-        self._oldest = 0.0
+        self._last_write = 0.0
         self._parts = 0
         self._small: dict[Path, int] = {}  # parts below MERGE_ROWS rows -> their rows
         self._written: dict[Path, pa.Table] = {}  # small parts written by this process, kept for merging
@@ -355,11 +357,20 @@ class Store:
         return done
 
     def add(self, row: dict[str, Any]) -> None:
-        """Buffer a finished run's row; write when the buffer is full or its oldest row is old."""
-        if not self._buffer:
-            self._oldest = time.monotonic()
+        """Buffer a finished run's row; write when the buffer is full."""
         self._buffer.append(row)
-        if len(self._buffer) >= self.flush_rows or time.monotonic() - self._oldest >= self.flush_seconds:
+        if len(self._buffer) >= self.flush_rows:
+            self.flush()
+
+    def write_finished(self, blocking: bool = True) -> None:
+        """Write the buffered rows now if ``blocking`` (the caller will wait for long), else if a write is due.
+
+        A write is due when the last one is at least ``flush_seconds`` old: a row then reaches
+        disk at once when runs finish slowly, and rows that come fast are written together,
+        at most a second after they finished (the executors call this every quarter of a
+        second while they wait).
+        """
+        if self._buffer and (blocking or time.monotonic() - self._last_write >= self.flush_seconds):
             self.flush()
 
     def pending(self) -> int:
@@ -393,6 +404,7 @@ class Store:
         table = self._table(self._buffer)
         path = self._write(table)
         self._buffer.clear()
+        self._last_write = time.monotonic()
         if table.num_rows < MERGE_ROWS:
             self._small[path] = table.num_rows
             self._written[path] = table

@@ -11,9 +11,10 @@ written only once the row it copies is stored, so an interrupted sweep resumes t
 table. ``run_sweep(..., deduplicate=False)`` runs every task.
 
 The sweep holds the store's lock while it runs (a second writer is refused), writes finished
-rows whenever the executor is about to wait for the next result (so an interrupt or a kill
-loses no finished run), and on an exception (Ctrl-C, SIGTERM, a write error) stops the
-executor at once and keeps what was written (see :mod:`throughflow.experiments.interrupts`).
+rows while the executor waits for the next result (at once, or at most a second after the
+previous write when results come fast; see :meth:`Store.write_finished`), and on an
+exception (Ctrl-C, SIGTERM, a write error) stops the executor at once and keeps what was
+written (see :mod:`throughflow.experiments.interrupts`).
 """
 
 from __future__ import annotations
@@ -218,7 +219,7 @@ def _run(sweep: Sweep, store: Store, options: ExecutorOptions, progress: bool, d
         for row in store.rows({r for r in waiting if r in done}).values():
             copies = store_copies(row, None)
             advance(copies, copies * (row["status"] != "ok"))
-        for result in run_tasks(payloads(sweep, todo), options, before_wait=store.flush):
+        for result in run_tasks(payloads(sweep, todo), options, before_wait=store.write_finished):
             row = result["row"]
             row["same_as"] = ""
             if result["timeseries"] is not None:
