@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from throughflow import __version__
 from throughflow.experiments import interrupts
+from throughflow.experiments.options import executor_names
 from throughflow.limits import MAX_MONTHS, MAX_REPLICATIONS, MAX_SEED, MAX_SENSITIVITY_N, MAX_WORKERS
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 HEADLINE = ("throughflow_6m", "throughflow_12m", "throughflow_24m", "any_job_12m", "sustainable_nec", "wise_retention", "dropout")
-EXECUTOR_NAMES = ("serial", "processes", "dask")
 RESULTS = Path("results")
 QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
 
@@ -189,7 +189,7 @@ def _parser() -> argparse.ArgumentParser:
 def _executor_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--executor",
-        choices=EXECUTOR_NAMES,
+        choices=executor_names(),
         default=None,
         help="serial, processes (default) or dask (the default with --scheduler)",
     )
