@@ -219,6 +219,7 @@ def _bounded(
     source = iter(payloads)
     exhausted = False
     while pending or not exhausted:
+        check()
         with critical():
             while not exhausted and len(pending) < window:
                 try:
@@ -236,7 +237,7 @@ def _bounded(
             for future in done:
                 with critical():
                     value = result(future)
-                yield value
+                yield value  # a stop requested meanwhile is raised at the next round, once this run is stored
 
 
 @register_executor("serial")

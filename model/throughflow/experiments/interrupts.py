@@ -8,8 +8,8 @@ is active:
 * the first SIGINT or SIGTERM raises :class:`Interrupted` (a ``KeyboardInterrupt``) at once
   when the main thread is in ordinary code (a model run, writing results), and otherwise
   — inside a :func:`critical` section, where executors wait for results or manage workers —
-  only records the request; the section raises it when it ends, and executors check it
-  (:func:`check`) at least every quarter of a second while they wait;
+  only records the request, which the executors raise (:func:`check`) at their next safe
+  point, at least every quarter of a second while they wait;
 * with ``hard_exit`` (the command line), a second signal ends the process at once, from a
   thread that does not depend on the main thread: it kills the worker processes and calls
   ``os._exit``. Without it (a notebook), a second signal is another ``KeyboardInterrupt``.
@@ -62,16 +62,16 @@ def check() -> None:
 
 @contextlib.contextmanager
 def critical() -> Iterator[None]:
-    """A section in which a signal is only recorded; a stop requested meanwhile is raised at its end."""
+    """A section in which a signal is only recorded; the code calls :func:`check` at its safe points.
+
+    Nothing is raised when the section ends: it may end while an exception (or a generator's
+    close) is already unwinding the stack, where a second exception would be lost.
+    """
     _STATE.critical += 1
-    failed = True
     try:
         yield
-        failed = False
     finally:
         _STATE.critical -= 1
-        if not failed and _STATE.critical == 0 and threading.current_thread() is threading.main_thread():
-            check()
 
 
 def _watch(read_fd: int, on_hard_exit: Callable[[], None] | None) -> None:

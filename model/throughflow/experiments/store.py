@@ -52,6 +52,7 @@ import pyarrow.parquet as pq
 
 from throughflow.experiments.design import Sweep
 from throughflow.experiments.executors import output_columns
+from throughflow.experiments.interrupts import critical
 from throughflow.experiments.outputs import OutputError, atomic_text, atomic_write, describe, environment, make_dirs
 
 VOLATILE = ("wall_seconds", "worker", "same_as")
@@ -327,9 +328,12 @@ class Store:
             for tmp in folder.glob(".*.parquet.*"):
                 with contextlib.suppress(OSError):
                     tmp.unlink()
-        for part, own in sorted(ids.items(), key=lambda item: len(item[1])):
-            if own and any(other != part and len(rows) > len(own) and own <= rows for other, rows in ids.items()):
-                part.unlink()  # its rows were merged into a larger part before the merge finished
+        for part, own in sorted(ids.items(), key=lambda item: (len(item[1]), item[0])):
+            # its rows were merged into another part (larger, or written later) before the merge finished
+            if own and any(
+                other != part and own <= rows and (len(rows) > len(own) or other > part) for other, rows in ids.items()
+            ):
+                part.unlink()
                 del ids[part]
         for part, own in ids.items():
             if len(own) < MERGE_ROWS:
@@ -402,8 +406,9 @@ class Store:
             return
         self._require_lock()
         table = self._table(self._buffer)
-        path = self._write(table)
-        self._buffer.clear()
+        with critical():  # a Ctrl-C must not fall between writing the rows and forgetting them
+            path = self._write(table)
+            self._buffer.clear()
         self._last_write = time.monotonic()
         if table.num_rows < MERGE_ROWS:
             self._small[path] = table.num_rows
@@ -428,11 +433,12 @@ class Store:
             return
         tables = [self._conform(self._written[p] if p in self._written else read_part(p)) for p in sorted(parts)]
         merged = pa.concat_tables(tables, promote_options="permissive")
-        path = self._write(merged)
-        for part in parts:
-            part.unlink(missing_ok=True)
-            self._small.pop(part, None)
-            self._written.pop(part, None)
+        with critical():  # nor between writing the merged part and removing the parts it replaces
+            path = self._write(merged)
+            for part in parts:
+                part.unlink(missing_ok=True)
+                self._small.pop(part, None)
+                self._written.pop(part, None)
         if merged.num_rows < MERGE_ROWS:
             self._small[path] = merged.num_rows
             self._written[path] = merged
