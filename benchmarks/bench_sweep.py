@@ -146,18 +146,19 @@ def main_process_costs(sweep: Sweep, rows: list[dict[str, Any]]) -> dict[str, An
 
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         store = Store(Path(tmp) / "store")
-        started = time.perf_counter()
-        store.create(sweep, design_table(sweep))
-        create_s = time.perf_counter() - started
-        started = time.perf_counter()
-        for row in rows:
-            store.add(row)
-        store.flush()
-        add_s = time.perf_counter() - started
-        started = time.perf_counter()
-        store.finalise()
-        finalise_s = time.perf_counter() - started
-        parts = len(store.part_files())
+        with store.lock():
+            started = time.perf_counter()
+            store.create(sweep, design_table(sweep))
+            create_s = time.perf_counter() - started
+            started = time.perf_counter()
+            for row in rows:
+                store.add(row)
+            store.flush()
+            add_s = time.perf_counter() - started
+            started = time.perf_counter()
+            store.finalise()
+            finalise_s = time.perf_counter() - started
+            parts = len(store.part_files())
     return {
         "runs": n,
         "payload_ms_per_run": 1e3 * payload_s / n,

@@ -232,3 +232,68 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(sweep_module, "run_tasks", observed)
     return ran
+
+
+# --------------------------------------------------------------------------- process groups and partial stores
+
+
+def alive_in_group(pgid: int) -> list[int]:
+    """Processes of a process group that are still running (zombies, which hold nothing, left out)."""
+    alive = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            alive.append(int(entry))
+    return alive
+
+
+def wait_group_gone(pgid: int, timeout: float = 10.0) -> float:
+    """Seconds until no process of the group runs; fails the test if some still run after ``timeout``."""
+    started = time.monotonic()
+    while alive_in_group(pgid):
+        if time.monotonic() - started > timeout:
+            left = alive_in_group(pgid)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pgid, signal.SIGKILL)
+            raise AssertionError(f"processes {left} of group {pgid} still run {timeout} s after the command ended")
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+def stored_rows(store: Path) -> int:
+    """Rows in a store's part files, read from the footers (cheap enough to poll; parts may be merged meanwhile)."""
+    total = 0
+    for part in (Path(store) / "runs").glob("part-*.parquet") if (Path(store) / "runs").is_dir() else []:
+        with contextlib.suppress(OSError, ValueError):
+            total += pq.read_metadata(part).num_rows
+    return total
+
+
+def check_partial_store(store: Path, reference: pd.DataFrame) -> int:
+    """After an interruption: the store holds only complete, correct rows, none twice. Returns their number."""
+    from throughflow.experiments.store import Store, load_runs
+
+    if not (store / "manifest.json").is_file():  # stopped before the store was created
+        assert not list(store.glob("runs/part-*.parquet"))
+        return 0
+    parts = {part: set(pd.read_parquet(part)["run_id"]) for part in Store(store).part_files()}
+    for part, ids in parts.items():  # a run in two parts only while a merge of small parts was under way
+        for other, more in parts.items():
+            if other != part and ids & more:
+                assert ids < more or more < ids, f"runs stored twice: {sorted(ids & more)[:5]}"
+    table = load_runs(store)
+    if len(table):
+        assert set(table["run_id"]) <= set(reference["run_id"])
+        assert_same_runs(table, reference[reference["run_id"].isin(table["run_id"])])
+    return len(table)
+
+
+def die(payload: dict[str, Any]) -> dict[str, Any]:
+    """Stand-in for ``execute`` in a pool worker: the worker dies (as when the system kills it)."""
+    os._exit(9)

@@ -26,13 +26,13 @@ from matplotlib.collections import PolyCollection
 from matplotlib.container import BarContainer, ErrorbarContainer
 from scipy import stats
 
+from throughflow.analysis.comparison import compare
 from throughflow.brief import write_brief
 from throughflow.briefing import tables
 from throughflow.briefing.inputs import find_inputs
 from throughflow.briefing.numbers import fmt, parse
 from throughflow.briefing.pdf import page_count
 from throughflow.briefing.story import condense
-from throughflow.experiments.compare import compare
 from throughflow.experiments.design import load_sweep, sweep_from_mapping
 from throughflow.experiments.sweep import run_sweep
 from throughflow.outcomes import BY_NAME

@@ -513,7 +513,7 @@ def test_cli_reports_a_bad_declaration_with_exit_2(name: str, tmp_path: Path, ca
     ("extra", "fragment"),
     [
         (["--method", "sobol", "--n", "100"], "n must be a power of two"),
-        (["--n", "1"], "n must be an integer >= 2"),
+        (["--n", "1"], "argument --n: must be an integer from 2 to 65,536"),
     ],
 )
 def test_cli_rejects_bad_overrides_with_exit_2(

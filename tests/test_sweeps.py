@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
@@ -96,7 +95,7 @@ BAD = {
     "empty_range": "empty range",
     "reversed_range": "empty range",
     "empty_values": "empty list of values",
-    "zero_replications": "replications must be an integer >= 1",
+    "zero_replications": "replications must be an integer from 1 to 10,000",
     "level_unknown_parameter": "mentoring.one_to_one is not a declared parameter",
     "unknown_key": "replicates: unknown key",
     "malformed": "malformed YAML",
@@ -130,7 +129,7 @@ def test_invalid_horizon_in_sweep_file_is_a_sweep_error(tmp_path: Path, months: 
         ({"replications": True}, "replications must be an integer"),
         ({"base": "no_such_scenario"}, "base: no_such_scenario"),
         ({"factors": {"population.scale": [-1.0]}}, "below its bound"),
-        ({"factors": {"labour_market.bias": {"range": [0.3, 0.6]}}}, "samples must be an integer >= 1"),
+        ({"factors": {"labour_market.bias": {"range": [0.3, 0.6]}}}, "samples must be an integer from 1 to"),
         ({"factors": {"mentoring": {"levels": {}}}}, "levels must be a non-empty mapping"),
         ({"outputs": {"events": True}}, "outputs"),
         (
@@ -236,8 +235,11 @@ def test_failed_runs_are_recorded_and_do_not_stop_the_sweep(tmp_path: Path, caps
     out = tmp_path / "failing"
     code = cli_module.main(["sweep", str(FAILING_SWEEP), "--out", str(out), "--executor", "serial"])
     captured = capsys.readouterr()
-    assert code == 0
+    assert code == 1  # the sweep completed, but not every run succeeded
     assert "4 runs" in captured.out and "(2 failed)" in captured.out
+    error = captured.err.strip().splitlines()[-1]
+    assert error.startswith("throughflow: error: 2 of 4 runs failed (e.g. run 00001-000: ValueError: ")
+    assert error.endswith(f"every error is in the error column of {out / 'runs.parquet'}")
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 4
     bad = runs[runs["factor:geography"] == "missing_csv"]
@@ -309,26 +311,45 @@ def test_resuming_a_complete_store_reruns_nothing(small_store: Path, tmp_path: P
     pd.testing.assert_frame_equal(table, pd.read_parquet(small_store / "runs.parquet"))  # volatile columns too
 
 
-def test_parts_are_flushed_during_the_sweep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_finished_runs_are_on_disk_before_the_sweep_waits_for_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "flushing"
-    monkeypatch.setattr(sweep_module, "Store", functools.partial(Store, flush_rows=2))
     seen: list[int] = []
     original = sweep_module.run_tasks
 
     def observed(*args, **kwargs):  # type: ignore[no-untyped-def]
         for result in original(*args, **kwargs):
-            seen.append(len(Store(out).part_files()))
+            seen.append(len(part_rows(out)))
             yield result
 
     monkeypatch.setattr(sweep_module, "run_tasks", observed)
     table = run_sweep(load_sweep(SMALL_SWEEP), out=out, executor="serial", progress=False)
     assert len(table) == 6
-    # parts appear on disk while runs are still coming in, not only at the end
-    assert seen == [0, 0, 1, 1, 2, 2]
+    # when run k finishes, the k runs before it are already in part files
+    assert seen == [0, 1, 2, 3, 4, 5]
+    # a complete store has its parts merged into one
     parts = Store(out).part_files()
-    assert len(parts) == 3
-    assert [len(pd.read_parquet(p)) for p in parts] == [2, 2, 2]
+    assert len(parts) == 1
     assert sorted(part_rows(out)) == table["run_id"].tolist()
+
+
+def test_small_parts_are_merged_as_they_accumulate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from throughflow.experiments import store as store_module
+
+    monkeypatch.setattr(store_module, "MERGE_PARTS", 3)
+    out = tmp_path / "merging"
+    counts: list[int] = []
+    original = sweep_module.run_tasks
+
+    def observed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for result in original(*args, **kwargs):
+            counts.append(len(Store(out).part_files()))
+            yield result
+
+    monkeypatch.setattr(sweep_module, "run_tasks", observed)
+    table = run_sweep(load_sweep(SMALL_SWEEP), out=out, executor="serial", progress=False)
+    # parts: 0, 1, 2, then 3 are merged into 1, 2, then 3 merged again into 1
+    assert counts == [0, 1, 2, 1, 2, 1]
+    assert_same_runs(load_runs(out), table)
 
 
 def test_unfinished_store_is_readable(small_store: Path, tmp_path: Path) -> None:

@@ -1,46 +1,84 @@
-"""Command-line interface: ``throughflow COMMAND``, one function per command (run, trace, compare, sweep, …).
+"""Command-line interface: ``throughflow COMMAND``, one function per command (run, trace, compare, sweep, trial, …).
 
-Errors in scenario files are reported as one line naming the file and the key, with exit
-code 2; no traceback.
+Errors are one line naming the file, key, value or path, never a traceback. Exit codes:
+
+* 0 — done;
+* 1 — the command ran but did not succeed: some runs failed (their errors are in the
+  store), an output could not be written (disk full), the Dask cluster was lost;
+* 2 — bad input (arguments, scenario, sweep or declaration files, a store that cannot be
+  used as asked); nothing is written;
+* 130 / 143 — stopped by Ctrl-C (SIGINT) / SIGTERM.
+
+The first Ctrl-C or SIGTERM stops the command cleanly: runs stop, finished runs are kept in
+the store, worker processes are ended, and the same command with ``--resume`` (a
+comparison: the same command) continues. A second one exits at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, NoReturn
 
 from throughflow import __version__
-from throughflow.analysis.abc import CalibrationError, apply_point, calibrate
-from throughflow.analysis.problem import SensitivityError, load_declaration
-from throughflow.analysis.sensitivity import run_sensitivity
-from throughflow.analysis.summary import summarize
-from throughflow.analysis.trial import TrialError, run_trial
-from throughflow.brief import write_brief
-from throughflow.experiments.compare import compare
-from throughflow.experiments.design import SweepError, load_sweep
-from throughflow.experiments.executors import EXECUTORS
-from throughflow.experiments.outputs import atomic_write, write_run
-from throughflow.experiments.run import RunResult, run
-from throughflow.experiments.store import StoreError
-from throughflow.experiments.sweep import run_sweep
-from throughflow.model import ThroughflowModel
-from throughflow.outcomes import HEADLINE
-from throughflow.plots.calibration import marginals as calibration_marginals
-from throughflow.plots.calibration import predictive as calibration_predictive
-from throughflow.plots.sensitivity import all_figures
-from throughflow.plots.trial import trial_effects
-from throughflow.scenario import SHIPPED_DIR, ScenarioError, load_scenario, parameters
-from throughflow.trace import default_agent, narrate
+from throughflow.experiments import interrupts
+from throughflow.experiments.options import executor_names
+from throughflow.limits import MAX_MONTHS, MAX_REPLICATIONS, MAX_SEED, MAX_SENSITIVITY_N, MAX_WORKERS
 
+if TYPE_CHECKING:
+    from throughflow.experiments.options import ExecutorOptions
+
+EXIT_FAILED = 1
 EXIT_USAGE = 2
+RESULTS = Path("results")
+QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
+
+
+class UsageError(ValueError):
+    """Bad arguments: one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (``throughflow run: error: ...``), not the usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog.removeprefix('throughflow').strip() or 'arguments'}: {message} (see --help)")
+
+
+def _integer(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be an integer from {low:,} to {high:,} (got {text!r})")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 1 <= value <= 86_400:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds from 1 to 86400 (got {text!r})")
+    return value
+
+
+MONTHS = _integer(1, MAX_MONTHS)
+SEED = _integer(0, MAX_SEED)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="throughflow",
         description="Refugees from art. 60 work experience into sustainable NEC jobs, with and without mentoring-to-NEC.",
     )
@@ -49,8 +87,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run one scenario and write its outputs", description="Run one scenario with one seed.")
     p.add_argument("scenario", help="scenario file (YAML) or shipped name, e.g. scenarios/mentoring.yaml or mentoring")
-    p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
-    p.add_argument("--months", type=int, default=None, help="horizon in months (default: the scenario's)")
+    p.add_argument("--seed", type=SEED, default=0, help="root seed (default 0)")
+    p.add_argument("--months", type=MONTHS, default=None, help=f"horizon in months, 1-{MAX_MONTHS} (default: the scenario's)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default results/<scenario>/seed-<seed>)")
 
     t = sub.add_parser(
@@ -58,29 +96,40 @@ def _parser() -> argparse.ArgumentParser:
     )
     t.add_argument("scenario", help="scenario file or shipped name (juul_kamin picks the story's refugee)")
     t.add_argument(
-        "--agent", type=int, default=None, help="refugee id (default: the story's refugee, else the first who ended a contract)"
+        "--agent",
+        type=_integer(0, 2**31 - 1),
+        default=None,
+        help="refugee id (default: the story's refugee, else the first who ended a contract)",
     )
-    t.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
-    t.add_argument("--months", type=int, default=None, help="horizon in months (default: the scenario's)")
+    t.add_argument("--seed", type=SEED, default=0, help="root seed (default 0)")
+    t.add_argument("--months", type=MONTHS, default=None, help=f"horizon in months, 1-{MAX_MONTHS} (default: the scenario's)")
 
     d = sub.add_parser(
         "demo", help="baseline and mentoring side by side", description="Run baseline and mentoring with the same seed."
     )
-    d.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    d.add_argument("--seed", type=SEED, default=0, help="root seed (default 0)")
     d.add_argument("--out", type=Path, default=Path("results/demo"), help="output folder (default results/demo)")
 
     c = sub.add_parser(
         "compare",
         help="paired comparison of two scenarios on common seeds",
-        description="Run A and B on the same replication seeds; report means, paired differences with 95 %% intervals, R.",
+        description="Run A and B on the same replication seeds; report means, paired differences with 95 %% intervals, R. "
+        "Running the same comparison again continues its store.",
     )
     c.add_argument("a", help="reference scenario (file or shipped name)")
     c.add_argument("b", help="compared scenario (file or shipped name)")
-    c.add_argument("--replications", "-R", type=int, default=20, help="replication seeds shared by A and B (default 20)")
-    c.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
-    c.add_argument("--months", type=int, default=None, help="horizon in months (default: the scenarios')")
+    c.add_argument(
+        "--replications",
+        "-R",
+        type=_integer(1, MAX_REPLICATIONS),
+        default=20,
+        help=f"replication seeds shared by A and B, 1-{MAX_REPLICATIONS:,} (default 20)",
+    )
+    c.add_argument("--seed", type=SEED, default=0, help="root seed (default 0)")
+    c.add_argument("--months", type=MONTHS, default=None, help=f"horizon in months, 1-{MAX_MONTHS} (default: the scenarios')")
     c.add_argument("--out", type=Path, default=None, help="output folder (default results/compare-A-vs-B)")
     _executor_args(c)
+    _code_change_arg(c)
 
     w = sub.add_parser("sweep", help="run a sweep file into a results store", description="Run a sweep (resumable, parallel).")
     w.add_argument("sweep", type=Path, help="sweep file (YAML)")
@@ -88,6 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--resume", action="store_true", help="continue an existing store; reruns nothing that finished")
     _executor_args(w)
     _dedup_arg(w)
+    _code_change_arg(w)
 
     m = sub.add_parser(
         "summarize", help="means, 95 %% intervals and paired differences of a store", description="Summarise a results store."
@@ -96,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--factor", default=None, help="factor to compare against a reference level (e.g. mentoring)")
     m.add_argument("--reference", default=None, help="reference level of --factor (e.g. off)")
     m.add_argument("--indicator", action="append", default=None, help="only these indicators (repeatable)")
-    m.add_argument("--out", type=Path, default=None, help="also write the summary as CSV here")
+    m.add_argument("--out", type=Path, default=None, help="also write the summary as CSV to this file")
 
     a = sub.add_parser(
         "sensitivity",
@@ -105,11 +155,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     a.add_argument("spec", type=Path, help="sensitivity declaration (YAML)")
     a.add_argument("--method", choices=("morris", "sobol"), default=None, help="override the declaration's method")
-    a.add_argument("--n", type=int, default=None, help="Morris trajectories or Sobol base samples (power of two)")
+    a.add_argument(
+        "--n",
+        type=_integer(2, MAX_SENSITIVITY_N),
+        default=None,
+        help=f"Morris trajectories or Sobol base samples (a power of two), 2-{MAX_SENSITIVITY_N:,}",
+    )
     a.add_argument("--out", type=Path, default=None, help="results folder (default results/sensitivity-<name>-<method>-<n>)")
     a.add_argument("--resume", action="store_true", help="continue an interrupted analysis")
     _executor_args(a)
     _dedup_arg(a)
+    _code_change_arg(a)
 
     b = sub.add_parser(
         "brief",
@@ -132,11 +188,14 @@ def _parser() -> argparse.ArgumentParser:
         "intention-to-treat and treatment-on-the-treated effects at 6, 12 and 24 months after the offer.",
     )
     tr.add_argument("arms", nargs="+", help="trial scenarios, e.g. trials/job_search trials/friendship")
-    tr.add_argument("--replications", "-R", type=int, default=20, help="replication seeds per arm (default 20)")
-    tr.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
-    tr.add_argument("--months", type=int, default=None, help="horizon in months (default: the scenarios')")
+    tr.add_argument(
+        "--replications", "-R", type=_integer(2, MAX_REPLICATIONS), default=20, help="replication seeds per arm (default 20)"
+    )
+    tr.add_argument("--seed", type=_integer(0, MAX_SEED), default=0, help="root seed (default 0)")
+    tr.add_argument("--months", type=_integer(1, MAX_MONTHS), default=None, help="horizon in months (default: the scenarios')")
     tr.add_argument("--out", type=Path, default=None, help="output folder (default results/trial-<arms>)")
     _executor_args(tr)
+    _code_change_arg(tr)
 
     cal = sub.add_parser(
         "calibrate",
@@ -155,9 +214,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _executor_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--executor", choices=EXECUTORS, default="processes", help="serial, processes (default) or dask")
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
-    p.add_argument("--scheduler", default=None, help="address of a running dask scheduler (with --executor dask)")
+    p.add_argument(
+        "--executor",
+        choices=executor_names(),
+        default=None,
+        help="serial, processes (default) or dask (the default with --scheduler)",
+    )
+    p.add_argument(
+        "--workers", type=_integer(1, MAX_WORKERS), default=None, help=f"worker processes, 1-{MAX_WORKERS} (default: all cores)"
+    )
+    p.add_argument("--scheduler", default=None, help="address of a running Dask scheduler, e.g. tcp://host:8786 (implies dask)")
+    p.add_argument(
+        "--dask-timeout",
+        type=_seconds,
+        default=120.0,
+        help="seconds a Dask cluster may be unreachable or without workers before the command stops (default 120)",
+    )
 
 
 def _dedup_arg(p: argparse.ArgumentParser) -> None:
@@ -169,11 +241,55 @@ def _dedup_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _code_change_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--allow-code-change",
+        action="store_true",
+        help="continue a store written by other model code (recorded in its manifest); refused by default",
+    )
+
+
+def _options(args: argparse.Namespace) -> ExecutorOptions:
+    from throughflow.experiments.options import ExecutorOptions
+
+    executor = args.executor or ("dask" if args.scheduler else "processes")
+    if args.scheduler and executor != "dask":
+        raise UsageError(f"--scheduler needs --executor dask (got --executor {executor})")
+    return ExecutorOptions(executor=executor, workers=args.workers, scheduler=args.scheduler, timeout=args.dask_timeout)
+
+
+def _check_out(path: Path | None) -> None:
+    """Refuse an output folder that is an existing file (nothing is written)."""
+    if path is not None and path.exists() and not path.is_dir():
+        raise UsageError(f"--out {path}: exists and is not a folder")
+
+
+def _prepare_out(path: Path) -> Path:
+    """Create an output folder, or refuse one that cannot be written (one line)."""
+    from throughflow.experiments.outputs import describe
+
+    _check_out(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".throughflow-write-test-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"--out {path}: cannot write there ({describe(exc)})") from None
+    return path
+
+
 def _run(args: argparse.Namespace) -> int:
+    from throughflow.scenario import check_horizon, load_scenario
+
     scenario = load_scenario(args.scenario)
+    check_horizon(scenario, args.months, f"{args.scenario} (--months {args.months})")
+    out = _prepare_out(args.out or RESULTS / scenario.name / f"seed-{args.seed}")
+    from throughflow.experiments.outputs import write_run
+    from throughflow.experiments.run import run
+
     started = datetime.now(UTC)
     result = run(scenario, seed=args.seed, months=args.months)
-    out = args.out or Path("results") / scenario.name / f"seed-{args.seed}"
     write_run(result, out, started)
     print(result.headline().round(3).to_string())
     print(f"\nwrote {out}/ (summary.json, timeseries.parquet, events.parquet, scenario.yaml, manifest.json)")
@@ -181,7 +297,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _trace(args: argparse.Namespace) -> int:
+    from throughflow.scenario import check_horizon, load_scenario
+
     scenario = load_scenario(args.scenario)
+    check_horizon(scenario, args.months, f"{args.scenario} (--months {args.months})")
+    from throughflow.model import ThroughflowModel
+    from throughflow.trace import default_agent, narrate
+
     model = ThroughflowModel(scenario, seed=args.seed, months=args.months).run()
     agent = args.agent if args.agent is not None else default_agent(model)
     print("\n".join(narrate(model, agent)))
@@ -189,23 +311,42 @@ def _trace(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from throughflow.experiments.outputs import write_run
+    from throughflow.experiments.run import RunResult, run
+
+    out = _prepare_out(args.out)
     results: dict[str, RunResult] = {}
     for name in ("baseline", "mentoring"):
         started = datetime.now(UTC)
         results[name] = run(name, seed=args.seed)
-        write_run(results[name], args.out / name, started)
+        write_run(results[name], out / name, started)
     table = pd.concat({name: res.headline()["all"] for name, res in results.items()}, axis=1)
     table["difference"] = table["mentoring"] - table["baseline"]
     print(f"Headline indicators, all qualification groups, seed {args.seed}:\n")
     print(table.round(3).to_string())
-    print(f"\nwrote {args.out}/baseline/ and {args.out}/mentoring/")
+    print(f"\nwrote {out}/baseline/ and {out}/mentoring/")
     return 0
 
 
 def _compare(args: argparse.Namespace) -> int:
-    if args.replications < 1:
-        raise ValueError("--replications must be >= 1")
-    result = compare(args.a, args.b, args.replications, args.seed, args.out, args.executor, args.workers, args.months)
+    from throughflow.experiments.compare import FACTOR, comparison_sweep
+    from throughflow.scenario import load_scenario
+
+    options = _options(args)
+    a, b = load_scenario(args.a), load_scenario(args.b)
+    sweep = comparison_sweep(a, b, args.replications, args.seed, args.months)
+    out = _prepare_out(args.out or RESULTS / sweep.name)
+    from throughflow.analysis.comparison import compare
+    from throughflow.plots.curves import entry_curves
+
+    result = compare(a, b, args.replications, args.seed, out, options, args.months, allow_code_change=args.allow_code_change)
+    label_a, label_b = result["labels"]
+    provenance = {"Title": f"{label_b} vs {label_a}", "Comment": f"R={args.replications}, seed={args.seed}, store={out}"}
+    entry_curves(result["runs"], FACTOR, out / "nec_entry_curves", provenance)
+    from throughflow.outcomes import HEADLINE
+
     table = result["table"]
     headline = table[table["indicator"].isin(HEADLINE)]
     print(headline.round(3).to_string(index=False))
@@ -217,43 +358,71 @@ def _compare(args: argparse.Namespace) -> int:
         columns = ["years", "cohort", "extra_transitions", "cost_per_transition", "ci_low", "ci_high", "cost_per_employed_year"]
         print(view[columns].round(0).to_string(index=False))
     print(
-        f"\nwrote {result['out']}/ (comparison.csv, comparison.parquet, cost_effectiveness.csv, cost_by_horizon.csv, "
+        f"\nwrote {out}/ (comparison.csv, comparison.parquet, cost_effectiveness.csv, cost_by_horizon.csv, "
         "nec_entry_curves.png/.svg, runs.parquet)"
     )
     return 0
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    from throughflow.experiments.design import load_sweep
+
+    options = _options(args)
     sweep = load_sweep(args.sweep)
+    out = _prepare_out(args.out or RESULTS / sweep.name)
+    from throughflow.experiments.sweep import failures, run_sweep
+
     runs = run_sweep(
         sweep,
-        out=args.out,
-        executor=args.executor,
-        workers=args.workers,
-        scheduler=args.scheduler,
+        out=out,
+        options=options,
         resume=args.resume,
         deduplicate=args.deduplicate,
+        allow_code_change=args.allow_code_change,
     )
+    problem = failures(runs, out)
     failed = int((runs["status"] != "ok").sum()) if len(runs) else 0
-    print(f"{len(runs)} runs in {args.out or Path('results') / sweep.name} ({failed} failed)")
+    print(f"{len(runs)} runs in {out} ({failed} failed)")
+    if problem:
+        print(f"throughflow: error: {problem}", file=sys.stderr)
+        return EXIT_FAILED
     return 0
 
 
 def _summarize(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from throughflow.analysis.summary import summarize
+    from throughflow.experiments.outputs import atomic_write
+
+    if args.out is not None and args.out.is_dir():
+        raise UsageError(f"--out {args.out}: is a folder; give the CSV file to write")
     table = summarize(args.store, args.factor, args.reference)
     if args.indicator:
         table = table[table["indicator"].isin(args.indicator)]
     if args.out:
-        table.to_csv(args.out, index=False)
+        atomic_write(args.out, lambda p: table.to_csv(p, index=False))
     with pd.option_context("display.width", 200, "display.max_rows", 400):
         print(table.round(4).to_string(index=False))
     return 0
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
+    from throughflow.analysis.problem import load_declaration
+
+    options = _options(args)
     declaration = load_declaration(args.spec, args.method, args.n)
+    out = _prepare_out(args.out or RESULTS / f"sensitivity-{declaration.name}-{declaration.method}-{declaration.n}")
+    from throughflow.analysis.sensitivity import run_sensitivity
+    from throughflow.plots.sensitivity import all_figures
+
     result = run_sensitivity(
-        declaration, args.out, args.executor, args.workers, args.scheduler, args.resume, deduplicate=args.deduplicate
+        declaration,
+        out,
+        options,
+        resume=args.resume,
+        deduplicate=args.deduplicate,
+        allow_code_change=args.allow_code_change,
     )
     provenance = {"Title": f"sensitivity {declaration.name}", "Comment": f"{declaration.method} n={declaration.n}"}
     files = result["files"] + all_figures(result, declaration.method, result["out"], provenance)
@@ -270,15 +439,30 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    missing = [str(p) for p in args.results if not p.exists()]
+    from throughflow.brief import write_brief
+    from throughflow.briefing.inputs import find_inputs
+
+    _check_out(args.out)
+    missing = [str(p) for p in args.results if not p.is_dir()]
     if missing:
-        raise ValueError(f"{missing[0]}: no such results folder")
-    path = write_brief(list(args.results), args.out or Path("results/brief"), args.format)
+        raise UsageError(f"{missing[0]}: no such results folder")
+    inputs = find_inputs(list(args.results))
+    if not inputs.all():
+        names = ", ".join(str(p) for p in args.results)
+        reason = f" ({inputs.ignored[0][0]}: {inputs.ignored[0][1]})" if inputs.ignored else ""
+        raise UsageError(
+            f"{names}: no results to write a brief from: expected comparison, sweep or sensitivity stores, "
+            f"or a folder holding them{reason}"
+        )
+    out = _prepare_out(args.out or RESULTS / "brief")
+    path = write_brief(list(args.results), out, args.format)
     print(f"wrote the policy brief: {path} (numbers and their sources: {path.parent / 'brief_numbers.json'})")
     return 0
 
 
 def _params(_: argparse.Namespace) -> int:
+    from throughflow.scenario import parameters
+
     for p in parameters():
         span = f"[{p.low}, {p.high}]" if p.low is not None else ""
         print(f"{p.name:45s} {p.kind:12s} {p.default!s:>10} {p.unit:18s} {span:16s} {p.source}")
@@ -286,19 +470,18 @@ def _params(_: argparse.Namespace) -> int:
 
 
 def _trial(args: argparse.Namespace) -> int:
-    if args.replications < 2:
-        raise ValueError("--replications must be >= 2 (the intervals are over replications)")
-    result = run_trial(
-        args.arms,
-        args.replications,
-        args.seed,
-        args.out,
-        args.months,
-        executor=args.executor,
-        workers=args.workers,
-        scheduler=args.scheduler,
-    )
-    table, out = result["table"], result["out"]
+    from throughflow.scenario import load_scenario
+
+    options = _options(args)
+    arms = [load_scenario(arm) for arm in args.arms]
+    from throughflow.analysis.trial import run_trial, trial_sweep
+
+    out = _prepare_out(args.out or RESULTS / trial_sweep(arms, args.replications, args.seed, args.months).name)
+    from throughflow.experiments.outputs import atomic_write
+    from throughflow.plots.trial import trial_effects
+
+    result = run_trial(arms, args.replications, args.seed, out, args.months, options=options)
+    table = result["table"]
     atomic_write(out / "trial.csv", lambda p: table.to_csv(p, index=False))
     files = trial_effects(table, out / "trial_effects", provenance={"Title": "virtual trial", "Comment": str(out)})
     view = table[(table["group"] == "all")][["arm", "measure", "months", "itt", "itt_ci_low", "itt_ci_high", "take_up", "tot"]]
@@ -310,25 +493,57 @@ def _trial(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
+    from throughflow.analysis.abc import apply_point, calibrate, load_declaration
+
+    options = _options(args)
+    declaration = load_declaration(args.declaration)
+    out = _prepare_out(args.out or RESULTS / f"calibration-{declaration.name}{'-quick' if args.quick else ''}")
+    from throughflow.plots.calibration import marginals, predictive
+    from throughflow.scenario import SHIPPED_DIR
+
     result = calibrate(
         args.declaration,
-        out=args.out,
+        out=out,
         quick=args.quick,
-        executor=args.executor,
-        workers=args.workers,
-        scheduler=args.scheduler,
+        executor=options.executor,
+        workers=options.workers,
+        scheduler=options.scheduler,
     )
-    out, table = result["out"], result["predictive"]
-    files = calibration_marginals(result["posterior"], result["declaration"].parameters, out / "marginals")
-    files += calibration_predictive(table, out / "predictive")
+    table = result["predictive"]
+    files = marginals(result["posterior"], result["declaration"].parameters, out / "marginals")
+    files += predictive(table, out / "predictive")
     print("posterior-predictive check (mean and 90 % band of the model against each published range):")
     print(table[["target", "low", "high", "mean", "q05", "q95", "within"]].round(3).to_string(index=False))
     print("\nposterior medians:", ", ".join(f"{k} = {v:g}" for k, v in result["point"].items()))
     if args.apply:
-        written = apply_point(result["point"], str(out), SHIPPED_DIR)
-        print(f"\nwrote {written}")
+        print(f"\nwrote {apply_point(result['point'], str(out), SHIPPED_DIR)}")
     print(f"\nwrote {out}/ (posterior.parquet, point.json, predictive.csv, generations.csv, {', '.join(f.name for f in files)})")
-    return 0 if table["within"].all() else 1
+    return 0 if table["within"].all() else EXIT_FAILED
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": _run,
+    "trace": _trace,
+    "demo": _demo,
+    "compare": _compare,
+    "sweep": _sweep,
+    "summarize": _summarize,
+    "sensitivity": _sensitivity,
+    "brief": _brief,
+    "params": _params,
+    "trial": _trial,
+    "calibrate": _calibrate,
+}
+
+
+def _kill_workers() -> None:
+    executors = sys.modules.get("throughflow.experiments.executors")
+    if executors is not None:
+        executors.kill_workers()
+
+
+def _error(message: str) -> None:
+    print(f"throughflow: error: {message}".replace("\n", " "), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -338,32 +553,85 @@ def main(argv: list[str] | None = None) -> int:
         argv: Arguments (default: ``sys.argv[1:]``).
 
     Returns:
-        Exit code: 0 on success, 2 on a bad scenario or bad arguments.
+        Exit code: 0 on success, 1 when runs failed or an output could not be written, 2
+        on bad input, 130 or 143 when interrupted (see the module docstring).
     """
-    args = _parser().parse_args(argv)
-    commands = {
-        "run": _run,
-        "trace": _trace,
-        "demo": _demo,
-        "compare": _compare,
-        "sweep": _sweep,
-        "summarize": _summarize,
-        "sensitivity": _sensitivity,
-        "brief": _brief,
-        "params": _params,
-        "trial": _trial,
-        "calibrate": _calibrate,
-    }
     try:
-        return commands[args.command](args)
-    except (ScenarioError, SweepError, StoreError, SensitivityError, TrialError, CalibrationError, ValueError) as exc:
-        print(f"throughflow: error: {exc}", file=sys.stderr)
+        args = _parser().parse_args(argv)
+    except UsageError as exc:
+        _error(str(exc))
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("throughflow: interrupted; finished runs are kept (use --resume to continue)", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    if argv is None and QUIET_TRACKER not in sys.warnoptions:
+        # after a kill or a second Ctrl-C, multiprocessing's helper process would warn about the
+        # pool's semaphores, which the system frees anyway; the helper takes its -W options from here
+        sys.warnoptions.append(QUIET_TRACKER)
+    # as the program itself (no argv given), a signal while the process exits still ends it at once
+    with interrupts.stopping_on_signals(hard_exit=True, on_hard_exit=_kill_workers, restore=argv is not None):
+        try:
+            return COMMANDS[args.command](args)
+        except KeyboardInterrupt as stop:
+            signum = stop.signum if isinstance(stop, interrupts.Interrupted) else signal.SIGINT
+            again = "the same command" if args.command == "compare" else "the same command with --resume"
+            resumable = args.command in ("compare", "sweep", "sensitivity", "trial", "calibrate")
+            tail = f"; finished runs are kept (run {again} to continue)" if resumable else ""
+            print(f"throughflow: stopped by {interrupts.name(signum)}{tail}", file=sys.stderr)
+            return interrupts.exit_code(signum)
+        except BrokenPipeError:
+            return 0
+        except Exception as exc:
+            return _report(exc)
+
+
+USAGE_ERRORS = (
+    ("throughflow.scenario", "ScenarioError"),
+    ("throughflow.experiments.design", "SweepError"),
+    ("throughflow.analysis.problem", "SensitivityError"),
+    ("throughflow.experiments.store", "StoreError"),
+    ("throughflow.analysis.trial", "TrialError"),
+    ("throughflow.analysis.abc", "CalibrationError"),
+)
+"""Bad input: exit code 2."""
+
+RUN_ERRORS = (
+    ("throughflow.experiments.sweep", "RunsFailed"),
+    ("throughflow.experiments.executors", "ExecutorError"),
+    ("throughflow.experiments.outputs", "OutputError"),
+    ("throughflow.analysis.sensitivity", "AnalysisError"),
+)
+"""The command ran but did not succeed: exit code 1."""
+
+
+def _one_of(exc: BaseException, kinds: tuple[tuple[str, str], ...]) -> bool:
+    # an exception can only be of a class whose module is loaded, so nothing is imported here
+    for module, name in kinds:
+        cls = getattr(sys.modules.get(module), name, None)
+        if isinstance(cls, type) and isinstance(exc, cls):
+            return True
+    return False
+
+
+def _report(exc: Exception) -> int:
+    """One line for any error, and the exit code it gets."""
+    if isinstance(exc, UsageError) or _one_of(exc, USAGE_ERRORS):
+        _error(str(exc))
+        return EXIT_USAGE
+    if _one_of(exc, RUN_ERRORS):
+        _error(str(exc))
+        return EXIT_FAILED
+    if isinstance(exc, MemoryError):
+        _error("out of memory (a smaller world, fewer workers or a shorter horizon needs less)")
+        return EXIT_FAILED
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}")
+        return EXIT_FAILED
+    if isinstance(exc, ValueError):
+        _error(str(exc))
+        return EXIT_USAGE
+    if os.environ.get("THROUGHFLOW_DEBUG"):
+        raise exc
+    _error(f"unexpected {type(exc).__name__}: {exc} (set THROUGHFLOW_DEBUG=1 to see where)")
+    return EXIT_FAILED
 
 
 if __name__ == "__main__":

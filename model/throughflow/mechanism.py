@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from throughflow.limits import Entity
 from throughflow.parameters import ScenarioBase, Section
 
 if TYPE_CHECKING:
@@ -151,6 +152,11 @@ class Mechanism[P: Section]:
         if cls.Pars is not None and "enabled" in cls.Pars.model_fields and cls.section != cls.pillar:
             return bool(scenario.section(cls.section).enabled)
         return True
+
+    @classmethod
+    def sizes(cls, scenario: ScenarioBase, months: int) -> list[Entity]:
+        """The entities the mechanism creates in a run of ``months`` months (for the world-size guard)."""
+        return []
 
     @classmethod
     def check(cls, scenario: ScenarioBase) -> None:

@@ -56,14 +56,14 @@ class Observed:
     def __init__(self, model: ThroughflowModel) -> None:
         self.model = model
         r = model.refugees
-        self.horizon = model.steps
-        self.qual = r.column("qualification")
-        self.ended = r.column("ended")
-        self.start = r.column("contract_start")
-        self.first_nec = r.column("first_nec")
-        self.outcome = r.column("contract_outcome")
-        self.in_cohort = self.ended != NO
-        self.got_nec = self.first_nec != NO
+        self.horizon: int = model.steps
+        self.qual: np.ndarray = r.column("qualification")
+        self.ended: np.ndarray = r.column("ended")
+        self.start: np.ndarray = r.column("contract_start")
+        self.first_nec: np.ndarray = r.column("first_nec")
+        self.outcome: np.ndarray = r.column("contract_outcome")
+        self.in_cohort: np.ndarray = self.ended != NO
+        self.got_nec: np.ndarray = self.first_nec != NO
 
     def by_group(self, fn: Callable[[np.ndarray], Any], qual: np.ndarray | None = None) -> Values:
         """``fn(mask)`` for everyone and for each qualification group."""

@@ -59,6 +59,8 @@ def par(
     extra: dict[str, Any] = {"unit": unit, "low": low, "high": high, "source": source, "kind": kind, "price": price}
     if isinstance(default, bool | str):
         ge = le = None
+    if isinstance(default, float):  # a number must be finite, whatever its bounds
+        return Field(default, description=doc, ge=ge, le=le, allow_inf_nan=False, json_schema_extra=extra)
     return Field(default, description=doc, ge=ge, le=le, json_schema_extra=extra)
 
 

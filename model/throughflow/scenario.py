@@ -5,20 +5,31 @@ A scenario file is YAML holding any subset of the sections declared in
 name of a shipped scenario) inherits another file and overrides only what differs. Unknown
 keys, wrong types, out-of-range values and shares that do not sum to 1 raise
 :class:`ScenarioError`, whose message is one line naming the file and the key.
+
+Validation is strict: ``true`` or ``"12"`` where a number belongs is an error (an integer is
+accepted where a real number belongs), as are non-finite numbers, keys that are not text,
+texts longer than :data:`~throughflow.limits.MAX_TEXT`, a ``name`` that is not a plain name
+(it becomes a folder under ``results/``), a story home outside the region, and a world too
+large to build (:func:`throughflow.limits.too_large`). Files are read with
+:mod:`throughflow.yamlfile` (no duplicate keys, anchors or aliases).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from throughflow import yamlfile
+from throughflow.limits import MAX_TEXT, plain_name, too_large
 from throughflow.parameters import ScenarioBase
 from throughflow.schema import Scenario
 
@@ -77,13 +88,9 @@ def _read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if path.resolve() in seen:
         raise ScenarioError(f"{path}: extends: circular inheritance")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise ScenarioError(f"{path}: malformed YAML{where}") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read file ({exc.strerror})") from None
+        data, _ = yamlfile.read(path)
+    except yamlfile.YamlError as exc:
+        raise ScenarioError(f"{path}: {exc}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -115,8 +122,42 @@ def _one_line(error: ValidationError, origin: str) -> str:
     return f"{origin}: {key}: {message}"
 
 
+def _plain(value: Any, key: str, origin: str) -> Any:
+    """``value`` with numpy scalars as Python values; refuses non-finite numbers, long texts, non-text keys."""
+    if isinstance(value, Mapping):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                hint = " (quote keys such as yes, no, on, off)" if isinstance(k, bool) else ""
+                raise ScenarioError(f"{origin}: {key}{k!r}: keys must be text{hint}")
+            out[k] = _plain(v, f"{key}{k}.", origin)
+        return out
+    if isinstance(value, np.generic):
+        value = value.item()
+    where = key.rstrip(".") or "(scenario)"
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ScenarioError(f"{origin}: {where}: not a finite number ({value})")
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise ScenarioError(f"{origin}: {where}: text longer than {MAX_TEXT} characters")
+    if isinstance(value, list | tuple):
+        return [_plain(v, key, origin) for v in value]
+    return value
+
+
+def _checks(scenario: ScenarioBase) -> str | None:
+    """Checks across parameters that the declarations cannot express; the first problem, if any.
+
+    The mechanisms' own checks (e.g. the story's home municipality) run when the scenario is
+    validated (:meth:`~throughflow.mechanism.Mechanism.check`).
+    """
+    problem = plain_name(scenario.name)
+    if problem:
+        return f"name: {problem}"
+    return too_large(scenario)
+
+
 def validate(data: Mapping[str, Any], origin: str = "<scenario>", schema: type[ScenarioBase] = Scenario) -> ScenarioBase:
-    """Validate a nested mapping into a :class:`Scenario`.
+    """Validate a nested mapping into a :class:`Scenario`, strictly (see the module docstring).
 
     Args:
         data: Nested sections as in a scenario file.
@@ -130,10 +171,30 @@ def validate(data: Mapping[str, Any], origin: str = "<scenario>", schema: type[S
         ScenarioError: One line naming ``origin`` and the offending key.
 
     """
+    if not isinstance(data, Mapping):
+        raise ScenarioError(f"{origin}: top level must be a mapping of sections")
+    plain = _plain(data, "", origin)
     try:
-        return schema.model_validate(dict(data), strict=False)
+        scenario = schema.model_validate(plain, strict=True)
     except ValidationError as exc:
         raise ScenarioError(_one_line(exc, origin)) from None
+    problem = _checks(scenario)
+    if problem:
+        raise ScenarioError(f"{origin}: {problem}")
+    return scenario
+
+
+def check_horizon(scenario: ScenarioBase, months: int | None, origin: str = "<scenario>") -> None:
+    """Refuse a horizon override under which the scenario's world would be too large.
+
+    Raises:
+        ScenarioError: One line naming ``origin`` and the largest contributor.
+    """
+    if months is None:
+        return
+    problem = too_large(scenario, months)
+    if problem:
+        raise ScenarioError(f"{origin}: {problem}")
 
 
 def load_scenario(

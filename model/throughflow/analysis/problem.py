@@ -26,6 +26,7 @@ outcome is the paired effect.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,11 @@ import yaml
 
 from throughflow.experiments.design import read_yaml_mapping
 from throughflow.inertness import price_parameters
+from throughflow.limits import MAX_MONTHS, MAX_REPLICATIONS, MAX_SEED, MAX_SENSITIVITY_N, MAX_TASKS, plain_name
 from throughflow.outcomes import BY_NAME, GROUPS
 from throughflow.parameters import ScenarioBase as Scenario
-from throughflow.scenario import ParameterInfo, ScenarioError, flatten, load_scenario, parameters
-from throughflow.schema import Scenario as Scenario_
+from throughflow.scenario import ParameterInfo, ScenarioError, check_horizon, flatten, load_scenario, parameters
+from throughflow.schema import Scenario as SCHEMA
 
 METHODS = ("morris", "sobol")
 KEYS = {
@@ -67,7 +69,7 @@ def section_group(name: str) -> str:
     pillars 1 and 2 form the group ``mentoring``; any other parameter is in the group of its
     top-level section (``population``, ``geography``, ``art60``, ``labour_market``, ``labs``).
     """
-    if name in price_parameters(Scenario_):
+    if name in price_parameters(SCHEMA):
         return "costs"
     top = name.split(".")[0]
     return "mentoring" if top in PROGRAMME_SECTIONS else top
@@ -144,18 +146,18 @@ def _parameters(spec: Any, where: str) -> tuple[list[str], list[tuple[float, flo
         items = spec.items() if isinstance(spec, dict) else ((name, None) for name in spec)
         chosen = []
         for name, rng in items:
-            if name not in declared:
+            if not isinstance(name, str) or name not in declared:
                 raise SensitivityError(f"{where}: parameters: {name} is not a declared parameter")
             info = declared[name]
             if info.type_name not in ("float", "int"):
                 raise SensitivityError(f"{where}: parameters: {name} is not numeric ({info.type_name})")
-            low, high = (
-                (info.low, info.high)
-                if rng is None
-                else (rng[0], rng[1])
-                if isinstance(rng, list) and len(rng) == 2
-                else (None, None)
-            )
+            if rng is not None and not (
+                isinstance(rng, list)
+                and len(rng) == 2
+                and all(isinstance(b, int | float) and not isinstance(b, bool) and math.isfinite(b) for b in rng)
+            ):
+                raise SensitivityError(f"{where}: parameters: {name}: range must be [low, high], two numbers (got {rng!r})")
+            low, high = (info.low, info.high) if rng is None else (rng[0], rng[1])
             if low is None or high is None:
                 raise SensitivityError(f"{where}: parameters: {name}: give a range [low, high] (no declared range)")
             if not low < high:
@@ -191,14 +193,21 @@ def declaration_from_mapping(
     method = data.get("method", "morris")
     if method not in METHODS:
         raise SensitivityError(f"{where}: method must be one of {', '.join(METHODS)} (got {method!r})")
+    title = data.get("name") or ("declaration" if where.startswith("<") else Path(where).stem)
+    problem = plain_name(title)
+    if problem:
+        raise SensitivityError(f"{where}: name {problem}")
     n = data.get("n", 16 if method == "morris" else 64)
-    if not isinstance(n, int) or isinstance(n, bool) or n < 2:
-        raise SensitivityError(f"{where}: n must be an integer >= 2 (got {n!r})")
+    if not isinstance(n, int) or isinstance(n, bool) or not 2 <= n <= MAX_SENSITIVITY_N:
+        raise SensitivityError(f"{where}: n must be an integer from 2 to {MAX_SENSITIVITY_N:,} (got {n!r})")
     if method == "sobol" and n & (n - 1):
         raise SensitivityError(f"{where}: n must be a power of two for Sobol sampling (got {n})")
     replications = data.get("replications", 1)
-    if not isinstance(replications, int) or isinstance(replications, bool) or replications < 1:
-        raise SensitivityError(f"{where}: replications must be an integer >= 1 (got {replications!r})")
+    if not isinstance(replications, int) or isinstance(replications, bool) or not 1 <= replications <= MAX_REPLICATIONS:
+        raise SensitivityError(f"{where}: replications must be an integer from 1 to {MAX_REPLICATIONS:,} (got {replications!r})")
+    seed = data.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        raise SensitivityError(f"{where}: seed must be a non-negative integer below 2**63 (got {seed!r})")
     seeds = data.get("seeds", "common")
     if seeds not in ("common", "independent"):
         raise SensitivityError(f"{where}: seeds must be 'common' or 'independent' (got {seeds!r})")
@@ -217,7 +226,9 @@ def declaration_from_mapping(
         if not isinstance(item, dict) or "indicator" not in item:
             raise SensitivityError(f"{where}: outcomes: each outcome needs an indicator")
         indicator, group = item["indicator"], item.get("group", "all")
-        if indicator not in BY_NAME or BY_NAME[indicator].name in ("employment_rate_by_month", "nec_entry_after_contract"):
+        if set(item) - {"name", "indicator", "group", "minus", "treatment"}:
+            raise SensitivityError(f"{where}: outcomes: {sorted(map(str, item))[0]}: unknown key")
+        if not isinstance(indicator, str) or indicator not in BY_NAME or BY_NAME[indicator].shape != "scalar":
             raise SensitivityError(f"{where}: outcomes: {indicator} is not a scalar indicator")
         if group not in GROUPS:
             raise SensitivityError(f"{where}: outcomes: group must be one of {', '.join(GROUPS)} (got {group!r})")
@@ -232,18 +243,33 @@ def declaration_from_mapping(
         default = (
             f"{indicator}.{group}" if minus is None or treatment is None else f"{indicator}.{group}:{treatment.name}-{minus.name}"
         )
-        name = item.get("name") or default
-        outcomes.append(Outcome(str(name), indicator, group, treatment, minus))
+        label = item.get("name") or default
+        if not isinstance(label, str) or len(label) > 200:
+            raise SensitivityError(f"{where}: outcomes: name must be text of at most 200 characters (got {label!r})")
+        outcomes.append(Outcome(label, indicator, group, treatment, minus))
     for arm in arms.values():
         flat = flatten(arm)
         for name in names:
             if name not in flat:
                 raise SensitivityError(f"{where}: parameters: {name} is not a parameter of the scenarios")
     months = data.get("months")
-    if months is not None and (not isinstance(months, int) or months < 1):
-        raise SensitivityError(f"{where}: months must be an integer >= 1")
+    if months is not None and (not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= MAX_MONTHS):
+        raise SensitivityError(f"{where}: months must be an integer from 1 to {MAX_MONTHS} (got {months!r})")
+    blocks = len(set(groups)) if groups else len(names)
+    runs = n * (blocks + (1 if method == "morris" else 2)) * len(arms) * replications
+    if runs > MAX_TASKS:
+        raise SensitivityError(
+            f"{where}: {runs:,} runs (n {n} x {blocks + (1 if method == 'morris' else 2)} rows x {len(arms)} scenarios "
+            f"x {replications} replications); an analysis has at most {MAX_TASKS:,} (a smaller n or fewer parameters)"
+        )
+    if months is not None:
+        for arm in arms.values():
+            try:
+                check_horizon(arm, months, f"months {months}")
+            except ScenarioError as exc:
+                raise SensitivityError(f"{where}: {exc}") from None
     return Declaration(
-        name=str(data.get("name") or Path(where).stem),
+        name=str(title),
         base=base,
         outcomes=outcomes,
         names=names,
@@ -254,7 +280,7 @@ def declaration_from_mapping(
         n=n,
         replications=replications,
         seeds=seeds,
-        seed=int(data.get("seed", 0)),
+        seed=seed,
         months=months,
         text=text if text is not None else yaml.safe_dump(data, sort_keys=True),
         source=where,

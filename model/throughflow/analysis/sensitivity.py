@@ -31,8 +31,10 @@ from SALib.sample import sobol as sobol_sample
 
 from throughflow.analysis.problem import Declaration
 from throughflow.experiments.design import Factor, Sweep, Task
+from throughflow.experiments.options import ExecutorOptions, executor_options
 from throughflow.experiments.outputs import atomic_write
-from throughflow.experiments.sweep import RESULTS, run_sweep
+from throughflow.experiments.store import Store
+from throughflow.experiments.sweep import RESULTS, RunsFailed, failures, run_sweep
 from throughflow.outcomes import COST_OUTPUTS
 from throughflow.parameters import COMPOSITIONS
 from throughflow.scenario import flatten
@@ -47,6 +49,10 @@ MORRIS_TOLERANCE = 0.25
 """Largest acceptable half-width of the interval of an important mu*, relative to mu*."""
 
 Evaluator = Callable[[np.ndarray], np.ndarray]
+
+
+class AnalysisError(RuntimeError):
+    """The analysis cannot be computed from the runs (e.g. an outcome without a value); one line."""
 
 
 def sample(problem: dict[str, Any], method: str, n: int, seed: int) -> np.ndarray:
@@ -207,11 +213,15 @@ def model_sweep(declaration: Declaration, X: np.ndarray) -> SampleSweep:
     )
 
 
-def outcomes_from_runs(declaration: Declaration, runs: pd.DataFrame, n_rows: int) -> np.ndarray:
-    """Outcome matrix (rows = sample points, columns = outcomes), replicates averaged."""
-    failed = runs[runs["status"] != "ok"]
-    if len(failed):
-        raise RuntimeError(f"{len(failed)} runs failed, e.g. {failed['error'].iloc[0]}")
+def outcomes_from_runs(declaration: Declaration, runs: pd.DataFrame, n_rows: int, store: Path | None = None) -> np.ndarray:
+    """Outcome matrix (rows = sample points, columns = outcomes), replicates averaged.
+
+    Raises:
+        RunsFailed: Some runs failed (one line naming the store holding their errors).
+    """
+    problem = failures(runs, store or RESULTS)
+    if problem:
+        raise RunsFailed(problem)
     Y = np.full((n_rows, len(declaration.outcomes)), np.nan)
     sample = runs["factor:sample"].astype(int).to_numpy()
     arm = runs["factor:arm"].astype(str).to_numpy()
@@ -258,7 +268,10 @@ def sensitivity(
     for j, name in enumerate(names):
         y = Y[:, j]
         if not np.isfinite(y).all():
-            raise RuntimeError(f"outcome {name}: {int((~np.isfinite(y)).sum())} sample points without a value")
+            raise AnalysisError(
+                f"outcome {name}: {int((~np.isfinite(y)).sum())} of {len(y)} sample points without a value "
+                "(is the horizon long enough for its follow-up?)"
+            )
         table = analyse(problem, method, X, y, seed)
         table.insert(0, "outcome", name)
         indices.append(table)
@@ -285,31 +298,37 @@ def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
 def run_sensitivity(
     declaration: Declaration,
     out: Path | None = None,
-    executor: str = "processes",
+    options: ExecutorOptions | None = None,
+    *,
+    executor: str | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
     resume: bool = False,
     progress: bool = True,
     deduplicate: bool = True,
+    allow_code_change: bool = False,
 ) -> dict[str, Any]:
     """Run a declared analysis of the throughflow model through the results store.
 
     Args:
         declaration: The sensitivity declaration.
         out: Results folder (default ``results/sensitivity-<name>-<method>-<n>``).
-        executor: ``serial``, ``processes`` or ``dask``.
-        workers: Worker processes.
-        scheduler: Address of a Dask scheduler.
+        options: How to execute the runs (default: a local process pool).
+        executor: Shorthand for ``options.executor`` (``serial``, ``processes`` or ``dask``).
+        workers: Shorthand for ``options.workers``.
+        scheduler: Shorthand for ``options.scheduler``.
         resume: Continue an interrupted analysis (reruns nothing that finished).
         progress: Show a progress bar.
         deduplicate: Run sample points that repeat another run once (the default; exact,
             see :func:`~throughflow.experiments.sweep.run_sweep`); ``False`` runs them all.
+        allow_code_change: Resume a store written by other model code.
 
     Returns:
         As :func:`sensitivity`, plus ``out`` and the ``files`` written (indices and
         convergence tables as CSV and Parquet, and ``sample.parquet``: the sample as drawn by
         SALib — before integers are rounded and shares rescaled for the runs — with its outcomes).
     """
+    options = executor_options(options, executor, workers, scheduler)
     out = Path(out or RESULTS / f"sensitivity-{declaration.name}-{declaration.method}-{declaration.n}")
 
     def evaluate(X: np.ndarray) -> np.ndarray:
@@ -317,15 +336,19 @@ def run_sensitivity(
         runs = run_sweep(
             sweep,
             out=out,
-            executor=executor,
-            workers=workers,
-            scheduler=scheduler,
+            options=options,
             resume=resume,
             progress=progress,
             deduplicate=deduplicate,
+            allow_code_change=allow_code_change,
         )
-        return outcomes_from_runs(declaration, runs, len(X))
+        return outcomes_from_runs(declaration, runs, len(X), out)
 
+    with Store(out).lock():
+        return _analyse(declaration, evaluate, out)
+
+
+def _analyse(declaration: Declaration, evaluate: Evaluator, out: Path) -> dict[str, Any]:
     names = [o.name for o in declaration.outcomes]
     result = sensitivity(declaration.problem(), evaluate, declaration.method, declaration.n, declaration.seed, names)
     files = []

@@ -21,6 +21,12 @@ from throughflow.scenario import load_scenario
 
 SCENARIO = "juul_kamin"
 
+ADVOCACY_CASE = {
+    True: "with Juul, advocacy succeeded",
+    False: "with Juul, advocacy failed",
+    None: "with Juul, no advocacy needed",
+}
+
 
 def _outcome(spec: Any, seed: int) -> tuple[bool, bool, bool | None]:
     model = ThroughflowModel(spec, seed=seed, record_events=False).run()
@@ -64,8 +70,7 @@ def story_frequencies(seeds: int = 100, **overrides: Any) -> pd.DataFrame:
     for seed in range(seeds):
         nec, sustained, advocacy = _outcome(with_juul, seed)
         cases["with Juul"].append((nec, sustained))
-        case = {True: "with Juul, advocacy succeeded", False: "with Juul, advocacy failed", None: "with Juul, no advocacy needed"}
-        cases[case[advocacy]].append((nec, sustained))
+        cases[ADVOCACY_CASE[advocacy]].append((nec, sustained))
         nec, sustained, _ = _outcome(without, seed)
         cases["without Juul"].append((nec, sustained))
     rows = []

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from throughflow.analysis.calibration import t_quantile
-from throughflow.experiments.store import load_runs
+from throughflow.experiments.store import StoreError, load_runs
 from throughflow.outcomes import BY_NAME, COST_HORIZONS, GROUPS
 
 TOTALS = ("cost_eur", "sustainable_transitions")
@@ -251,8 +251,15 @@ def cost_by_horizon(runs: pd.DataFrame, factor: str, reference: str, seed: int =
 
 
 def summarize(store: str | Path, factor: str | None = None, reference: str | None = None) -> pd.DataFrame:
-    """Summarise a results store (see :func:`summarize_runs`)."""
-    return summarize_runs(load_runs(Path(store)), factor, reference)
+    """Summarise a results store (see :func:`summarize_runs`).
+
+    Raises:
+        StoreError: Not a store, a damaged part, or no finished run yet.
+    """
+    runs = load_runs(Path(store))
+    if runs.empty:
+        raise StoreError(f"{store}: the store holds no finished runs yet")
+    return summarize_runs(runs, factor, reference)
 
 
 def curve_bands(runs: pd.DataFrame, column: str) -> pd.DataFrame:

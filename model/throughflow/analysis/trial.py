@@ -11,6 +11,7 @@ interval of a real evaluation of that size.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import pandas as pd
 
 from throughflow.analysis.calibration import t_quantile
 from throughflow.experiments.design import Factor, Sweep
+from throughflow.experiments.options import ExecutorOptions
 from throughflow.experiments.store import Store
 from throughflow.experiments.sweep import RESULTS, run_sweep
 from throughflow.outcomes import GROUPS
@@ -113,13 +115,14 @@ def trial_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_trial(
-    arms: list[str | Path | ScenarioBase],
+    arms: Sequence[str | Path | ScenarioBase],
     replications: int = 20,
     seed: int = 0,
     out: Path | None = None,
     months: int | None = None,
     progress: bool = True,
-    **executor: Any,
+    options: ExecutorOptions | None = None,
+    allow_code_change: bool = False,
 ) -> dict[str, Any]:
     """Run every arm on common seeds and estimate the trial's effects.
 
@@ -131,7 +134,8 @@ def run_trial(
         out: Results folder (default ``results/trial-<arms>``).
         months: Horizon override.
         progress: Show a progress bar.
-        **executor: ``executor``, ``workers``, ``scheduler`` as for :func:`throughflow.experiments.sweep.run_sweep`.
+        options: How to execute the runs (default: a local process pool).
+        allow_code_change: Resume a store written by other model code.
 
     Returns:
         ``{"table": DataFrame, "runs": DataFrame, "out": Path}``.
@@ -142,5 +146,9 @@ def run_trial(
     scenarios = [a if isinstance(a, ScenarioBase) else load_scenario(a) for a in arms]
     sweep = trial_sweep(scenarios, replications, seed, months)
     out = Path(out or RESULTS / sweep.name)
-    runs = run_sweep(sweep, out=out, resume=Store(out).exists(), progress=progress, **executor)
+    store = Store(out)
+    with store.lock():
+        runs = run_sweep(
+            sweep, out=out, options=options, resume=store.exists(), progress=progress, allow_code_change=allow_code_change
+        )
     return {"table": trial_table(runs), "runs": runs, "out": out}

@@ -18,9 +18,14 @@ outputs to keep::
     outputs: {timeseries: false}
 
 The design is the Cartesian product of the grid and level factors, crossed with the
-Latin-hypercube sample of the range factors. Replicate ``k`` uses the same seed at every
-design point (common random numbers); seeds are spawned from the root seed with
-``numpy.random.SeedSequence`` and stored with every result.
+Latin-hypercube sample of the range factors (rounded for integer parameters). Replicate
+``k`` uses the same seed at every design point (common random numbers); seeds are spawned
+from the root seed with ``numpy.random.SeedSequence`` and stored with every result.
+
+Files are read strictly (:mod:`throughflow.yamlfile`); the name is a plain name (the store
+folder under ``results/``); level labels are text (``on``/``off`` unquoted are YAML booleans,
+so they must be quoted); replications, samples, the horizon and the number of runs are
+bounded (:mod:`throughflow.limits`).
 """
 
 from __future__ import annotations
@@ -35,8 +40,10 @@ from typing import Any
 import numpy as np
 import yaml
 
+from throughflow import yamlfile
+from throughflow.limits import MAX_MONTHS, MAX_NAME, MAX_REPLICATIONS, MAX_SAMPLES, MAX_SEED, MAX_TASKS, plain_name
 from throughflow.parameters import ScenarioBase as Scenario
-from throughflow.scenario import ScenarioError, load_scenario, parameters, with_values
+from throughflow.scenario import ScenarioError, check_horizon, load_scenario, parameters, with_values
 
 DECLARED = {p.name: p for p in parameters()}
 
@@ -130,11 +137,23 @@ class Sweep:
                     labels[factor.name] = label
                     values.update(level_values)
                 for factor, u in zip(ranges, row, strict=True):
-                    value = factor.low + float(u) * (factor.high - factor.low)
+                    value: float | int = factor.low + float(u) * (factor.high - factor.low)
+                    if DECLARED[factor.name].type_name == "int":
+                        value = round(value)
                     labels[factor.name] = f"{value:.6g}"
                     values[factor.name] = value
                 out.append((labels, values))
         return out
+
+    def size(self) -> int:
+        """Number of runs (design points x replications), computed without building the design."""
+        points = 1
+        for factor in self.factors:
+            if factor.kind != "range":
+                points *= len(factor.levels)
+        if any(f.kind == "range" for f in self.factors):
+            points *= self.samples
+        return points * self.replications
 
     def tasks(self) -> list[Task]:
         """Every run of the sweep, design point by design point."""
@@ -157,6 +176,33 @@ def latin_hypercube(dims: int, samples: int, seed: int) -> np.ndarray:
     return (strata + rng.random((samples, dims))) / samples
 
 
+def _number(value: Any) -> bool:
+    """Whether ``value`` is a real number (``true`` and ``"1"`` are not)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _count(data: dict[str, Any], key: str, default: int, low: int, high: int, where: str) -> int:
+    """An integer setting of a sweep file within [low, high]."""
+    value = data.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise SweepError(f"{where}: {key} must be an integer from {low:,} to {high:,} (got {value!r})")
+    return value
+
+
+def _label(factor: str, label: Any, where: str) -> str:
+    if isinstance(label, bool):
+        word = "on/yes/true" if label else "off/no/false"
+        raise SweepError(
+            f"{where}: factor {factor}: level label {label!r} is not text (YAML reads unquoted {word} as a boolean; "
+            f'quote it: "{str(label).lower()}")'
+        )
+    if not isinstance(label, str):
+        raise SweepError(f'{where}: factor {factor}: level label {label!r} is not text (quote it: "{label}")')
+    if not label or len(label) > MAX_NAME:
+        raise SweepError(f"{where}: factor {factor}: level labels must be 1 to {MAX_NAME} characters")
+    return label
+
+
 def _value_ok(name: str, value: Any, where: str) -> None:
     info = DECLARED[name]
     if info.ge is not None and isinstance(value, int | float) and not isinstance(value, bool) and value < info.ge:
@@ -165,13 +211,18 @@ def _value_ok(name: str, value: Any, where: str) -> None:
         raise SweepError(f"{where}: factor {name}: value {value} above its bound {info.le}")
 
 
-def _parse_factor(name: str, spec: Any, where: str) -> Factor:
+def _parse_factor(name: Any, spec: Any, where: str) -> Factor:
+    if not isinstance(name, str) or isinstance(name, bool) or not name or len(name) > MAX_NAME:
+        raise SweepError(f"{where}: factor {name!r}: a factor name must be text of 1 to {MAX_NAME} characters (quote it)")
     if isinstance(spec, dict) and "levels" in spec:
+        if set(spec) != {"levels"}:
+            raise SweepError(f"{where}: factor {name}: {sorted(set(spec) - {'levels'})[0]}: unknown key")
         levels = spec["levels"]
         if not isinstance(levels, dict) or not levels:
             raise SweepError(f"{where}: factor {name}: levels must be a non-empty mapping of label -> parameters")
         parsed = []
         for label, values in levels.items():
+            label = _label(name, label, where)
             values = values or {}
             if not isinstance(values, dict):
                 raise SweepError(f"{where}: factor {name}: level {label} must map parameters to values")
@@ -190,9 +241,11 @@ def _parse_factor(name: str, spec: Any, where: str) -> Factor:
             _value_ok(name, value, where)
         return Factor(name, "grid", tuple((f"{v}", {name: v}) for v in spec))
     if isinstance(spec, dict) and "range" in spec:
+        if set(spec) != {"range"}:
+            raise SweepError(f"{where}: factor {name}: {sorted(set(spec) - {'range'})[0]}: unknown key")
         bounds = spec["range"]
-        if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, int | float) for b in bounds)):
-            raise SweepError(f"{where}: factor {name}: range must be [low, high]")
+        if not (isinstance(bounds, list) and len(bounds) == 2 and all(_number(b) for b in bounds)):
+            raise SweepError(f"{where}: factor {name}: range must be [low, high], two numbers (got {bounds!r})")
         low, high = float(bounds[0]), float(bounds[1])
         if not low < high:
             raise SweepError(f"{where}: factor {name}: empty range [{low}, {high}]")
@@ -203,7 +256,7 @@ def _parse_factor(name: str, spec: Any, where: str) -> Factor:
 
 
 def read_yaml_mapping(path: Path, error: type[ValueError]) -> tuple[dict[str, Any], str]:
-    """Read a YAML file whose top level is a mapping.
+    """Read a YAML file whose top level is a mapping with text keys (strictly, see :mod:`throughflow.yamlfile`).
 
     Returns:
         The mapping and the file's text.
@@ -212,14 +265,14 @@ def read_yaml_mapping(path: Path, error: type[ValueError]) -> tuple[dict[str, An
         error: One line naming the file: unreadable, malformed, or not a mapping.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-    except OSError as exc:
-        raise error(f"{path}: cannot read file ({exc.strerror})") from None
-    except yaml.YAMLError:
-        raise error(f"{path}: malformed YAML") from None
+        data, text = yamlfile.read(path)
+    except yamlfile.YamlError as exc:
+        raise error(f"{path}: {exc}") from None
     if not isinstance(data, dict):
         raise error(f"{path}: top level must be a mapping")
+    for key in data:
+        if not isinstance(key, str):
+            raise error(f"{path}: {key!r}: keys must be text")
     return data, text
 
 
@@ -267,25 +320,31 @@ def sweep_from_mapping(
     if base_overrides:
         # overrides are part of the definition: they change the hash, so a store of another size is not resumed
         text = (text or yaml.safe_dump(data, sort_keys=True)) + "\n# base overrides: " + repr(sorted(base_overrides.items()))
-    unknown = sorted(set(data) - KEYS)
+    unknown = sorted(map(str, set(data) - KEYS))
     if unknown:
         raise SweepError(f"{where}: {unknown[0]}: unknown key")
+    name = data.get("name") or ("sweep" if where.startswith("<") else Path(where).stem)
+    problem = plain_name(name)
+    if problem:
+        raise SweepError(f"{where}: name {problem}")
     replications = data.get("replications", 1)
-    if not isinstance(replications, int) or isinstance(replications, bool) or replications < 1:
-        raise SweepError(f"{where}: replications must be an integer >= 1 (got {replications!r})")
+    if not isinstance(replications, int) or isinstance(replications, bool) or not 1 <= replications <= MAX_REPLICATIONS:
+        raise SweepError(f"{where}: replications must be an integer from 1 to {MAX_REPLICATIONS:,} (got {replications!r})")
     seed = data.get("seed", 0)
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise SweepError(f"{where}: seed must be a non-negative integer (got {seed!r})")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        raise SweepError(f"{where}: seed must be a non-negative integer below 2**63 (got {seed!r})")
     factors_spec = data.get("factors") or {}
     if not isinstance(factors_spec, dict):
         raise SweepError(f"{where}: factors must be a mapping")
-    factors = [_parse_factor(str(name), spec, where) for name, spec in factors_spec.items()]
+    factors = [_parse_factor(name, spec, where) for name, spec in factors_spec.items()]
     months = data.get("months")
-    if months is not None and (not isinstance(months, int) or isinstance(months, bool) or months < 1):
-        raise SweepError(f"{where}: months must be an integer >= 1 (got {months!r})")
+    if months is not None and (not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= MAX_MONTHS):
+        raise SweepError(f"{where}: months must be an integer from 1 to {MAX_MONTHS} (got {months!r})")
     samples = data.get("samples", 0)
-    if any(f.kind == "range" for f in factors) and (not isinstance(samples, int) or samples < 1):
-        raise SweepError(f"{where}: samples must be an integer >= 1 when a factor has a range")
+    if any(f.kind == "range" for f in factors):
+        samples = _count(data, "samples", 0, 1, MAX_SAMPLES, where)
+    elif "samples" in data:
+        _count(data, "samples", 0, 0, MAX_SAMPLES, where)
     base_ref = data.get("base", "baseline")
     try:
         if isinstance(base_ref, str) and base_dir is not None and (base_dir / base_ref).is_file():
@@ -301,8 +360,11 @@ def sweep_from_mapping(
     outputs = data.get("outputs") or {}
     if not isinstance(outputs, dict) or set(outputs) - {"timeseries", "indicators", "paired"}:
         raise SweepError(f"{where}: outputs: only 'indicators' (always kept), 'timeseries' and 'paired' are known")
+    for key, value in outputs.items():
+        if not isinstance(value, bool):
+            raise SweepError(f"{where}: outputs: {key} must be true or false (got {value!r})")
     sweep = Sweep(
-        name=str(data.get("name") or Path(where).stem),
+        name=str(name),
         base=base,
         factors=factors,
         replications=replications,
@@ -314,9 +376,13 @@ def sweep_from_mapping(
         text=text if text is not None else yaml.safe_dump(data, sort_keys=True),
         source=where,
     )
+    if sweep.size() > MAX_TASKS:
+        raise SweepError(
+            f"{where}: {sweep.size():,} runs; a sweep has at most {MAX_TASKS:,} (fewer levels, samples or replications)"
+        )
     for labels, values in sweep.points():
         try:
-            sweep.scenario(values)
+            check_horizon(sweep.scenario(values), months, f"months {months}")
         except ScenarioError as exc:
             raise SweepError(f"{where}: design point {labels}: {exc}") from None
     return sweep

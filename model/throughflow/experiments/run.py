@@ -18,7 +18,7 @@ from throughflow.model import ThroughflowModel
 from throughflow.outcomes import PLANNING_HORIZON, compute, cost_per_extra, displacement, horizon_totals, sustainable_count
 from throughflow.parameters import ScenarioBase as Scenario
 from throughflow.processes import PILLARS
-from throughflow.scenario import load_scenario, with_values
+from throughflow.scenario import check_horizon, load_scenario, with_values
 
 
 @dataclass
@@ -94,8 +94,12 @@ def run(
     Returns:
         The run's indicators, time series and event log.
 
+    Raises:
+        ScenarioError: The scenario is invalid, or its world is too large under ``months``.
+
     """
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    check_horizon(spec, months, f"<scenario {spec.name}> (months {months})")
     started = time.perf_counter()
     model = ThroughflowModel(spec, seed=seed, months=months, record_events=record_events).run()
     wall = time.perf_counter() - started

@@ -9,6 +9,12 @@ task gets a copy of its row, with its own run id, design point, replicate and fa
 copies (``same_as`` is empty for runs that ran). With time series kept, the copy gets a copy of the time series too. A copy is
 written only once the row it copies is stored, so an interrupted sweep resumes to the same
 table. ``run_sweep(..., deduplicate=False)`` runs every task.
+
+The sweep holds the store's lock while it runs (a second writer is refused), writes finished
+rows while the executor waits for the next result (at once, or at most a second after the
+previous write when results come fast; see :meth:`Store.write_finished`), and on an
+exception (Ctrl-C, SIGTERM, a write error) stops the executor at once and keeps what was
+written (see :mod:`throughflow.experiments.interrupts`).
 """
 
 from __future__ import annotations
@@ -23,12 +29,32 @@ import pandas as pd
 from tqdm import tqdm
 
 from throughflow.experiments.design import Sweep, Task
-from throughflow.experiments.executors import Payload, run_tasks
+from throughflow.experiments.executors import run_tasks
+from throughflow.experiments.interrupts import stopping_on_signals
+from throughflow.experiments.options import ExecutorOptions, Payload, executor_options
 from throughflow.experiments.store import Store
 from throughflow.inertness import scenario_key
 from throughflow.scenario import ScenarioError
 
 RESULTS = Path("results")
+
+
+class RunsFailed(RuntimeError):
+    """Some runs of an experiment failed; their rows and errors are in the store (one-line message)."""
+
+
+def failures(runs: pd.DataFrame, store: Path) -> str | None:
+    """A one-line account of the failed runs of a run table, or ``None`` if every run succeeded."""
+    if runs.empty or "status" not in runs.columns:
+        return None
+    bad = runs[runs["status"] != "ok"]
+    if bad.empty:
+        return None
+    first = bad.iloc[0]
+    return (
+        f"{len(bad)} of {len(runs)} runs failed (e.g. run {first['run_id']}: {first['error']}); "
+        f"every error is in the error column of {Path(store) / 'runs.parquet'}"
+    )
 
 
 def design_table(sweep: Sweep) -> pd.DataFrame:
@@ -110,40 +136,55 @@ def copy_row(row: dict[str, Any], task: Task) -> dict[str, Any]:
 def run_sweep(
     sweep: Sweep,
     out: Path | None = None,
-    executor: str = "processes",
+    options: ExecutorOptions | None = None,
+    *,
+    executor: str | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
     resume: bool = False,
     progress: bool = True,
     deduplicate: bool = True,
+    allow_code_change: bool = False,
 ) -> pd.DataFrame:
     """Run every unfinished task of ``sweep`` and return the complete run table.
 
     Args:
         sweep: The sweep.
         out: Store folder (default ``results/<sweep name>``).
-        executor: ``serial``, ``processes`` (default) or ``dask``.
-        workers: Worker processes (default: all cores).
-        scheduler: Address of an existing Dask scheduler.
+        options: How to execute the runs (default: a local process pool on all cores).
+        executor: Shorthand for ``options.executor`` (``serial``, ``processes`` or ``dask``).
+        workers: Shorthand for ``options.workers``.
+        scheduler: Shorthand for ``options.scheduler``.
         resume: Continue an existing store (reruns nothing that finished); a store that
             was never created (a sweep killed before it started) is created.
         progress: Show a progress bar.
         deduplicate: Run once each group of tasks with the same effective scenario, seed
             and horizon, and copy the row to the others (exact; see the module docstring).
             ``False`` runs every task.
+        allow_code_change: Resume a store written by other model code (recorded in its manifest).
 
     Returns:
-        One row per run, in run order; ``same_as`` names the run whose row a run copies
-        (empty for runs that ran).
+        One row per run, in run order (failed runs included, with ``status`` "failed" and
+        the ``error``); ``same_as`` names the run whose row a run copies (empty for runs
+        that ran).
 
     Raises:
-        StoreError: If the store exists and ``resume`` is false, or it holds another sweep.
+        StoreError: If the store exists and ``resume`` is false, it holds another sweep or
+            was written by other model code, or another process is writing it.
+        OutputError: A file of the store could not be written.
+        ExecutorError: The executor cannot go on (finished runs are kept).
     """
+    options = executor_options(options, executor, workers, scheduler)
     store = Store(out or RESULTS / sweep.name)
-    if resume and store.exists():
-        store.open(sweep)
-    else:
-        store.create(sweep, design_table(sweep))
+    with stopping_on_signals(), store.lock():
+        if resume and store.exists():
+            store.open(sweep, allow_code_change=allow_code_change)
+        else:
+            store.create(sweep, design_table(sweep))
+        return _run(sweep, store, options, progress, deduplicate)
+
+
+def _run(sweep: Sweep, store: Store, options: ExecutorOptions, progress: bool, deduplicate: bool) -> pd.DataFrame:
     tasks = sweep.tasks()
     same = repeats(sweep, tasks, sweep.paired) if deduplicate else {}
     done = store.finished()
@@ -172,12 +213,13 @@ def run_sweep(
         bar.update(count)
         bar.set_postfix(done=bar.n, failed=failed, remaining=len(tasks) - bar.n, refresh=False)
 
+    completed = False
     try:
         # repeats of runs stored before an interruption: copied now, not rerun
         for row in store.rows({r for r in waiting if r in done}).values():
             copies = store_copies(row, None)
             advance(copies, copies * (row["status"] != "ok"))
-        for result in run_tasks(payloads(sweep, todo, sweep.paired), executor=executor, workers=workers, scheduler=scheduler):
+        for result in run_tasks(payloads(sweep, todo, sweep.paired), options, before_wait=store.write_finished):
             row = result["row"]
             row["same_as"] = ""
             if result["timeseries"] is not None:
@@ -185,7 +227,17 @@ def run_sweep(
             store.add(row)
             copies = store_copies(row, result["timeseries"])
             advance(1 + copies, (1 + copies) * (row["status"] != "ok"))
+        completed = True
     finally:
-        store.flush()
         bar.close()
+        if not completed:
+            _keep_finished(store)
     return store.finalise()
+
+
+def _keep_finished(store: Store) -> None:
+    """After an interruption or an error: write the finished rows still in memory, if that is possible."""
+    try:
+        store.flush()
+    except Exception:  # the original error (disk full, interrupt) is the one to report
+        return

@@ -16,6 +16,7 @@ import numpy as np
 
 from throughflow.agents import Wise
 from throughflow.enums import SECTORS, MentorStatus, Qualification
+from throughflow.limits import LIMITS, Entity
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import SETTING, ScenarioBase, Section, Sector, par, share
 from throughflow.processes.arrivals import add_refugees
@@ -64,6 +65,12 @@ class Story(Mechanism[StoryPars]):
     Pars = StoryPars
     events = ("background",)
     steps = {Phase.START: "begin"}
+
+    @classmethod
+    def sizes(cls, scenario: ScenarioBase, months: int) -> list[Entity]:
+        """The story's host adds its places."""
+        slots = scenario.section("story").host_slots
+        return [Entity("art. 60 places", slots, LIMITS["art. 60 places"], f"story.host_slots {slots}")]
 
     @classmethod
     def check(cls, scenario: ScenarioBase) -> None:

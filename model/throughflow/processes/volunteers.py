@@ -16,8 +16,9 @@ import numpy as np
 
 from throughflow.agents.mentor import Mentor
 from throughflow.enums import MentorStatus, PairEnd
+from throughflow.limits import LIMITS, Entity
 from throughflow.mechanism import Counter, Mechanism, Phase
-from throughflow.parameters import LEVER, Section, par, per_year_of_arrivals, share
+from throughflow.parameters import LEVER, ScenarioBase, Section, par, per_year_of_arrivals, share
 from throughflow.population import MAX_MENTOR_TIES, NO
 from throughflow.randomness import below, months_until
 
@@ -82,6 +83,27 @@ class Volunteers(Mechanism[OneOnOnePars]):
         Counter("mentors_left", "volunteers who left", by_qualification=False),
     )
     steps = {Phase.ORGANISE: "recruit_month"}
+
+    @classmethod
+    def sizes(cls, scenario: ScenarioBase, months: int) -> list[Entity]:
+        """Mentors: the initial pool and at most 20 times the informal recruitment, over the horizon."""
+        p = scenario.section("one_on_one")
+        mentors = (
+            per_year_of_arrivals(scenario, p.mentors_per_1000)
+            + per_year_of_arrivals(scenario, p.recruitment_per_1000) * months * 20
+        )
+        cells = scenario.geography.n_municipalities * 8 * mentors * p.mentor_capacity
+        return [
+            Entity(
+                "mentors", mentors, LIMITS["mentors"], "one_on_one.mentors_per_1000 and recruitment_per_1000 over the horizon"
+            ),
+            Entity(
+                "mentor-matching cells",
+                cells,
+                LIMITS["mentor-matching cells"],
+                f"geography.n_municipalities x 8 trades x {mentors:.3g} mentors x one_on_one.mentor_capacity",
+            ),
+        ]
 
     def init(self) -> None:
         """The volunteers present at the start."""

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 
 from throughflow.enums import Lab, Status
+from throughflow.limits import LIMITS, Entity
 from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
-from throughflow.parameters import LEVER, Section, par, share
+from throughflow.parameters import LEVER, ScenarioBase, Section, par, share
 from throughflow.processes.hiring import job_seekers
 
 if TYPE_CHECKING:
@@ -70,6 +71,21 @@ class Ecosystem(Mechanism[LabsPars]):
         CostItem("employer_support", "employer_support_months", "labs.employer_support_eur_month"),
     )
     steps = {Phase.SUPPORT: "begin_month"}
+
+    @classmethod
+    def sizes(cls, scenario: ScenarioBase, months: int) -> list[Entity]:
+        """Lab seats a month: every activity's seats (speed dating: times the contacts) at the run's scale."""
+        labs, scale = scenario.section("labs"), scenario.population.scale
+        seats = 0.0
+        for name in type(labs).model_fields:
+            activity = getattr(labs, name)
+            if isinstance(activity, Section) and getattr(activity, "enabled", False) and hasattr(activity, "seats"):
+                seats += activity.seats * getattr(activity, "contacts", 1)
+        return [
+            Entity(
+                "lab seats per month", seats * scale, LIMITS["lab seats per month"], f"labs.*.seats x population.scale {scale:g}"
+            )
+        ]
 
     def init(self) -> None:
         """Draw the participating employers (fixed for the run)."""
