@@ -103,7 +103,7 @@ class Population(Section):
         high=40,
         kind=UNCERTAINTY,
         ge=0,
-        le=1000,
+        le=10_000,
     )
     arrival_months: int = par(
         108, unit="months", doc="months during which new clients arrive", low=60, high=120, kind=SETTING, ge=1, le=600

@@ -76,9 +76,10 @@ class Story(Mechanism[StoryPars]):
     def check(cls, scenario: ScenarioBase) -> None:
         """The story's home must be a municipality of the region."""
         story = scenario.section("story")
-        if story.enabled and story.home >= scenario.geography.n_municipalities:
+        n = scenario.geography.n_municipalities
+        if story.enabled and not scenario.geography.municipalities_csv and story.home >= n:
             raise ValueError(
-                f"story.home must be below geography.n_municipalities = {scenario.geography.n_municipalities} (got {story.home})"
+                f"story.home: municipality {story.home} does not exist (geography.n_municipalities is {n}: 0 to {n - 1})"
             )
 
     def init(self) -> None:
