@@ -32,6 +32,7 @@ from throughflow.limits import MAX_MONTHS, MAX_REPLICATIONS, MAX_SEED, MAX_SENSI
 
 if TYPE_CHECKING:
     from throughflow.experiments.options import ExecutorOptions
+    from throughflow.experiments.posterior import Posterior
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -128,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--seed", type=SEED, default=0, help="root seed (default 0)")
     c.add_argument("--months", type=MONTHS, default=None, help=f"horizon in months, 1-{MAX_MONTHS} (default: the scenarios')")
     c.add_argument("--out", type=Path, default=None, help="output folder (default results/compare-A-vs-B)")
+    _posterior_arg(c)
     _executor_args(c)
     _code_change_arg(c)
 
@@ -135,6 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("sweep", type=Path, help="sweep file (YAML)")
     w.add_argument("--out", type=Path, default=None, help="results store (default results/<sweep name>)")
     w.add_argument("--resume", action="store_true", help="continue an existing store; reruns nothing that finished")
+    _posterior_arg(w)
     _executor_args(w)
     _dedup_arg(w)
     _code_change_arg(w)
@@ -194,6 +197,7 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--seed", type=_integer(0, MAX_SEED), default=0, help="root seed (default 0)")
     tr.add_argument("--months", type=_integer(1, MAX_MONTHS), default=None, help="horizon in months (default: the scenarios')")
     tr.add_argument("--out", type=Path, default=None, help="output folder (default results/trial-<arms>)")
+    _posterior_arg(tr)
     _executor_args(tr)
     _code_change_arg(tr)
 
@@ -239,6 +243,26 @@ def _dedup_arg(p: argparse.ArgumentParser) -> None:
         action="store_false",
         help="run every task, also those that repeat another run exactly (by default they copy its row)",
     )
+
+
+def _posterior_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--posterior",
+        type=Path,
+        default=None,
+        metavar="STORE",
+        help="calibration results folder: also run with one posterior parameter set per replication (same in every arm) "
+        "into OUT/posterior/ and report the parameter-plus-seed band (5-95 %%) beside the seed-only interval",
+    )
+
+
+def _posterior(args: argparse.Namespace) -> Posterior | None:
+    """The ``--posterior`` store, read before anything is written (a bad one exits 2)."""
+    if args.posterior is None:
+        return None
+    from throughflow.experiments.posterior import load_posterior
+
+    return load_posterior(args.posterior)
 
 
 def _code_change_arg(p: argparse.ArgumentParser) -> None:
@@ -337,11 +361,24 @@ def _compare(args: argparse.Namespace) -> int:
     options = _options(args)
     a, b = load_scenario(args.a), load_scenario(args.b)
     sweep = comparison_sweep(a, b, args.replications, args.seed, args.months)
+    posterior = _posterior(args)
     out = _prepare_out(args.out or RESULTS / sweep.name)
+    import pandas as pd
+
     from throughflow.analysis.comparison import compare
     from throughflow.plots.curves import entry_curves
 
-    result = compare(a, b, args.replications, args.seed, out, options, args.months, allow_code_change=args.allow_code_change)
+    result = compare(
+        a,
+        b,
+        args.replications,
+        args.seed,
+        out,
+        options,
+        args.months,
+        allow_code_change=args.allow_code_change,
+        posterior=posterior,
+    )
     label_a, label_b = result["labels"]
     provenance = {"Title": f"{label_b} vs {label_a}", "Comment": f"R={args.replications}, seed={args.seed}, store={out}"}
     entry_curves(result["runs"], FACTOR, out / "nec_entry_curves", provenance)
@@ -349,17 +386,22 @@ def _compare(args: argparse.Namespace) -> int:
 
     table = result["table"]
     headline = table[table["indicator"].isin(HEADLINE)]
-    print(headline.round(3).to_string(index=False))
-    horizons = result["horizons"]
-    if not horizons.empty:
-        print("\npublic cost per extra sustainable NEC transition and per extra employed year, by years after arrival")
-        print("(EUR, discounted; negative = net saving; each horizon on the refugees followed that long):")
-        view = horizons[horizons["group"] == "all"].assign(years=lambda t: t["horizon_months"] // 12)
-        columns = ["years", "cohort", "extra_transitions", "cost_per_transition", "ci_low", "ci_high", "cost_per_employed_year"]
-        print(view[columns].round(0).to_string(index=False))
+    with pd.option_context("display.width", 250):
+        if args.posterior:
+            print("diff: B - A at the calibrated values, ci: its 95 % interval over seeds (seed noise only);")
+            print("diff_posterior: B - A over posterior draws, band: their 5-95 % (parameter plus seed uncertainty)\n")
+        print(headline.round(3).to_string(index=False))
+        horizons = result["horizons"]
+        if not horizons.empty:
+            print("\npublic cost per extra sustainable NEC transition and per extra employed year, by years after arrival")
+            print("(EUR, discounted; negative = net saving; each horizon on the refugees followed that long):")
+            view = horizons[horizons["group"] == "all"].assign(years=lambda t: t["horizon_months"] // 12)
+            columns = ["years", "cohort", "extra_transitions", "cost_per_transition", "ci_low", "ci_high"]
+            columns += ["band_low", "band_high"] if args.posterior else []
+            print(view[[*columns, "cost_per_employed_year"]].round(0).to_string(index=False))
     print(
         f"\nwrote {out}/ (comparison.csv, comparison.parquet, cost_effectiveness.csv, cost_by_horizon.csv, "
-        "nec_entry_curves.png/.svg, runs.parquet)"
+        f"nec_entry_curves.png/.svg, runs.parquet{', posterior/' if args.posterior else ''})"
     )
     return 0
 
@@ -369,6 +411,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
     options = _options(args)
     sweep = load_sweep(args.sweep)
+    posterior = _posterior(args)
     out = _prepare_out(args.out or RESULTS / sweep.name)
     from throughflow.experiments.sweep import failures, run_sweep
 
@@ -383,6 +426,22 @@ def _sweep(args: argparse.Namespace) -> int:
     problem = failures(runs, out)
     failed = int((runs["status"] != "ok").sum()) if len(runs) else 0
     print(f"{len(runs)} runs in {out} ({failed} failed)")
+    if posterior is not None and not problem:
+        from throughflow.experiments.posterior import SUBFOLDER
+        from throughflow.experiments.store import Store
+
+        where = out / SUBFOLDER
+        with Store(where).lock():
+            runs = run_sweep(
+                sweep.with_posterior(posterior),
+                out=where,
+                options=options,
+                resume=Store(where).exists(),
+                deduplicate=args.deduplicate,
+                allow_code_change=args.allow_code_change,
+            )
+        problem = failures(runs, where)
+        print(f"{len(runs)} runs with posterior draws in {where} ({int((runs['status'] != 'ok').sum())} failed)")
     if problem:
         print(f"throughflow: error: {problem}", file=sys.stderr)
         return EXIT_FAILED
@@ -476,17 +535,22 @@ def _trial(args: argparse.Namespace) -> int:
     arms = [load_scenario(arm) for arm in args.arms]
     from throughflow.analysis.trial import run_trial, trial_sweep
 
+    posterior = _posterior(args)
     out = _prepare_out(args.out or RESULTS / trial_sweep(arms, args.replications, args.seed, args.months).name)
     from throughflow.experiments.outputs import atomic_write
     from throughflow.plots.trial import trial_effects
 
-    result = run_trial(arms, args.replications, args.seed, out, args.months, options=options)
+    result = run_trial(arms, args.replications, args.seed, out, args.months, options=options, posterior=posterior)
     table = result["table"]
     atomic_write(out / "trial.csv", lambda p: table.to_csv(p, index=False))
     files = trial_effects(table, out / "trial_effects", provenance={"Title": "virtual trial", "Comment": str(out)})
-    view = table[(table["group"] == "all")][["arm", "measure", "months", "itt", "itt_ci_low", "itt_ci_high", "take_up", "tot"]]
+    columns = ["arm", "measure", "months", "itt", "itt_ci_low", "itt_ci_high", "take_up", "tot"]
+    columns += ["itt_band_low", "itt_band_high"] if args.posterior else []
+    view = table[(table["group"] == "all")][columns]
     print("effect of the offer (percentage points; ITT = everyone offered vs control, TOT = ITT / take-up):")
-    shown = view.assign(**{c: 100 * view[c] for c in ("itt", "itt_ci_low", "itt_ci_high", "tot")})
+    if args.posterior:
+        print("ci: 95 % interval over seeds at the calibrated values; band: 5-95 % over posterior draws")
+    shown = view.assign(**{c: 100 * view[c] for c in columns if c.startswith(("itt", "tot"))})
     print(shown.round(1).to_string(index=False))
     print(f"\nwrote {out}/ (trial.csv, {', '.join(f.name for f in files)}, runs.parquet)")
     return 0
@@ -589,6 +653,7 @@ USAGE_ERRORS = (
     ("throughflow.experiments.store", "StoreError"),
     ("throughflow.analysis.trial", "TrialError"),
     ("throughflow.analysis.abc", "CalibrationError"),
+    ("throughflow.experiments.posterior", "PosteriorError"),
 )
 """Bad input: exit code 2."""
 

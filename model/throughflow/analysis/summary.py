@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from throughflow.analysis.calibration import t_quantile
+from throughflow.experiments.posterior import SUBFOLDER
 from throughflow.experiments.store import StoreError, load_runs
 from throughflow.outcomes import BY_NAME, COST_HORIZONS, GROUPS
 
@@ -250,8 +251,108 @@ def cost_by_horizon(runs: pd.DataFrame, factor: str, reference: str, seed: int =
     return pd.DataFrame(rows)
 
 
+BAND = (5.0, 95.0)
+"""Percentiles of the parameter-plus-seed band (over posterior draws)."""
+
+
+def posterior_bands(runs: pd.DataFrame, factor: str, reference: str) -> pd.DataFrame:
+    """The spread of paired differences over posterior draws: parameter plus seed uncertainty.
+
+    In runs made with a calibration posterior (``--posterior``), replicate ``k`` of both arms
+    runs with posterior draw ``k`` on seed ``k``; its paired difference is one draw of the
+    effect. The 5th and 95th percentiles of those differences bound where the effect lies
+    given what the calibration leaves open (and one run's seed noise). This is a band over
+    draws, not an interval for a mean: it does not shrink with more replications.
+
+    Args:
+        runs: The run table of a posterior experiment.
+        factor: The factor compared.
+        reference: Its reference level.
+
+    Returns:
+        point, indicator, group, diff_posterior (mean over draws), band_low_diff,
+        band_high_diff, draws.
+    """
+    rows = []
+    for point, _first, paired in _paired(runs, factor, reference):
+        for col in scalar_columns(runs):
+            name, _, group = col.rpartition(".")
+            d = _differences(paired, col)
+            d = d[np.isfinite(d)]
+            low, high = (float(v) for v in np.percentile(d, BAND)) if d.size > 1 else (float("nan"), float("nan"))
+            rows.append(
+                {
+                    "point": point,
+                    "indicator": name,
+                    "group": group,
+                    "diff_posterior": float(d.mean()) if d.size else float("nan"),
+                    "band_low_diff": low,
+                    "band_high_diff": high,
+                    "draws": int(d.size),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _ratio_band(dc: np.ndarray, dt: np.ndarray) -> tuple[float, float, float]:
+    """Cost per extra transition over posterior draws: ratio of means, 5–95 % of the per-draw ratios.
+
+    A draw with no extra transitions has no ratio; the band is left undefined (NaN) when more
+    than 5 % of the draws have none, since the percentiles would then hide them.
+    """
+    ratio = float(dc.mean() / dt.mean()) if dt.size and dt.mean() > 0 else float("nan")
+    if dt.size < 2 or (dt > 0).mean() < 0.95:
+        return ratio, float("nan"), float("nan")
+    per_draw = dc[dt > 0] / dt[dt > 0]
+    low, high = np.percentile(per_draw, BAND)
+    return ratio, float(low), float(high)
+
+
+def cost_bands(runs: pd.DataFrame, factor: str, reference: str) -> pd.DataFrame:
+    """Cost per extra sustainable transition and per extra employed year at each horizon, over posterior draws.
+
+    The counterpart of :func:`cost_by_horizon` for a posterior experiment: the ratio of mean
+    paired differences over draws, and the 5th–95th percentiles of the per-draw ratios
+    (:func:`_ratio_band`). The row ``horizon_months = 0`` is the whole run
+    (:func:`cost_effectiveness`).
+
+    Returns:
+        point, group, horizon_months, cost_per_transition_posterior, band_low, band_high,
+        cost_per_employed_year_posterior, band_low_year, band_high_year, draws.
+    """
+    rows = []
+    for point, _first, paired in _paired(runs, factor, reference):
+        horizons = [0] + [h for h in COST_HORIZONS if f"cohort_{h}m.all" in paired and (paired[f"cohort_{h}m.all"] > 0).all()]
+        for h in horizons:
+            suffix = f"_{h}m" if h else ""
+            for group in GROUPS:
+                dc = _differences(paired, f"cost_eur{suffix}.{group}")
+                dt = _differences(paired, f"sustainable{suffix}.{group}" if h else f"sustainable_transitions.{group}")
+                per_transition = _ratio_band(dc, dt)
+                per_year = _ratio_band(dc, _differences(paired, f"employed_years_{h}m.{group}")) if h else (np.nan,) * 3
+                rows.append(
+                    {
+                        "point": point,
+                        "group": group,
+                        "horizon_months": h,
+                        "cost_per_transition_posterior": per_transition[0],
+                        "band_low": per_transition[1],
+                        "band_high": per_transition[2],
+                        "cost_per_employed_year_posterior": per_year[0],
+                        "band_low_year": per_year[1],
+                        "band_high_year": per_year[2],
+                        "draws": int(dc.size),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
 def summarize(store: str | Path, factor: str | None = None, reference: str | None = None) -> pd.DataFrame:
     """Summarise a results store (see :func:`summarize_runs`).
+
+    A store run with ``--posterior`` holds the posterior version of its design in
+    ``posterior/``; with a factor and reference, the paired differences then also get their
+    parameter-plus-seed band (:func:`posterior_bands`).
 
     Raises:
         StoreError: Not a store, a damaged part, or no finished run yet.
@@ -259,7 +360,15 @@ def summarize(store: str | Path, factor: str | None = None, reference: str | Non
     runs = load_runs(Path(store))
     if runs.empty:
         raise StoreError(f"{store}: the store holds no finished runs yet")
-    return summarize_runs(runs, factor, reference)
+    table = summarize_runs(runs, factor, reference)
+    posterior = Path(store) / SUBFOLDER
+    if factor is not None and reference is not None and (posterior / "manifest.json").is_file():
+        posterior_runs = load_runs(posterior)
+        if not posterior_runs.empty:
+            table = table.merge(
+                posterior_bands(posterior_runs, factor, reference), on=["point", "indicator", "group"], how="left"
+            )
+    return table
 
 
 def curve_bands(runs: pd.DataFrame, column: str) -> pd.DataFrame:

@@ -19,8 +19,10 @@ import numpy as np
 import pandas as pd
 
 from throughflow.analysis.calibration import t_quantile
+from throughflow.analysis.summary import BAND
 from throughflow.experiments.design import Factor, Sweep
 from throughflow.experiments.options import ExecutorOptions
+from throughflow.experiments.posterior import SUBFOLDER, Posterior, load_posterior
 from throughflow.experiments.store import Store
 from throughflow.experiments.sweep import RESULTS, run_sweep
 from throughflow.outcomes import GROUPS
@@ -114,6 +116,40 @@ def trial_table(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def trial_bands(runs: pd.DataFrame) -> pd.DataFrame:
+    """The spread of the per-replicate ITT effects of a posterior trial: parameter plus seed uncertainty.
+
+    With ``--posterior`` replicate ``k`` of every arm runs with posterior draw ``k``; the 5th
+    and 95th percentiles of its ITT estimates over draws bound the trial's result given what
+    the calibration leaves open (and one cohort's sampling noise).
+
+    Returns:
+        arm, group, measure, months, itt_posterior, itt_band_low, itt_band_high, draws.
+    """
+    ok = runs[runs["status"] == "ok"]
+    rows: list[dict[str, Any]] = []
+    for arm, sub in ok.groupby(f"factor:{FACTOR}", sort=False):
+        for group in GROUPS:
+            for measure in MEASURES:
+                for k in (24,) if measure == "sustainable" else FOLLOW_UP:
+                    itt = sub[f"trial_itt_{measure}_{k}m.{group}"].to_numpy(dtype=float)
+                    itt = itt[np.isfinite(itt)]
+                    low, high = (float(v) for v in np.percentile(itt, BAND)) if itt.size > 1 else (math.nan, math.nan)
+                    rows.append(
+                        {
+                            "arm": arm,
+                            "group": group,
+                            "measure": measure,
+                            "months": k,
+                            "itt_posterior": float(itt.mean()) if itt.size else math.nan,
+                            "itt_band_low": low,
+                            "itt_band_high": high,
+                            "draws": int(itt.size),
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
 def run_trial(
     arms: Sequence[str | Path | ScenarioBase],
     replications: int = 20,
@@ -123,8 +159,13 @@ def run_trial(
     progress: bool = True,
     options: ExecutorOptions | None = None,
     allow_code_change: bool = False,
+    posterior: str | Path | Posterior | None = None,
 ) -> dict[str, Any]:
     """Run every arm on common seeds and estimate the trial's effects.
+
+    With a calibration ``posterior`` the arms also run with one posterior draw per replicate
+    (the same in every arm) into ``out/posterior/``, and the table gains the
+    parameter-plus-seed band of the ITT (:func:`trial_bands`) beside its seed-only interval.
 
     Args:
         arms: Scenarios (files, shipped names such as ``trials/job_search``, or scenarios), each
@@ -136,19 +177,30 @@ def run_trial(
         progress: Show a progress bar.
         options: How to execute the runs (default: a local process pool).
         allow_code_change: Resume a store written by other model code.
+        posterior: A calibration results folder (or a loaded posterior).
 
     Returns:
         ``{"table": DataFrame, "runs": DataFrame, "out": Path}``.
 
     Raises:
         TrialError: If an arm does not randomise the offer, or two arms share a name.
+        PosteriorError: The posterior cannot be read.
     """
     scenarios = [a if isinstance(a, ScenarioBase) else load_scenario(a) for a in arms]
+    draws = posterior if posterior is None or isinstance(posterior, Posterior) else load_posterior(posterior)
     sweep = trial_sweep(scenarios, replications, seed, months)
     out = Path(out or RESULTS / sweep.name)
+    runs = _run(sweep, out, options, progress, allow_code_change)
+    table = trial_table(runs)
+    if draws is not None:
+        posterior_runs = _run(sweep.with_posterior(draws), out / SUBFOLDER, options, progress, allow_code_change)
+        table = table.merge(trial_bands(posterior_runs), on=["arm", "group", "measure", "months"], how="left")
+    return {"table": table, "runs": runs, "out": out}
+
+
+def _run(sweep: Sweep, out: Path, options: ExecutorOptions | None, progress: bool, allow_code_change: bool) -> pd.DataFrame:
     store = Store(out)
     with store.lock():
-        runs = run_sweep(
+        return run_sweep(
             sweep, out=out, options=options, resume=store.exists(), progress=progress, allow_code_change=allow_code_change
         )
-    return {"table": trial_table(runs), "runs": runs, "out": out}

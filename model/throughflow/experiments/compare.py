@@ -15,6 +15,7 @@ import pandas as pd
 
 from throughflow.experiments.design import Factor, Sweep, SweepError
 from throughflow.experiments.options import ExecutorOptions
+from throughflow.experiments.posterior import Posterior
 from throughflow.experiments.store import Store
 from throughflow.experiments.sweep import RESULTS, run_sweep
 from throughflow.limits import MAX_REPLICATIONS, MAX_SEED, MAX_TASKS
@@ -67,8 +68,12 @@ def run_comparison(
     months: int | None = None,
     progress: bool = True,
     allow_code_change: bool = False,
+    posterior: Posterior | None = None,
 ) -> tuple[Sweep, pd.DataFrame, Path]:
     """Run (or resume) the runs of a paired comparison into its store.
+
+    With a ``posterior``, replicate ``k`` of both arms runs with posterior draw ``k``
+    (:mod:`throughflow.experiments.posterior`).
 
     Returns:
         The comparison's sweep, its run table and the store folder.
@@ -76,6 +81,8 @@ def run_comparison(
     sa = a if isinstance(a, Scenario) else load_scenario(a)
     sb = b if isinstance(b, Scenario) else load_scenario(b)
     sweep = comparison_sweep(sa, sb, replications, seed, months)
+    if posterior is not None:
+        sweep = sweep.with_posterior(posterior)
     out = Path(out or RESULTS / sweep.name)
     store = Store(out)
     with store.lock():

@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ import numpy as np
 import yaml
 
 from throughflow import yamlfile
+from throughflow.experiments.posterior import Posterior
 from throughflow.limits import MAX_MONTHS, MAX_NAME, MAX_REPLICATIONS, MAX_SAMPLES, MAX_SEED, MAX_TASKS, plain_name
 from throughflow.parameters import ScenarioBase as Scenario
 from throughflow.scenario import ScenarioError, check_horizon, load_scenario, parameters, with_values
@@ -96,6 +97,7 @@ class Sweep:
             prices are repeats of one another.
         text: The sweep file's text (stored with the results).
         source: Where it came from.
+        posterior: A calibration posterior: replicate ``k`` runs with its draw ``k``.
     """
 
     name: str
@@ -110,12 +112,17 @@ class Sweep:
     paired: bool = False
     text: str = ""
     source: str = "<sweep>"
+    posterior: Posterior | None = None
 
     @property
     def digest(self) -> str:
-        """Hash of the sweep definition (file text, resolved base scenario)."""
-        payload = self.text + repr(self.base.model_dump())
+        """Hash of the sweep definition (file text, resolved base scenario, posterior)."""
+        payload = self.text + repr(self.base.model_dump()) + (self.posterior.digest if self.posterior else "")
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def with_posterior(self, posterior: Posterior) -> Sweep:
+        """The same design with one posterior parameter set per replicate (see :mod:`throughflow.experiments.posterior`)."""
+        return replace(self, posterior=posterior)
 
     def replicate_seeds(self) -> list[int]:
         """One seed per replicate, spawned from the root seed."""
@@ -156,10 +163,15 @@ class Sweep:
         return points * self.replications
 
     def tasks(self) -> list[Task]:
-        """Every run of the sweep, design point by design point."""
+        """Every run of the sweep, design point by design point.
+
+        With a posterior, replicate ``k`` runs with posterior draw ``k`` at every point (a
+        factor that sets a fitted parameter keeps its own value).
+        """
         seeds = self.replicate_seeds()
+        draws = self.posterior.draws(self.replications, self.seed) if self.posterior else [{}] * self.replications
         return [
-            Task(f"{p:05d}-{k:03d}", p, k, seeds[k], labels, values)
+            Task(f"{p:05d}-{k:03d}", p, k, seeds[k], labels, {**draws[k], **values})
             for p, (labels, values) in enumerate(self.points())
             for k in range(self.replications)
         ]

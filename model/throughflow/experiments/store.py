@@ -7,6 +7,7 @@ Layout of ``results/<sweep name>/``::
     design.parquet          design points: factor levels and parameter values
     runs/part-*.parquet     finished runs (one row per run), each file written atomically
     runs.parquet            all runs in run order (written when a sweep completes)
+    posterior_draws.parquet with a calibration posterior: the parameter set of each replicate
     timeseries/point=P/rep=K.parquet   optional time series, written before the run's row
     .lock                   held by the process writing the store
 
@@ -245,6 +246,9 @@ class Store:
         make_dirs(self.root / "runs")
         atomic_text(self.root / "sweep.yaml", sweep.text)
         atomic_write(self.root / "design.parquet", lambda p: design.to_parquet(p, index=False))
+        if sweep.posterior:
+            draws = pd.DataFrame(sweep.posterior.draws(sweep.replications, sweep.seed)).rename_axis("replicate").reset_index()
+            atomic_write(self.root / "posterior_draws.parquet", lambda p: draws.to_parquet(p, index=False))
         manifest = {
             "sweep": sweep.name,
             "source": sweep.source,
@@ -253,6 +257,17 @@ class Store:
             "seed": sweep.seed,
             "replicate_seeds": sweep.replicate_seeds(),
             "runs": sweep.size(),
+            **(
+                {
+                    "posterior": {
+                        "source": sweep.posterior.source,
+                        "digest": sweep.posterior.digest,
+                        "parameters": list(sweep.posterior.names),
+                    }
+                }
+                if sweep.posterior
+                else {}
+            ),
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             **environment(),
         }

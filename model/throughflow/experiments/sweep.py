@@ -69,17 +69,18 @@ def design_table(sweep: Sweep) -> pd.DataFrame:
 
 def payloads(sweep: Sweep, tasks: list[Task], paired_baseline: bool = False) -> Iterator[Payload]:
     """The executor payload of each task (resolved scenario as a mapping)."""
-    cache: dict[int, dict[str, Any]] = {}
+    cache: dict[tuple[int, int], dict[str, Any]] = {}
     for task in tasks:
-        if task.point not in cache:
-            cache = {task.point: sweep.scenario(task.values).model_dump()}
+        at = (task.point, task.replicate if sweep.posterior else -1)  # with a posterior, a point differs by replicate
+        if at not in cache:
+            cache = {at: sweep.scenario(task.values).model_dump()}
         yield {
             "run_id": task.run_id,
             "point": task.point,
             "replicate": task.replicate,
             "seed": task.seed,
             "labels": task.levels,
-            "scenario": cache[task.point],
+            "scenario": cache[at],
             "months": sweep.months,
             "keep_timeseries": sweep.keep_timeseries,
             "cost_outputs": sweep.cost_outputs,
@@ -99,17 +100,18 @@ def repeats(sweep: Sweep, tasks: list[Task], paired_baseline: bool = False) -> d
         ``{run_id: run_id of the first task of its group}`` for every task that is not the
         first of its group (the first ones run; the others copy their row).
     """
-    point_keys: dict[int, str | None] = {}
+    point_keys: dict[tuple[int, int], str | None] = {}
     first: dict[tuple[str, int, bool], str] = {}
     same: dict[str, str] = {}
     for task in tasks:
-        if task.point not in point_keys:
+        at = (task.point, task.replicate if sweep.posterior else -1)
+        if at not in point_keys:
             try:
                 prices = sweep.cost_outputs or sweep.keep_timeseries  # time series hold costs too
-                point_keys[task.point] = scenario_key(sweep.scenario(task.values), sweep.months, prices)
+                point_keys[at] = scenario_key(sweep.scenario(task.values), sweep.months, prices)
             except ScenarioError:  # an invalid point runs (and fails) on its own
-                point_keys[task.point] = None
-        key = point_keys[task.point]
+                point_keys[at] = None
+        key = point_keys[at]
         if key is None:
             continue
         representative = first.setdefault((key, task.seed, paired_baseline), task.run_id)
