@@ -1,4 +1,4 @@
-"""Command-line interface: ``throughflow run | trace | compare | sweep | summarize | sensitivity | brief | demo | params``.
+"""Command-line interface: ``throughflow run | trace | compare | sweep | summarize | sensitivity | brief | demo | params | app``.
 
 Errors in scenario files are reported as one line naming the file and the key, with exit
 code 2; no traceback.
@@ -18,8 +18,9 @@ from throughflow.analysis.problem import SensitivityError, load_declaration
 from throughflow.analysis.sensitivity import run_sensitivity
 from throughflow.analysis.summary import summarize
 from throughflow.brief import write_brief
+from throughflow.commands import add_app_parser, add_set_arg, app, sweep_with_set, with_set
 from throughflow.experiments.compare import compare
-from throughflow.experiments.design import SweepError, load_sweep
+from throughflow.experiments.design import SweepError
 from throughflow.experiments.executors import EXECUTORS
 from throughflow.experiments.outputs import write_run
 from throughflow.experiments.run import RunResult, run
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     p.add_argument("--months", type=int, default=None, help="horizon in months (default: the scenario's)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default results/<scenario>/seed-<seed>)")
+    add_set_arg(p)
 
     t = sub.add_parser(
         "trace", help="tell one refugee's trajectory in words", description="Tell one refugee's trajectory month by month."
@@ -75,12 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     c.add_argument("--months", type=int, default=None, help="horizon in months (default: the scenarios')")
     c.add_argument("--out", type=Path, default=None, help="output folder (default results/compare-A-vs-B)")
+    add_set_arg(c)
     _executor_args(c)
 
     w = sub.add_parser("sweep", help="run a sweep file into a results store", description="Run a sweep (resumable, parallel).")
     w.add_argument("sweep", type=Path, help="sweep file (YAML)")
     w.add_argument("--out", type=Path, default=None, help="results store (default results/<sweep name>)")
     w.add_argument("--resume", action="store_true", help="continue an existing store; reruns nothing that finished")
+    add_set_arg(w)
     _executor_args(w)
     _dedup_arg(w)
 
@@ -121,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--format", choices=("md", "html", "pdf"), default="md", help="md (default), html or pdf")
 
     sub.add_parser("params", help="list every declared parameter", description="List every declared parameter.")
+    add_app_parser(sub)
     return parser
 
 
@@ -140,7 +145,7 @@ def _dedup_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
+    scenario = with_set(load_scenario(args.scenario), args)
     started = datetime.now(UTC)
     result = run(scenario, seed=args.seed, months=args.months)
     out = args.out or Path("results") / scenario.name / f"seed-{args.seed}"
@@ -175,7 +180,8 @@ def _demo(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     if args.replications < 1:
         raise ValueError("--replications must be >= 1")
-    result = compare(args.a, args.b, args.replications, args.seed, args.out, args.executor, args.workers, args.months)
+    a, b = (with_set(load_scenario(s), args) for s in (args.a, args.b))
+    result = compare(a, b, args.replications, args.seed, args.out, args.executor, args.workers, args.months)
     table = result["table"]
     headline = table[table["indicator"].isin(HEADLINE)]
     print(headline.round(3).to_string(index=False))
@@ -195,7 +201,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    sweep = load_sweep(args.sweep)
+    sweep = sweep_with_set(args.sweep, args)
     runs = run_sweep(
         sweep,
         out=args.out,
@@ -276,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         "sensitivity": _sensitivity,
         "brief": _brief,
         "params": _params,
+        "app": app,
     }
     try:
         return commands[args.command](args)
