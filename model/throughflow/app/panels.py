@@ -27,7 +27,8 @@ def StoryTab(settings: Settings) -> None:
     note(
         "Kamin, an Iraqi mechanic with weak Dutch and no contacts with employers, becomes a client of the OCMW; "
         "with the programme, his mentor Juul helps him (scenario <code>juul_kamin</code>, with the pillars, mix and "
-        "labour market set in the sidebar). Another seed is another world around him: other vacancies, other employers, other chances."
+        "labour market set in the sidebar). Another seed is another world around him: other vacancies, other "
+        "employers, other chances."
     )
 
     def on_seed(value: int | None) -> None:
