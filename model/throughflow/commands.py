@@ -52,6 +52,9 @@ def add_app_parser(sub: Any) -> None:
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     p.add_argument("--results", type=Path, default=Path("results"), help="folder searched for results stores (default results)")
     p.add_argument("--workers", type=int, default=None, help="worker processes for the paired runs (default: up to 2)")
+    p.add_argument("--scale", type=float, default=None, help="population scale of the paired runs (default 0.3)")
+    p.add_argument("--months", type=int, default=None, help="horizon of the paired runs (default 120)")
+    p.add_argument("--seeds", type=int, default=None, help="seeds per setting when the page opens (default 3, at most 8)")
 
 
 def app(args: argparse.Namespace) -> int:
@@ -62,7 +65,13 @@ def app(args: argparse.Namespace) -> int:
         raise ValueError(f"--port must be between 1 and 65535 (got {args.port})")
     if args.workers is not None and args.workers < 1:
         raise ValueError("--workers must be >= 1")
+    if args.scale is not None and not 0.01 <= args.scale <= 100:
+        raise ValueError("--scale must be between 0.01 and 100")
+    if args.months is not None and not 24 <= args.months <= 600:
+        raise ValueError("--months must be between 24 and 600")
+    if args.seeds is not None and not 1 <= args.seeds <= 8:
+        raise ValueError("--seeds must be between 1 and 8")
     from throughflow.app import serve
 
-    serve(args.host, args.port, str(args.results), args.workers)
+    serve(args.host, args.port, str(args.results), args.workers, args.scale, args.months, args.seeds)
     return 0

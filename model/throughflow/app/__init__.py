@@ -27,7 +27,15 @@ HOST = "127.0.0.1"
 PORT = 8765
 
 
-def serve(host: str = HOST, port: int = PORT, results: str = "results", workers: int | None = None) -> None:
+def serve(
+    host: str = HOST,
+    port: int = PORT,
+    results: str = "results",
+    workers: int | None = None,
+    scale: float | None = None,
+    months: int | None = None,
+    seeds: int | None = None,
+) -> None:
     """Serve the explorer until interrupted (Ctrl-C).
 
     Args:
@@ -35,11 +43,15 @@ def serve(host: str = HOST, port: int = PORT, results: str = "results", workers:
         port: Port.
         results: Folder searched for results stores (the page can open any other folder too).
         workers: Worker processes for the paired runs (default: up to 2).
+        scale: Population scale of the paired runs (default 0.3).
+        months: Horizon of the paired runs (default 120).
+        seeds: Seeds per setting when the page opens (default 3).
     """
     os.environ["SOLARA_APP"] = "throughflow.app.page"
     os.environ["THROUGHFLOW_APP_RESULTS"] = str(results)
-    if workers:
-        os.environ["THROUGHFLOW_APP_WORKERS"] = str(workers)
+    for name, value in (("WORKERS", workers), ("SCALE", scale), ("MONTHS", months), ("SEEDS", seeds)):
+        if value is not None:
+            os.environ[f"THROUGHFLOW_APP_{name}"] = str(value)
     import uvicorn
 
     print(f"throughflow explorer: http://{host}:{port}/ (Ctrl-C to stop)", flush=True)

@@ -15,9 +15,9 @@ PANELS = (("all", "All refugees"), ("low", "LOW qualified"), ("medium", "MEDIUM 
 COLOURS = {BASELINE: PALETTE[1], PROGRAMME: PALETTE[0]}
 
 
-def _figure(width: float = 9.0, height: float = 3.4, ncols: int = 1, sharey: bool = False) -> tuple[Figure, list]:
+def _figure(width: float = 9.0, height: float = 3.4, ncols: int = 1, sharey: bool = False, nrows: int = 1) -> tuple[Figure, list]:
     fig = Figure(figsize=(width, height), layout="constrained", dpi=100)
-    axes = fig.subplots(1, ncols, sharey=sharey, squeeze=False)[0]
+    axes = fig.subplots(nrows, ncols, sharey=sharey, squeeze=False).ravel()
     for ax in axes:
         ax.grid(alpha=0.3)
     return fig, list(axes)
@@ -69,7 +69,7 @@ def _band(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def cost_curves(paired: Paired, month: int) -> Figure:
     """Extra public cost (cumulative) and extra refugees in an NEC job, by month, with the chosen horizon marked."""
-    fig, axes = _figure(ncols=2)
+    fig, axes = _figure(width=5.0, height=4.6, nrows=2)
     wide = paired.monthly.pivot_table(index="month", columns=[ARM, "replicate"], values=["cost_eur", "nec"])
     for ax, (column, scale, label) in zip(
         axes,
@@ -82,8 +82,8 @@ def cost_curves(paired: Paired, month: int) -> Figure:
         ax.fill_between(diff.index, low, high, color=PALETTE[0], alpha=0.2, lw=0)
         ax.axhline(0, color="black", lw=0.8)
         ax.axvline(month, color=PALETTE[5], ls="--", lw=1.2)
-        ax.set_xlabel("month")
         ax.set_title(label, fontsize=10)
+    axes[-1].set_xlabel("month")
     return fig
 
 

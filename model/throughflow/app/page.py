@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 import time
 from functools import partial
 from typing import Any, cast
@@ -33,6 +34,17 @@ RUNNER = Runner(workers=int(os.environ.get("THROUGHFLOW_APP_WORKERS", "0")) or N
 """One pool of worker processes and one cache for every visitor of the page."""
 
 settings = solara.reactive(Settings.of("mentoring"))
+
+
+def _prepare() -> None:
+    """Start the workers and run the opening setting while the server starts (the first visitor waits less)."""
+    try:
+        RUNNER.paired(Settings.of("mentoring"))
+    except Exception:  # the page reports errors when it runs the setting itself
+        return
+
+
+threading.Thread(target=_prepare, name="throughflow-prepare", daemon=True).start()
 horizon = solara.reactive(60)
 indicator = solara.reactive("throughflow_12m")
 
@@ -171,6 +183,6 @@ def Page() -> None:
         with Tab("Workshop"):
             WorkshopTab()
         with Tab("Juul & Kamin"):
-            StoryTab(settings.value)
+            StoryTab(settings.value, RUNNER)
         with Tab("Results stores"):
             StoresTab(os.environ.get("THROUGHFLOW_APP_RESULTS", "results"))

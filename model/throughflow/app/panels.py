@@ -8,7 +8,7 @@ from pathlib import Path
 import solara
 
 from throughflow.app import figures
-from throughflow.app.runs import BASELINE, PROGRAMME, Settings, story
+from throughflow.app.runs import BASELINE, PROGRAMME, Runner, Settings, story
 from throughflow.app.stores import StoreView, find_stores, label, open_store
 
 MAX_SEED = 2**31 - 1
@@ -20,10 +20,10 @@ def note(html_text: str, classes: list[str] | None = None) -> None:
 
 
 @solara.component
-def StoryTab(settings: Settings) -> None:
+def StoryTab(settings: Settings, runner: Runner | None = None) -> None:
     """Kamin's months under the workshop's settings, with the programme and without it (the same seed)."""
     seed, set_seed = solara.use_state(1)
-    result = solara.use_thread(lambda: story(settings, seed), dependencies=[settings, seed])
+    result = solara.use_thread(lambda: story(settings, seed, runner), dependencies=[settings, seed])
     note(
         "Kamin, an Iraqi mechanic with weak Dutch and no contacts with employers, becomes a client of the OCMW; "
         "with the programme, his mentor Juul helps him (scenario <code>juul_kamin</code>, with the pillars, mix and "
@@ -72,7 +72,7 @@ def SweepFigure(view: StoreView) -> None:
     reference, set_reference = solara.use_state(default_reference)
     x_factor, set_x_factor = solara.use_state("")
     indicators = view.indicators or ["throughflow_12m"]
-    indicator, set_indicator = solara.use_state(indicators[0])
+    indicator, set_indicator = solara.use_state("throughflow_12m" if "throughflow_12m" in indicators else indicators[0])
     reference = reference if reference in view.levels[factor] else view.levels[factor][0]
     others = [f for f in view.levels if f != factor]
     x_factor = x_factor if x_factor in others else (others[0] if others else "")

@@ -34,11 +34,14 @@ from throughflow.trace import default_agent, narrate
 ARM = "arm"
 BASELINE, PROGRAMME = "without programme", "with programme"
 
-SCALE = 0.3
-"""Population scale of the explorer's runs (1 = the default city-region): fast enough for a workshop."""
+SCALE = float(os.environ.get("THROUGHFLOW_APP_SCALE", "0.3"))
+"""Population scale of the explorer's runs (1 = the default city-region): fast enough for a workshop (``--scale``)."""
 
-MONTHS = 120
-"""Horizon of the explorer's runs."""
+MONTHS = int(os.environ.get("THROUGHFLOW_APP_MONTHS", "120"))
+"""Horizon of the explorer's runs (``--months``)."""
+
+SEEDS = int(os.environ.get("THROUGHFLOW_APP_SEEDS", "3"))
+"""Seeds per setting when the page opens (``--seeds``)."""
 
 SEED_ROOT = 20261126
 """Seeds of the explorer's runs: replicate k uses the k-th seed spawned from this root, in every setting."""
@@ -77,7 +80,7 @@ class Settings:
     mentors: float = 170.0
     pillars: tuple[tuple[str, bool], ...] = (("one_on_one", True), ("organisation", True), ("labs", True))
     other_applicants: float = 2.5
-    seeds: int = 3
+    seeds: int = SEEDS
     scale: float = SCALE
     months: int = MONTHS
 
@@ -180,7 +183,8 @@ class Runner:
         self.cache: OrderedDict[tuple[Any, ...], Paired] = OrderedDict()
         self.cache_size = cache_size
         self._pool: Executor | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._running: dict[tuple[Any, ...], threading.Event] = {}
 
     def pool(self) -> Executor:
         """The process pool (started on first use; forkserver: safe with the server's threads)."""
@@ -201,9 +205,25 @@ class Runner:
             ScenarioError: If the settings make an invalid scenario.
         """
         key = tuple(sorted(asdict(settings).items()))
-        if key in self.cache:
-            self.cache.move_to_end(key)
-            return self.cache[key]
+        with self._lock:
+            if key in self.cache:
+                self.cache.move_to_end(key)
+                return self.cache[key]
+            running = self._running.get(key)
+            first = running is None
+            if first:
+                running = self._running[key] = threading.Event()
+        if not first:  # another visitor (or the start-up) runs the same setting: wait for it
+            assert running is not None
+            running.wait()
+            return self.paired(settings)
+        try:
+            return self._run(settings, key)
+        finally:
+            with self._lock:
+                self._running.pop(key).set()
+
+    def _run(self, settings: Settings, key: tuple[Any, ...]) -> Paired:
         programme = settings.scenario_of()
         arms = ((BASELINE, baseline_of(programme)), (PROGRAMME, programme))
         jobs = [
@@ -220,9 +240,10 @@ class Runner:
             series[ARM], series["replicate"], series["seed"] = label, k, seed
             monthly.append(series)
         paired = Paired(pd.DataFrame(rows), pd.concat(monthly, ignore_index=True), settings)
-        self.cache[key] = paired
-        if len(self.cache) > self.cache_size:
-            self.cache.popitem(last=False)
+        with self._lock:
+            self.cache[key] = paired
+            if len(self.cache) > self.cache_size:
+                self.cache.popitem(last=False)
         return paired
 
     def close(self) -> None:
@@ -237,20 +258,27 @@ def _ping() -> bool:
     return True
 
 
-def story(settings: Settings, seed: int) -> dict[str, list[str]]:
+def _story_lines(scenario: dict[str, Any], seed: int, months: int) -> list[str]:
+    model = ThroughflowModel(validate(scenario), seed=seed, months=months).run()
+    return narrate(model, default_agent(model))
+
+
+def story(settings: Settings, seed: int, runner: Runner | None = None) -> dict[str, list[str]]:
     """The Juul & Kamin story under the settings, with the programme as set and without it (same seed).
 
     Args:
-        settings: The page's settings (its scenario is replaced by ``juul_kamin``; its size is the story's own).
+        settings: The page's settings (its scenario is replaced by ``juul_kamin``, whose small world is kept;
+            the horizon is the settings').
         seed: Root seed of both runs.
+        runner: Runs both stories side by side on its workers (default: one after the other, here).
 
     Returns:
         ``{"with programme": lines, "without programme": lines}``.
     """
-    values = {k: v for k, v in settings.values().items() if k not in ("population.scale", "months")}
+    values = {k: v for k, v in settings.values().items() if k != "population.scale"}
     spec = apply_params(load_scenario("juul_kamin"), values)
-    out = {}
-    for label, scenario in ((PROGRAMME, spec), (BASELINE, baseline_of(spec))):
-        model = ThroughflowModel(scenario, seed=seed).run()
-        out[label] = narrate(model, default_agent(model))
-    return out
+    arms = ((PROGRAMME, spec), (BASELINE, baseline_of(spec)))
+    if runner is None:
+        return {label: _story_lines(s.model_dump(), seed, settings.months) for label, s in arms}
+    futures = {label: runner.pool().submit(_story_lines, s.model_dump(), seed, settings.months) for label, s in arms}
+    return {label: future.result() for label, future in futures.items()}
