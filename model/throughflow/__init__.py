@@ -3,7 +3,19 @@
 An agent-based model (Mesa 3.5, columnar agents) of whether a mentoring-to-NEC model raises
 throughflow from temporary work experience into the normal economic circuit, for whom,
 through which mechanisms and at what cost.
+
+The public API is what this package exports (``throughflow.__all__``): the model and its
+scenarios, one run (:func:`run`), callables for samplers (:func:`evaluate`,
+:func:`ema_model`), experiments defined in Python (:func:`define_sweep`, :func:`load_sweep`,
+:func:`run_sweep`, :func:`compare`, :func:`sensitivity_declaration`, :func:`run_sensitivity`)
+and the tables they store (:func:`load_runs`, :func:`summarize_runs`, ...). Names other than
+these are internal and may change.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from throughflow.experiments.run import RunResult, run
 from throughflow.model import ThroughflowModel
@@ -12,4 +24,48 @@ from throughflow.schema import Scenario
 
 __version__ = "0.1.0"
 
-__all__ = ["RunResult", "Scenario", "ScenarioError", "ThroughflowModel", "__version__", "load_scenario", "run"]
+_LAZY: dict[str, str] = {
+    # callables for samplers and the EMA Workbench
+    "evaluate": "throughflow.experiments.evaluate",
+    "output_names": "throughflow.experiments.evaluate",
+    "ema_model": "throughflow.experiments.ema",
+    # experiments defined in Python
+    "define_sweep": "throughflow.api",
+    "load_sweep": "throughflow.api",
+    "run_sweep": "throughflow.api",
+    "compare": "throughflow.api",
+    "sensitivity_declaration": "throughflow.api",
+    "sobol_declaration": "throughflow.api",
+    "ranking": "throughflow.api",
+    "run_sensitivity": "throughflow.analysis.sensitivity",
+    # stored tables and their summaries
+    "load_runs": "throughflow.experiments.store",
+    "summarize": "throughflow.analysis.summary",
+    "summarize_runs": "throughflow.analysis.summary",
+    "cost_effectiveness": "throughflow.analysis.summary",
+    "curve_bands": "throughflow.analysis.summary",
+    "write_brief": "throughflow.brief",
+    # declarations
+    "parameters": "throughflow.scenario",
+    "INDICATORS": "throughflow.outcomes",
+    "HEADLINE": "throughflow.outcomes",
+    "REPORTERS": "throughflow.reporters",
+    "narrate": "throughflow.trace",
+}
+"""Exported names imported on first use (plotting and the EMA Workbench are not loaded by ``import throughflow``)."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'throughflow' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = ["RunResult", "Scenario", "ScenarioError", "ThroughflowModel", "__version__", "load_scenario", "run", *sorted(_LAZY)]
