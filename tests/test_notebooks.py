@@ -23,6 +23,9 @@ TINY: dict[str, Any] = {
     "SCALE": 0.2,
     "MONTHS": 48,
     "WORKERS": 2,
+    # scenario_discovery.ipynb: EMA experiments (worlds x choices)
+    "SCENARIOS": 4,
+    "POLICIES": 2,
     # sensitivity.ipynb: Morris on six uncertainties, then Sobol on the top three
     "MORRIS_N": 2,
     "SOBOL_N": 4,
@@ -52,6 +55,13 @@ EXPECTED_FIGURES = {
         "figures/sobol_convergence_effect_throughflow_12m_all.png",
         "morris/indices.csv",
         "sobol/indices.csv",
+    ],
+    "scenario_discovery.ipynb": [
+        "experiments.csv",
+        "prim_box.csv",
+        "figures/effect_by_lever.png",
+        "figures/feature_scores.png",
+        "figures/prim_tradeoff.png",
     ],
     "policy_brief.ipynb": [
         "figures/nec_entry_curves.png",
