@@ -129,3 +129,12 @@ def test_batch_run() -> None:
         mesa.batch_run(ThroughflowModel, parameters=SMALL, rng=[7, 7], max_steps=12, display_progress=False)
     ).drop(columns=["RunId", "iteration"])
     pd.testing.assert_series_equal(seeded.iloc[0], seeded.iloc[1], check_names=False)
+
+
+def test_reporters_and_batch_run_are_documented() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "design.md").read_text(encoding="utf-8")
+    assert "mesa.batch_run(" in text and "ThroughflowModel" in text
+    missing = [r.name for r in REPORTERS if f"`{r.name}`" not in text]
+    assert not missing, missing
