@@ -108,7 +108,9 @@ def test_bad_store_folders(tmp_path: Path) -> None:
 
 
 def test_sensitivity_bars() -> None:
-    indices = pd.DataFrame({"outcome": ["o", "o"], "name": ["a", "b"], "ST": [0.5, 0.1], "ST_conf": [0.1, 0.05], "S1": [0.4, 0.0]})
+    indices = pd.DataFrame(
+        {"outcome": ["o", "o"], "name": ["a", "b"], "ST": [0.5, 0.1], "ST_conf": [0.1, 0.05], "S1": [0.4, 0.0]}
+    )
     assert figures.sensitivity_bars(indices, "o").axes
 
 

@@ -137,3 +137,17 @@ def test_notebook_runs(path: Path, tmp_path: Path) -> None:
     for png in pngs:
         pixels = mpimg.imread(png)
         assert float(np.var(pixels)) > 0.0, f"{png.name} is blank"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebooks_use_only_the_public_api(path: Path) -> None:
+    import throughflow
+
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    internal = re.findall(r"^\s*(?:from|import) throughflow\.\S+", code, flags=re.MULTILINE)
+    assert not internal, f"{path.name} imports internals: {internal}"
+    used = set(re.findall(r"\btf\.(\w+)", code))
+    outside = sorted(used - set(throughflow.__all__))
+    assert not outside, f"{path.name} uses names outside throughflow.__all__: {outside}"
+    assert "yaml.safe_load" not in code, f"{path.name} edits YAML mappings"
