@@ -7,7 +7,6 @@ CI does); without it, and without the rights to install it, the tests fail: they
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -59,7 +58,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
         {
             "name": "mix",
             "base": "baseline",
-            "replications": 2,
+            "replications": 1,
             "seed": 3,
             "months": 36,
             "factors": {
@@ -196,7 +195,7 @@ def test_a_store_opens(page: tuple[Page, Recorder], results: Path) -> None:
     view, _ = page
     view.get_by_role("tab", name="Results stores").click()
     field = view.get_by_label("Store folder")
-    for folder, kind in ((results / "mix", "sweep, 8 runs"), (results / "sensitivity-demo", "sensitivity")):
+    for folder, kind in ((results / "mix", "sweep, 4 runs"), (results / "sensitivity-demo", "sensitivity")):
         field.fill(str(folder))
         field.press("Enter")
         view.get_by_text(f"{folder}: {kind}").wait_for()
@@ -204,15 +203,3 @@ def test_a_store_opens(page: tuple[Page, Recorder], results: Path) -> None:
     field.fill(str(results / "nothing-here"))
     field.press("Enter")
     view.get_by_text("no such folder").wait_for()
-
-
-@pytest.mark.skipif(os.environ.get("THROUGHFLOW_SCREENSHOT") is None, reason="writes the README's screenshot on request")
-def test_screenshot(browser: Browser, server: str) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 1250})
-    view = context.new_page()
-    view.set_default_timeout(TIMEOUT_MS)
-    view.goto(server)
-    view.wait_for_selector(".entry-curves img")
-    view.wait_for_timeout(1500)
-    view.screenshot(path=os.environ["THROUGHFLOW_SCREENSHOT"])
-    context.close()

@@ -24,7 +24,7 @@ TINY: dict[str, Any] = {
     "MONTHS": 48,
     "WORKERS": 2,
     # scenario_discovery.ipynb: EMA experiments (worlds x choices)
-    "SCENARIOS": 4,
+    "SCENARIOS": 3,
     "POLICIES": 2,
     # sensitivity.ipynb: Morris on six uncertainties, then Sobol on the top three
     "MORRIS_N": 2,
