@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-all lint bench clean-venv
+.PHONY: demo test test-all lint bench app clean-venv
 
 $(STAMP): pyproject.toml requirements-lock.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is required (found " + sys.version.split()[0] + ")")'
@@ -33,3 +33,6 @@ bench: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+app: $(STAMP)
+	$(BIN)/throughflow app

@@ -23,6 +23,9 @@ TINY: dict[str, Any] = {
     "SCALE": 0.2,
     "MONTHS": 48,
     "WORKERS": 2,
+    # scenario_discovery.ipynb: EMA experiments (worlds x choices)
+    "SCENARIOS": 3,
+    "POLICIES": 2,
     # sensitivity.ipynb: Morris on six uncertainties, then Sobol on the top three
     "MORRIS_N": 2,
     "SOBOL_N": 4,
@@ -52,6 +55,13 @@ EXPECTED_FIGURES = {
         "figures/sobol_convergence_effect_throughflow_12m_all.png",
         "morris/indices.csv",
         "sobol/indices.csv",
+    ],
+    "scenario_discovery.ipynb": [
+        "experiments.csv",
+        "prim_box.csv",
+        "figures/effect_by_lever.png",
+        "figures/feature_scores.png",
+        "figures/prim_tradeoff.png",
     ],
     "policy_brief.ipynb": [
         "figures/nec_entry_curves.png",
@@ -127,3 +137,17 @@ def test_notebook_runs(path: Path, tmp_path: Path) -> None:
     for png in pngs:
         pixels = mpimg.imread(png)
         assert float(np.var(pixels)) > 0.0, f"{png.name} is blank"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebooks_use_only_the_public_api(path: Path) -> None:
+    import throughflow
+
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    internal = re.findall(r"^\s*(?:from|import) throughflow\.\S+", code, flags=re.MULTILINE)
+    assert not internal, f"{path.name} imports internals: {internal}"
+    used = set(re.findall(r"\btf\.(\w+)", code))
+    outside = sorted(used - set(throughflow.__all__))
+    assert not outside, f"{path.name} uses names outside throughflow.__all__: {outside}"
+    assert "yaml.safe_load" not in code, f"{path.name} edits YAML mappings"

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from throughflow import __version__
+from throughflow.commands import add_app_parser, add_set_arg, app
 from throughflow.experiments import interrupts
 from throughflow.experiments.options import executor_names
 from throughflow.limits import MAX_MONTHS, MAX_REPLICATIONS, MAX_SEED, MAX_SENSITIVITY_N, MAX_WORKERS
@@ -91,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=SEED, default=0, help="root seed (default 0)")
     p.add_argument("--months", type=MONTHS, default=None, help=f"horizon in months, 1-{MAX_MONTHS} (default: the scenario's)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default results/<scenario>/seed-<seed>)")
+    add_set_arg(p)
 
     t = sub.add_parser(
         "trace", help="tell one refugee's trajectory in words", description="Tell one refugee's trajectory month by month."
@@ -130,6 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--months", type=MONTHS, default=None, help=f"horizon in months, 1-{MAX_MONTHS} (default: the scenarios')")
     c.add_argument("--out", type=Path, default=None, help="output folder (default results/compare-A-vs-B)")
     _posterior_arg(c)
+    add_set_arg(c)
     _executor_args(c)
     _code_change_arg(c)
 
@@ -138,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--out", type=Path, default=None, help="results store (default results/<sweep name>)")
     w.add_argument("--resume", action="store_true", help="continue an existing store; reruns nothing that finished")
     _posterior_arg(w)
+    add_set_arg(w)
     _executor_args(w)
     _dedup_arg(w)
     _code_change_arg(w)
@@ -214,6 +218,7 @@ def _parser() -> argparse.ArgumentParser:
     _executor_args(cal)
 
     sub.add_parser("params", help="list every declared parameter", description="List every declared parameter.")
+    add_app_parser(sub)
     return parser
 
 
@@ -304,9 +309,10 @@ def _prepare_out(path: Path) -> Path:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from throughflow.commands import with_set
     from throughflow.scenario import check_horizon, load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = with_set(load_scenario(args.scenario), args)
     check_horizon(scenario, args.months, f"{args.scenario} (--months {args.months})")
     out = _prepare_out(args.out or RESULTS / scenario.name / f"seed-{args.seed}")
     from throughflow.experiments.outputs import write_run
@@ -355,11 +361,12 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from throughflow.commands import with_set
     from throughflow.experiments.compare import FACTOR, comparison_sweep
     from throughflow.scenario import load_scenario
 
     options = _options(args)
-    a, b = load_scenario(args.a), load_scenario(args.b)
+    a, b = (with_set(load_scenario(s), args) for s in (args.a, args.b))
     sweep = comparison_sweep(a, b, args.replications, args.seed, args.months)
     posterior = _posterior(args)
     out = _prepare_out(args.out or RESULTS / sweep.name)
@@ -407,10 +414,10 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from throughflow.experiments.design import load_sweep
+    from throughflow.commands import sweep_with_set
 
     options = _options(args)
-    sweep = load_sweep(args.sweep)
+    sweep = sweep_with_set(args.sweep, args)
     posterior = _posterior(args)
     out = _prepare_out(args.out or RESULTS / sweep.name)
     from throughflow.experiments.sweep import failures, run_sweep
@@ -586,6 +593,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "app": app,
     "run": _run,
     "trace": _trace,
     "demo": _demo,

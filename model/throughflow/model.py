@@ -25,12 +25,14 @@ from throughflow.agents.mentor import Mentor
 from throughflow.agents.mentoring_org import MentoringOrganisation
 from throughflow.agents.refugee import Refugee
 from throughflow.geography import build_region
+from throughflow.keywords import apply as apply_params
 from throughflow.mechanism import HOOKS, Column, Mechanism, Phase
 from throughflow.parameters import ScenarioBase
 from throughflow.population import EventLog, MentorTable, PairTable, RefugeeTable
 from throughflow.processes.arrivals import trait_beta
 from throughflow.randomness import Categorical, uniforms
 from throughflow.recorder import Recorder
+from throughflow.reporters import datacollector, root_seed
 from throughflow.scenario import load_scenario
 from throughflow.schema import mechanisms_of
 from throughflow.switches import active_mechanisms
@@ -46,9 +48,16 @@ class ThroughflowModel(mesa.Model):
     Args:
         scenario: A validated scenario, a scenario file or shipped name, a nested mapping,
             or ``None`` for the default (baseline) scenario.
-        seed: Root seed of the run.
+        rng: As in Mesa 3.5: an integer seed, a ``numpy.random.Generator`` or
+            ``SeedSequence``, or ``None`` for fresh entropy (:func:`~throughflow.reporters.root_seed`).
+        seed: Root seed of the run (an integer; the same as ``rng=`` with an integer).
         months: Horizon; defaults to the scenario's ``months``.
         record_events: Keep the per-agent event log (traces need it; sweeps switch it off).
+        **params: Parameters of the scenario by name, a double underscore for each dot
+            (``population__share_low=0.5``; see :mod:`throughflow.keywords`).
+
+    Raises:
+        ScenarioError: For an unknown parameter or an invalid value.
 
     Attributes:
         refugees: Columnar state of all refugees (:class:`RefugeeTable`).
@@ -64,7 +73,10 @@ class ThroughflowModel(mesa.Model):
         hooks: For each hook name (:data:`~throughflow.mechanism.HOOKS`), the active
             mechanisms' bound methods.
         events: Per-agent event log.
-        recorder: Monthly records.
+        recorder: Monthly records (the fast recorder of experiments).
+        datacollector: Mesa's ``DataCollector`` with the monthly reporters of
+            :data:`~throughflow.reporters.REPORTERS`, collected at month 0 and after every month.
+        seed: The root seed every random stream derives from.
         story_agent: Row of the story's refugee (``juul_kamin``), else ``None``.
         story_advocacy: Whether the mentor's advocacy for the story's refugee succeeded
             (``None``: no advocacy).
@@ -74,13 +86,16 @@ class ThroughflowModel(mesa.Model):
         self,
         scenario: ScenarioBase | str | dict[str, Any] | None = None,
         *,
-        seed: int = 0,
+        rng: Any = None,
+        seed: int | None = None,
         months: int | None = None,
         record_events: bool = True,
+        **params: Any,
     ) -> None:
         """Build the world at month 0."""
         spec = scenario if isinstance(scenario, ScenarioBase) else load_scenario(scenario)
-        self.seed = int(seed)
+        spec = apply_params(spec, params)
+        self.seed = root_seed(rng, seed)
         super().__init__(rng=np.random.default_rng(self._seed_sequence("mesa")))
         self._spec = spec
         self.months = int(months if months is not None else spec.months)
@@ -142,6 +157,8 @@ class ThroughflowModel(mesa.Model):
         self._observers = [m.observe for m in self.mechanisms.values() if type(m).observe is not Mechanism.observe]
         for m in self.mechanisms.values():
             m.init()
+        self.datacollector = datacollector()
+        self.datacollector.collect(self)
 
     @property
     def scenario(self) -> ScenarioBase:
@@ -193,6 +210,7 @@ class ThroughflowModel(mesa.Model):
         for observe in self._observers:
             observe(month)
         self.recorder.observe(self, month)
+        self.datacollector.collect(self)
         if month >= self.months:
             self.running = False
 

@@ -1,0 +1,183 @@
+"""Mesa conventions: the model's ``DataCollector`` reporters and the root seed from ``rng=``.
+
+The model keeps its own fast recorder (:mod:`throughflow.recorder`) for experiments; the
+``DataCollector`` (``model.datacollector``) collects, at month 0 and after every month, the
+monthly figures declared in :data:`REPORTERS`, read from the recorder and the refugees'
+table. That is what ``mesa.batch_run``, SolaraViz and any Mesa tooling expect::
+
+    model = ThroughflowModel("mentoring", rng=3, months=24).run()
+    model.datacollector.get_model_vars_dataframe()      # one row per month, 0..24
+
+The cohort indicators of :mod:`throughflow.outcomes` (throughflow within 12 months,
+sustainable jobs, ...) need the follow-up of a whole run; they come from
+``throughflow.outcomes.compute(model)`` or :func:`throughflow.evaluate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from mesa import DataCollector
+
+from throughflow.enums import MentorStatus, Qualification, Status
+from throughflow.recorder import STOCK_COSTS
+
+if TYPE_CHECKING:
+    from throughflow.model import ThroughflowModel
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """One model reporter of the ``DataCollector``.
+
+    Attributes:
+        name: Column name (``get_model_vars_dataframe()``, ``mesa.batch_run`` rows).
+        label: Short label for plots.
+        unit: ``refugees``, ``share``, ``mentors``, ``EUR`` or ``seed``.
+        definition: What it measures, in one sentence.
+        report: Function of the model giving the value for the month just finished.
+    """
+
+    name: str
+    label: str
+    unit: str
+    definition: str
+    report: Callable[[ThroughflowModel], float | int]
+
+
+def _stock(status: int, model: ThroughflowModel) -> float:
+    return float(model.recorder.stocks[model.steps, status].sum())
+
+
+def _nec_share(group: int | None, model: ThroughflowModel) -> float:
+    stocks = model.recorder.stocks[model.steps]
+    if group is not None:
+        stocks = stocks[:, group]
+    present = float(stocks.sum())
+    return float(stocks[int(Status.NEC)].sum()) / present if present else float("nan")
+
+
+def _nec_entries(model: ThroughflowModel) -> float:
+    return float(np.sum(model.recorder.channels["hires"][model.steps]))
+
+
+def _reached(model: ThroughflowModel) -> float:
+    return float(model.refugees.column("reached").sum())
+
+
+def _mentors(model: ThroughflowModel) -> float:
+    return float(np.count_nonzero(model.mentors.column("status") != int(MentorStatus.LEFT)))
+
+
+def _price(model: ThroughflowModel, dotted: str) -> float:
+    section, _, name = dotted.rpartition(".")
+    return float(getattr(model.scenario.section(section), name))
+
+
+def _public_cost(model: ThroughflowModel) -> float:
+    # the month's share of Recorder.costs(), which prices every month at once (too slow to call monthly)
+    rec, month = model.recorder, model.steps
+    total = 0.0
+    for _, status, prices in STOCK_COSTS:
+        total += float(rec.stocks[month, status].sum()) * sum(_price(model, p) for p in prices)
+    for item in rec.cost_items:
+        if item.name in rec.priced:
+            total += float(np.sum(rec.channels[item.counter][month])) * _price(model, item.price)
+    return total
+
+
+def _seed(model: ThroughflowModel) -> int:
+    return model.seed
+
+
+REPORTERS: tuple[Reporter, ...] = (
+    Reporter("seed", "root seed", "seed", "the run's root seed: the same scenario with rng=seed repeats the run", _seed),
+    *(
+        Reporter(
+            status.name.lower(),
+            f"refugees {status.name}",
+            "refugees",
+            f"refugees whose status is {status.name} at the end of the month",
+            partial(_stock, int(status)),
+        )
+        for status in Status
+    ),
+    Reporter(
+        "nec_share",
+        "share in an NEC job",
+        "share",
+        "share of the refugees who have arrived that hold an NEC job at the end of the month",
+        partial(_nec_share, None),
+    ),
+    *(
+        Reporter(
+            f"nec_share_{group.name.lower()}",
+            f"share in an NEC job, {group.name}",
+            "share",
+            f"share of the {group.name}-qualified refugees who have arrived that hold an NEC job at the end of the month",
+            partial(_nec_share, int(group)),
+        )
+        for group in Qualification
+    ),
+    Reporter("nec_entries", "NEC job starts", "refugees", "refugees starting an NEC job during the month", _nec_entries),
+    Reporter(
+        "reached",
+        "reached by the programme",
+        "refugees",
+        "refugees the mentoring-to-NEC programme has reached so far (enrolled, or a seat in a lab)",
+        _reached,
+    ),
+    Reporter("mentors", "volunteer mentors", "mentors", "volunteer mentors who have joined and not left", _mentors),
+    Reporter(
+        "public_cost_eur",
+        "public cost",
+        "EUR",
+        "public cost of the month: social assistance, art. 60, benefits and the programme's activities",
+        _public_cost,
+    ),
+)
+"""The ``DataCollector``'s model reporters, declared once (names, units and definitions in docs/design.md)."""
+
+
+def datacollector(reporters: Sequence[Reporter] = REPORTERS) -> DataCollector:
+    """A ``DataCollector`` with the declared model reporters (picklable: no lambdas)."""
+    # Mesa calls a reporter with the model only if it is a lambda or a partial
+    return DataCollector(model_reporters={r.name: partial(r.report) for r in reporters})
+
+
+def root_seed(rng: Any = None, seed: int | None = None) -> int:
+    """The run's root seed from Mesa's ``rng=`` (or the model's own ``seed=``).
+
+    As in Mesa 3.5: ``None`` takes fresh entropy from the operating system (no hidden default
+    seed); an integer is the seed itself; a ``numpy.random.Generator``, ``BitGenerator``,
+    ``SeedSequence`` or sequence of integers gives a seed drawn from it. Every random stream
+    of the run derives from the root seed, which the model keeps as ``model.seed``.
+
+    Args:
+        rng: Mesa's ``rng`` argument.
+        seed: An integer seed (the model's own argument, kept for existing callers).
+
+    Returns:
+        A non-negative integer.
+
+    Raises:
+        ValueError: If both are given, or a seed is negative.
+    """
+    if seed is not None and rng is not None:
+        raise ValueError("pass either rng or seed, not both")
+    value = seed if seed is not None else rng
+    if isinstance(value, bool):
+        raise ValueError(f"rng must be an integer, a numpy Generator or SeedSequence, or None (got {value!r})")
+    if isinstance(value, int | np.integer):
+        if value < 0:
+            raise ValueError(f"the seed must be a non-negative integer (got {value})")
+        return int(value)
+    if value is None:
+        return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+    if isinstance(value, np.random.SeedSequence):
+        return int(value.generate_state(1, np.uint64)[0] >> np.uint64(1))
+    return int(np.random.default_rng(value).integers(2**63 - 1))
