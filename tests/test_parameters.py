@@ -49,6 +49,8 @@ MOVES: dict[str, tuple[Any, ...]] = {
 CONTEXT: dict[str, dict[str, Any]] = {
     "mentoring.coverage_share": {"mentoring.targeting": "random_share"},
     "mentoring.late_contract_months": {"mentoring.timing": "late_contract"},
+    # advocacy acts on few placement contests: visible once every volunteer takes a growth path
+    "labs.growth_paths.advocacy_gain": {"labs.growth_paths.participation": 1.0, "labs.growth_paths.every_months": 1},
 }
 
 MUNICIPALITIES_CSV = "name,x_km,y_km,weight\nCentre,0,0,0.4\nNorth,0,22,0.2\nEast,28,0,0.2\nSouth,0,-35,0.1\nWest,-12,0,0.1\n"
