@@ -34,13 +34,13 @@ SKIP: dict[str, str] = {
     "description": "free text for readers",
     "story.name": "a name printed in the story's trace text only",
     "story.mentor_name": "a name printed in the story's trace text only",
-    "story.years_in_belgium": "the story's background, printed in the trace text only",
 }
 
 # Values to use where the declared range cannot be used as is (no range, or low == high).
 MOVES: dict[str, tuple[Any, ...]] = {
     "mentoring.pair_months_min": (3, 12),  # fixed by source (6); must stay <= pair_months_max (12)
     "story.home": (0, 7),  # no range: a municipality index
+    "story.years_in_belgium": (0, 30),  # no range: the story's background (logged with it)
     "story.host_slots": (0, 2),  # no range: places at the story's host
     "story.trade": (SECTORS[0], SECTORS[2]),  # a sector name
 }

@@ -130,9 +130,9 @@ class CoDesign(Mechanism[CoDesignPars]):
         o[fading] -= p.fade_per_month * (o[fading] - self.base[fading])
         self.partner[:-1] = (self.started != NO) & (month <= self.until + p.partnership_months)
         self.count("co_design_wise_months", int(in_trajectory.sum()))
-        r = self.model.refugees
-        workers = np.flatnonzero(self.partner[r.column("host")] | self.partner[r.column("wise")])
-        r.reached[workers] = True
+        if self.partner.any():
+            r = self.model.refugees
+            r.reached[np.flatnonzero(self.partner[r.column("host")] | self.partner[r.column("wise")])] = True
 
     def _open_round(self, month: int) -> None:
         """WISEs join a trajectory; the OCMWs that place at them become more open to mentors."""
@@ -160,6 +160,8 @@ class CoDesign(Mechanism[CoDesignPars]):
         """Searching workers of partner WISEs referred to a partner employer with an open post in the WISE's sector."""
         model = self.model
         r = model.refugees
+        if not self.partner.any():
+            return seekers[:0], np.zeros((0, 1), dtype=np.int64), Channel.WISE_PARTNER
         at = np.where(r.host[seekers] != NO, r.host[seekers], r.wise[seekers])
         workers = seekers[self.partner[at]]
         referred = workers[self.uniforms(month, workers, 1) < self.pars.p_referral]

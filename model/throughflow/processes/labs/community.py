@@ -36,9 +36,6 @@ if TYPE_CHECKING:
 OPEN = np.isin(np.arange(len(Status)), [Status.WAITING, Status.ART60, Status.WISE_JOB, Status.UNEMPLOYED, Status.INACTIVE])
 """Statuses whose refugees come to community moments (everyone but NEC workers), by status."""
 
-LOCAL, PEER = 0, 1
-"""Draw indices of the mechanism's counter-based numbers."""
-
 
 class CommunityPars(Section):
     """Informal community moments: socio-cultural activities and open-space gatherings."""
@@ -120,38 +117,35 @@ class Community(Mechanism[CommunityPars]):
         model, rng = self.model, self.stream()
         r = model.refugees
         welcome = np.flatnonzero(OPEN[r.column("status")])
-        n_seats = min(seats(model, p.seats), welcome.size)
-        guests = np.sort(rng.choice(welcome, size=n_seats, replace=False, shuffle=False)) if n_seats > 0 else welcome[:0]
+        guests = rng.choice(welcome, size=min(seats(model, p.seats), welcome.size), replace=False)  # in random order
         r.belongs_until[guests] = month + p.belonging_months
         r.reached[guests] = True
-        self._local_ties(guests, month, rng)
-        self._peer_ties(guests, month, rng)
+        rows, employers = self._new_ties(guests, month, rng)
+        give_ties(model, month, rows, employers, rng)
         self.log(month, "community", guests)
         self.count("community_participants", np.bincount(r.qualification[guests], minlength=N_QUAL))
 
-    def _local_ties(self, guests: np.ndarray, month: int, rng: np.random.Generator) -> None:
-        """Some participants meet a resident who knows an employer in their home municipality."""
-        met = guests[self.uniforms(month, guests, LOCAL) < self.pars.p_local_tie]
-        home = self.model.refugees.home[met]
-        size = self.per_place[home]
-        u = rng.random(met.size)
-        local = self.by_place[np.minimum(self.place_start[home] + (u * size).astype(np.int64), self.by_place.size - 1)]
-        anywhere = (u * self.by_place.size).astype(np.int64)
-        give_ties(self.model, month, met, np.where(size > 0, local, anywhere), rng)
+    def _new_ties(self, guests: np.ndarray, month: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Ties participants gain: through a local resident, and from the participant they talk with.
 
-    def _peer_ties(self, guests: np.ndarray, month: int, rng: np.random.Generator) -> None:
-        """Each participant talks with another and may take over one of the ties that person holds."""
-        if guests.size < 2:
-            return
-        r = self.model.refugees
-        circle = rng.permutation(guests)
-        other = np.roll(circle, 1)  # each participant talks with the one before them in a random circle
-        held = -np.sort(-r.held_ties(other, month), axis=1)  # held ties first (an empty slot is NO = -1)
+        Returns:
+            The participants (a participant may appear twice) and the employer of each new tie.
+        """
+        p, r = self.pars, self.model.refugees
+        u = rng.random((4, guests.size))
+        # a resident who knows an employer in the participant's home municipality (any employer there)
+        met = u[0] < p.p_local_tie
+        home = r.home[guests[met]]
+        size = self.per_place[home]
+        local = self.by_place[np.minimum(self.place_start[home] + (u[1, met] * size).astype(np.int64), self.by_place.size - 1)]
+        local = np.where(size > 0, local, (u[1, met] * self.by_place.size).astype(np.int64))
+        # each participant talks with the one before them (the guests come in random order, a circle)
+        # and may take over one of the ties that person held before the gathering
+        held = -np.sort(-r.held_ties(np.roll(guests, 1), month), axis=1)  # held ties first (empty: NO = -1)
         count = (held != NO).sum(axis=1)
-        takes = (count > 0) & (self.uniforms(month, circle, PEER) < self.pars.p_peer_tie)
-        slot = (rng.random(circle.size) * count).astype(np.int64)
-        tie = held[np.arange(circle.size), slot]
-        give_ties(self.model, month, circle[takes], tie[takes], rng)
+        takes = np.flatnonzero((count > 0) & (u[2] < p.p_peer_tie))
+        peer = held[takes, (u[3, takes] * count[takes]).astype(np.int64)]
+        return np.concatenate([guests[met], guests[takes]]), np.concatenate([local, peer])
 
     def shock_factor(self, rows: np.ndarray) -> np.ndarray:
         """Members of the community face life shocks with more support."""
