@@ -49,6 +49,15 @@ SHIPPED = (
     "without_labs",
     "without_one_on_one",
     "without_organisation",
+    "without_co_design",
+    "without_community",
+    "without_growth_paths",
+    "without_intervision",
+    "baseline_plus_co_design",
+    "baseline_plus_community",
+    "pillar_one_on_one_plus_growth_paths",
+    "bare_organisation",
+    "bare_organisation_plus_intervision",
     "juul_kamin",
 )
 
@@ -146,6 +155,10 @@ def test_a_run_never_reads_a_parameter_called_inert(name: str) -> None:
         "labs.job_design.enabled",
         "labs.apprenticeships.enabled",
         "labs.diversity_training.enabled",
+        "labs.co_design.enabled",
+        "labs.community.enabled",
+        "labs.growth_paths.enabled",
+        "organisation.intervision.enabled",
     ],
 )
 def test_with_one_activity_off_its_parameters_are_inert_and_unread(switch: str) -> None:
@@ -253,6 +266,12 @@ def test_parameters_the_baseline_reads_are_not_inert_and_do_change_a_run(name: s
         "organisation.pair_month_eur",
         "labs.seat_eur",
         "labs.apprenticeships.cost_eur",
+        "labs.co_design.orientation_gain",
+        "labs.co_design.wise_month_eur",
+        "labs.community.shock_reduction",
+        "labs.growth_paths.departure_reduction",
+        "organisation.intervision.breakdown_reduction",
+        "organisation.intervision.session_eur",
     ],
 )
 def test_with_every_pillar_on_the_mentoring_parameters_are_not_inert(name: str) -> None:
@@ -273,6 +292,12 @@ def test_inert_sets_follow_the_switches() -> None:
     assert "labs.conversation_clubs.seats" in inert_parameters(no_clubs)
     assert "mentoring.coverage_share" not in inert_parameters(scenario("pillar_organisation"))
     assert "labs.diversity_training.fade_months" in inert_parameters(scenario("baseline"))
+    # growth paths and intervision act on volunteers: without pillar 1 they do not run
+    assert "labs.growth_paths.departure_reduction" in inert_parameters(labs)
+    assert "labs.co_design.orientation_gain" not in inert_parameters(labs)
+    assert "organisation.intervision.breakdown_reduction" in inert_parameters(scenario("pillar_organisation"))
+    assert "organisation.intervision.breakdown_reduction" not in inert_parameters(scenario("bare_organisation_plus_intervision"))
+    assert "organisation.coaching.breakdown_reduction" in inert_parameters(scenario("bare_organisation_plus_intervision"))
 
 
 # --------------------------------------------------------------------------- effective scenario and key

@@ -401,6 +401,7 @@ def test_holistic_support_lowers_the_shock_hazard() -> None:
                 "months": 12,
                 "one_on_one.holistic_support.enabled": support,
                 "organisation.holistic_guidance.enabled": guidance,
+                "labs.community.enabled": False,  # belonging to the community lowers shocks too
             },
         )
         model = ThroughflowModel(spec, seed=3).run()

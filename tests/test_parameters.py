@@ -34,13 +34,13 @@ SKIP: dict[str, str] = {
     "description": "free text for readers",
     "story.name": "a name printed in the story's trace text only",
     "story.mentor_name": "a name printed in the story's trace text only",
-    "story.years_in_belgium": "the story's background, printed in the trace text only",
 }
 
 # Values to use where the declared range cannot be used as is (no range, or low == high).
 MOVES: dict[str, tuple[Any, ...]] = {
     "mentoring.pair_months_min": (3, 12),  # fixed by source (6); must stay <= pair_months_max (12)
     "story.home": (0, 7),  # no range: a municipality index
+    "story.years_in_belgium": (0, 30),  # no range: the story's background (logged with it)
     "story.host_slots": (0, 2),  # no range: places at the story's host
     "story.trade": (SECTORS[0], SECTORS[2]),  # a sector name
 }
@@ -49,6 +49,8 @@ MOVES: dict[str, tuple[Any, ...]] = {
 CONTEXT: dict[str, dict[str, Any]] = {
     "mentoring.coverage_share": {"mentoring.targeting": "random_share"},
     "mentoring.late_contract_months": {"mentoring.timing": "late_contract"},
+    # advocacy acts on few placement contests: visible once every volunteer takes a growth path
+    "labs.growth_paths.advocacy_gain": {"labs.growth_paths.participation": 1.0, "labs.growth_paths.every_months": 1},
 }
 
 MUNICIPALITIES_CSV = "name,x_km,y_km,weight\nCentre,0,0,0.4\nNorth,0,22,0.2\nEast,28,0,0.2\nSouth,0,-35,0.1\nWest,-12,0,0.1\n"

@@ -40,6 +40,7 @@ class Channel(IntEnum):
     MENTOR_REFERRAL = 2
     COACH_REFERRAL = 3
     APPRENTICESHIP = 4
+    WISE_PARTNER = 5
 
 
 class PairEnd(IntEnum):

@@ -210,6 +210,7 @@ class Mechanism[P: Section]:
 HOOKS: dict[str, str] = {
     # the world's mechanisms ask
     "shock_factor": "product: (rows) -> multiplier of life-shock dropout and inactivity hazards, per refugee",
+    "reentry_factor": "product: (rows) -> multiplier of the monthly return from inactivity, per inactive refugee",
     "separation_factor": "product: (rows, month) -> multiplier of the NEC separation hazard, per worker",
     "search_effort": "sum: (seekers) -> extra search effectiveness this month, per job seeker",
     "warm_applications": "each: (seekers, month) -> (holders, employer ties per holder, channel); optional applied()",
@@ -226,6 +227,7 @@ HOOKS: dict[str, str] = {
     "leaving_mentors": "concat: (month) -> mentors who leave this month",
     "pairs_end": "each: (pairs, mentees, mentors, reasons, leaving mentors, month) -> None",
     "mentors_leave": "each: (leaving mentors) -> None",
+    "mentor_stop_factor": "product: (mentors) -> factor on the chance that each mentor stops taking mentees after a pair",
     "breakdown_factor": "product: () -> factor on the monthly pair breakdown probability",
     "stay_on_months": "max: () -> months a pair goes on after the mentee's hire",
     "recruitment_factor": "product: () -> factor on mentor recruitment",

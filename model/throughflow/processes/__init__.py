@@ -22,8 +22,11 @@ from throughflow.processes.enrolment import Enrolment
 from throughflow.processes.hiring import Hiring
 from throughflow.processes.labs.apprenticeships import Apprenticeships
 from throughflow.processes.labs.clubs import ConversationClubs
+from throughflow.processes.labs.co_design import CoDesign
+from throughflow.processes.labs.community import Community
 from throughflow.processes.labs.diversity_training import DiversityTraining
 from throughflow.processes.labs.ecosystem import Ecosystem
+from throughflow.processes.labs.growth_paths import GrowthPaths
 from throughflow.processes.labs.job_design import JobDesign
 from throughflow.processes.labs.network_events import NetworkEvents
 from throughflow.processes.labs.slow_dating import SlowDating
@@ -40,6 +43,7 @@ from throughflow.processes.one_on_one.stay_on import StayOn
 from throughflow.processes.organisation.coaching import Coaching
 from throughflow.processes.organisation.exchange import MenteeExchange
 from throughflow.processes.organisation.guidance import HolisticGuidance
+from throughflow.processes.organisation.intervision import Intervision
 from throughflow.processes.organisation.matching import Matching
 from throughflow.processes.organisation.organisation import Organisation
 from throughflow.processes.placement import Placement
@@ -66,6 +70,7 @@ MECHANISMS: tuple[type[Mechanism[Any]], ...] = (
     Organisation,
     Matching,
     Coaching,
+    Intervision,
     MenteeExchange,
     HolisticGuidance,
     SearchSupport,
@@ -76,7 +81,7 @@ MECHANISMS: tuple[type[Mechanism[Any]], ...] = (
     PlacementAdvocacy,
     HolisticSupport,
     StayOn,
-    # pillar 3: the ecosystem of learning labs and employer support
+    # pillar 3: the ecosystem of learning labs, community and employer support
     Ecosystem,
     ConversationClubs,
     Workshops,
@@ -84,6 +89,9 @@ MECHANISMS: tuple[type[Mechanism[Any]], ...] = (
     SlowDating,
     Apprenticeships,
     NetworkEvents,
+    Community,
+    GrowthPaths,
+    CoDesign,
     JobDesign,
     DiversityTraining,
     TeamSupport,

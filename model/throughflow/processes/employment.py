@@ -1,10 +1,11 @@
 """Employment dynamics and benefit (ODD: step 9; submodels "Separation", "Benefit dynamics").
 
 Regular WISE jobs end with a small monthly hazard (to benefit), and inactive refugees return
-to job search with a small monthly probability: no status is a trapdoor. Weak ties to
-employers fade with a small monthly probability: each tie's fading month is drawn when it
-forms (:func:`~throughflow.processes.transitions.tie_fades`), and a tie is held up to and
-including that month (:meth:`~throughflow.population.RefugeeTable.held_ties`).
+to job search with a small monthly probability (raised by hook ``reentry_factor``: belonging
+to a community): no status is a trapdoor. Weak ties to employers fade with a small monthly
+probability: each tie's fading month is drawn when it forms
+(:func:`~throughflow.processes.transitions.tie_fades`), and a tie is held up to and including
+that month (:meth:`~throughflow.population.RefugeeTable.held_ties`).
 
 NEC jobs end with a monthly hazard, higher in the first six months and when the job is
 outside the worker's trade: refugees lose first jobs more often (Lens, Marx & Vujic 2019).
@@ -80,7 +81,8 @@ class Employment(Mechanism[Section]):
 
         inactive = np.flatnonzero(status == Status.INACTIVE)
         inactive = inactive[r.status_since[inactive] < month]
-        returning = inactive[self.uniforms(month, inactive, 3) < model.scenario.labour_market.p_reentry_per_month]
+        p_return = model.scenario.labour_market.p_reentry_per_month * model.product("reentry_factor", inactive)
+        returning = inactive[self.uniforms(month, inactive, 3) < p_return]
         if returning.size:
             move(model, returning, Status.UNEMPLOYED, month)
             self.log(month, "reentry", returning)

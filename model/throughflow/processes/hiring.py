@@ -56,6 +56,7 @@ CHANNEL_WORDS = {
     Channel.MENTOR_REFERRAL: "a mentor referral",
     Channel.COACH_REFERRAL: "a job coach's referral",
     Channel.APPRENTICESHIP: "an apprenticeship",
+    Channel.WISE_PARTNER: "a referral by the WISE to a co-design partner employer",
 }
 
 LAG, WARM_PASS, COACH = 0, 1, 2

@@ -6,8 +6,10 @@ available mentors do not cover its free capacity), each with a home, an advocacy
 employer ties (retired professionals carry a network). Each volunteer may leave in any month
 (a constant monthly hazard, the month drawn when they join); a leaving mentor ends their
 pairs. After a pair ends a mentor takes another mentee with probability ``p_reenrol``
-(82 % of DUO for a JOB mentors do). Mentees are matched to free mentors at random, or by the
-organisation's matching (``match_mentors`` hook).
+(82 % of DUO for a JOB mentors do); hook ``mentor_stop_factor`` lowers the chance to stop
+(growth paths), and a mechanism may move a volunteer's departure month (``leaves``) later.
+Mentees are matched to free mentors at random, or by the organisation's matching
+(``match_mentors`` hook).
 """
 
 from __future__ import annotations
@@ -191,7 +193,10 @@ class Volunteers(Mechanism[OneOnOnePars]):
         # a mentor who leaves this month (for another of their pairs) does not take another mentee
         is_leaving = np.isin(mentor, leaving)
         u = self.uniforms(month, rows, REENROL)
-        stays = judged & ~is_leaving & (u < self.pars.p_reenrol) & ~mt.retiring[np.maximum(mentor, 0)]
+        p_stay: float | np.ndarray = self.pars.p_reenrol
+        if self.model.hooks["mentor_stop_factor"]:  # e.g. growth paths: fewer volunteers stop after a pair
+            p_stay = 1.0 - (1.0 - p_stay) * self.model.product("mentor_stop_factor", np.maximum(mentor, 0))
+        stays = judged & ~is_leaving & (u < p_stay) & ~mt.retiring[np.maximum(mentor, 0)]
         self.model.pairs.reenrolled[rows[judged]] = stays[judged]
         mt.retiring[mentor[judged & ~stays]] = True
         done = np.flatnonzero(np.bincount(mentor[with_mentor], minlength=mt.n))

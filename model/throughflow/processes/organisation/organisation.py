@@ -2,8 +2,8 @@
 
 ODD: Process overview step 2. The organisation caps the programme's active enrolments at its
 capacity, raises the recruitment of volunteers, and pays staff and training per active
-pair-month (volunteers are unpaid). Its activities (matching, coaching, exchange between
-mentees, holistic guidance) are mechanisms of their own in this package.
+pair-month (volunteers are unpaid). Its activities (matching, coaching, intervision, exchange
+between mentees, holistic guidance) are mechanisms of their own in this package.
 """
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ class OrganisationPars(Section):
         le=20,
     )
     pair_month_eur: float = par(
-        150.0,
+        140.0,
         unit="EUR/pair-month",
-        doc="organisation cost per active pair-month (staff, training)",
+        doc="organisation cost per active pair-month (staff, matching, training and coaching; intervision is priced apart)",
         low=80,
         high=300,
         price=True,

@@ -1,0 +1,198 @@
+"""Co-design with WISEs and OCMWs (pillar 3): generative dialogue on the transition to NEC work.
+
+The ecosystem runs recurring co-design trajectories in which a WISE, the OCMWs that place
+their clients there and the partner employers work on the transition itself (the decree asks
+WISEs to succeed in throughflow). When a round opens (every ``every_months``), each WISE
+not in a trajectory joins with probability ``participation``; a trajectory lasts ``months``.
+
+* **Throughflow orientation.** While in a trajectory the WISE's orientation grows toward 1 at
+  ``orientation_gain`` a month; afterwards it falls back toward its level before co-design
+  at ``fade_per_month``. Orientation is what the WISE's job coaches act on: more transition
+  support (coach referrals, :func:`throughflow.processes.hiring._coach_rate`) and less
+  retention of its best workers at contract end (:mod:`throughflow.processes.contracts`).
+* **WISE → NEC referrals to partner employers.** From the start of its trajectory until
+  ``partnership_months`` after its end, the WISE refers its searching workers (art. 60
+  workers in their search window, and the workers it kept on a regular contract) to an
+  employer taking part in the ecosystem that has an open vacancy in the WISE's sector: each
+  month with probability ``p_referral`` per worker. This is a warm channel (hook ``warm_applications``), screened
+  like every other: an interview after a lag, with the warm interview chance.
+* **OCMW openness.** When a WISE starts a trajectory, the OCMW of its municipality and the
+  OCMWs whose clients work there on art. 60 become more open to mentors at the table
+  (openness grows toward 1 at ``openness_gain``), which a mentor's placement advocacy reads.
+
+The programme pays per WISE-month in a trajectory. Workers of a WISE in a trajectory or
+partnership count as reached by the programme.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from throughflow.enums import SECTORS, Channel, Status
+from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
+from throughflow.parameters import LEVER, Section, par, share
+from throughflow.population import NO
+
+if TYPE_CHECKING:
+    from throughflow.words import Words
+
+
+class CoDesignPars(Section):
+    """Co-design trajectories with WISEs, their OCMWs and partner employers."""
+
+    enabled: bool = par(True, unit="switch", doc="co-design trajectories with WISEs and OCMWs", kind=LEVER)
+    every_months: int = par(
+        6,
+        unit="months",
+        doc="a round of co-design trajectories opens every so many months",
+        low=3,
+        high=12,
+        kind=LEVER,
+        ge=1,
+        le=24,
+    )
+    participation: float = share(0.2, "probability that a WISE not in a trajectory joins when a round opens", 0.1, 0.4)
+    months: int = par(6, unit="months", doc="length of a co-design trajectory", low=3, high=12, ge=1, le=36)
+    orientation_gain: float = share(
+        0.05, "monthly growth of a WISE's throughflow orientation toward 1 during a trajectory", 0.02, 0.1, unit="per month"
+    )
+    fade_per_month: float = share(
+        0.02,
+        "monthly fall of the orientation gained back toward the WISE's level before co-design",
+        0.0,
+        0.05,
+        unit="per month",
+    )
+    p_referral: float = share(
+        0.1,
+        "monthly probability that a partner WISE refers a searching worker to a partner employer",
+        0.05,
+        0.25,
+        unit="per month",
+    )
+    partnership_months: int = par(
+        12,
+        unit="months",
+        doc="months after the end of a trajectory during which the WISE keeps referring to partner employers",
+        low=6,
+        high=24,
+        ge=0,
+        le=120,
+    )
+    openness_gain: float = share(
+        0.1, "growth of an OCMW's openness toward 1 when a WISE it places at starts a trajectory", 0.0, 0.2
+    )
+    wise_month_eur: float = par(
+        1000.0,
+        unit="EUR/WISE-month",
+        doc="cost of a co-design trajectory per WISE-month (facilitation, sessions)",
+        low=500,
+        high=2500,
+        price=True,
+        le=100_000,
+    )
+
+
+class CoDesign(Mechanism[CoDesignPars]):
+    """Co-design trajectories: WISEs' orientation, WISE referrals to partner employers, OCMW openness."""
+
+    name = "co_design"
+    pillar = "labs"
+    section = "labs.co_design"
+    Pars = CoDesignPars
+    events = ("co_design",)
+    counters = (Counter("co_design_wise_months", "WISE-months in a co-design trajectory", by_qualification=False),)
+    costs = (CostItem("co_design", "co_design_wise_months", "labs.co_design.wise_month_eur"),)
+    streams = ("partners",)
+    steps = {Phase.SUPPORT: "run"}
+
+    def init(self) -> None:
+        """No WISE is in a trajectory at the start; remember each host's orientation before co-design."""
+        hosts = self.model.hosts
+        self.base = hosts.orientation.copy()
+        self.trajectories = np.zeros(hosts.n, dtype=np.int32)
+        self.started = np.full(hosts.n, NO, dtype=np.int32)
+        self.until = np.full(hosts.n, NO, dtype=np.int32)  # last month of the current or last trajectory
+        # referring partner WISEs this month; one extra row so that a missing link (NO) reads False
+        self.partner = np.zeros(hosts.n + 1, dtype=bool)
+
+    def run(self, month: int) -> None:
+        """Open a round when the calendar says so, then this month's orientation change and reach."""
+        hosts, p = self.model.hosts, self.pars
+        if month % p.every_months == 0:
+            self._open_round(month)
+        in_trajectory = self.until >= month
+        o = hosts.orientation
+        o[in_trajectory] += p.orientation_gain * (1.0 - o[in_trajectory])
+        fading = ~in_trajectory & (o > self.base)
+        o[fading] -= p.fade_per_month * (o[fading] - self.base[fading])
+        self.partner[:-1] = (self.started != NO) & (month <= self.until + p.partnership_months)
+        self.count("co_design_wise_months", int(in_trajectory.sum()))
+        if self.partner.any():
+            r = self.model.refugees
+            r.reached[np.flatnonzero(self.partner[r.column("host")] | self.partner[r.column("wise")])] = True
+
+    def _open_round(self, month: int) -> None:
+        """WISEs join a trajectory; the OCMWs that place at them become more open to mentors."""
+        model, p = self.model, self.pars
+        hosts, r = model.hosts, model.refugees
+        free = np.flatnonzero(hosts.is_wise & (self.until < month))
+        joining = free[self.uniforms(month, free) < p.participation]
+        if joining.size == 0:
+            return
+        self.started[joining] = month
+        self.until[joining] = month + p.months - 1
+        self.trajectories[joining] += 1
+        joins = np.zeros(hosts.n + 1, dtype=bool)
+        joins[joining] = True
+        status = r.column("status")
+        at_wise = np.flatnonzero(((status == Status.ART60) & joins[r.column("host")]) | joins[r.column("wise")])
+        art60 = at_wise[status[at_wise] == Status.ART60]
+        ocmws = np.unique(np.concatenate([hosts.municipality[joining], r.home[art60]]))
+        openness = model.ocmw_table.openness
+        openness[ocmws] += p.openness_gain * (1.0 - openness[ocmws])
+        where = np.where(status[at_wise] == Status.ART60, r.host[at_wise], r.wise[at_wise])
+        self.log(month, "co_design", at_wise, where)
+
+    def warm_applications(self, seekers: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray, Channel]:
+        """Searching workers of partner WISEs referred to a partner employer with an open post in the WISE's sector."""
+        model = self.model
+        r = model.refugees
+        if not self.partner.any():
+            return seekers[:0], np.zeros((0, 1), dtype=np.int64), Channel.WISE_PARTNER
+        at = np.where(r.host[seekers] != NO, r.host[seekers], r.wise[seekers])
+        workers = seekers[self.partner[at]]
+        referred = workers[self.uniforms(month, workers, 1) < self.pars.p_referral]
+        at = np.where(r.host[referred] != NO, r.host[referred], r.wise[referred])
+        return referred, self._partner_posts(model.hosts.sector[at]), Channel.WISE_PARTNER
+
+    def _partner_posts(self, sectors: np.ndarray) -> np.ndarray:
+        """For each referral, a participating employer of the sector with an open vacancy (``NO``: none).
+
+        The WISE's job coach knows the partner employers met in the trajectory and which of
+        them are hiring; returns a column of employer ids (one warm channel slot per referral).
+        """
+        model = self.model
+        pool = model.vacancies
+        out = np.full((sectors.size, 1), NO, dtype=np.int64)
+        posts = np.flatnonzero(model.employers.participates[pool.employer])
+        if sectors.size == 0 or posts.size == 0:
+            return out
+        sector = pool.sector[posts]
+        posts = posts[np.argsort(sector, kind="stable")]
+        counts = np.bincount(sector, minlength=len(SECTORS))
+        starts = np.cumsum(counts) - counts
+        size = counts[sectors]
+        u = self.stream("partners").random(sectors.size)
+        pick = posts[np.minimum(starts[sectors] + (u * size).astype(np.int64), posts.size - 1)]
+        out[:, 0] = np.where(size > 0, pool.employer[pick], NO)
+        return out
+
+    def describe(self, event: str, words: Words, ref: int, value: float) -> str:
+        """A WISE starting a co-design trajectory, in words."""
+        return (
+            f"{words.host(ref)}, where {words.name} works, starts a co-design trajectory with the OCMW, "
+            "the ecosystem and partner employers on the transition to regular work."
+        )

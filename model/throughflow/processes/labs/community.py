@@ -1,0 +1,162 @@
+"""Informal community moments (pillar 3): socio-cultural activities and open-space gatherings.
+
+On the calendar the ecosystem holds a gathering open to refugees who are not in an NEC job
+(waiting, on art. 60, in a WISE job, on benefit or out of the labour market), with
+``seats`` places drawn at random among them: an open space, where mentees have no priority
+(unlike the learning labs) and people who dropped out come too. A participant
+
+* **belongs** for a while: through the month of the gathering and the ``belonging_months``
+  after it, life shocks lead less often to dropout and inactivity (hook ``shock_factor``) and
+  an inactive participant returns to job search sooner (hook ``reentry_factor``): ties
+  among mentees and with local residents keep people from dropping out;
+* may meet a **local resident who knows an employer** (probability ``p_local_tie``): a weak
+  tie to an employer in the participant's home municipality (any employer there);
+* may hear of an employer from **another participant** (probability ``p_peer_tie``): each
+  participant talks with one other, at random, and takes over one of the ties that person
+  holds.
+
+Ties fade like every weak tie. The programme pays per participant.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from throughflow.enums import N_QUAL, Status
+from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
+from throughflow.parameters import LEVER, Section, par, share
+from throughflow.population import NO
+from throughflow.processes.labs.common import give_ties, seats
+
+if TYPE_CHECKING:
+    from throughflow.words import Words
+
+OPEN = np.isin(np.arange(len(Status)), [Status.WAITING, Status.ART60, Status.WISE_JOB, Status.UNEMPLOYED, Status.INACTIVE])
+"""Statuses whose refugees come to community moments (everyone but NEC workers), by status."""
+
+
+class CommunityPars(Section):
+    """Informal community moments: socio-cultural activities and open-space gatherings."""
+
+    enabled: bool = par(
+        True, unit="switch", doc="informal community moments (socio-cultural activities, open-space gatherings)", kind=LEVER
+    )
+    every_months: int = par(1, unit="months", doc="community-moment calendar", low=1, high=3, kind=LEVER, ge=1, le=12)
+    seats: float = par(
+        30.0,
+        unit="participants/gathering",
+        doc="participants per community moment at scale 1 (drawn at random among those it is open to)",
+        low=15,
+        high=60,
+        kind=LEVER,
+        le=100_000,
+    )
+    belonging_months: int = par(
+        3,
+        unit="months",
+        doc="months after a gathering that a participant feels part of the community",
+        low=1,
+        high=6,
+        ge=0,
+        le=24,
+    )
+    shock_reduction: float = share(
+        0.2, "reduction of life-shock dropout and inactivity while belonging to the community", 0.1, 0.4, unit="factor"
+    )
+    reentry_gain: float = par(
+        0.5,
+        unit="factor",
+        doc="relative rise in the return from inactivity while belonging to the community",
+        low=0.2,
+        high=1.0,
+        le=10,
+    )
+    p_local_tie: float = share(
+        0.05, "probability that a participant gains a tie to a local employer through a resident", 0.02, 0.1
+    )
+    p_peer_tie: float = share(0.1, "probability that a participant takes over a tie of the participant they talk with", 0.05, 0.2)
+    cost_eur: float = par(
+        15.0,
+        unit="EUR/participant",
+        doc="cost of a community moment per participant (venue, activity, food)",
+        low=5,
+        high=30,
+        price=True,
+        le=10_000,
+    )
+
+
+class Community(Mechanism[CommunityPars]):
+    """Community moments on the calendar: belonging, ties with locals and among participants."""
+
+    name = "community"
+    pillar = "labs"
+    section = "labs.community"
+    Pars = CommunityPars
+    reads = ("population.p_tie_fades_per_month",)
+    refugee_columns = {"belongs_until": Column(np.int32, NO, "last month the refugee feels part of the community")}
+    events = ("community",)
+    counters = (Counter("community_participants", "participants in community moments"),)
+    costs = (CostItem("community", "community_participants", "labs.community.cost_eur"),)
+    steps = {Phase.SUPPORT: "gather"}
+
+    def init(self) -> None:
+        """Employers grouped by municipality (they do not move): where local residents know someone."""
+        e = self.model.employers
+        self.by_place = np.argsort(e.municipality, kind="stable")
+        self.per_place = np.bincount(e.municipality, minlength=self.model.region.n)
+        self.place_start = np.cumsum(self.per_place) - self.per_place
+
+    def gather(self, month: int) -> None:
+        """A community moment, when the calendar says so."""
+        p = self.pars
+        if month % p.every_months:
+            return
+        model, rng = self.model, self.stream()
+        r = model.refugees
+        welcome = np.flatnonzero(OPEN[r.column("status")])
+        guests = rng.choice(welcome, size=min(seats(model, p.seats), welcome.size), replace=False)  # in random order
+        r.belongs_until[guests] = month + p.belonging_months
+        r.reached[guests] = True
+        rows, employers = self._new_ties(guests, month, rng)
+        give_ties(model, month, rows, employers, rng)
+        self.log(month, "community", guests)
+        self.count("community_participants", np.bincount(r.qualification[guests], minlength=N_QUAL))
+
+    def _new_ties(self, guests: np.ndarray, month: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Ties participants gain: through a local resident, and from the participant they talk with.
+
+        Returns:
+            The participants (a participant may appear twice) and the employer of each new tie.
+        """
+        p, r = self.pars, self.model.refugees
+        u = rng.random((4, guests.size))
+        # a resident who knows an employer in the participant's home municipality (any employer there)
+        met = u[0] < p.p_local_tie
+        home = r.home[guests[met]]
+        size = self.per_place[home]
+        local = self.by_place[np.minimum(self.place_start[home] + (u[1, met] * size).astype(np.int64), self.by_place.size - 1)]
+        local = np.where(size > 0, local, (u[1, met] * self.by_place.size).astype(np.int64))
+        # each participant talks with the one before them (the guests come in random order, a circle)
+        # and may take over one of the ties that person held before the gathering
+        held = -np.sort(-r.held_ties(np.roll(guests, 1), month), axis=1)  # held ties first (empty: NO = -1)
+        count = (held != NO).sum(axis=1)
+        takes = np.flatnonzero((count > 0) & (u[2] < p.p_peer_tie))
+        peer = held[takes, (u[3, takes] * count[takes]).astype(np.int64)]
+        return np.concatenate([guests[met], guests[takes]]), np.concatenate([local, peer])
+
+    def shock_factor(self, rows: np.ndarray) -> np.ndarray:
+        """Members of the community face life shocks with more support."""
+        belongs = self.model.refugees.belongs_until[rows] >= self.model.steps
+        return np.where(belongs, 1.0 - self.pars.shock_reduction, 1.0)
+
+    def reentry_factor(self, rows: np.ndarray) -> np.ndarray:
+        """Inactive members of the community return to job search sooner."""
+        belongs = self.model.refugees.belongs_until[rows] >= self.model.steps
+        return np.where(belongs, 1.0 + self.pars.reentry_gain, 1.0)
+
+    def describe(self, event: str, words: Words, ref: int, value: float) -> str:
+        """A community moment in words."""
+        return f"{words.name} joins a community moment (a socio-cultural activity, an open-space gathering)."
