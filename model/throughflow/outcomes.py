@@ -152,6 +152,19 @@ INDICATORS: tuple[Indicator, ...] = (
         "share of mentors who take another mentee after a pair ends (pairs not ended by the mentor leaving)",
         True,
     ),
+    Indicator(
+        "story_nec",
+        "Story: NEC job reached",
+        "share",
+        "whether the story's refugee (scenario juul_kamin) was ever in an NEC job within the horizon "
+        "(1 or 0; NaN in runs without the story); its mean over seeds is how often the story reaches an NEC job",
+    ),
+    Indicator(
+        "story_nec_end",
+        "Story: in an NEC job at the end",
+        "share",
+        "whether the story's refugee is in an NEC job in the last month of the run (1 or 0; NaN without the story)",
+    ),
 )
 """Every indicator, declared once."""
 
@@ -215,6 +228,7 @@ def compute(model: ThroughflowModel) -> dict[str, dict[str, Any]]:
     out["dropout"] = _by_group(qual, lambda g: _share(outcome == Status.INACTIVE, in_cohort & g))
     out["cost_per_sustainable_transition"] = {g: float("nan") for g in GROUPS}
     out.update(_calibration(model, qual, horizon))
+    out.update(story_outcomes(model, qual))
     return out
 
 
@@ -297,3 +311,22 @@ def cost_per_transition(cost: np.ndarray, count: np.ndarray, base_cost: np.ndarr
         extra = count[k] - base_count[k]
         out[name] = float((cost[k] - base_cost[k]) / extra) if extra > 0 else float("nan")
     return {g: out[g] for g in GROUPS}
+
+
+def story_outcomes(model: ThroughflowModel, qual: np.ndarray) -> dict[str, dict[str, Any]]:
+    """Where the story's refugee (scenario ``juul_kamin``) got to: ever in an NEC job, in one at the end.
+
+    Each value is 1 or 0 for the story's refugee (in ``all`` and in his qualification group)
+    and NaN elsewhere, and everywhere in runs without the story; the mean over seeds is how
+    often the story reaches an NEC job.
+    """
+    story = np.zeros(qual.size, dtype=bool)
+    if model.story_agent is not None:
+        story[model.story_agent] = True
+    reached = model.refugees.column("first_nec") != NO
+    at_end = model.refugees.column("status") == Status.NEC
+    return {
+        "story_nec": _by_group(qual, lambda g: _share(reached, story & g)),
+        "story_nec_end": _by_group(qual, lambda g: _share(at_end, story & g)),
+    }
+
