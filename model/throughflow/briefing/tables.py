@@ -271,11 +271,10 @@ def mix_summary(source: Source) -> pd.DataFrame:
 
 
 def mix_rows(source: Source, summary: pd.DataFrame, indicator: str = "throughflow_12m", group: str = "all") -> pd.DataFrame:
-    """The paired mentoring effect per mix level (first non-reference level), with locations."""
-    treatment = next(lv for lv in source.levels if lv != source.reference)
-    sub = summary[
-        (summary["factor:mentoring"].astype(str) == treatment) & (summary["indicator"] == indicator) & (summary["group"] == group)
-    ].copy()
+    """The paired mentoring effect per mix level (the source's treatment level), with locations."""
+    treatment = source.treatment or next(lv for lv in source.levels if lv != source.reference)
+    key = f"factor:{source.factor}"
+    sub = summary[(summary[key].astype(str) == treatment) & (summary["indicator"] == indicator) & (summary["group"] == group)].copy()
     sub["source"] = pd.Series(
         [
             {
@@ -283,7 +282,7 @@ def mix_rows(source: Source, summary: pd.DataFrame, indicator: str = "throughflo
                 "table": _computed(source, source.reference),
                 "row": {
                     "factor:qualification_mix": str(m),
-                    "factor:mentoring": treatment,
+                    key: treatment,
                     "indicator": indicator,
                     "group": group,
                 },
