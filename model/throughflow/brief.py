@@ -24,9 +24,8 @@ Example::
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
+from pathlib import Path
 
 from throughflow.briefing.content import build
 from throughflow.briefing.document import to_html, to_markdown
@@ -56,7 +55,7 @@ def _remove_stale(out: Path, written: list[Path]) -> list[Path]:
     earlier |= set((out / "figures").glob("*.png")) | set((out / "figures").glob("*.svg"))
     removed = []
     for path in sorted(earlier):
-        own = path.parent == out and path.name in OWN or path.parent == out / "figures" and path.suffix in (".png", ".svg")
+        own = (path.parent == out and path.name in OWN) or (path.parent == out / "figures" and path.suffix in (".png", ".svg"))
         if own and path.is_file() and path.resolve() not in keep:
             path.unlink()
             removed.append(path)

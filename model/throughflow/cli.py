@@ -17,7 +17,9 @@ from throughflow import __version__
 from throughflow.analysis.problem import SensitivityError, load_declaration
 from throughflow.analysis.sensitivity import run_sensitivity
 from throughflow.analysis.summary import summarize
+from throughflow.analysis.tables import COMPACT, HEADLINE, compact, parameter_table
 from throughflow.brief import write_brief
+from throughflow.briefing.i18n import LANGS
 from throughflow.experiments.compare import compare
 from throughflow.experiments.design import SweepError, load_sweep
 from throughflow.experiments.executors import EXECUTORS
@@ -27,11 +29,11 @@ from throughflow.experiments.store import StoreError
 from throughflow.experiments.sweep import run_sweep
 from throughflow.model import ThroughflowModel
 from throughflow.plots.sensitivity import all_figures
+from throughflow.plots.summary import summary_figure
 from throughflow.scenario import ScenarioError, load_scenario, parameters
 from throughflow.trace import default_agent, narrate
 
 EXIT_USAGE = 2
-HEADLINE = ("throughflow_6m", "throughflow_12m", "throughflow_24m", "any_job_12m", "sustainable_nec", "wise_retention", "dropout")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,13 +87,20 @@ def _parser() -> argparse.ArgumentParser:
     _dedup_arg(w)
 
     m = sub.add_parser(
-        "summarize", help="means, 95 %% intervals and paired differences of a store", description="Summarise a results store."
+        "summarize",
+        help="means, 95 %% intervals and paired differences of a store",
+        description="Summarise a results store: the headline indicators per design point, compactly, and a figure "
+        "(everything with --all).",
     )
     m.add_argument("store", type=Path, help="results folder of a sweep or comparison")
     m.add_argument("--factor", default=None, help="factor to compare against a reference level (e.g. mentoring)")
     m.add_argument("--reference", default=None, help="reference level of --factor (e.g. off)")
     m.add_argument("--indicator", action="append", default=None, help="only these indicators (repeatable)")
-    m.add_argument("--out", type=Path, default=None, help="also write the summary as CSV here")
+    m.add_argument("--group", default="all", choices=("all", "low", "medium", "high"), help="qualification group (default all)")
+    m.add_argument("--all", dest="everything", action="store_true", help="print every indicator and group, one row each")
+    m.add_argument("--out", type=Path, default=None, help="also write the full summary as CSV here")
+    m.add_argument("--figure", type=Path, default=None, help="figure path without suffix (default STORE/summary: .png, .svg)")
+    m.add_argument("--no-figure", dest="figure_off", action="store_true", help="do not write the figure")
 
     a = sub.add_parser(
         "sensitivity",
@@ -119,8 +128,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--out", type=Path, default=None, help="output folder (default results/brief)")
     b.add_argument("--format", choices=("md", "html", "pdf"), default="md", help="md (default), html or pdf")
+    b.add_argument("--lang", choices=LANGS, default="en", help="language of the brief and its figures: en (default) or nl")
 
-    sub.add_parser("params", help="list every declared parameter", description="List every declared parameter.")
+    r = sub.add_parser(
+        "params",
+        help="list every declared parameter",
+        description="List the declared parameters: kind, default, unit, plausible range and description.",
+    )
+    r.add_argument("filter", nargs="?", default=None, help="only parameters whose name, description or unit contains this")
+    r.add_argument("--kind", choices=("lever", "uncertainty", "setting"), default=None, help="only parameters of this kind")
+    r.add_argument("--sources", action="store_true", help="add each parameter's source")
     return parser
 
 
@@ -216,8 +233,18 @@ def _summarize(args: argparse.Namespace) -> int:
         table = table[table["indicator"].isin(args.indicator)]
     if args.out:
         table.to_csv(args.out, index=False)
-    with pd.option_context("display.width", 200, "display.max_rows", 400):
-        print(table.round(4).to_string(index=False))
+    indicators = list(args.indicator or COMPACT)
+    if args.everything:
+        with pd.option_context("display.width", 200, "display.max_rows", None):
+            print(table.round(4).to_string(index=False))
+    else:
+        short, units = compact(table, indicators, args.group)
+        with pd.option_context("display.width", 250, "display.max_columns", None, "display.max_colwidth", 40):
+            print(short.to_string(index=False))
+        print(f"\n{units}. Other indicators: --indicator NAME; every indicator and group, one row each: --all.")
+    if not args.figure_off:
+        files = summary_figure(table, args.figure or Path(args.store) / "summary", indicators, args.group)
+        print(f"figure: {', '.join(str(f) for f in files)}")
     return 0
 
 
@@ -244,15 +271,13 @@ def _brief(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.results if not p.exists()]
     if missing:
         raise ValueError(f"{missing[0]}: no such results folder")
-    path = write_brief(list(args.results), args.out or Path("results/brief"), args.format)
+    path = write_brief(list(args.results), args.out or Path("results/brief"), args.format, lang=args.lang)
     print(f"wrote the policy brief: {path} (numbers and their sources: {path.parent / 'brief_numbers.json'})")
     return 0
 
 
-def _params(_: argparse.Namespace) -> int:
-    for p in parameters():
-        span = f"[{p.low}, {p.high}]" if p.low is not None else ""
-        print(f"{p.name:45s} {p.kind:12s} {p.default!s:>10} {p.unit:18s} {span:16s} {p.source}")
+def _params(args: argparse.Namespace) -> int:
+    print(parameter_table(parameters(), args.filter, args.kind, args.sources))
     return 0
 
 

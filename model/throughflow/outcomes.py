@@ -329,4 +329,3 @@ def story_outcomes(model: ThroughflowModel, qual: np.ndarray) -> dict[str, dict[
         "story_nec": _by_group(qual, lambda g: _share(reached, story & g)),
         "story_nec_end": _by_group(qual, lambda g: _share(at_end, story & g)),
     }
-

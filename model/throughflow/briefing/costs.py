@@ -94,7 +94,9 @@ def wise(c: Context) -> None:
         b = c.n("wise.held_treatment", places["held_treatment"], "num1", places["source"])
         f = c.n("wise.freed", places["mean"], "snum1", places["source"])
         texts.append(
-            c.t("wise.places", without=a, with_=b, freed=f, interval=interval(c, "wise.freed", places, "snum1"), store=source.name)
+            c.t(
+                "wise.places", without=a, with_=b, freed=f, interval=interval(c, "wise.freed", places, "snum1"), store=source.name
+            )
             + (" " + c.t("wise.negative") if places["mean"] < 0 else "")
         )
     if texts:

@@ -141,7 +141,9 @@ def mix(c: Context) -> None:
     c.doc.add(Para(c.t("mix.text", store=source.name, first=texts[0], last=texts[1], low=lo, high=hi)))
     rr = c.n("mix.R", first["n_pairs"], "int", first["source"], "n_pairs")
     c.figure(
-        figs.mix_figure(summary, "throughflow_12m", factor=source.factor, reference=source.reference, treatment=source.treatment, lang=c.lang),
+        figs.mix_figure(
+            summary, "throughflow_12m", factor=source.factor, reference=source.reference, treatment=source.treatment, lang=c.lang
+        ),
         "throughflow_12m_across_mix",
         c.t("mix.figure", R=rr, store=source.name),
         source,

@@ -90,7 +90,9 @@ class Source:
 
     def factors(self) -> list[str]:
         """The factors of the store's design."""
-        return [c.removeprefix("factor:") for c in (self.runs.columns if self.runs is not None else []) if c.startswith("factor:")]
+        return [
+            c.removeprefix("factor:") for c in (self.runs.columns if self.runs is not None else []) if c.startswith("factor:")
+        ]
 
     def has_timeseries(self) -> bool:
         """Whether the store kept the monthly time series."""

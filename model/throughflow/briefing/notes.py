@@ -79,7 +79,9 @@ def sensitivity(c: Context) -> None:
         ),
     )
     if not grouped:
-        described = [f"`{n}`: {c.lang.parameter(n, docs.get(n, c.t('sensitivity.no_description')))}" for n in dict.fromkeys(names)]
+        described = [
+            f"`{n}`: {c.lang.parameter(n, docs.get(n, c.t('sensitivity.no_description')))}" for n in dict.fromkeys(names)
+        ]
         c.doc.add(Para("; ".join(described) + ".", small=True))
     conv = source.tables.get("convergence")
     if conv is not None and {"flag", "fraction", "important"} <= set(conv.columns):
@@ -88,7 +90,12 @@ def sensitivity(c: Context) -> None:
         if flagged:
             where = {"store": str(source.path), "table": "convergence.csv", "row": "largest fraction"}
             f = c.n("sensitivity.flagged", flagged, "int", {**where, "column": "flag (count true)"})
-            i = c.n("sensitivity.important", final["important"].astype(bool).sum(), "int", {**where, "column": "important (count true)"})
+            i = c.n(
+                "sensitivity.important",
+                final["important"].astype(bool).sum(),
+                "int",
+                {**where, "column": "important (count true)"},
+            )
             c.doc.add(Para(c.t("sensitivity.flagged", flagged=f, important=i), small=True))
 
 

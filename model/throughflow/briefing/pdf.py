@@ -179,7 +179,9 @@ def write_pdf(doc: Document, folder: Path, path: Path, title: str, footer: str, 
         elif isinstance(b, Note):
             story.append(Paragraph(_inline(b.text, mono), note))
         elif isinstance(b, Warn):
-            warn = RLTable([[Paragraph(f"<b>\u26a0 {_inline(b.title, mono)}</b> {_inline(b.text, mono)}", cell)]], colWidths=[width])
+            warn = RLTable(
+                [[Paragraph(f"<b>\u26a0 {_inline(b.title, mono)}</b> {_inline(b.text, mono)}", cell)]], colWidths=[width]
+            )
             warn.setStyle(
                 TableStyle(
                     [

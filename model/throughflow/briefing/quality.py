@@ -33,7 +33,6 @@ MIN_SOBOL_N = 256
 """Sobol base samples below which Sobol indices are preliminary (they must also have converged)."""
 
 
-
 @dataclass(frozen=True)
 class Size:
     """The size of one result against its declared minimum.
@@ -86,11 +85,15 @@ def size(source: Source) -> Size:
         shipped = f"scenarios/sensitivity/{declaration}.yaml"
         spec = shipped if _shipped(f"sensitivity/{declaration}.yaml") else f"<{declaration}.yaml>"
         if method == "sobol":
-            return Size("samples", n, MIN_SOBOL_N, converged(source), f"throughflow sensitivity {spec} --n {max(n or 0, MIN_SOBOL_N)}")
+            return Size(
+                "samples", n, MIN_SOBOL_N, converged(source), f"throughflow sensitivity {spec} --n {max(n or 0, MIN_SOBOL_N)}"
+            )
         return Size("trajectories", n, MIN_MORRIS_TRAJECTORIES, None, f"throughflow sensitivity {spec}")
     if source.kind == "comparison":
         a, b = source.levels[0], source.levels[-1]
-        return Size("replications", source.replications, MIN_REPLICATIONS, None, f"throughflow compare {a} {b} -R {MIN_REPLICATIONS}")
+        return Size(
+            "replications", source.replications, MIN_REPLICATIONS, None, f"throughflow compare {a} {b} -R {MIN_REPLICATIONS}"
+        )
     if source.kind == "story":
         return Size("seeds", source.replications, MIN_STORY_SEEDS, None, _sweep_command(source))
     return Size("replications", source.replications, MIN_REPLICATIONS, None, _sweep_command(source))

@@ -86,7 +86,7 @@ def pair_months(source: Source) -> pd.Series:
     """
     assert source.runs is not None
     if "pair_months" in source.meta:  # read once per store
-        return source.meta["pair_months"]  # type: ignore[no-any-return]
+        return source.meta["pair_months"]
     runs = source.runs
     if "pair_months.all" in runs.columns:
         return pd.Series(runs["pair_months.all"].to_numpy(dtype=float), index=runs["run_id"])
@@ -104,7 +104,7 @@ def pair_months(source: Source) -> pd.Series:
         cost = float(series.loc[series["qualification"].astype(str) == "all", "cost_mentoring_eur"].sum())
         out[i] = round(cost / prices[point], 6)
     source.meta["pair_months"] = pd.Series(out, index=runs["run_id"])
-    return source.meta["pair_months"]  # type: ignore[no-any-return]
+    return source.meta["pair_months"]
 
 
 def default_mix_level(source: Source, factor: str = "qualification_mix") -> str | None:

@@ -129,7 +129,9 @@ def frequencies(source: Source) -> dict[str, Estimate]:
             out[f"{indicator}.{arm}"] = share(rows.to_numpy(), {**where, "formula": "mean; 95 % Wilson interval"})
         d = (arms["with"] - arms["without"]).dropna().to_numpy(dtype=float)
         where = {"store": str(source.path), "table": "runs.parquet", "row": {key: f"{source.treatment} - {source.reference}"}}
-        out[f"{indicator}.difference"] = paired(d, {**where, "column": column, "formula": "paired by replicate; mean, 95 % t interval"})
+        out[f"{indicator}.difference"] = paired(
+            d, {**where, "column": column, "formula": "paired by replicate; mean, 95 % t interval"}
+        )
     return out
 
 

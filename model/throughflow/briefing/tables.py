@@ -274,7 +274,9 @@ def mix_rows(source: Source, summary: pd.DataFrame, indicator: str = "throughflo
     """The paired mentoring effect per mix level (the source's treatment level), with locations."""
     treatment = source.treatment or next(lv for lv in source.levels if lv != source.reference)
     key = f"factor:{source.factor}"
-    sub = summary[(summary[key].astype(str) == treatment) & (summary["indicator"] == indicator) & (summary["group"] == group)].copy()
+    sub = summary[
+        (summary[key].astype(str) == treatment) & (summary["indicator"] == indicator) & (summary["group"] == group)
+    ].copy()
     sub["source"] = pd.Series(
         [
             {

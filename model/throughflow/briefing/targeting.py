@@ -41,7 +41,7 @@ def _analysed(c: Context, source: Source) -> list[tt.Targeting]:
     cache = c.facts.setdefault("targeting.analysed", {})
     if id(source) not in cache:
         cache[id(source)] = tt.analyse(source)
-    return cache[id(source)]  # type: ignore[no-any-return]
+    return cache[id(source)]
 
 
 def name(c: Context, rule: str, text: bool = False) -> str:
@@ -57,7 +57,9 @@ def _cell(c: Context, key: str, e: Estimate | None, kind: str, unit: str = "") -
     text = f"{mean}{unit} ({interval})"
     for extra in INTERVALS[1:]:
         if extra in e.intervals:
-            lo, hi = (c.n(f"{key}.{extra}_{b}", v, kind, e.source) for b, v in zip(("low", "high"), e.intervals[extra], strict=True))
+            lo, hi = (
+                c.n(f"{key}.{extra}_{b}", v, kind, e.source) for b, v in zip(("low", "high"), e.intervals[extra], strict=True)
+            )
             text += f"; {c.t(f'interval.{extra}')} {c.t('word.range', low=lo, high=hi)}"
     return text
 
@@ -83,7 +85,12 @@ def ranking_sentence(c: Context, t: tt.Targeting, prefix: str) -> str:
         value = _effect(c, t, ranking.best, prefix, c.t("word.pp"))
         text = c.t("targeting.rank.clear", **values, value=value, others=_listing(c, t, others, prefix))
     elif ranking.kind == "partial":
-        text = c.t("targeting.rank.partial", **values, value=_listing(c, t, ranking.leaders, prefix), others=_listing(c, t, others, prefix))
+        text = c.t(
+            "targeting.rank.partial",
+            **values,
+            value=_listing(c, t, ranking.leaders, prefix),
+            others=_listing(c, t, others, prefix),
+        )
     else:
         text = c.t("targeting.rank.tie", value=_listing(c, t, [r.rule for r in t.rules], prefix))
     same = [c.t("targeting.identical", a=name(c, a, text=True), b=name(c, b, text=True)) for a, b in sorted(ranking.identical)]
@@ -97,7 +104,11 @@ def answer_sentence(c: Context, t: tt.Targeting, prefix: str) -> str:
         return c.t("targeting.answer.no_low_rule")
     assert low.target is not None
     mean, interval = c.est(f"{prefix}.{low.rule}.target", low.target, "num1")
-    text = c.t({1: "targeting.answer.positive", 0: "targeting.answer.unclear", -1: "targeting.answer.negative"}[low.target.sign()], value=mean, interval=interval)
+    text = c.t(
+        {1: "targeting.answer.positive", 0: "targeting.answer.unclear", -1: "targeting.answer.negative"}[low.target.sign()],
+        value=mean,
+        interval=interval,
+    )
     other = next((r for r in t.rules if r.eligible == ("medium", "high") and r.used and r.target is not None), None)
     if other is not None and other.target is not None:
         d = tt.target_difference(t.source, t.mix, low.rule, other.rule)
@@ -132,7 +143,9 @@ def _tables(c: Context, t: tt.Targeting, prefix: str) -> None:
                 name(c, r.rule),
                 pm,
                 _cell(c, f"{prefix}.{r.rule}.total", r.total, "num1"),
-                _cell(c, f"{prefix}.{r.rule}.per100.all", r.per100["all"], "num1") if r.used else c.t("targeting.nobody_eligible"),
+                _cell(c, f"{prefix}.{r.rule}.per100.all", r.per100["all"], "num1")
+                if r.used
+                else c.t("targeting.nobody_eligible"),
                 _cell(c, f"{prefix}.{r.rule}.target", r.target, "num1") if r.used else "—",
                 _cell(c, f"{prefix}.{r.rule}.cost", r.cost, "eur"),
             ]
@@ -197,7 +210,7 @@ def targeting(c: Context) -> None:
     if chosen is None:
         c.note("targeting.missing")
         return
-    source, results, t = chosen
+    source, _, t = chosen
     c.use(source)
     prefix = "targeting.default"
     mix_text = c.t("targeting.at_mix", mix=t.mix) if t.mix is not None else c.t("targeting.at_default")

@@ -87,8 +87,10 @@ QUALIFIED = {"LOW": "laaggeschoold", "MEDIUM": "middengeschoold", "HIGH": "hoogg
 RULES: tuple[tuple[str, object], ...] = (
     (
         r"(\w+) \((\w+) qualified, trade (\w+)\) becomes a client of the OCMW of (.+)\.",
-        lambda m: f"{m.group(1)} ({QUALIFIED.get(m.group(2), m.group(2))}, vak {SECTORS.get(m.group(3), m.group(3))}) wordt "
-        f"cliënt van het OCMW van {_place(m.group(4))}.",
+        lambda m: (
+            f"{m.group(1)} ({QUALIFIED.get(m.group(2), m.group(2))}, vak {SECTORS.get(m.group(3), m.group(3))}) wordt "
+            f"cliënt van het OCMW van {_place(m.group(4))}."
+        ),
     ),
     (r"(\w+) enrols with the mentoring organisation\.", lambda m: f"{m.group(1)} schrijft zich in bij de mentororganisatie."),
     (
@@ -97,25 +99,33 @@ RULES: tuple[tuple[str, object], ...] = (
     ),
     (
         rf"The OCMW offers an art\. 60 place at {HOST}: (\d+) min by public transport, ((?:in|outside) \w+ trade)\.",
-        lambda m: f"Het OCMW biedt een art. 60-plaats aan bij {_host(*m.group(1, 2, 3, 4))}: {m.group(5)} min met het "
-        f"openbaar vervoer, {_trade(m.group(6))}.",
+        lambda m: (
+            f"Het OCMW biedt een art. 60-plaats aan bij {_host(*m.group(1, 2, 3, 4))}: {m.group(5)} min met het "
+            f"openbaar vervoer, {_trade(m.group(6))}."
+        ),
     ),
     (
         r"(\w+) goes with (\w+) to the OCMW to contest the offer; the OCMW agrees to look for a better place "
         r"\(openness now ([\d.]+)\)\.",
-        lambda m: f"{m.group(1)} gaat met {m.group(2)} naar het OCMW om het aanbod te betwisten; het OCMW zoekt een betere "
-        f"plaats (openheid nu {_comma(m.group(3))}).",
+        lambda m: (
+            f"{m.group(1)} gaat met {m.group(2)} naar het OCMW om het aanbod te betwisten; het OCMW zoekt een betere "
+            f"plaats (openheid nu {_comma(m.group(3))})."
+        ),
     ),
     (
         r"(\w+) goes with (\w+) to the OCMW to contest the offer; the OCMW is reluctant and refuses "
         r"\(openness now ([\d.]+)\)\.",
-        lambda m: f"{m.group(1)} gaat met {m.group(2)} naar het OCMW om het aanbod te betwisten; het OCMW houdt de boot af "
-        f"(openheid nu {_comma(m.group(3))}).",
+        lambda m: (
+            f"{m.group(1)} gaat met {m.group(2)} naar het OCMW om het aanbod te betwisten; het OCMW houdt de boot af "
+            f"(openheid nu {_comma(m.group(3))})."
+        ),
     ),
     (
         rf"(\w+) starts art\. 60 work experience at {HOST}: (\d+) min from home, ((?:in|outside) \w+ trade)\.",
-        lambda m: f"{m.group(1)} begint zijn art. 60-tewerkstelling bij {_host(*m.group(2, 3, 4, 5))}: {m.group(6)} min van "
-        f"huis, {_trade(m.group(7))}.",
+        lambda m: (
+            f"{m.group(1)} begint zijn art. 60-tewerkstelling bij {_host(*m.group(2, 3, 4, 5))}: {m.group(6)} min van "
+            f"huis, {_trade(m.group(7))}."
+        ),
     ),
     (
         r"The mentoring pair ends \(([\w ]+)\)\.",
@@ -123,8 +133,10 @@ RULES: tuple[tuple[str, object], ...] = (
     ),
     (
         r"The art\. 60 contract ends \(skill now ([\d.]+)\); (\w+) (.+)\.",
-        lambda m: f"Het art. 60-contract loopt af (vaardigheid nu {_comma(m.group(1))}); {m.group(2)} "
-        f"{OUTCOMES.get(m.group(3), m.group(3))}.",
+        lambda m: (
+            f"Het art. 60-contract loopt af (vaardigheid nu {_comma(m.group(1))}); {m.group(2)} "
+            f"{OUTCOMES.get(m.group(3), m.group(3))}."
+        ),
     ),
     (
         r"(\w+) drops out of the placement \((\d+) min commute\) and leaves the labour market\.",
@@ -132,8 +144,9 @@ RULES: tuple[tuple[str, object], ...] = (
     ),
     (
         rf"(\w+) is hired by {EMPLOYER} through (.+)\.",
-        lambda m: f"{m.group(1)} wordt aangeworven door {_employer(*m.group(2, 3, 4))} via "
-        f"{CHANNELS.get(m.group(5), m.group(5))}.",
+        lambda m: (
+            f"{m.group(1)} wordt aangeworven door {_employer(*m.group(2, 3, 4))} via {CHANNELS.get(m.group(5), m.group(5))}."
+        ),
     ),
     (
         rf"(\w+) starts an NEC job at {EMPLOYER} \((\d+) min commute\)\.",
@@ -141,8 +154,9 @@ RULES: tuple[tuple[str, object], ...] = (
     ),
     (
         rf"(\w+) loses the job at {EMPLOYER} after (\d+) months and goes on benefit\.",
-        lambda m: f"{m.group(1)} verliest de job bij {_employer(*m.group(2, 3, 4))} na {m.group(5)} maanden en komt in de "
-        "werkloosheid.",
+        lambda m: (
+            f"{m.group(1)} verliest de job bij {_employer(*m.group(2, 3, 4))} na {m.group(5)} maanden en komt in de werkloosheid."
+        ),
     ),
     (r"(\w+) leaves the labour market\.", lambda m: f"{m.group(1)} verlaat de arbeidsmarkt."),
     (
@@ -177,5 +191,5 @@ def dutch(sentence: str) -> str | None:
     for pattern, build in RULES:
         match = re.fullmatch(pattern, sentence)
         if match:
-            return build(match)  # type: ignore[operator,no-any-return]
+            return build(match)  # type: ignore[operator]
     return None

@@ -48,13 +48,15 @@ def targeting_figure(
     fig.set_size_inches(HALF_A4[0], 3.4)
     left = axes[0]
     rules = [r for r in default.rules if r.used]
-    for i, rule in enumerate(reversed(rules)):
+    for i, arm in enumerate(reversed(rules)):
         for j, (group, (colour, marker)) in enumerate(GROUP_STYLE.items()):
-            e = rule.per100[group]
+            e = arm.per100[group]
             y = i + (1.5 - j) * 0.17
             err = [[np.nan_to_num(e.mean - e.low)], [np.nan_to_num(e.high - e.mean)]]
             label = (lang.group(group) if group != "all" else lang.group("all", long=True)) if i == 0 else None
-            left.errorbar([e.mean], [y], xerr=err, fmt=marker, color=colour, ms=5 if group == "all" else 4, capsize=2, lw=1.3, label=label)
+            left.errorbar(
+                [e.mean], [y], xerr=err, fmt=marker, color=colour, ms=5 if group == "all" else 4, capsize=2, lw=1.3, label=label
+            )
     left.axvline(0.0, color="0.4", lw=0.8, zorder=0)
     left.set_yticks(range(len(rules)), [names.get(r.rule, r.rule) for r in reversed(rules)])
     left.set_xlabel(lang.t("figure.targeting.x"))
@@ -65,10 +67,10 @@ def targeting_figure(
         right = axes[1]
         positions = mix_positions([str(t.mix) for t in mixes])
         order = sorted(mixes, key=lambda t: positions[str(t.mix)])
-        for k, rule in enumerate(r.rule for r in mixes[0].rules):
+        for k, rule in enumerate(x.rule for x in mixes[0].rules):
             xs, ys, lo, hi = [], [], [], []
             for t in order:
-                found = next((r for r in t.rules if r.rule == rule and RANKED in r.effects), None)
+                found = next((x for x in t.rules if x.rule == rule and RANKED in x.effects), None)
                 if found is None:
                     continue
                 e = found.effects[RANKED]
@@ -77,7 +79,9 @@ def targeting_figure(
                 lo.append(np.nan_to_num(e.mean - e.low) * 100)
                 hi.append(np.nan_to_num(e.high - e.mean) * 100)
             style, marker, colour = RULE_STYLE[k % len(RULE_STYLE)]
-            right.errorbar(xs, ys, yerr=[lo, hi], ls=style, marker=marker, color=colour, ms=4, capsize=2, lw=1.4, label=names.get(rule, rule))
+            right.errorbar(
+                xs, ys, yerr=[lo, hi], ls=style, marker=marker, color=colour, ms=4, capsize=2, lw=1.4, label=names.get(rule, rule)
+            )
         right.set_xticks([positions[str(t.mix)] for t in order], [str(t.mix) for t in order])
         right.set_xlabel(lang.t("figure.targeting.x_mix"))
         right.set_ylabel(lang.t("figure.targeting.y_right"))
