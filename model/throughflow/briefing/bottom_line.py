@@ -59,7 +59,14 @@ def bottom_line(c: Context, at: int) -> None:
         "row": "all",
         "column": "size against the declared minimum (throughflow.briefing.quality.size)",
     }
-    k = c.n("bottom.preliminary", prelim, "int", where)
-    n = c.n("bottom.results", len(c.used), "int", where)
-    footer = c.t("bottom.preliminary", k=k, n=n) if prelim else c.t("bottom.full", n=n)
+    if not c.used:
+        footer = c.t("bottom.nothing")
+    elif prelim:
+        footer = c.t(
+            "bottom.preliminary",
+            k=c.n("bottom.preliminary", prelim, "int", where),
+            n=c.n("bottom.results", len(c.used), "int", where),
+        )
+    else:
+        footer = c.t("bottom.full", n=c.n("bottom.results", len(c.used), "int", where))
     c.doc.blocks[at:at] = [Box(c.t("bottom.title"), lines, footer, bottom=True)]

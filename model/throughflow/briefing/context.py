@@ -59,7 +59,7 @@ class Context:
             src["column"] = cols.get(column, column) if column is not None else cols
         elif cols is not None:  # one description for all the values of the source
             src["column"] = cols
-        elif column is not None:
+        elif column is not None and "column" not in src:
             src["column"] = column
         return self.numbers.add(key, None if value is None else float(value), kind, src)
 

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -28,6 +29,7 @@ from throughflow.analysis.sensitivity import run_sensitivity
 from throughflow.experiments.design import load_sweep, read_yaml_mapping
 from throughflow.experiments.store import Store, StoreError
 from throughflow.experiments.sweep import run_sweep
+from throughflow.scenario import load_scenario, with_values
 
 OUT = Path("results/demo-experiments")
 
@@ -58,11 +60,24 @@ def shipped(relative: str) -> Path:
     return Path(str(resources.files("throughflow") / "scenarios" / relative))
 
 
-def grouped_screening(n: int) -> Declaration:
-    """The shipped Morris screening of the mentoring effect, with ``n`` trajectories over the model sections."""
+def grouped_screening(n: int, base: dict[str, Any] | None = None, months: int | None = None) -> Declaration:
+    """The shipped Morris screening of the mentoring effect, with ``n`` trajectories over the model sections.
+
+    Args:
+        n: Trajectories.
+        base: Dotted values applied to every scenario of the declaration (tests: a smaller world).
+        months: Horizon override.
+    """
     path = shipped("sensitivity/mentoring_effect.yaml")
     data, _ = read_yaml_mapping(path, SensitivityError)
     data.update(groups="section", n=n)
+    if base:
+        data["base"] = with_values(load_scenario(path.parent / data["base"]), base).model_dump()
+        for outcome in data["outcomes"]:
+            for arm in ("treatment", "minus"):
+                outcome[arm] = with_values(load_scenario(path.parent / outcome[arm]), base).model_dump()
+    if months is not None:
+        data["months"] = months
     return declaration_from_mapping(data, where=str(path), base_dir=path.parent, text=yaml.safe_dump(data, sort_keys=True))
 
 
@@ -81,7 +96,15 @@ def _replace(folder: Path, name: str, reason: Exception) -> None:
     shutil.rmtree(folder)
 
 
-def run_demo(out: Path = OUT, sizes: Sizes = Sizes(), workers: int | None = None, progress: bool = True) -> list[Path]:
+def run_demo(
+    out: Path = OUT,
+    sizes: Sizes = Sizes(),
+    workers: int | None = None,
+    progress: bool = True,
+    executor: str = "processes",
+    base: dict[str, Any] | None = None,
+    months: int | None = None,
+) -> list[Path]:
     """Run the reduced experiments of the demo brief.
 
     Args:
@@ -89,6 +112,9 @@ def run_demo(out: Path = OUT, sizes: Sizes = Sizes(), workers: int | None = None
         sizes: Replications, seeds and trajectories.
         workers: Worker processes (default: all cores).
         progress: Show progress bars.
+        executor: ``processes`` (default), ``serial`` or ``dask``.
+        base: Dotted values applied to the base scenario of every experiment but the story (tests: a smaller world).
+        months: Horizon of every experiment but the story (default: the scenarios').
 
     Returns:
         The store folders, for :func:`throughflow.brief.write_brief`.
@@ -101,13 +127,19 @@ def run_demo(out: Path = OUT, sizes: Sizes = Sizes(), workers: int | None = None
         ("juul_kamin_seeds", sizes.story),
     )
     for name, replications in sweeps:
-        sweep = load_sweep(shipped(f"sweeps/{name}.yaml"), replications=replications)
+        story = name == "juul_kamin_seeds"
+        sweep = load_sweep(
+            shipped(f"sweeps/{name}.yaml"),
+            replications=replications,
+            months=None if story else months,
+            base_overrides=None if story else base,
+        )
         folder = out / name
         started = time.perf_counter()
         print(f"{name}: {len(sweep.points())} design points x {replications} replications -> {folder}")
         for attempt in (0, 1):
             try:
-                run_sweep(sweep, out=folder, workers=workers, resume=Store(folder).exists(), progress=progress)
+                run_sweep(sweep, out=folder, executor=executor, workers=workers, resume=Store(folder).exists(), progress=progress)
                 break
             except StoreError as exc:
                 if attempt:
@@ -115,14 +147,14 @@ def run_demo(out: Path = OUT, sizes: Sizes = Sizes(), workers: int | None = None
                 _replace(folder, sweep.name, exc)
         print(f"  done in {time.perf_counter() - started:.0f} s")
         folders.append(folder)
-    declaration = grouped_screening(sizes.morris)
+    declaration = grouped_screening(sizes.morris, base, months)
     name = f"sensitivity-{declaration.name}-{declaration.method}-{declaration.n}"
     folder = out / name
     started = time.perf_counter()
     print(f"{name}: Morris screening, {declaration.n} trajectories -> {folder}")
     for attempt in (0, 1):
         try:
-            run_sensitivity(declaration, folder, workers=workers, resume=Store(folder).exists(), progress=progress)
+            run_sensitivity(declaration, folder, executor, workers, resume=Store(folder).exists(), progress=progress)
             break
         except StoreError as exc:
             if attempt:
