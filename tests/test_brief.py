@@ -21,7 +21,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.container import BarContainer, ErrorbarContainer
 
 from brief_recompute import recompute
-from brief_support import FIXTURES, REPO, build_stores, effect_stats, paired, runs_of, section
+from brief_support import FIXTURES, REPO, effect_stats, paired, runs_of, section
 from throughflow.brief import write_brief
 from throughflow.briefing import tables
 from throughflow.briefing.inputs import find_inputs
@@ -35,8 +35,8 @@ from throughflow.scenario import flatten, load_scenario
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return build_stores(tmp_path_factory.mktemp("brief_stores"))
+def stores(brief_stores: dict[str, Path]) -> dict[str, Path]:
+    return brief_stores
 
 
 @pytest.fixture(scope="module")
