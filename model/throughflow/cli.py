@@ -118,7 +118,8 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser(
         "brief",
         help="write a policy brief from stored results",
-        description="Write a 2-4 page policy brief from comparison, sweep and sensitivity stores; every number traceable.",
+        description="Write the policy brief from comparison, sweep, story and sensitivity stores (bottom line first, "
+        "every number traceable; results below their declared minimum sizes marked as preliminary).",
     )
     b.add_argument(
         "results",

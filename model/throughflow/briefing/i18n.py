@@ -1,8 +1,9 @@
 """The brief's languages: translation catalogues and number formats.
 
 Every sentence, heading, table header and figure label of the brief is a template in a
-catalogue, one YAML file per language under ``briefing/locale/`` (``en.yaml``,
-``nl.yaml``, and ``nl_parameters.yaml`` for the parameter descriptions). Templates are
+catalogue per language under ``briefing/locale/``: ``<lang>.yaml`` (words, the bottom line,
+key findings, who should get a mentor, figures) and ``<lang>_notes.yaml`` (the other
+sections), and ``nl_parameters.yaml`` for the parameter descriptions. Templates are
 nested by section and fill named fields with :meth:`str.format`: ``{value}``. Both
 languages have the same keys and the same fields (a test checks this), so the Dutch brief
 prints exactly the numbers of the English one, formatted the Flemish way (decimal comma,
@@ -37,20 +38,33 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return out
 
 
+PARTS = ("", "notes")
+"""Files that make up a language's catalogue of templates (``<lang>.yaml``, ``<lang>_notes.yaml``)."""
+
+
+def _read(lang: str, part: str) -> dict[str, str]:
+    name = f"{lang}_{part}.yaml" if part else f"{lang}.yaml"
+    path = resources.files("throughflow") / "briefing" / "locale" / name
+    if not path.is_file():
+        return {}
+    return _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+
+
 @cache
-def catalogue(lang: str, part: str = "") -> dict[str, str]:
-    """The templates of a language (``part``: another file of it, e.g. ``parameters``), by dotted key.
+def catalogue(lang: str, part: str | None = None) -> dict[str, str]:
+    """The templates of a language by dotted key (``part="parameters"``: the parameter descriptions).
 
     Raises:
         ValueError: If the language is unknown.
     """
     if lang not in LANGS:
         raise ValueError(f"unknown brief language {lang!r} (choose from {', '.join(LANGS)})")
-    name = f"{lang}_{part}.yaml" if part else f"{lang}.yaml"
-    path = resources.files("throughflow") / "briefing" / "locale" / name
-    if not path.is_file():
-        return {}
-    return _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    if part is not None:
+        return _read(lang, part)
+    out: dict[str, str] = {}
+    for name in PARTS:
+        out.update(_read(lang, name))
+    return out
 
 
 def fields(template: str) -> set[str]:

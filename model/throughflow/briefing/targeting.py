@@ -114,7 +114,7 @@ def answer_sentence(c: Context, t: tt.Targeting, prefix: str) -> str:
         d = tt.target_difference(t.source, t.mix, low.rule, other.rule)
         if d is not None:
             value, _ = c.est(f"{prefix}.{other.rule}.target", other.target, "num1")
-            diff, diff_interval = c.est(f"{prefix}.{low.rule}-{other.rule}.target_difference", d, "num1")
+            diff, diff_interval = c.est(f"{prefix}.{low.rule}-{other.rule}.target_difference", d, "snum1")
             key = {1: "targeting.answer.more", 0: "targeting.answer.same", -1: "targeting.answer.less"}[d.sign()]
             text += " " + c.t(key, value=value, diff=diff, interval=diff_interval)
     return text
