@@ -30,10 +30,14 @@ COST_COLUMNS = ("extra_cost_eur", "extra_transitions", "cost_per_transition", "c
 
 
 def _summary(source: Source, reference: str) -> pd.DataFrame:
+    """The store's summary against ``reference`` (computed once per store and reference)."""
     assert source.runs is not None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # groups absent at some design points
-        return summarize_runs(source.runs, source.factor, reference)
+    cache = source.meta.setdefault("summaries", {})
+    if reference not in cache:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # groups absent at some design points
+            cache[reference] = summarize_runs(source.runs, source.factor, reference)
+    return cache[reference]
 
 
 def _computed(source: Source, reference: str) -> str:
