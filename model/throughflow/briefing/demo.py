@@ -49,10 +49,10 @@ class Sizes:
             parameter).
     """
 
-    targeting: int = 10
-    ablation: int = 10
+    targeting: int = 8
+    ablation: int = 8
     story: int = 100
-    morris: int = 10
+    morris: int = 8
 
 
 def shipped(relative: str) -> Path:
