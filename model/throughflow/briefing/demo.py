@@ -49,10 +49,10 @@ class Sizes:
             parameter).
     """
 
-    targeting: int = 8
-    ablation: int = 8
+    targeting: int = 6
+    ablation: int = 6
     story: int = 100
-    morris: int = 8
+    morris: int = 6
 
 
 def shipped(relative: str) -> Path:
