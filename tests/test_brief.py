@@ -1,11 +1,8 @@
 """The policy brief: every number traces back to the stored results, figures, missing inputs, formats.
 
-Small stores are built once per module (scale 0.2, 48 months, R = 3, serial executor): a
-comparison baseline vs mentoring, a three-level qualification-mix sweep and the ablation
-sweep shipped for the brief (``tests/brief/ablation.yaml``). The sensitivity result is a
-fixture (``tests/brief/sensitivity``) in the format ``throughflow sensitivity`` writes.
-Numbers are recomputed here from ``runs.parquet`` and the time series with numpy and
-scipy, independently of the package's summaries.
+The small stores (see ``brief_support``) are built once per module; numbers are recomputed
+from ``runs.parquet`` and the time series with numpy and scipy (``brief_recompute``),
+independently of the package's summaries.
 """
 
 from __future__ import annotations
@@ -15,73 +12,31 @@ import math
 import re
 import shutil
 from pathlib import Path
-from typing import Any
 
 import matplotlib.image as mpimg
 import numpy as np
-import pandas as pd
 import pytest
 import yaml
 from matplotlib.collections import PolyCollection
 from matplotlib.container import BarContainer, ErrorbarContainer
-from scipy import stats
 
-from throughflow.analysis.comparison import compare
+from brief_recompute import recompute
+from brief_support import FIXTURES, REPO, effect_stats, paired, runs_of, section
 from throughflow.brief import write_brief
 from throughflow.briefing import tables
 from throughflow.briefing.inputs import find_inputs
 from throughflow.briefing.numbers import fmt, parse
 from throughflow.briefing.pdf import page_count
 from throughflow.briefing.story import condense
-from throughflow.experiments.design import load_sweep, sweep_from_mapping
-from throughflow.experiments.sweep import run_sweep
+from throughflow.experiments.design import sweep_from_mapping
 from throughflow.outcomes import BY_NAME
 from throughflow.plots import brief_figures as figs
-from throughflow.scenario import flatten, load_scenario, with_values
-
-HERE = Path(__file__).resolve().parent
-FIXTURES = HERE / "brief"
-REPO = HERE.parent
-SIZE = {"population.scale": 0.2}
-MONTHS = 48
-R = 3
-
-
-def tiny(name: str) -> Any:
-    return with_values(load_scenario(name), SIZE)
-
-
-def tiny_sweep(path: Path, keep_levels: list[str] | None = None) -> Any:
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if keep_levels is not None:
-        levels = spec["factors"]["qualification_mix"]["levels"]
-        spec["factors"]["qualification_mix"]["levels"] = {k: levels[k] for k in keep_levels}
-    shipped = load_sweep(path) if path.parent.name == "sweeps" else None
-    base = shipped.base if shipped else load_scenario("baseline")
-    spec.update(replications=R, months=MONTHS, base=with_values(base, SIZE).model_dump())
-    return sweep_from_mapping(spec, where=str(path))
+from throughflow.scenario import flatten, load_scenario
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("brief_stores")
-    out = {"compare": root / "compare", "mix": root / "mix", "ablation": root / "ablation"}
-    compare(
-        tiny("baseline"),
-        tiny("mentoring"),
-        replications=R,
-        seed=3,
-        out=out["compare"],
-        executor="serial",
-        months=MONTHS,
-        progress=False,
-    )
-    mix = tiny_sweep(REPO / "scenarios" / "sweeps" / "qualification_mix.yaml", ["0", "2/3", "1"])
-    run_sweep(mix, out=out["mix"], executor="serial", progress=False)
-    run_sweep(tiny_sweep(FIXTURES / "ablation.yaml"), out=out["ablation"], executor="serial", progress=False)
-    out["sensitivity"] = root / "sensitivity"
-    shutil.copytree(FIXTURES / "sensitivity", out["sensitivity"])
-    return out
+def stores(brief_stores: dict[str, Path]) -> dict[str, Path]:
+    return brief_stores
 
 
 @pytest.fixture(scope="module")
@@ -89,155 +44,6 @@ def full_brief(stores: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
     out = tmp_path_factory.mktemp("brief_full")
     write_brief(list(stores.values()), out, "pdf")
     return out
-
-
-# --------------------------------------------------------------------------- independent recomputation
-
-
-def mean_ci(values: np.ndarray) -> tuple[float, float, float, int]:
-    values = np.asarray(values, dtype=float)
-    values = values[np.isfinite(values)]
-    n = values.size
-    if n == 0:
-        return math.nan, math.nan, math.nan, 0
-    m = float(values.mean())
-    if n < 2:
-        return m, math.nan, math.nan, n
-    half = float(stats.t.ppf(0.975, n - 1)) * float(values.std(ddof=1)) / math.sqrt(n)
-    return m, m - half, m + half, n
-
-
-def runs_of(store: str) -> pd.DataFrame:
-    runs = pd.read_parquet(Path(store) / "runs.parquet")
-    return runs[runs["status"] == "ok"]
-
-
-def paired(runs: pd.DataFrame, factor: str, level: str, reference: str, others: dict[str, str], column: str) -> pd.DataFrame:
-    sel = runs
-    for f, v in others.items():
-        sel = sel[sel[f].astype(str) == v]
-    a = sel[sel[factor].astype(str) == level][["replicate", column]]
-    b = sel[sel[factor].astype(str) == reference][["replicate", column]]
-    return a.merge(b, on="replicate", suffixes=("", "_ref"))
-
-
-def effect_stats(pairs: pd.DataFrame, column: str, level_values: pd.Series) -> dict[str, float]:
-    d = (pairs[column] - pairs[f"{column}_ref"]).to_numpy(dtype=float)
-    m, lo, hi, n = mean_ci(d)
-    return {
-        "mean": float(np.nanmean(level_values.to_numpy(dtype=float))),
-        "reference_mean": float(np.nanmean(pairs[f"{column}_ref"].to_numpy(dtype=float))),
-        "diff": m,
-        "ci_low": lo,
-        "ci_high": hi,
-        "n": n,
-    }
-
-
-def recompute(source: dict[str, Any], key: str) -> float | None:
-    """The value a number's source points to, recomputed from the stored files."""
-    store, table, row, column = source.get("store"), source.get("table", ""), source.get("row", {}), source.get("column")
-    if table == "comparison.parquet":
-        runs = runs_of(store)
-        design = pd.read_parquet(Path(store) / "design.parquet").sort_values("point")
-        ref, new = design["factor:scenario"].astype(str).tolist()
-        col = f"{row['indicator']}.{row['group']}"
-        pairs = paired(runs, "factor:scenario", new, ref, {}, col)
-        s = effect_stats(pairs, col, runs[runs["factor:scenario"] == new][col])
-        names = {
-            f"mean_{ref}": "reference_mean",
-            f"mean_{new}": "mean",
-            "diff": "diff",
-            "ci_low_diff": "ci_low",
-            "ci_high_diff": "ci_high",
-            "R": "n",
-        }
-        return s[names[column]]
-    if table.startswith("summarize_runs("):
-        factor = re.search(r"factor='([^']+)'", table).group(1)
-        reference = re.search(r"reference='([^']+)'", table).group(1)
-        runs = runs_of(store)
-        key_col = f"factor:{factor}"
-        others = {k: v for k, v in row.items() if k.startswith("factor:") and k != key_col}
-        col = f"{row['indicator']}.{row['group']}"
-        pairs = paired(runs, key_col, row[key_col], reference, others, col)
-        sel = runs[runs[key_col].astype(str) == row[key_col]]
-        for f, v in others.items():
-            sel = sel[sel[f].astype(str) == v]
-        s = effect_stats(pairs, col, sel[col])
-        names = {
-            "reference_mean": "reference_mean",
-            "mean": "mean",
-            "diff": "diff",
-            "diff_ci_low": "ci_low",
-            "diff_ci_high": "ci_high",
-            "n_pairs": "n",
-        }
-        return s[names[column]]
-    if table.startswith("cost_effectiveness"):
-        runs = runs_of(store)
-        key_col = next(k for k in row if k.startswith("factor:"))
-        g = row["group"]
-        design = pd.read_parquet(Path(store) / "design.parquet").sort_values("point")
-        reference = design[key_col].astype(str).iloc[0]
-        pc = paired(runs, key_col, row[key_col], reference, {}, f"cost_eur.{g}")
-        pt = paired(runs, key_col, row[key_col], reference, {}, f"sustainable_transitions.{g}")
-        dc = (pc[f"cost_eur.{g}"] - pc[f"cost_eur.{g}_ref"]).mean()
-        dt = (pt[f"sustainable_transitions.{g}"] - pt[f"sustainable_transitions.{g}_ref"]).mean()
-        if column == "extra_cost_eur":
-            return float(dc)
-        if column == "extra_transitions":
-            return float(dt)
-        if column == "cost_per_transition":
-            return float(dc / dt) if dt > 0 else None
-        # the bootstrap interval is taken as stored
-        stored = pd.read_csv(Path(store) / "cost_effectiveness.csv")
-        stored = stored[(stored[key_col].astype(str) == row[key_col]) & (stored["group"] == g)]
-        value = float(stored[column].iloc[0])
-        return value if math.isfinite(value) else None
-    if table.startswith("timeseries/"):
-        points = pd.read_parquet(Path(store) / "design.parquet")
-        factor = next(c for c in points.columns if c.startswith("factor:"))
-        p_ref = int(points.loc[points[factor] == source["reference"], "point"].iloc[0])
-        p_new = int(points.loc[points[factor] == source["treatment"], "point"].iloc[0])
-        freed, held_ref, held_new = [], [], []
-        for k in range(R):
-            ts = [pd.read_parquet(Path(store) / "timeseries" / f"point={p:05d}" / f"rep={k:03d}.parquet") for p in (p_ref, p_new)]
-            ts = [t[t["qualification"].astype(str) == "all"].sort_values("month") for t in ts]
-            starts = ts[0]["flow_waiting_to_art60"].sum()
-            a, b = ts[0]["stock_wise_job"].iloc[-1], ts[1]["stock_wise_job"].iloc[-1]
-            freed.append(100 * (a - b) / starts)
-            held_ref.append(100 * a / starts)
-            held_new.append(100 * b / starts)
-        m, lo, hi, _ = mean_ci(np.array(freed))
-        return {
-            "wise.freed": m,
-            "wise.freed.ci_low": lo,
-            "wise.freed.ci_high": hi,
-            "wise.held_reference": float(np.mean(held_ref)),
-            "wise.held_treatment": float(np.mean(held_new)),
-        }[key]
-    if table == "runs.parquet":  # pillar interaction
-        runs = runs_of(store)
-        col = column
-        wide = runs.pivot_table(index="replicate", columns="factor:scenario", values=col, aggfunc="first")
-        alone = sum(wide[f"pillar_{p}"] - wide["baseline"] for p in ("one_on_one", "organisation", "labs"))
-        inter = (wide["mentoring"] - wide["baseline"]) - alone
-        m, lo, hi, _ = mean_ci(inter.to_numpy())
-        values = {"sum_alone": float(alone.mean()), "interaction": m, "interaction.ci_low": lo, "interaction.ci_high": hi}
-        return values[key.split("throughflow_12m.", 1)[1]]
-    if table == "indices.csv" and row == "all":
-        idx = pd.read_csv(Path(store) / "indices.csv")
-        return float(idx[column.split(" ")[0]].nunique())
-    if table == "convergence.csv":
-        conv = pd.read_csv(Path(store) / "convergence.csv")
-        final = conv[conv["fraction"] == conv["fraction"].max()]
-        return float(final[column.split(" ")[0]].astype(bool).sum())
-    if table == "indices.csv":
-        idx = pd.read_csv(Path(store) / "indices.csv")
-        sel = idx[(idx["outcome"] == row["outcome"]) & (idx["name"] == row["name"])]
-        return float(sel[column].iloc[0])
-    raise AssertionError(f"{key}: unknown source table {table!r}")
 
 
 # --------------------------------------------------------------------------- numbers
@@ -258,11 +64,17 @@ def test_every_number_equals_the_stored_results(full_brief: Path) -> None:
     md = (full_brief / "brief.md").read_text(encoding="utf-8")
     data = json.loads((full_brief / "brief_numbers.json").read_text(encoding="utf-8"))
     numbers = data["numbers"]
-    assert len(numbers) > 60
+    assert len(numbers) > 150
     kinds = {n["source"]["table"].split("(")[0] for n in numbers}
-    assert {"comparison.parquet", "summarize_runs", "cost_effectiveness.csv", "indices.csv", "runs.parquet"} <= kinds
+    expected_kinds = {"comparison.parquet", "summarize_runs", "cost_effectiveness.csv", "indices.csv", "runs.parquet"}
+    assert expected_kinds | {"targeting", "cost_effectiveness", "manifest.json"} <= kinds
+    rows = [line for line in section(md, "How solid are these results?").splitlines() if line.startswith("| ") and "`" in line]
+    counts = {"bottom.results": len(rows), "bottom.preliminary": sum("| Preliminary |" in line for line in rows)}
     for n in numbers:
         assert n["text"] in md, f"{n['key']}: {n['text']!r} not printed in the brief"
+        if n["key"] in counts:
+            assert n["value"] == counts[n["key"]], n["key"]
+            continue
         expected = recompute(n["source"], n["key"])
         if expected is None or not math.isfinite(expected):
             assert n["value"] is None and n["text"] == "n/a", n["key"]
@@ -275,7 +87,7 @@ def test_headline_table_parsed_from_markdown(full_brief: Path, stores: dict[str,
     md = (full_brief / "brief.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (NEC within 12 months|Sustainable NEC job): (all refugees|LOW|MEDIUM|HIGH) \| (.+) \|$", md, re.M)
     assert len(rows) == 8
-    runs = runs_of(str(stores["compare"]))
+    runs = runs_of(stores["compare"])
     labels = {BY_NAME["throughflow_12m"].label: "throughflow_12m", BY_NAME["sustainable_nec"].label: "sustainable_nec"}
     for label, group, cells in rows:
         without, with_, diff, interval = (c.strip() for c in cells.split("|"))
@@ -299,6 +111,7 @@ def test_story_is_quoted_from_a_real_trace(full_brief: Path) -> None:
 
     quotes = json.loads((full_brief / "brief_numbers.json").read_text(encoding="utf-8"))["quotes"]
     assert 3 <= len(quotes) <= 8
+    assert all(q["printed"] in q["text"] for q in quotes)
     model = ThroughflowModel("juul_kamin", seed=0).run()
     full = narrate(model, default_agent(model))
     md = (full_brief / "brief.md").read_text(encoding="utf-8")
@@ -342,6 +155,7 @@ def test_figure_files_are_written_and_not_blank(full_brief: Path) -> None:
         "nec_entry_curves",
         "throughflow_12m_across_mix",
         "pillar_contributions",
+        "targeting_per_pair_months",
     }
     for png in pngs:
         pixels = mpimg.imread(png)
@@ -386,12 +200,17 @@ def test_missing_inputs_leave_sections_out_with_a_note(stores: dict[str, Path], 
     path = write_brief([stores["compare"], junk, tmp_path / "absent"], tmp_path / "b", story=False)
     md = path.read_text(encoding="utf-8")
     assert "**NEC within 12 months.**" in md
-    assert "no qualification-mix sweep was given" in md
-    assert "no ablation sweep was given" in md
-    assert "no sensitivity result was given" in md
-    assert "none of the stores kept the monthly time series" in md
+    for note in (
+        "no targeting sweep was given",
+        "no qualification-mix sweep was given",
+        "no ablation sweep was given",
+        "no sensitivity result was given",
+        "none of the stores kept the monthly time series",
+    ):
+        assert note in md, note
     assert "not_a_store` was not used" in md and "absent` was not used: no such folder" in md
     assert "Figure 3" not in md and "Kamin" not in md
+    assert "The results given do not answer this" in md  # the bottom line says what is missing
     assert sorted(p.name for p in (tmp_path / "b" / "figures").glob("*.png")) == [
         "effect_by_qualification.png",
         "nec_entry_curves.png",
@@ -401,6 +220,76 @@ def test_missing_inputs_leave_sections_out_with_a_note(stores: dict[str, Path], 
     text = empty.read_text(encoding="utf-8")
     assert "no comparison of the baseline with mentoring-to-NEC was given" in text
     assert json.loads((tmp_path / "e" / "brief_numbers.json").read_text())["numbers"] == []
+    assert "No results were given" in text
+
+
+def test_story_without_the_sweep_says_how_often_is_unknown(stores: dict[str, Path], tmp_path: Path) -> None:
+    md = write_brief([stores["compare"]], tmp_path / "b").read_text(encoding="utf-8")
+    assert "How often the story ends in a job is not shown" in md
+
+
+def test_earlier_files_that_were_not_rewritten_are_removed(stores: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    write_brief([stores["compare"], stores["ablation"]], out, "html", story=False)
+    assert (out / "brief.html").is_file() and (out / "figures" / "pillar_contributions.svg").is_file()
+    keep = out / "figures" / "notes.txt"
+    keep.write_text("mine", encoding="utf-8")
+    write_brief([stores["compare"]], out, "md", story=False)
+    assert not (out / "brief.html").exists(), "an older brief.html stays beside the new brief.md"
+    assert not (out / "figures" / "pillar_contributions.png").exists()
+    assert (out / "brief.md").is_file() and (out / "figures" / "nec_entry_curves.png").is_file()
+    assert keep.read_text(encoding="utf-8") == "mine"  # files the brief did not write are left alone
+    assert "brief.md" in json.loads((out / "brief_files.json").read_text(encoding="utf-8"))
+
+
+def test_results_below_the_minimum_sizes_are_marked_loudly(full_brief: Path) -> None:
+    md = (full_brief / "brief.md").read_text(encoding="utf-8")
+    for heading in ("Key findings", "Who should get a mentor?", "Contribution of each pillar", "Assumptions and caveats"):
+        assert "**\u26a0 Preliminary**" in section(md, heading), heading
+    solid = section(md, "How solid are these results?")
+    assert "`throughflow sweep scenarios/sweeps/targeting_mix.yaml`" in solid
+    assert "`throughflow sensitivity scenarios/sensitivity/mentoring_effect.yaml`" in solid
+    assert "6 trajectories" in solid and "R = 3" in solid
+    assert "are below their declared minimum size" in md.split("## ")[0]  # the bottom line, before every section
+
+
+def _sensitivity_copy(stores: dict[str, Path], root: Path, name: str, method: str = "morris") -> Path:
+    folder = root / name
+    shutil.copytree(stores["sensitivity"], folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["sweep"] = name
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    if method == "sobol":
+        indices = [
+            "outcome,name,S1,S1_conf,ST,ST_conf",
+            "effect_throughflow_12m_all,labour_market,0.3,0.02,0.45,0.02",
+            "effect_throughflow_12m_all,population,0.2,0.02,0.40,0.02",
+            "effect_throughflow_12m_all,costs,0.0,0.0,0.0,0.0",
+        ]
+        (folder / "indices.csv").write_text("\n".join(indices) + "\n", encoding="utf-8")
+        conv = ["outcome,fraction,rows,name,ST,ST_conf,important,flag"]
+        conv += [
+            f"effect_throughflow_12m_all,1.0,9216,{n},{st},0.02,{st >= 0.05},False"
+            for n, st in (("labour_market", 0.45), ("population", 0.4))
+        ]
+        (folder / "convergence.csv").write_text("\n".join(conv) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_tiny_morris_run_is_not_ranked_and_the_best_result_is_used(stores: dict[str, Path], tmp_path: Path) -> None:
+    tiny = _sensitivity_copy(stores, tmp_path, "sensitivity-mentoring_effect-morris-2")
+    md = write_brief([stores["compare"], tiny], tmp_path / "b", story=False).read_text(encoding="utf-8")
+    caveats = section(md, "Assumptions and caveats")
+    assert "too small to rank" in caveats and "Most influential" not in caveats
+    sobol = _sensitivity_copy(stores, tmp_path, "sensitivity-mentoring_effect_sobol-sobol-1024", "sobol")
+    md = write_brief([stores["compare"], tiny, stores["sensitivity"], sobol], tmp_path / "c", story=False).read_text(
+        encoding="utf-8"
+    )
+    caveats = section(md, "Assumptions and caveats")
+    assert "Sobol analysis `sensitivity-mentoring_effect_sobol-sobol-1024`" in caveats and "Preliminary" not in caveats
+    assert "labour market" in caveats
+    assert "`sensitivity-mentoring_effect-morris-2` was not used: the brief uses the better result" in md
+    assert "`sensitivity-mentoring_effect-morris-6` was not used: the brief uses the better result" in md
 
 
 def test_headline_falls_back_to_the_ablation_store(stores: dict[str, Path], tmp_path: Path) -> None:
@@ -412,12 +301,13 @@ def test_headline_falls_back_to_the_ablation_store(stores: dict[str, Path], tmp_
 
 def test_parent_folder_is_searched(stores: dict[str, Path], tmp_path: Path) -> None:
     inputs = find_inputs([stores["compare"].parent])
-    assert [s.kind for s in inputs.all()] == ["comparison", "mix", "ablation", "sensitivity"]
+    assert [s.kind for s in inputs.all()] == ["comparison", "mix", "ablation", "targeting", "story", "sensitivity"]
+    assert [s.name for s in inputs.mix] == ["qualification_mix", "targeting_mix"]  # the targeting store also serves as one
 
 
-def test_html_is_self_contained_and_pdf_has_two_to_four_pages(full_brief: Path, stores: dict[str, Path], tmp_path: Path) -> None:
+def test_html_is_self_contained_and_pdf_is_short(full_brief: Path, stores: dict[str, Path], tmp_path: Path) -> None:
     pages = page_count(full_brief / "brief.pdf")
-    assert 2 <= pages <= 4, pages
+    assert 4 <= pages <= 9, pages
     assert (full_brief / "brief.pdf").read_bytes().startswith(b"%PDF")
     html_path = write_brief([stores["compare"]], tmp_path / "h", "html", story=False)
     html = html_path.read_text(encoding="utf-8")

@@ -111,3 +111,17 @@ def test_trace_of_any_agent_is_month_by_month(capsys: pytest.CaptureFixture[str]
 def test_trace_unknown_agent(capsys: pytest.CaptureFixture[str], small: Path) -> None:
     assert main(["trace", str(small), "--agent", "999999", "--months", "12"]) == 2
     assert "999999" in capsys.readouterr().err
+
+
+def test_params_has_a_header_rounded_values_descriptions_and_a_filter(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["params"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:6] == ["name", "kind", "default", "unit", "range", "description"]
+    assert set(lines[1].replace(" ", "")) == {"-"}
+    share = next(line for line in lines if line.startswith("population.share_medium "))
+    assert " 0.1667 " in share and "0.16666" not in share and "MEDIUM-qualified" in share
+    assert main(["params", "advocacy", "--kind", "uncertainty"]) == 0
+    rows = capsys.readouterr().out.splitlines()[2:-1]
+    assert rows and all(" uncertainty " in r and "advocacy" in r.lower() for r in rows)
+    assert main(["params", "no-such-thing"]) == 0
+    assert "no parameter matches" in capsys.readouterr().out

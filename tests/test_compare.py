@@ -234,13 +234,32 @@ def test_summary_command_writes_the_same_table(sweep_store: Path, tmp_path: Path
     csv = tmp_path / "summary.csv"
     done = cli("summarize", sweep_store, "--factor", FACTOR, "--reference", "0.0", "--out", csv, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "throughflow_12m" in done.stdout
+    assert "NEC 12m" in done.stdout and "Δ sustainable NEC" in done.stdout
+    assert (sweep_store / "summary.png").is_file() and (sweep_store / "summary.svg").is_file()
     written = pd.read_csv(csv)
     direct = summarize(sweep_store, FACTOR, "0.0")
     assert list(written.columns) == list(direct.columns)
     assert written["indicator"].tolist() == direct["indicator"].tolist()
     for col in ("mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high", "reference_mean"):
         np.testing.assert_allclose(written[col].to_numpy(float), direct[col].to_numpy(float), rtol=1e-12, equal_nan=True)
+
+
+def test_summary_is_compact_by_default_and_complete_with_all(
+    sweep_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    figure = tmp_path / "fig"
+    assert cli_module.main(["summarize", str(sweep_store), "--figure", str(figure)]) == 0
+    short = capsys.readouterr().out
+    table = [line for line in short.splitlines() if line.strip()[:1].isdigit()]
+    assert len(table) == 2  # one row per design point
+    assert "NEC 12m" in short and "sustainable NEC" in short and "--all" in short
+    direct = summarize(sweep_store)
+    row = direct[(direct["point"] == 0) & (direct["indicator"] == "throughflow_12m") & (direct["group"] == "all")].iloc[0]
+    assert f"{row['mean'] * 100:.1f} ({row['ci_low'] * 100:.1f} to {row['ci_high'] * 100:.1f})" in table[0]
+    assert figure.with_suffix(".png").is_file() and figure.with_suffix(".svg").is_file()
+    assert cli_module.main(["summarize", str(sweep_store), "--all", "--no-figure"]) == 0
+    full = capsys.readouterr().out
+    assert len(full.splitlines()) == len(direct) + 1 and "figure:" not in full
 
 
 @pytest.mark.parametrize(

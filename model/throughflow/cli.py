@@ -147,13 +147,20 @@ def _parser() -> argparse.ArgumentParser:
     _code_change_arg(w)
 
     m = sub.add_parser(
-        "summarize", help="means, 95 %% intervals and paired differences of a store", description="Summarise a results store."
+        "summarize",
+        help="means, 95 %% intervals and paired differences of a store",
+        description="Summarise a results store: the headline indicators per design point, compactly, and a figure "
+        "(everything with --all).",
     )
     m.add_argument("store", type=Path, help="results folder of a sweep or comparison")
     m.add_argument("--factor", default=None, help="factor to compare against a reference level (e.g. mentoring)")
     m.add_argument("--reference", default=None, help="reference level of --factor (e.g. off)")
     m.add_argument("--indicator", action="append", default=None, help="only these indicators (repeatable)")
-    m.add_argument("--out", type=Path, default=None, help="also write the summary as CSV to this file")
+    m.add_argument("--group", default="all", choices=("all", "low", "medium", "high"), help="qualification group (default all)")
+    m.add_argument("--all", dest="everything", action="store_true", help="print every indicator and group, one row each")
+    m.add_argument("--out", type=Path, default=None, help="also write the full summary as CSV to this file")
+    m.add_argument("--figure", type=Path, default=None, help="figure path without suffix (default STORE/summary: .png, .svg)")
+    m.add_argument("--no-figure", dest="figure_off", action="store_true", help="do not write the figure")
 
     a = sub.add_parser(
         "sensitivity",
@@ -177,7 +184,8 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser(
         "brief",
         help="write a policy brief from stored results",
-        description="Write a 2-4 page policy brief from comparison, sweep and sensitivity stores; every number traceable.",
+        description="Write the policy brief from comparison, sweep, story and sensitivity stores (bottom line first, "
+        "every number traceable; results below their declared minimum sizes marked as preliminary).",
     )
     b.add_argument(
         "results",
@@ -187,6 +195,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--out", type=Path, default=None, help="output folder (default results/brief)")
     b.add_argument("--format", choices=("md", "html", "pdf"), default="md", help="md (default), html or pdf")
+    b.add_argument("--lang", choices=("en", "nl"), default="en", help="language of the brief and its figures: en (default) or nl")
 
     tr = sub.add_parser(
         "trial",
@@ -217,7 +226,14 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--apply", action="store_true", help="write the posterior's weighted medians to scenarios/calibrated.yaml")
     _executor_args(cal)
 
-    sub.add_parser("params", help="list every declared parameter", description="List every declared parameter.")
+    r = sub.add_parser(
+        "params",
+        help="list every declared parameter",
+        description="List the declared parameters: kind, default, unit, plausible range and description.",
+    )
+    r.add_argument("filter", nargs="?", default=None, help="only parameters whose name, description or unit contains this")
+    r.add_argument("--kind", choices=("lever", "uncertainty", "setting"), default=None, help="only parameters of this kind")
+    r.add_argument("--sources", action="store_true", help="add each parameter's source")
     add_app_parser(sub)
     return parser
 
@@ -459,6 +475,7 @@ def _summarize(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from throughflow.analysis.summary import summarize
+    from throughflow.analysis.tables import COMPACT, compact
     from throughflow.experiments.outputs import atomic_write
 
     if args.out is not None and args.out.is_dir():
@@ -468,8 +485,20 @@ def _summarize(args: argparse.Namespace) -> int:
         table = table[table["indicator"].isin(args.indicator)]
     if args.out:
         atomic_write(args.out, lambda p: table.to_csv(p, index=False))
-    with pd.option_context("display.width", 200, "display.max_rows", 400):
-        print(table.round(4).to_string(index=False))
+    indicators = list(args.indicator or COMPACT)
+    if args.everything:
+        with pd.option_context("display.width", 200, "display.max_rows", None):
+            print(table.round(4).to_string(index=False))
+    else:
+        short, units = compact(table, indicators, args.group)
+        with pd.option_context("display.width", 250, "display.max_columns", None, "display.max_colwidth", 40):
+            print(short.to_string(index=False))
+        print(f"\n{units}. Other indicators: --indicator NAME; every indicator and group, one row each: --all.")
+    if not args.figure_off:
+        from throughflow.plots.summary import summary_figure
+
+        files = summary_figure(table, args.figure or Path(args.store) / "summary", indicators, args.group)
+        print(f"figure: {', '.join(str(f) for f in files)}")
     return 0
 
 
@@ -521,17 +550,16 @@ def _brief(args: argparse.Namespace) -> int:
             f"or a folder holding them{reason}"
         )
     out = _prepare_out(args.out or RESULTS / "brief")
-    path = write_brief(list(args.results), out, args.format)
+    path = write_brief(list(args.results), out, args.format, lang=args.lang)
     print(f"wrote the policy brief: {path} (numbers and their sources: {path.parent / 'brief_numbers.json'})")
     return 0
 
 
-def _params(_: argparse.Namespace) -> int:
+def _params(args: argparse.Namespace) -> int:
+    from throughflow.analysis.tables import parameter_table
     from throughflow.scenario import parameters
 
-    for p in parameters():
-        span = f"[{p.low}, {p.high}]" if p.low is not None else ""
-        print(f"{p.name:45s} {p.kind:12s} {p.default!s:>10} {p.unit:18s} {span:16s} {p.source}")
+    print(parameter_table(parameters(), args.filter, args.kind, args.sources))
     return 0
 
 

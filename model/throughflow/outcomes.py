@@ -208,6 +208,10 @@ def _story_nec(o: Observed, agent: int) -> float:
     return float(o.model.refugees.first_nec[agent] != NO)
 
 
+def _story_nec_end(o: Observed, agent: int) -> float:
+    return float(o.model.refugees.column("status")[agent] == Status.NEC)
+
+
 def _story_advocacy(o: Observed, agent: int) -> float:
     outcome = o.model.story_advocacy
     return float("nan") if outcome is None else float(outcome)
@@ -432,6 +436,15 @@ INDICATORS: tuple[Indicator, ...] = (
         "1 if the story's refugee (scenario juul_kamin) held an NEC job by the horizon, else 0 (group all only)",
         "the story's refugee (NaN without a story)",
         _story(_story_nec),
+        use="story",
+    ),
+    Indicator(
+        "story_nec_end",
+        "Story: in an NEC job at the end",
+        "share",
+        "1 if the story's refugee (scenario juul_kamin) is in an NEC job in the last month of the run, else 0 (group all only)",
+        "the story's refugee (NaN without a story)",
+        _story(_story_nec_end),
         use="story",
     ),
     Indicator(

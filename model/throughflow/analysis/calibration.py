@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,9 @@ MODEL_QUANTITY = model_quantities()
 """Target id -> (scenario in which it is observed, model indicator)."""
 
 
+@cache
 def t_quantile(df: int) -> float:
-    """Two-sided 97.5 % quantile of Student's t with ``df`` degrees of freedom."""
+    """Two-sided 97.5 % quantile of Student's t with ``df`` degrees of freedom (computed once per ``df``)."""
     return float(student_t.ppf(0.975, df))
 
 

@@ -1,8 +1,9 @@
 """Shared state and wording helpers of the brief's sections.
 
 Every number goes through :meth:`Context.n`, which registers it in
-:class:`~throughflow.briefing.numbers.Numbers` (text and source); figures go through
-:meth:`Context.figure`.
+:class:`~throughflow.briefing.numbers.Numbers` (text and source); every sentence through
+:meth:`Context.t` (the language's catalogue); figures go through :meth:`Context.figure`.
+Sections leave what the bottom line needs in :attr:`Context.facts`.
 """
 
 from __future__ import annotations
@@ -15,20 +16,14 @@ from typing import Any
 
 import pandas as pd
 
-from throughflow.briefing.document import Document, Figure
+from throughflow.briefing import quality
+from throughflow.briefing.document import Document, Figure, Note, Warn
+from throughflow.briefing.estimate import Estimate
+from throughflow.briefing.i18n import ENGLISH, Lang
 from throughflow.briefing.inputs import FULL, REFERENCE, Inputs, Source
 from throughflow.briefing.numbers import Numbers
 from throughflow.experiments.outputs import environment
 from throughflow.plots import brief_figures as figs
-
-TITLE = "Mentoring-to-NEC: from art. 60 work experience to sustainable jobs"
-
-GROUP_NAMES = {"all": "all refugees", "low": "LOW", "medium": "MEDIUM", "high": "HIGH"}
-
-MEANING = {
-    "throughflow_12m": "were in an NEC job at some time within 12 months after their art. 60 contract ended",
-    "sustainable_nec": "held an NEC job for 12 or more consecutive months within 36 months after their contract started",
-}
 
 
 @dataclass
@@ -37,6 +32,7 @@ class Context:
 
     inputs: Inputs
     out: Path
+    lang: Lang = ENGLISH
     numbers: Numbers = field(default_factory=Numbers)
     doc: Document = field(default_factory=Document)
     figures: list[Path] = field(default_factory=list)
@@ -45,6 +41,15 @@ class Context:
     env: dict[str, Any] = field(default_factory=environment)
     date: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d"))
     headline_source: tuple[Source, str, str, pd.DataFrame] | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    used: list[Source] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.numbers.lang = self.lang.code
+
+    def t(self, key: str, **values: Any) -> str:
+        """A sentence of the catalogue (see :class:`~throughflow.briefing.i18n.Lang`)."""
+        return self.lang.t(key, **values)
 
     def n(self, key: str, value: Any, kind: str, source: dict[str, Any], column: str | None = None) -> str:
         """Register a number (with the column it comes from) and return its text."""
@@ -54,9 +59,17 @@ class Context:
             src["column"] = cols.get(column, column) if column is not None else cols
         elif cols is not None:  # one description for all the values of the source
             src["column"] = cols
-        elif column is not None:
+        elif column is not None and "column" not in src:
             src["column"] = column
         return self.numbers.add(key, None if value is None else float(value), kind, src)
+
+    def est(self, key: str, e: Estimate, kind: str) -> tuple[str, str]:
+        """Register an estimate and its ``seeds`` interval; return ``(mean, "lo to hi")`` as printed."""
+        mean = self.n(key, e.mean, kind, e.source, "mean")
+        lo = self.n(f"{key}.ci_low", e.low, kind, e.source, "ci_low")
+        hi = self.n(f"{key}.ci_high", e.high, kind, e.source, "ci_high")
+        na = self.lang.num(None, kind)
+        return mean, (self.t("word.no_interval") if na in (lo, hi) else self.t("word.range", low=lo, high=hi))
 
     def figure(self, fig: Any, stem: str, caption: str, source: Source) -> None:
         """Save a figure under ``figures/`` and add it with a numbered caption."""
@@ -65,45 +78,77 @@ class Context:
         provenance = {
             "Title": f"Figure {self.figure_no}: {stem}",
             "Comment": f"store={source.path}; sweep={source.name}; hash={m.get('sweep_hash')}; R={m.get('replications')}; "
-            f"seed={m.get('seed')}; throughflow {m.get('throughflow')} commit {m.get('git_commit')}",
+            f"seed={m.get('seed')}; throughflow {m.get('throughflow')} commit {m.get('git_commit')}; language={self.lang.code}",
         }
         self.figures += figs.save_figure(fig, self.out / "figures" / stem, provenance)
-        self.doc.add(Figure(f"figures/{stem}.png", f"Figure {self.figure_no}. {caption}"))
+        self.doc.add(Figure(f"figures/{stem}.png", self.t("doc.figure", n=self.figure_no, text=caption)))
 
     def caption(self, text: str) -> str:
         """A numbered table caption."""
         self.table_no += 1
-        return f"Table {self.table_no}. {text}"
+        return self.t("doc.table", n=self.table_no, text=text)
+
+    def note(self, key: str, **values: Any) -> None:
+        """Add a note (a left-out section, an input not used)."""
+        self.doc.add(Note(self.t("doc.note", text=self.t(key, **values))))
+
+    def use(self, source: Source) -> bool:
+        """Record that a section uses ``source``; warn loudly if it is below its declared minimum size.
+
+        Returns:
+            Whether the source meets its minimum size.
+        """
+        first = not any(u.path == source.path for u in self.used)
+        if source not in self.used:
+            self.used.append(source)
+        size = quality.size(source)
+        if not size.adequate:
+            text = preliminary_text(self, source) if first else self.t("quality.again", name=source.name)
+            self.doc.add(Warn(self.t("quality.preliminary"), text))
+        return size.adequate
 
 
-def upper_first(text: str) -> str:
-    """The text with its first letter in upper case (the rest unchanged)."""
-    return text[:1].upper() + text[1:]
+def preliminary_text(c: Context, source: Source) -> str:
+    """Why a result is preliminary and what to run for the full version."""
+    size = quality.size(source)
+    value = c.lang.num(size.value, "int") if size.value is not None else c.t("quality.unknown")
+    unit = f"{size.unit}_grouped" if source.meta.get("grouped") and size.unit == "trajectories" else size.unit
+    reason = c.t(f"quality.below.{unit}", value=value, minimum=c.lang.num(size.minimum, "int"), name=source.name)
+    if size.converged is False and size.value is not None and size.value >= size.minimum:
+        reason = c.t("quality.unconverged", name=source.name)
+    elif size.converged is False:
+        reason += " " + c.t("quality.also_unconverged")
+    return reason + " " + c.t("quality.full_version", command=size.command)
 
 
-def level_label(level: str) -> str:
+def level_label(c: Context, level: str) -> str:
     """How a scenario level is named in running text."""
     if level == REFERENCE:
-        return "without mentoring-to-NEC"
+        return c.t("level.without")
     if level == FULL:
-        return "with mentoring-to-NEC"
-    return f"in scenario `{level}`"
+        return c.t("level.with")
+    return c.t("level.other", level=level)
 
 
 def interval(c: Context, key: str, row: dict[str, Any] | pd.Series, kind: str = "pp") -> str:
     """Register the 95 % interval of a row (``ci_low``, ``ci_high``, ``source``) and return ``"lo to hi"``."""
     lo = c.n(f"{key}.ci_low", row["ci_low"], kind, row["source"], "ci_low")
     hi = c.n(f"{key}.ci_high", row["ci_high"], kind, row["source"], "ci_high")
-    return f"{lo} to {hi}"
+    return c.t("word.range", low=lo, high=hi)
 
 
-def clear(row: dict[str, Any] | pd.Series) -> str:
+def clear(c: Context, row: dict[str, Any] | pd.Series) -> str:
     """Whether an interval is clearly above or below zero, in words."""
     lo, hi = row["ci_low"], row["ci_high"]
     if not (math.isfinite(lo) and math.isfinite(hi)):
-        return "no interval (a single replication)"
+        return c.t("clear.none")
     if lo > 0:
-        return "clearly above zero"
+        return c.t("clear.above")
     if hi < 0:
-        return "clearly below zero"
-    return "not distinguishable from zero at this number of replications"
+        return c.t("clear.below")
+    return c.t("clear.neither")
+
+
+def upper_first(text: str) -> str:
+    """The text with its first letter in upper case (the rest unchanged)."""
+    return text[:1].upper() + text[1:]

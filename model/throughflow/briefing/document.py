@@ -57,21 +57,30 @@ class Figure:
 
 @dataclass
 class Box:
-    """A framed box (the worked story)."""
+    """A framed box (the worked story; the bottom line when ``bottom``)."""
 
     title: str
     lines: list[str]
     footer: str = ""
+    bottom: bool = False
 
 
 @dataclass
 class Note:
-    """A note on a missing input or a left-out section."""
+    """A note on a missing input or a left-out section (the text includes its "Note:")."""
 
     text: str
 
 
-Block = Heading | Para | Bullets | Table | Figure | Box | Note
+@dataclass
+class Warn:
+    """A loud warning: results below the declared minimum sizes (preliminary)."""
+
+    title: str
+    text: str
+
+
+Block = Heading | Para | Bullets | Table | Figure | Box | Note | Warn
 
 
 @dataclass
@@ -116,7 +125,9 @@ def to_markdown(doc: Document) -> str:
                 body += [">", f"> *{b.footer}*"]
             out.append("\n".join(body))
         elif isinstance(b, Note):
-            out.append(f"> *Note: {b.text}*")
+            out.append(f"> *{b.text}*")
+        elif isinstance(b, Warn):
+            out.append(f"> **\u26a0 {b.title}** {b.text}")
     return "\n\n".join(out) + "\n"
 
 
@@ -141,12 +152,14 @@ table.text td, table.text th { text-align: left; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 0.3em; }
 figure { margin: 1em 0; } figure img { width: 100%; } figcaption { font-size: 9pt; color: #444; }
 .box { border: 1px solid #0072B2; background: #eef5fb; padding: 0.6em 1em; margin: 1em 0; }
-.box p { margin: 0.25em 0; } .note { color: #555; font-style: italic; border-left: 3px solid #E69F00; padding-left: 0.6em; }
+.box p { margin: 0.25em 0; } .bottom { border: 2px solid #0b3d66; background: #f3f7fb; }
+.warn { border: 2px solid #D55E00; background: #fff3ea; padding: 0.5em 0.9em; margin: 0.8em 0; }
+.note { color: #555; font-style: italic; border-left: 3px solid #E69F00; padding-left: 0.6em; }
 small, .small { font-size: 8.5pt; color: #444; } code { font-size: 9pt; }
 """
 
 
-def to_html(doc: Document, folder: Path, title: str, embed: bool = True) -> str:
+def to_html(doc: Document, folder: Path, title: str, embed: bool = True, lang: str = "en") -> str:
     """The document as one HTML page; figures embedded (base64) or linked relatively."""
     body: list[str] = []
     for b in doc.blocks:
@@ -173,10 +186,13 @@ def to_html(doc: Document, folder: Path, title: str, embed: bool = True) -> str:
         elif isinstance(b, Box):
             lines = "".join(f"<p>{inline_html(line)}</p>" for line in b.lines)
             foot = f'<p class="small">{inline_html(b.footer)}</p>' if b.footer else ""
-            body.append(f'<div class="box"><p><strong>{inline_html(b.title)}</strong></p>{lines}{foot}</div>')
+            klass = "box bottom" if b.bottom else "box"
+            body.append(f'<div class="{klass}"><p><strong>{inline_html(b.title)}</strong></p>{lines}{foot}</div>')
         elif isinstance(b, Note):
-            body.append(f'<p class="note">Note: {inline_html(b.text)}</p>')
+            body.append(f'<p class="note">{inline_html(b.text)}</p>')
+        elif isinstance(b, Warn):
+            body.append(f'<div class="warn"><strong>\u26a0 {inline_html(b.title)}</strong> {inline_html(b.text)}</div>')
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
     )

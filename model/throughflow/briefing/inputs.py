@@ -10,6 +10,12 @@ is not itself a result, each folder directly inside it) is recognised by its con
 * **ablation** — a sweep store with a factor whose levels are named after the shipped
   scenarios: ``baseline`` and some of ``pillar_*``, ``without_*``, ``mentoring``
   (``ablation.yaml``);
+* **targeting** — a sweep store with a factor ``targeting`` whose levels are ``nobody`` and
+  targeting rules (``everyone``, ``low``, ``medium_high``), possibly crossed with
+  ``qualification_mix`` (``targeting.yaml``, ``targeting_mix.yaml``); crossed with the mix,
+  its levels ``nobody`` and ``everyone`` also serve as a qualification-mix sweep;
+* **story** — a sweep store of the ``juul_kamin`` scenario over many seeds: its rows hold
+  ``story_reached_nec`` (``juul_kamin_seeds.yaml``);
 * **sensitivity** — a folder with ``indices.csv`` written by ``throughflow sensitivity``.
 
 Anything else is listed in the brief as not used, with the reason.
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +38,19 @@ PILLARS = ("one_on_one", "organisation", "labs")
 
 FULL = "mentoring"
 REFERENCE = "baseline"
+NOBODY = "nobody"
+"""Reference level of a targeting sweep (no mentoring-to-NEC)."""
+EVERYONE = "everyone"
+"""Targeting level with everyone eligible (mentoring-to-NEC on)."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Source:
     """One results folder used by the brief.
 
     Attributes:
         path: The folder.
-        kind: ``comparison``, ``mix``, ``ablation`` or ``sensitivity``.
+        kind: ``comparison``, ``mix``, ``ablation``, ``targeting``, ``story`` or ``sensitivity``.
         manifest: Its ``manifest.json`` (empty if none).
         sweep_text: Its ``sweep.yaml`` (empty if none).
         runs: The run table (successful runs only), or ``None`` for a sensitivity result.
@@ -49,6 +59,8 @@ class Source:
         levels: Levels of ``factor`` in design order.
         failed: Runs that failed (left out).
         tables: Extra tables read from the folder (``comparison``, ``cost``, ``indices``, ...).
+        treatment: The compared level (mix: mentoring on; story: with the mentor).
+        meta: Further facts: ``method`` and ``n`` of a sensitivity result.
     """
 
     path: Path
@@ -61,11 +73,26 @@ class Source:
     levels: list[str] = field(default_factory=list)
     failed: int = 0
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    treatment: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         """The sweep or analysis name (folder name if unknown)."""
         return str(self.manifest.get("sweep") or self.path.name)
+
+    @property
+    def replications(self) -> int:
+        """Replications per design point (paired seeds)."""
+        if self.manifest.get("replications"):
+            return int(self.manifest["replications"])
+        return int(self.runs["replicate"].nunique()) if self.runs is not None and len(self.runs) else 0
+
+    def factors(self) -> list[str]:
+        """The factors of the store's design."""
+        return [
+            c.removeprefix("factor:") for c in (self.runs.columns if self.runs is not None else []) if c.startswith("factor:")
+        ]
 
     def has_timeseries(self) -> bool:
         """Whether the store kept the monthly time series."""
@@ -87,28 +114,26 @@ class Inputs:
     comparisons: list[Source] = field(default_factory=list)
     mix: list[Source] = field(default_factory=list)
     ablation: list[Source] = field(default_factory=list)
+    targeting: list[Source] = field(default_factory=list)
+    story: list[Source] = field(default_factory=list)
     sensitivity: list[Source] = field(default_factory=list)
     ignored: list[tuple[Path, str]] = field(default_factory=list)
 
     def all(self) -> list[Source]:
-        """Every recognised source, in the order comparison, mix, ablation, sensitivity."""
-        return [*self.comparisons, *self.mix, *self.ablation, *self.sensitivity]
+        """Every recognised store once, in the order comparison, mix, ablation, targeting, story, sensitivity."""
+        found = [*self.comparisons, *self.mix, *self.ablation, *self.targeting, *self.story, *self.sensitivity]
+        return [s for s in found if not s.meta.get("derived")]
 
     def headline(self) -> Source | None:
         """The source of the headline effect: a comparison with the full model, else an ablation store.
 
-        Preference: the first comparison whose compared level is not a single pillar or an
-        all-but-one variant; then the first ablation store holding ``baseline`` and
-        ``mentoring``.
+        Preference: the comparison with the most replications whose compared level is not a
+        single pillar or an all-but-one variant; then the ablation store with the most
+        replications holding ``baseline`` and ``mentoring``.
         """
-        for source in self.comparisons:
-            treatment = source.levels[-1]
-            if not treatment.startswith(("pillar_", "without_")):
-                return source
-        for source in self.ablation:
-            if REFERENCE in source.levels and FULL in source.levels:
-                return source
-        return None
+        full = [s for s in self.comparisons if not s.levels[-1].startswith(("pillar_", "without_"))]
+        full = full or [s for s in self.ablation if REFERENCE in s.levels and FULL in s.levels]
+        return max(full, key=lambda s: s.replications) if full else None
 
     def headline_levels(self) -> tuple[str, str] | None:
         """Reference and compared level of the headline source."""
@@ -145,7 +170,10 @@ def _read(path: Path) -> Source | str:
             tables["convergence"] = pd.read_csv(path / "convergence.csv")
         if "outcome" not in tables["indices"].columns or "name" not in tables["indices"].columns:
             return "indices.csv lacks the columns outcome and name"
-        return Source(path, "sensitivity", manifest=_json(path / "manifest.json"), tables=tables)
+        manifest = _json(path / "manifest.json")
+        text = (path / "sweep.yaml").read_text(encoding="utf-8") if (path / "sweep.yaml").is_file() else ""
+        meta = _sensitivity_meta(manifest, text, tables["indices"])
+        return Source(path, "sensitivity", manifest=manifest, sweep_text=text, tables=tables, meta=meta)
     if not (path / "manifest.json").is_file():
         return "not a results store (no manifest.json) and no sensitivity result (no indices.csv)"
     runs = load_runs(path)
@@ -167,19 +195,32 @@ def _read(path: Path) -> Source | str:
         if (path / "cost_effectiveness.csv").is_file():
             tables["cost"] = pd.read_csv(path / "cost_effectiveness.csv")
         return Source(path, "comparison", factor="scenario", reference=levels[0], levels=levels, tables=tables, **common)
+    if "targeting" in factors:
+        levels = _levels(path, ok, "targeting")
+        if NOBODY not in levels or len(levels) < 2:
+            return "a targeting sweep needs the level 'nobody' and at least one targeting rule"
+        return Source(path, "targeting", factor="targeting", reference=NOBODY, levels=levels, **common)
+    if "story_reached_nec.all" in ok.columns and ok["story_reached_nec.all"].notna().any() and len(factors) == 1:
+        levels = _levels(path, ok, factors[0])
+        without = [lv for lv in levels if _design_values(path, factors[0], lv).get("one_on_one.enabled") is False]
+        if len(levels) != 2 or len(without) != 1:
+            return "a story sweep needs two levels, one of them without the mentor (one_on_one.enabled: false)"
+        treatment = next(lv for lv in levels if lv != without[0])
+        return Source(path, "story", factor=factors[0], reference=without[0], levels=levels, treatment=treatment, **common)
     if "qualification_mix" in factors and "mentoring" in factors:
         levels = _levels(path, ok, "mentoring")
         if "off" not in levels or len(levels) < 2:
             return "a qualification-mix sweep needs mentoring levels 'off' and at least one other"
-        return Source(path, "mix", factor="mentoring", reference="off", levels=levels, **common)
+        treatment = next(lv for lv in levels if lv != "off")
+        return Source(path, "mix", factor="mentoring", reference="off", levels=levels, treatment=treatment, **common)
     for factor in factors:
         levels = _levels(path, ok, factor)
         named = [lv for lv in levels if lv == FULL or lv.startswith(("pillar_", "without_"))]
         if REFERENCE in levels and named:
             return Source(path, "ablation", factor=factor, reference=REFERENCE, levels=levels, **common)
     return (
-        f"a sweep with factors {', '.join(factors) or '(none)'}: not a comparison, a qualification-mix sweep "
-        "or an ablation sweep (levels baseline, pillar_*, without_*, mentoring)"
+        f"a sweep with factors {', '.join(factors) or '(none)'}: not a comparison, a qualification-mix, targeting or "
+        "story sweep, or an ablation sweep (levels baseline, pillar_*, without_*, mentoring)"
     )
 
 
@@ -214,10 +255,48 @@ def find_inputs(results_dirs: list[Path]) -> Inputs:
         if isinstance(result, str):
             inputs.ignored.append((path, result))
             continue
-        {"comparison": inputs.comparisons, "mix": inputs.mix, "ablation": inputs.ablation, "sensitivity": inputs.sensitivity}[
-            result.kind
-        ].append(result)
+        kinds = {
+            "comparison": inputs.comparisons,
+            "mix": inputs.mix,
+            "ablation": inputs.ablation,
+            "targeting": inputs.targeting,
+            "story": inputs.story,
+            "sensitivity": inputs.sensitivity,
+        }
+        kinds[result.kind].append(result)
+        if result.kind == "targeting" and "qualification_mix" in result.factors() and EVERYONE in result.levels:
+            inputs.mix.append(replace(result, kind="mix", levels=[NOBODY, EVERYONE], treatment=EVERYONE, meta={"derived": True}))
     return inputs
+
+
+def _design_values(path: Path, factor: str, level: str) -> dict[str, Any]:
+    """The parameter values of the first design point at ``level`` of ``factor`` (``design.parquet``)."""
+    design = path / "design.parquet"
+    if not design.is_file():
+        return {}
+    table = pd.read_parquet(design)
+    rows = table[table[f"factor:{factor}"].astype(str) == level]
+    return dict(json.loads(rows["values"].iloc[0])) if len(rows) and "values" in rows else {}
+
+
+def _sensitivity_meta(manifest: dict[str, Any], text: str, indices: pd.DataFrame) -> dict[str, Any]:
+    """Method, sample size and convergence of a sensitivity result (``n`` is ``None`` if unknown).
+
+    The method and ``n`` come from the stored definition (``sensitivity <digest> morris n=20``),
+    else from the analysis name (``sensitivity-<name>-<method>-<n>``), else from the index
+    columns (``ST``: Sobol). ``grouped``: the indices are for sections, not parameters.
+    """
+    found = re.search(r"^sensitivity \S+ (morris|sobol) n=(\d+)", text) or re.search(
+        r"-(morris|sobol)-(\d+)$", str(manifest.get("sweep", ""))
+    )
+    method = found.group(1) if found else ("sobol" if "ST" in indices.columns else "morris")
+    names = indices["name"].astype(str)
+    return {
+        "method": method,
+        "n": int(found.group(2)) if found else None,
+        "grouped": not names.str.contains(".", regex=False).any(),
+        "declaration": re.sub(r"^sensitivity-|-(morris|sobol)-\d+$", "", str(manifest.get("sweep", ""))),
+    }
 
 
 def scenario_hashes(source: Source) -> dict[str, str]:

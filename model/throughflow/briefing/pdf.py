@@ -10,7 +10,7 @@ from typing import Any
 
 import matplotlib
 
-from throughflow.briefing.document import Box, Bullets, Document, Figure, Heading, Note, Para, Table
+from throughflow.briefing.document import Box, Bullets, Document, Figure, Heading, Note, Para, Table, Warn
 
 FIGURE_WIDTH_CM = 12.8
 """Printed width of a figure (its height follows the half-A4 aspect ratio)."""
@@ -49,7 +49,7 @@ def _inline(text: str, mono: str) -> str:
     return s
 
 
-def write_pdf(doc: Document, folder: Path, path: Path, title: str, footer: str) -> Path:
+def write_pdf(doc: Document, folder: Path, path: Path, title: str, footer: str, page_label: str = "page") -> Path:
     """Write the document as an A4 PDF.
 
     Args:
@@ -58,6 +58,7 @@ def write_pdf(doc: Document, folder: Path, path: Path, title: str, footer: str) 
         path: Output file.
         title: PDF title metadata.
         footer: Text at the foot of every page (page numbers are added).
+        page_label: The word before the page number.
 
     Returns:
         ``path``.
@@ -159,11 +160,12 @@ def write_pdf(doc: Document, folder: Path, path: Path, title: str, footer: str) 
             if b.footer:
                 inner.append(Paragraph(_inline(b.footer, mono), small))
             box = RLTable([[p] for p in inner], colWidths=[width], splitByRow=1)  # one row per line: may break across pages
+            edge, fill = ("#0b3d66", "#f3f7fb") if b.bottom else ("#0072B2", "#eef5fb")
             box.setStyle(
                 TableStyle(
                     [
-                        ("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor("#0072B2")),
-                        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#eef5fb")),
+                        ("BOX", (0, 0), (-1, -1), 1.4 if b.bottom else 0.8, colors.HexColor(edge)),
+                        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(fill)),
                         ("LEFTPADDING", (0, 0), (-1, -1), 7),
                         ("RIGHTPADDING", (0, 0), (-1, -1), 7),
                         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
@@ -175,7 +177,23 @@ def write_pdf(doc: Document, folder: Path, path: Path, title: str, footer: str) 
             )
             story += [Spacer(1, 3), box, Spacer(1, 5)]
         elif isinstance(b, Note):
-            story.append(Paragraph(f"Note: {_inline(b.text, mono)}", note))
+            story.append(Paragraph(_inline(b.text, mono), note))
+        elif isinstance(b, Warn):
+            warn = RLTable(
+                [[Paragraph(f"<b>\u26a0 {_inline(b.title, mono)}</b> {_inline(b.text, mono)}", cell)]], colWidths=[width]
+            )
+            warn.setStyle(
+                TableStyle(
+                    [
+                        ("BOX", (0, 0), (-1, -1), 1.2, colors.HexColor("#D55E00")),
+                        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fff3ea")),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                        ("TOPPADDING", (0, 0), (-1, -1), 3),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    ]
+                )
+            )
+            story += [Spacer(1, 2), warn, Spacer(1, 4)]
         if held and len(story) > before:
             story[before] = KeepTogether([*held, story[before]])
             held = []
@@ -186,7 +204,7 @@ def write_pdf(doc: Document, folder: Path, path: Path, title: str, footer: str) 
         canvas.setFont(fonts["body"], 6.8)
         canvas.setFillColor(colors.HexColor("#666666"))
         canvas.drawString(1.6 * cm, 0.9 * cm, footer)
-        canvas.drawRightString(A4[0] - 1.6 * cm, 0.9 * cm, f"page {document.page}")
+        canvas.drawRightString(A4[0] - 1.6 * cm, 0.9 * cm, f"{page_label} {document.page}")
         canvas.restoreState()
 
     template = SimpleDocTemplate(

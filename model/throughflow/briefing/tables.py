@@ -30,10 +30,14 @@ COST_COLUMNS = ("extra_cost_eur", "extra_transitions", "cost_per_transition", "c
 
 
 def _summary(source: Source, reference: str) -> pd.DataFrame:
+    """The store's summary against ``reference`` (computed once per store and reference)."""
     assert source.runs is not None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # groups absent at some design points
-        return summarize_runs(source.runs, source.factor, reference)
+    cache = source.meta.setdefault("summaries", {})
+    if reference not in cache:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # groups absent at some design points
+            cache[reference] = summarize_runs(source.runs, source.factor, reference)
+    return cache[reference]
 
 
 def _computed(source: Source, reference: str) -> str:
@@ -271,10 +275,11 @@ def mix_summary(source: Source) -> pd.DataFrame:
 
 
 def mix_rows(source: Source, summary: pd.DataFrame, indicator: str = "throughflow_12m", group: str = "all") -> pd.DataFrame:
-    """The paired mentoring effect per mix level (first non-reference level), with locations."""
-    treatment = next(lv for lv in source.levels if lv != source.reference)
+    """The paired mentoring effect per mix level (the source's treatment level), with locations."""
+    treatment = source.treatment or next(lv for lv in source.levels if lv != source.reference)
+    key = f"factor:{source.factor}"
     sub = summary[
-        (summary["factor:mentoring"].astype(str) == treatment) & (summary["indicator"] == indicator) & (summary["group"] == group)
+        (summary[key].astype(str) == treatment) & (summary["indicator"] == indicator) & (summary["group"] == group)
     ].copy()
     sub["source"] = pd.Series(
         [
@@ -283,7 +288,7 @@ def mix_rows(source: Source, summary: pd.DataFrame, indicator: str = "throughflo
                 "table": _computed(source, source.reference),
                 "row": {
                     "factor:qualification_mix": str(m),
-                    "factor:mentoring": treatment,
+                    key: treatment,
                     "indicator": indicator,
                     "group": group,
                 },

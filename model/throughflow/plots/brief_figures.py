@@ -1,9 +1,11 @@
 """Figures of the policy brief, from stored results only; each returns a matplotlib Figure.
 
-Labels and units come from the declared indicators (:data:`throughflow.outcomes.INDICATORS`);
-shares are shown in percent and differences of shares in percentage points. Save a figure
-with :func:`save_figure` (PNG at 300 dpi with provenance metadata, and SVG). All functions
-work in a notebook as well as in :func:`throughflow.brief.write_brief`.
+Labels come from the brief's catalogue in the language asked (``lang``, English by default;
+English indicator labels are the declared ones, :data:`throughflow.outcomes.INDICATORS`);
+shares are shown in percent and differences of shares in percentage points, with the
+language's decimal mark. Save a figure with :func:`save_figure` (PNG at 300 dpi with
+provenance metadata, and SVG). All functions work in a notebook as well as in
+:func:`throughflow.brief.write_brief`.
 """
 
 from __future__ import annotations
@@ -17,30 +19,48 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from throughflow.analysis.summary import curve_bands
+from throughflow.briefing.i18n import ENGLISH, Lang
 from throughflow.outcomes import BY_NAME
 from throughflow.plots.mix import mix_positions
 from throughflow.plots.style import HALF_A4, PALETTE, new_figure, save
 
-GROUP_LABELS = {
-    "all": "All refugees",
-    "low": "LOW (ISCED 0–2)",
-    "medium": "MEDIUM (ISCED 3–4)",
-    "high": "HIGH (ISCED 5+)",
-}
-"""Qualification groups as labelled in the brief."""
+GROUPS = ("all", "low", "medium", "high")
+"""Qualification groups, in the order the brief shows them."""
 
-PILLAR_LABELS = {
-    "one_on_one": "1-on-1 mentoring",
-    "organisation": "Mentoring organisation",
-    "labs": "Learning labs & employers",
-    "all three": "All three pillars",
-}
+PILLARS = ("one_on_one", "organisation", "labs", "all three")
+"""Pillars, in the order the brief shows them."""
 
-PERCENT = FuncFormatter(lambda v, _: f"{v * 100:.3g}".replace("-", "\u2212"))
-"""Axis ticks of a share, in percent."""
 
-POINTS = FuncFormatter(lambda v, _: f"{v * 100:+.3g}".replace("-", "\u2212") if abs(v) > 1e-12 else "0")
-"""Axis ticks of a difference of shares, in signed percentage points."""
+def group_label(group: str, lang: Lang = ENGLISH) -> str:
+    """A qualification group as labelled in figures (``LOW (ISCED 0–2)``)."""
+    return lang.group(group, long=True)
+
+
+def pillar_label(pillar: str, lang: Lang = ENGLISH) -> str:
+    """A pillar as labelled in the brief."""
+    return lang.t(f"pillar.{pillar.replace(' ', '_')}")
+
+
+def _local(text: str, lang: Lang) -> str:
+    text = text.replace("-", "\u2212")
+    return text.replace(".", ",") if lang.code == "nl" else text
+
+
+def percent(lang: Lang = ENGLISH) -> FuncFormatter:
+    """Axis ticks of a share, in percent, with the language's decimal mark."""
+    return FuncFormatter(lambda v, _: _local(f"{v * 100:.3g}", lang))
+
+
+def points(lang: Lang = ENGLISH) -> FuncFormatter:
+    """Axis ticks of a difference of shares, in signed percentage points."""
+    return FuncFormatter(lambda v, _: _local(f"{v * 100:+.3g}", lang) if abs(v) > 1e-12 else "0")
+
+
+PERCENT = percent()
+"""Axis ticks of a share, in percent (English)."""
+
+POINTS = points()
+"""Axis ticks of a difference of shares, in signed percentage points (English)."""
 
 
 def save_figure(fig: Figure, path: Path, provenance: dict[str, str] | None = None) -> list[Path]:
@@ -48,14 +68,10 @@ def save_figure(fig: Figure, path: Path, provenance: dict[str, str] | None = Non
     return save(fig, path, provenance)
 
 
-def _label(indicator: str) -> str:
-    return BY_NAME[indicator].label
-
-
-def _axis_unit(indicator: str, difference: bool = False) -> str:
+def _axis_unit(indicator: str, lang: Lang, difference: bool = False) -> str:
     unit = BY_NAME[indicator].unit
     if unit == "share":
-        return "percentage points" if difference else "% of the cohort"
+        return lang.t("figure.points" if difference else "figure.percent")
     return unit
 
 
@@ -72,6 +88,7 @@ def entry_curves_figure(
     levels: tuple[str, str],
     labels: tuple[str, str] | None = None,
     groups: tuple[str, ...] = ("all", "low", "medium", "high"),
+    lang: Lang = ENGLISH,
 ) -> Figure:
     """NEC entry after the contract end, reference vs compared level, mean with 95 % band.
 
@@ -81,6 +98,7 @@ def entry_curves_figure(
         levels: Reference and compared level.
         labels: Legend labels of the two levels (default: the level names).
         groups: One panel per qualification group (2 x 2 for four).
+        lang: Language of the labels.
 
     Returns:
         The figure: per panel two lines and two bands.
@@ -105,9 +123,9 @@ def entry_curves_figure(
                 b = bands[bands["point"] == point]
                 ax.fill_between(b["k"], b["ci_low"], b["ci_high"], color=PALETTE[i], alpha=0.25, lw=0)
                 ax.plot(b["k"], b["mean"], color=PALETTE[i], ls=styles[i], lw=1.8, label=labels[i])
-        ax.set_title(GROUP_LABELS.get(group, group), fontsize=9)
+        ax.set_title(group_label(group, lang), fontsize=9)
         ax.set_xticks([0, 6, 12, 18, 24])
-        ax.yaxis.set_major_formatter(PERCENT)
+        ax.yaxis.set_major_formatter(percent(lang))
         ax.grid(alpha=0.3)
     for ax in axes.flat[len(groups) :]:
         ax.set_visible(False)
@@ -115,26 +133,29 @@ def entry_curves_figure(
         low, high = max(0.0, min(extent)), min(1.0, max(extent))
         pad = 0.04 * (high - low or 1.0)
         axes.flat[0].set_ylim(max(0.0, low - pad), min(1.0, high + pad))
-    fig.supxlabel("months after the end of the art. 60 contract", fontsize=9)
-    fig.supylabel("ever in an NEC job (% of the cohort)", fontsize=9)
+    fig.supxlabel(lang.t("figure.curves.x"), fontsize=9)
+    fig.supylabel(lang.t("figure.curves.y"), fontsize=9)
     axes.flat[0].legend(loc="upper left", frameon=False)
-    fig.suptitle(f"{indicator.label}: mean and 95 % interval over replications", fontsize=10)
+    fig.suptitle(lang.t("figure.curves.title", label=lang.indicator(indicator.name)), fontsize=10)
     return fig
 
 
-def group_effects_figure(effects: pd.DataFrame, indicators: tuple[str, ...] = ("throughflow_12m", "sustainable_nec")) -> Figure:
+def group_effects_figure(
+    effects: pd.DataFrame, indicators: tuple[str, ...] = ("throughflow_12m", "sustainable_nec"), lang: Lang = ENGLISH
+) -> Figure:
     """The paired effect per qualification group, one panel per indicator, with 95 % intervals.
 
     Args:
         effects: Rows indicator, group, diff, ci_low, ci_high (see ``briefing.tables.effects``).
         indicators: One panel each.
+        lang: Language of the labels.
 
     Returns:
         The figure: per panel one point with an interval per group present.
     """
     fig, axes = new_figure(len(indicators), sharey=True)
     fig.set_size_inches(HALF_A4[0], 3.0)
-    order = [g for g in GROUP_LABELS if g in set(effects["group"])]
+    order = [g for g in GROUPS if g in set(effects["group"])]
     y = {g: len(order) - 1 - i for i, g in enumerate(order)}
     for ax, indicator in zip(axes, indicators, strict=True):
         sub = effects[effects["indicator"] == indicator]
@@ -153,7 +174,7 @@ def group_effects_figure(effects: pd.DataFrame, indicators: tuple[str, ...] = ("
                 [row["diff"]], [y[g]], xerr=[[low], [high]], fmt="o", color=colour, ms=6 if g == "all" else 5, capsize=3, lw=1.6
             )
             ax.annotate(
-                f"{row['diff'] * 100:+.1f}",
+                lang.decimal(row["diff"] * 100, 1, sign=True),
                 (row["diff"], y[g]),
                 xytext=(0, 6),
                 textcoords="offset points",
@@ -161,15 +182,15 @@ def group_effects_figure(effects: pd.DataFrame, indicators: tuple[str, ...] = ("
                 fontsize=8,
             )
         ax.axvline(0.0, color="0.4", lw=0.8, zorder=0)
-        ax.set_title(_label(indicator))
-        ax.set_xlabel(f"paired effect ({_axis_unit(indicator, True)})")
-        ax.xaxis.set_major_formatter(POINTS)
+        ax.set_title(lang.indicator(indicator))
+        ax.set_xlabel(lang.t("figure.paired_effect", unit=_axis_unit(indicator, lang, True)))
+        ax.xaxis.set_major_formatter(points(lang))
         left, right = ax.get_xlim()
         ax.set_xlim(min(left, 0.0), max(right, 0.0) + 0.05 * (right - left))
         ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(list(y.values()), [GROUP_LABELS[g] for g in y])
+    axes[0].set_yticks(list(y.values()), [group_label(g, lang) for g in y])
     axes[0].set_ylim(-0.6, len(order) - 0.4)
-    fig.suptitle("Effect of mentoring-to-NEC by qualification: mean and 95 % interval", fontsize=10)
+    fig.suptitle(lang.t("figure.groups.title"), fontsize=10)
     return fig
 
 
@@ -179,6 +200,8 @@ def mix_figure(
     mix: str = "qualification_mix",
     factor: str = "mentoring",
     reference: str = "off",
+    treatment: str = "",
+    lang: Lang = ENGLISH,
 ) -> Figure:
     """An indicator with mentoring off and on across the qualification mix, and the paired effect per group.
 
@@ -187,7 +210,9 @@ def mix_figure(
         indicator: A scalar indicator.
         mix: The mix factor (level labels are shares LOW: ``"0"``, ``"1/3"``, ...).
         factor: The mentoring factor.
-        reference: Its reference level.
+        reference: Its reference level (without mentoring-to-NEC).
+        treatment: Its level with mentoring-to-NEC (default: the first other level).
+        lang: Language of the labels.
 
     Returns:
         The figure: left one line and band per level of ``factor``; right one series per group.
@@ -200,7 +225,8 @@ def mix_figure(
     rows["x"] = rows[mix_col].map(positions)
     rows = rows.sort_values("x", kind="stable")
     levels = list(dict.fromkeys(rows[f_col]))
-    others = [lv for lv in levels if lv != reference]
+    others = [treatment] if treatment else [lv for lv in levels if lv != reference][:1]
+    names = {reference: lang.t("level.without"), **{lv: lang.t("level.with") for lv in others}}
     fig, (left, right) = new_figure(2, sharey=False)
     for i, level in enumerate([reference, *others]):
         sub = rows[(rows[f_col] == level) & (rows["group"] == "all")]
@@ -214,11 +240,11 @@ def mix_figure(
             ms=4,
             lw=1.8,
             ls="--" if level == reference else "-",
-            label=f"{factor} {level}",
+            label=names[level],
         )
-    left.set_title("All refugees")
-    left.set_ylabel(f"{_label(indicator)} ({_axis_unit(indicator)})")
-    left.yaxis.set_major_formatter(PERCENT)
+    left.set_title(group_label("all", lang))
+    left.set_ylabel(f"{lang.indicator(indicator)} ({_axis_unit(indicator, lang)})")
+    left.yaxis.set_major_formatter(percent(lang))
     if BY_NAME[indicator].unit == "share":
         low, high = left.get_ylim()
         left.set_ylim(max(low, 0.0), min(high, 1.0))
@@ -226,7 +252,7 @@ def mix_figure(
     span = (max(positions.values()) - min(positions.values())) or 1.0
     treatment = others[0] if others else reference
     drawn = 0
-    for j, (g, name) in enumerate(GROUP_LABELS.items()):
+    for j, g in enumerate(GROUPS):
         sub = rows[(rows[f_col] == treatment) & (rows["group"] == g)]
         sub = sub[np.isfinite(sub["diff"].to_numpy(dtype=float))]
         if sub.empty:
@@ -243,13 +269,13 @@ def mix_figure(
             ms=4 if g == "all" else 3,
             lw=2.0 if g == "all" else 1.1,
             capsize=2,
-            label=name.split(" (")[0],
+            label=lang.group(g) if g != "all" else group_label(g, lang),
         )
         drawn += 1
     right.axhline(0.0, color="0.4", lw=0.8, zorder=0)
-    right.set_title(f"Paired effect, {factor} {treatment} − {reference}")
-    right.set_ylabel(f"effect ({_axis_unit(indicator, True)})")
-    right.yaxis.set_major_formatter(POINTS)
+    right.set_title(lang.t("figure.mix.effect_title"))
+    right.set_ylabel(lang.t("figure.effect", unit=_axis_unit(indicator, lang, True)))
+    right.yaxis.set_major_formatter(points(lang))
     if drawn:
         low, high = right.get_ylim()
         right.set_ylim(min(low, 0.0), high + 0.35 * (high - min(low, 0.0)))
@@ -258,18 +284,21 @@ def mix_figure(
     for ax in (left, right):
         ax.set_xticks([x for _, x in ticks], [label for label, _ in ticks])
         ax.grid(alpha=0.3)
-    fig.supxlabel("share of LOW-qualified refugees among arrivals", fontsize=9)
-    fig.suptitle(f"{_label(indicator)} across the qualification mix: mean and 95 % interval", fontsize=10)
+    fig.supxlabel(lang.t("figure.mix.x"), fontsize=9)
+    fig.suptitle(lang.t("figure.mix.title", label=lang.indicator(indicator)), fontsize=10)
     return fig
 
 
-def pillar_figure(pillars: pd.DataFrame, indicators: tuple[str, ...] = ("throughflow_12m", "sustainable_nec")) -> Figure:
+def pillar_figure(
+    pillars: pd.DataFrame, indicators: tuple[str, ...] = ("throughflow_12m", "sustainable_nec"), lang: Lang = ENGLISH
+) -> Figure:
     """Contribution of each pillar: alone, added last to the other two, and all three together.
 
     Args:
         pillars: Rows indicator, pillar, kind (``alone``, ``added last``, ``all three``), diff,
             ci_low, ci_high (see ``briefing.tables.pillar_effects``).
         indicators: One panel each.
+        lang: Language of the labels.
 
     Returns:
         The figure: per panel one horizontal bar (with a 95 % interval) per row of ``pillars``.
@@ -277,11 +306,11 @@ def pillar_figure(pillars: pd.DataFrame, indicators: tuple[str, ...] = ("through
     fig, axes = new_figure(len(indicators), sharey=True)
     fig.set_size_inches(HALF_A4[0], 3.7)
     kinds = {
-        "alone": (PALETTE[0], "pillar alone"),
-        "added last": (PALETTE[1], "pillar added to the other two"),
-        "all three": (PALETTE[2], "all three pillars"),
+        "alone": (PALETTE[0], lang.t("figure.pillars.alone")),
+        "added last": (PALETTE[1], lang.t("figure.pillars.added_last")),
+        "all three": (PALETTE[2], lang.t("figure.pillars.all_three")),
     }
-    order = [p for p in PILLAR_LABELS if p in set(pillars["pillar"])]
+    order = [p for p in PILLARS if p in set(pillars["pillar"])]
     slots: dict[tuple[str, str], float] = {}
     y = 0.0
     for p in reversed(order):
@@ -308,12 +337,12 @@ def pillar_figure(pillars: pd.DataFrame, indicators: tuple[str, ...] = ("through
             )
             seen.add(label)
         ax.axvline(0.0, color="0.4", lw=0.8)
-        ax.set_title(_label(indicator))
-        ax.set_xlabel(f"paired effect ({_axis_unit(indicator, True)})")
-        ax.xaxis.set_major_formatter(POINTS)
+        ax.set_title(lang.indicator(indicator))
+        ax.set_xlabel(lang.t("figure.paired_effect", unit=_axis_unit(indicator, lang, True)))
+        ax.xaxis.set_major_formatter(points(lang))
         ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(list(centres.values()), [PILLAR_LABELS[p] for p in centres])
+    axes[0].set_yticks(list(centres.values()), [pillar_label(p, lang) for p in centres])
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False)
-    fig.suptitle("Contribution of each pillar: mean and 95 % interval", fontsize=10)
+    fig.suptitle(lang.t("figure.pillars.title"), fontsize=10)
     return fig
