@@ -15,10 +15,16 @@ from throughflow import cli as cli_module
 from throughflow.analysis.summary import summarize
 from throughflow.experiments.design import load_sweep
 from throughflow.experiments.sweep import run_sweep
+from throughflow.outcomes import COST_HORIZONS
 
 A, B = "tiny", "tiny_mentoring"
 FACTOR = "art60.throughflow_orientation"
-NOT_INDICATORS = ("cost_eur", "sustainable_transitions")
+NOT_INDICATORS = (
+    "cost_eur",
+    "sustainable_transitions",
+    *(f"{total}_{h}m" for total in ("cost_eur", "employed_years", "sustainable", "cohort") for h in COST_HORIZONS),
+)
+"""Run-row totals from which the cost indicators are computed (not indicators themselves)."""
 
 
 def mean_ci(values: np.ndarray) -> tuple[float, float, float, int]:

@@ -43,6 +43,8 @@ MOVES: dict[str, tuple[Any, ...]] = {
     "story.years_in_belgium": (0, 30),  # no range: the story's background (logged with it)
     "story.host_slots": (0, 2),  # no range: places at the story's host
     "story.trade": (SECTORS[0], SECTORS[2]),  # a sector name
+    "mentoring.trial.first_month": (1, 48),  # a setting: the window must stay within the horizon (72)
+    "mentoring.trial.last_month": (24, 60),  # and end after first_month (12)
 }
 
 # Settings under which a parameter is read at all (its lever must be set for it to matter).
@@ -68,6 +70,8 @@ def _base(info: ParameterInfo) -> tuple[str, dict[str, Any]]:
     overrides = {**SIZE, **CONTEXT.get(info.name, {})}
     if info.name.startswith("story."):
         return "juul_kamin", overrides
+    if info.name.startswith("mentoring.trial."):
+        return "trials/programme", overrides
     return "mentoring", overrides
 
 
@@ -77,6 +81,8 @@ def _rebalanced(name: str, value: float) -> dict[str, Any]:
         ("population.share_low", "population.share_medium", "population.share_high"),
         ("art60.share_12m", "art60.share_18m", "art60.share_24m"),
     )
+    if name == "mentoring.trial.point":  # the programme enrols from the trial's point
+        return {name: value, "mentoring.timing": {"placement": "placement", "contract_end": "after_contract"}[value]}
     for group in groups:
         if name in group:
             others = [n for n in group if n != name]
