@@ -145,7 +145,23 @@ def test_a_results_folder_of_another_calibration_is_refused(tmp_path: Path) -> N
     out = tmp_path / "cal"
     calibrate(write(tmp_path, generations=1, population=2), out=out, executor="serial", progress=False, predictive_draws=2)
     with pytest.raises(CalibrationError, match="holds another calibration"):
-        calibrate(write(tmp_path, generations=2, population=2), out=out, executor="serial", progress=False)
+        calibrate(write(tmp_path, generations=1, population=3), out=out, executor="serial", progress=False)
+
+
+def test_more_generations_continue_the_same_calibration_and_fewer_keep_the_last(tmp_path: Path) -> None:
+    out = tmp_path / "cal"
+    calibrate(write(tmp_path, generations=1, population=2), out=out, executor="serial", progress=False, predictive_draws=2)
+    result = calibrate(
+        write(tmp_path, generations=2, population=2), out=out, executor="serial", progress=False, predictive_draws=2
+    )
+    assert _populations(out / "history.db") == 2
+    assert int(result["posterior"]["generation"].iloc[0]) == 1
+    again = calibrate(
+        write(tmp_path, generations=1, population=2), out=out, executor="serial", progress=False, predictive_draws=2
+    )
+    assert _populations(out / "history.db") == 2  # nothing rerun: the posterior of the last generation done
+    assert int(again["posterior"]["generation"].iloc[0]) == 1
+    assert json.loads((out / "manifest.json").read_text())["generations_done"] == 2
 
 
 def test_apply_writes_a_scenario_the_baseline_can_extend(tmp_path: Path) -> None:

@@ -109,8 +109,21 @@ class Declaration:
 
     @property
     def digest(self) -> str:
-        """A short hash of the declaration (resuming refuses another one)."""
-        return hashlib.sha256(self.text.encode()).hexdigest()[:16]
+        """A short hash of what the posterior depends on (resuming refuses another calibration).
+
+        The number of generations is left out: resuming with more generations continues the
+        same sequence of populations, and with fewer (or as many as are done) writes the
+        posterior of the last generation already in the history.
+        """
+        content = {
+            "parameters": {k: list(v) for k, v in sorted(self.parameters.items())},
+            "targets": [(t.id, t.scenario, t.indicator, t.value, t.scale) for t in self.targets],
+            "population": self.population,
+            "replications": self.replications,
+            "seed": self.seed,
+            "scale": self.scale,
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     def scenarios(self) -> list[str]:
         """The scenarios the targets are observed in, in a fixed order."""
@@ -455,6 +468,8 @@ def calibrate(
     predictive.to_csv(out / "predictive.csv", index=False)
     populations = history.get_all_populations()
     populations.to_csv(out / "generations.csv", index=False)
+    manifest["generations_done"] = int(history.n_populations)
+    manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return {"posterior": posterior, "predictive": predictive, "point": point, "out": out, "declaration": declaration}
 
 
