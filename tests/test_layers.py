@@ -24,11 +24,11 @@ def layer_of(module: str) -> int:
     top = parts[0] if parts else ""
     if top == "experiments":
         return LAYERS.index("experiments")
-    if top == "analysis":
+    if top in ("analysis", "api"):  # the Python API of experiments and their tables
         return LAYERS.index("analysis")
     if top in ("plots", "briefing", "brief"):
         return LAYERS.index("reporting")
-    if top in ("cli", "app"):
+    if top in ("cli", "commands", "app"):
         return LAYERS.index("cli")
     return LAYERS.index("model")
 

@@ -255,7 +255,7 @@ class Art60(Section):
     )
     wise_job_search: float = share(
         0.3,
-        "search intensity of a WISE worker looking for an NEC job, relative to a job seeker on benefit (orientation 0)",
+        "search intensity of a WISE worker looking for an NEC job, relative to a job seeker on benefit",
         0.1,
         0.6,
         unit="factor",

@@ -113,7 +113,11 @@ class RefugeeTable(Table):
         "ended": Column(np.int32, NO, "actual end month of the art. 60 contract"),
         "contract_outcome": Column(np.int8, NO, "status after the contract (NEC, WISE_JOB, UNEMPLOYED, INACTIVE)"),
         "wise": Column(np.int32, NO, "the WISE that kept the refugee on a regular contract (WISE_JOB)"),
-        "reached": Column(np.bool_, False, "took part in the mentoring-to-NEC programme (enrolled, or a lab seat)"),
+        "reached": Column(
+            np.bool_,
+            False,
+            "took part in the programme (enrolled, a lab seat or apprenticeship, a community moment, a co-design partner WISE)",
+        ),
         "offer": Column(np.int32, NO, "employer whose job offer an ART60 worker holds until the contract ends"),
         "employer": Column(np.int32, NO, "current NEC employer"),
         "job_sector": Column(np.int8, NO, "sector of the last NEC job (kept: sector experience)"),

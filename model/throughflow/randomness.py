@@ -30,16 +30,11 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def stream_key(rng: np.random.Generator) -> int:
-    """A 64-bit key for a process, drawn once from its generator."""
-    return int(rng.integers(0, 2**63, dtype=np.int64))
-
-
 def uniforms(key: int, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarray:
     """Uniform numbers in [0, 1), one per row, fixed by (key, month, row, draw).
 
     Args:
-        key: The process key (see :func:`stream_key`).
+        key: The stream's 63-bit key (the model derives one per named stream from the seed).
         month: The month.
         rows: Agent indices (any integer array; repeats give equal numbers).
         draw: Index of the decision when a process needs several numbers per agent and month.

@@ -104,7 +104,14 @@ class Recorder:
         self.observed = 0
 
     def add(self, counter: str, value: Any) -> None:
-        """Add ``value`` (per qualification, or a number) to a counter for the current month."""
+        """Add ``value`` (per qualification, or a number) to a counter for the current month.
+
+        Raises:
+            ValueError: For a priced by-qualification counter: its cost is also counted by
+                arrival cohort, so its refugees must be counted with :meth:`add_people`.
+        """
+        if counter in self.cohort_channels:
+            raise ValueError(f"counter {counter} is priced per refugee: count it with add_people (count_people)")
         self.channels[counter][self.month_now] += value
 
     def add_people(self, counter: str, rows: np.ndarray, refugees: Any) -> None:

@@ -8,7 +8,7 @@ sections below it as fields, so a scenario file reads::
 
     one_on_one:
       enabled: true
-      referral: {enabled: true, lag_months: 1}
+      referral: {enabled: true}
 
 :func:`compose` builds the class for any list of mechanisms (a test adds an example
 mechanism this way); :data:`Scenario` is the class for the registered mechanisms.

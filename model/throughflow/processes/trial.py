@@ -68,7 +68,7 @@ class Trial(Mechanism[TrialPars]):
 
     @classmethod
     def check(cls, scenario: ScenarioBase) -> None:
-        """The programme must enrol from the trial's point, with places for everyone offered."""
+        """The programme must enrol from the trial's point (its capacity is the scenario's to declare)."""
         trial = scenario.section("mentoring.trial")
         if not trial.enabled:
             return

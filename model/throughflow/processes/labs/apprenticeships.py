@@ -84,7 +84,9 @@ class Apprenticeships(Mechanism[ApprenticeshipsPars]):
         cut = model.product("requirement_factor", firm)  # apprenticeship firms take part in job design
         skill_req = draw_requirement(rng, lm.skill_requirement, rows.size) * cut
         language_req = draw_requirement(rng, lm.language_requirement, rows.size) * cut
-        searching = (r.status[rows] == Status.UNEMPLOYED) | ((r.status[rows] == Status.ART60) & (r.offer[rows] == NO))
+        status = r.status[rows]
+        on_art60 = (status == Status.ART60) & (r.offer[rows] == NO)
+        searching = (status == Status.UNEMPLOYED) | (status == Status.WISE_JOB) | on_art60
         converts = searching & (u < self.pars.p_hire) & (r.skill[rows] >= skill_req) & (r.language[rows] >= language_req)
         converts[converts] &= within_room(model, firm[converts])
         hire(model, rows[converts], firm[converts], month, Channel.APPRENTICESHIP)

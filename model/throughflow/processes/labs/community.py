@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from throughflow.enums import N_QUAL, Status
+from throughflow.enums import Status
 from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
 from throughflow.population import NO
@@ -123,7 +123,7 @@ class Community(Mechanism[CommunityPars]):
         rows, employers = self._new_ties(guests, month, rng)
         give_ties(model, month, rows, employers, rng)
         self.log(month, "community", guests)
-        self.count("community_participants", np.bincount(r.qualification[guests], minlength=N_QUAL))
+        self.count_people("community_participants", guests)
 
     def _new_ties(self, guests: np.ndarray, month: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Ties participants gain: through a local resident, and from the participant they talk with.
