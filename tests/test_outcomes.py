@@ -180,16 +180,19 @@ def test_cost_per_sustainable_transition_needs_a_pillar() -> None:
 
 
 def test_cost_per_sustainable_transition_compares_with_the_paired_baseline() -> None:
+    """Extra discounted cost over 5 years after arrival per extra sustainable transition, same cohort."""
     from throughflow import ThroughflowModel
     from throughflow.experiments.run import baseline_of
-    from throughflow.outcomes import sustainable_count
+    from throughflow.outcomes import PLANNING_HORIZON, horizon_totals
 
     spec = cached_run("mentoring", 3, size=SIZE).scenario
     paired = run(spec, seed=3)
-    with_pillars = ThroughflowModel(spec, seed=3).run()
-    without = ThroughflowModel(baseline_of(spec), seed=3).run()
-    extra_cost = with_pillars.recorder.total_cost().sum() - without.recorder.total_cost().sum()
-    extra = sustainable_count(with_pillars)[-1] - sustainable_count(without)[-1]
+    with_pillars = horizon_totals(ThroughflowModel(spec, seed=3).run())
+    without = horizon_totals(ThroughflowModel(baseline_of(spec), seed=3).run())
+    h = PLANNING_HORIZON
+    assert with_pillars[f"cohort_{h}m"] == without[f"cohort_{h}m"]  # common arrivals: the same cohort
+    extra_cost = with_pillars[f"cost_eur_{h}m"]["all"] - without[f"cost_eur_{h}m"]["all"]
+    extra = with_pillars[f"sustainable_{h}m"]["all"] - without[f"sustainable_{h}m"]["all"]
     value = paired.indicators["cost_per_sustainable_transition"]["all"]
     if extra > 0:
         assert value == pytest.approx(extra_cost / extra, rel=1e-9)

@@ -115,7 +115,8 @@ def fingerprint(result: RunResult) -> tuple[str, str, str]:
     def digest(frame: pd.DataFrame) -> str:
         return hashlib.sha256(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()).hexdigest()
 
-    return indicators_json(result.indicators), digest(result.timeseries), digest(result.events)
+    outputs = indicators_json({**result.indicators, **result.totals})  # the totals: costs and transitions by horizon
+    return outputs, digest(result.timeseries), digest(result.events)
 
 
 @lru_cache(maxsize=1024)

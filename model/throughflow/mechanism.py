@@ -160,7 +160,7 @@ class Mechanism[P: Section]:
 
     @classmethod
     def check(cls, scenario: ScenarioBase) -> None:
-        """Validate what the mechanism needs of the whole scenario (raise ``ValueError`` with one line)."""
+        """Validate what the mechanism needs of the whole scenario when it runs (raise ``ValueError`` with one line)."""
 
     @classmethod
     def doc(cls) -> str:

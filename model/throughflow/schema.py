@@ -24,6 +24,7 @@ from pydantic import Field, create_model, model_validator
 from throughflow.mechanism import Mechanism
 from throughflow.parameters import ScenarioBase, Section
 from throughflow.processes import MECHANISMS
+from throughflow.switches import active_mechanisms
 
 
 def _class_name(path: str) -> str:
@@ -76,7 +77,7 @@ def compose(mechanisms: Sequence[type[Mechanism[Any]]], base: type[ScenarioBase]
     tops = {path: (built[path], Field(default_factory=built[path])) for path in paths if "." not in path}
 
     def _check_mechanisms(self: ScenarioBase) -> ScenarioBase:
-        for mechanism in mechanisms:
+        for mechanism in active_mechanisms(tuple(mechanisms), self):  # what does not run needs nothing
             mechanism.check(self)
         return self
 

@@ -75,12 +75,16 @@ class Ecosystem(Mechanism[LabsPars]):
     @classmethod
     def sizes(cls, scenario: ScenarioBase, months: int) -> list[Entity]:
         """Lab seats a month: every activity's seats (speed dating: times the contacts) at the run's scale."""
-        labs, scale = scenario.section("labs"), scenario.population.scale
+        from throughflow.schema import mechanisms_of
+        from throughflow.switches import active_mechanisms
+
+        scale = scenario.population.scale
         seats = 0.0
-        for name in type(labs).model_fields:
-            activity = getattr(labs, name)
-            if isinstance(activity, Section) and getattr(activity, "enabled", False) and hasattr(activity, "seats"):
-                seats += activity.seats * getattr(activity, "contacts", 1)
+        for mechanism in active_mechanisms(mechanisms_of(scenario), scenario):  # only what runs is read
+            activity = scenario.section(mechanism.section) if mechanism.section else None
+            if activity is not None and "seats" in type(activity).model_fields:
+                contacts = activity.contacts if "contacts" in type(activity).model_fields else 1
+                seats += activity.seats * contacts
         return [
             Entity(
                 "lab seats per month", seats * scale, LIMITS["lab seats per month"], f"labs.*.seats x population.scale {scale:g}"
