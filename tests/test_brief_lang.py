@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -24,10 +25,13 @@ from throughflow.plots import brief_figures as figs
 from throughflow.plots.targeting import targeting_figure
 from throughflow.scenario import load_scenario, parameters, with_values
 from throughflow.trace import default_agent, narrate
+from throughflow.words import Words
 
 DUTCH = Lang("nl")
 ENGLISH_WORDS = (" the ", " and ", " with ", " without ", " of the ", " refugees", " which ", " than ", " store ", " pair-months")
 """Words that give an English sentence away (none of them is Dutch)."""
+NONE_REF = ("match", "separation")
+"""Events logged with ref -1 for "none": an enrolment without a mentor yet, the loss of a WISE job."""
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +126,26 @@ def test_every_quoted_trace_line_has_a_dutch_rendering() -> None:
                 assert dutch(text) is not None, text
     assert dutch("Kamin leaves the labour market.") == "Kamin verlaat de arbeidsmarkt."
     assert dutch("Something the trace never says.") is None
+
+
+def test_every_sentence_form_of_the_trace_has_a_dutch_rendering() -> None:
+    model = ThroughflowModel("juul_kamin", seed=0).run()
+    story = default_agent(model)
+    other = next(i for i in range(model.refugees.n) if i != story)
+    tellers = (
+        Words(model, story, name="Kamin", mentor_name="Juul", their="his"),
+        Words(model, other, name=f"Refugee #{other}", mentor_name="the mentor", their="their"),
+    )
+    told = 0
+    for mechanism in model.mechanisms.values():
+        for event in mechanism.events:
+            refs = range(-1 if event in NONE_REF else 0, 12)
+            for words, ref, value in itertools.product(tellers, refs, (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 500.0)):
+                try:
+                    text = mechanism.describe(event, words, ref, value)
+                except (ValueError, IndexError):  # not a value this event logs (an enum's member, a row)
+                    continue
+                if text:
+                    told += 1
+                    assert dutch(text) is not None, text
+    assert told > 1000
