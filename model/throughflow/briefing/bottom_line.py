@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from throughflow.briefing.context import Context, clear
+from throughflow.briefing.context import Context, clear, has_band, labelled, widest
 from throughflow.briefing.document import Box
 
 
@@ -25,16 +25,25 @@ def _headline(c: Context) -> str:
         reference=c.n(f"{key}.reference_mean", r["reference_mean"], "pct", r["source"], "reference_mean"),
         mean=c.n(f"{key}.mean", r["mean"], "pct", r["source"], "mean"),
         diff=c.n(f"{key}.diff", r["diff"], "pp", r["source"], "diff"),
+        interval=labelled(c, key, r),
         clear=clear(c, r),
     )
-    cost = c.facts.get("cost.all")
+    planning = c.facts.get("cost.planning")
+    cost = planning if planning is not None else c.facts.get("cost.all")
     if cost is not None:
-        value, high = cost["cost_per_transition"], cost["ci_high"]
-        ratio = c.n("cost.all.cost_per_transition", value, "eur", cost["source"], "cost_per_transition")
+        value = cost["cost_per_transition"]
+        key = f"cost.h{int(cost['horizon_months'])}" if planning is not None else "cost.all"
+        ratio = c.n(f"{key}.cost_per_transition", value, "eur", cost["source"], "cost_per_transition")
+        if planning is not None:
+            years = int(cost["horizon_months"]) / 12
+            text += " " + c.t("bottom.horizon", years=c.lang.num(years, "int" if years == int(years) else "num1"))
+            ratio += " (" + widest(c, key, cost, "eur") + ")"
+        highs = [cost["ci_high"]] + ([cost["band_high"]] if has_band(cost) else [])
         if not math.isfinite(value):
             text += " " + c.t("bottom.cost_none")
         elif value < 0:
-            text += " " + c.t("bottom.saving" if math.isfinite(high) and high < 0 else "bottom.saving_uncertain", ratio=ratio)
+            sure = all(math.isfinite(h) and h < 0 for h in highs)
+            text += " " + c.t("bottom.saving" if sure else "bottom.saving_uncertain", ratio=ratio)
         else:
             text += " " + c.t("bottom.cost", ratio=ratio)
     return text

@@ -137,15 +137,53 @@ def interval(c: Context, key: str, row: dict[str, Any] | pd.Series, kind: str = 
     return c.t("word.range", low=lo, high=hi)
 
 
+def has_band(row: dict[str, Any] | pd.Series) -> bool:
+    """Whether a row carries a parameter-plus-seed band (a comparison with a posterior version)."""
+    return isinstance(row.get("band_source"), dict)
+
+
+def band(c: Context, key: str, row: dict[str, Any] | pd.Series, kind: str = "pp") -> str | None:
+    """Register the parameter-plus-seed band of a row and return ``"lo to hi"`` (``None`` without one)."""
+    if not has_band(row):
+        return None
+    lo = c.n(f"{key}.band_low", row["band_low"], kind, row["band_source"], "band_low")
+    hi = c.n(f"{key}.band_high", row["band_high"], kind, row["band_source"], "band_high")
+    return c.t("word.range", low=lo, high=hi)
+
+
+def widest(c: Context, key: str, row: dict[str, Any] | pd.Series, kind: str = "pp") -> str:
+    """The interval for running text: the band including parameter uncertainty when present, with the seed interval."""
+    seeds = interval(c, key, row, kind)
+    wide = band(c, key, row, kind)
+    return seeds if wide is None else c.t("interval.both", band=wide, seeds=seeds)
+
+
+def labelled(c: Context, key: str, row: dict[str, Any] | pd.Series, kind: str = "pp") -> str:
+    """Like :func:`widest`, with the seed interval named as such when it is the only one."""
+    return widest(c, key, row, kind) if has_band(row) else c.t("interval.labelled", seeds=interval(c, key, row, kind))
+
+
+def estimate_of(row: dict[str, Any] | pd.Series) -> Estimate:
+    """A row's estimate with its intervals by kind (``seeds``; ``parameters`` when it has a band)."""
+    intervals = {"seeds": (float(row["ci_low"]), float(row["ci_high"]))}
+    if has_band(row):
+        intervals["parameters"] = (float(row["band_low"]), float(row["band_high"]))
+    return Estimate(float(row.get("diff", row.get("mean", math.nan))), intervals)
+
+
 def clear(c: Context, row: dict[str, Any] | pd.Series) -> str:
-    """Whether an interval is clearly above or below zero, in words."""
-    lo, hi = row["ci_low"], row["ci_high"]
+    """Whether a row is clearly above or below zero, in words: every interval it carries must agree."""
+    e = estimate_of(row)
+    lo, hi = e.intervals["seeds"]
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return c.t("clear.none")
-    if lo > 0:
+    sign = e.sign()
+    if sign > 0:
         return c.t("clear.above")
-    if hi < 0:
+    if sign < 0:
         return c.t("clear.below")
+    if lo > 0 or hi < 0:  # clear over seeds, not once the parameters are uncertain
+        return c.t("clear.neither_parameters")
     return c.t("clear.neither")
 
 

@@ -1,28 +1,119 @@
-"""Sections on resources: cost per additional sustainable transition, WISE places freed."""
+"""Sections on resources: costs by horizon after arrival (led by the 5-year planning horizon), WISE places freed."""
 
 from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from throughflow.briefing import quality, tables
-from throughflow.briefing.context import Context, interval
+from throughflow.briefing.break_even import break_even_text, discount_text
+from throughflow.briefing.context import Context, band, has_band, interval, widest
 from throughflow.briefing.document import Heading, Para, Table
+from throughflow.briefing.horizons import PLANNING, horizon_table
 from throughflow.briefing.inputs import FULL, REFERENCE
 
 
+def _years(c: Context, h: int) -> str:
+    return c.lang.num(h / 12, "int") if h % 12 == 0 else c.lang.num(h / 12, "num1")
+
+
+def _lead(c: Context, r: pd.Series, new: str) -> str:
+    """The sentence on the planning horizon (or the longest one the runs cover)."""
+    key = f"cost.h{int(r['horizon_months'])}"
+    src = r["source"]
+    values = {
+        "years": _years(c, int(r["horizon_months"])),
+        "et": c.n(f"{key}.extra_transitions", r["extra_transitions"], "num1", src, "extra_transitions"),
+        "ec": c.n(f"{key}.extra_cost_eur", r["extra_cost_eur"], "eur", src, "extra_cost_eur"),
+        "ratio": c.n(f"{key}.cost_per_transition", r["cost_per_transition"], "eur", src, "cost_per_transition"),
+        "interval": widest(c, key, r, "eur"),
+    }
+    planning = int(r["horizon_months"]) == PLANNING
+    text = c.t("costs.planning" if planning else "costs.planning_short", **values)
+    value = r["cost_per_transition"]
+    if not math.isfinite(value):
+        return text + " " + c.t("costs.none", **values)
+    sign = _sign(r)
+    if value < 0:
+        return text + " " + c.t("costs.saving" if sign < 0 else "costs.saving_uncertain", **values)
+    return text + " " + c.t("costs.cost" if sign > 0 else "costs.saving_possible", **values)
+
+
+def _sign(r: pd.Series) -> int:
+    bounds = [(r["ci_low"], r["ci_high"])] + ([(r["band_low"], r["band_high"])] if has_band(r) else [])
+    if not all(math.isfinite(lo) and math.isfinite(hi) for lo, hi in bounds):
+        return 0
+    return 1 if all(lo > 0 for lo, _ in bounds) else -1 if all(hi < 0 for _, hi in bounds) else 0
+
+
+def _horizon_rows(c: Context, table: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    banded = bool(table.apply(has_band, axis=1).any()) if len(table) else False
+    rows = []
+    for _, r in table.iterrows():
+        key, src = f"cost.h{int(r['horizon_months'])}", r["source"]
+        ratio = c.n(f"{key}.cost_per_transition", r["cost_per_transition"], "eur", src, "cost_per_transition")
+        per_year = c.n(f"{key}.cost_per_employed_year", r["cost_per_employed_year"], "eur", src, "cost_per_employed_year")
+        year_row = {"ci_low": r["ci_low_year"], "ci_high": r["ci_high_year"], "source": src}
+        cells = [
+            _years(c, int(r["horizon_months"])),
+            c.n(f"{key}.extra_cost_eur", r["extra_cost_eur"], "eur", src, "extra_cost_eur"),
+            c.n(f"{key}.extra_transitions", r["extra_transitions"], "num1", src, "extra_transitions"),
+            f"{ratio} ({interval(c, key, r, 'eur')})",
+        ]
+        if banded:
+            cells.append(band(c, key, r, "eur") or c.lang.num(None, "eur"))
+        cells.append(f"{per_year} ({_year_interval(c, f'{key}.year', year_row)})")
+        if banded:
+            year_band = {"band_low": r["band_low_year"], "band_high": r["band_high_year"], "band_source": r["band_source"]}
+            cells.append(_year_band(c, f"{key}.year", year_band))
+        rows.append(cells)
+    names = (
+        ["years", "cost", "extra", "ratio"] + (["ratio_band"] if banded else []) + ["year"] + (["year_band"] if banded else [])
+    )
+    return [c.t(f"costs.horizons.{k}") for k in names], rows
+
+
+def _year_interval(c: Context, key: str, row: dict) -> str:
+    src = {**row["source"], "columns": {"ci_low": "ci_low_year", "ci_high": "ci_high_year"}}
+    return interval(c, key, {**row, "source": src}, "eur")
+
+
+def _year_band(c: Context, key: str, row: dict) -> str:
+    src = {**row["band_source"], "columns": {"band_low": "band_low_year", "band_high": "band_high_year"}}
+    return band(c, key, {**row, "band_source": src}, "eur") or c.lang.num(None, "eur")
+
+
 def costs(c: Context) -> None:
-    """Cost per extra sustainable transition (negative = net saving)."""
+    """Costs by horizon after arrival, led by the 5-year planning horizon; the break-even curve; costs by group."""
     c.doc.add(Heading(2, c.t("costs.heading")))
     found = c.headline_source
     if found is None:
         c.note("costs.missing")
         return
     source, ref, new, _ = found
+    horizons = horizon_table(source, ref, new)
+    if len(horizons):
+        at = horizons[horizons["horizon_months"] == PLANNING]
+        lead = at.iloc[0] if len(at) else horizons.iloc[-1]
+        c.facts["cost.planning"] = lead
+        c.doc.add(Para(_lead(c, lead, new) + " " + discount_text(c, source)))
+        header, rows = _horizon_rows(c, horizons)
+        c.doc.add(Table(header, rows, c.caption(c.t("costs.horizons.caption", new=new, ref=ref, store=source.name))))
+        break_even_text(c, source, ref, new)
+    else:
+        c.note("costs.no_horizons", store=source.name)
+    _by_group(c, source, ref, new)
+    c.doc.add(Para(c.t("costs.counted") + " " + c.t("costs.wise_job")))
+
+
+def _by_group(c: Context, source, ref: str, new: str) -> None:  # type: ignore[no-untyped-def]
+    """Extra cost per extra sustainable transition over the whole simulated period, by qualification group."""
     table = tables.costs(source, ref, new)
     if table.empty:
         c.note("costs.no_table", store=source.name)
         return
-    rows, sentence = [], ""
+    rows = []
     for g in ("all", "low", "medium", "high"):
         sel = table[table["group"] == g]
         if sel.empty:
@@ -37,23 +128,10 @@ def costs(c: Context) -> None:
         hi = c.n(f"{key}.ci_high", r["ci_high"], "eur", src, "ci_high")
         na = c.lang.num(None, "eur")
         rows.append([c.lang.group(g), et, ec, ratio, c.t("word.range", low=lo, high=hi) if lo != na else na])
-        if g != "all":
-            continue
-        c.facts["cost.all"] = r
-        value, low, high = r["cost_per_transition"], r["ci_low"], r["ci_high"]
-        values = {"et": et, "ec": ec, "ratio": ratio, "low": lo, "high": hi}
-        if not math.isfinite(value):
-            sentence = c.t("costs.none", **values)
-        elif value < 0:
-            sentence = c.t("costs.saving", **values)
-            if math.isfinite(high) and high >= 0:
-                sentence += " " + c.t("costs.saving_uncertain")
-        else:
-            sentence = c.t("costs.cost", **values)
-            if math.isfinite(low) and low < 0:
-                sentence += " " + c.t("costs.saving_possible")
+        if g == "all":
+            c.facts["cost.all"] = r
     c.doc.add(
-        Para(sentence + " " + c.t("costs.counted")),
+        Para(c.t("costs.whole_run")),
         Table(
             [c.t(f"costs.table.{k}") for k in ("group", "extra", "cost", "ratio", "interval")],
             rows,
@@ -78,7 +156,7 @@ def wise(c: Context) -> None:
             a = c.n(f"{key}.reference_mean", r["reference_mean"], "pct", r["source"], "reference_mean")
             b = c.n(f"{key}.mean", r["mean"], "pct", r["source"], "mean")
             d = c.n(f"{key}.diff", r["diff"], "pp", r["source"], "diff")
-            texts.append(c.t("wise.retained", without=a, with_=b, diff=d, interval=interval(c, key, r)))
+            texts.append(c.t("wise.retained", without=a, with_=b, diff=d, interval=widest(c, key, r)))
     candidates = ([found[0]] if found else []) + sorted(c.inputs.ablation, key=quality.rank, reverse=True)
     places = None
     for source in candidates:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from throughflow.briefing import quality, tables
-from throughflow.briefing.context import Context, clear, interval, level_label, upper_first
+from throughflow.briefing.activities import activities
+from throughflow.briefing.context import Context, band, clear, has_band, interval, labelled, level_label, upper_first, widest
 from throughflow.briefing.document import Bullets, Heading, Para, Table
 from throughflow.briefing.inputs import FULL, REFERENCE
+from throughflow.briefing.intervals import COMMAND
 from throughflow.plots import brief_figures as figs
 
 
@@ -35,7 +37,7 @@ def headline(c: Context) -> None:
                 reference=c.n(f"{key}.reference_mean", r["reference_mean"], "pct", r["source"], "reference_mean"),
                 reference_level=level_label(c, ref),
                 diff=c.n(f"{key}.diff", r["diff"], "pp", r["source"], "diff"),
-                interval=interval(c, key, r),
+                interval=labelled(c, key, r),
                 clear=clear(c, r),
             )
         )
@@ -49,7 +51,7 @@ def headline(c: Context) -> None:
                 continue
             key = f"effect.{indicator}.{g}"
             d = c.n(f"{key}.diff", r["diff"], "pp", r["source"], "diff")
-            texts.append(c.t("headline.group_effect", group=c.lang.group(g), diff=d, interval=interval(c, key, r)))
+            texts.append(c.t("headline.group_effect", group=c.lang.group(g), diff=d, interval=widest(c, key, r)))
         if texts:
             parts.append(f"{c.lang.indicator(indicator)}: {', '.join(texts)}")
     if parts:
@@ -68,24 +70,31 @@ def headline(c: Context) -> None:
     runs_r = int(eff["n"].max()) if len(eff) else 0
     rr = c.n("headline.R", runs_r, "int", {**eff.iloc[0]["source"], "columns": {"n": eff.iloc[0]["source"]["columns"]["n"]}}, "n")
     table_rows = []
+    banded = any(has_band(r) for _, r in eff.iterrows())
     for _, r in eff.iterrows():
         key = f"effect.{r['indicator']}.{r['group']}"
-        table_rows.append(
-            [
-                f"{c.lang.indicator(r['indicator'])}: {c.lang.group(r['group'])}",
-                c.n(f"{key}.reference_mean", r["reference_mean"], "pct", r["source"], "reference_mean") + " %",
-                c.n(f"{key}.mean", r["mean"], "pct", r["source"], "mean") + " %",
-                c.n(f"{key}.diff", r["diff"], "pp", r["source"], "diff"),
-                interval(c, key, r),
-            ]
-        )
+        cells = [
+            f"{c.lang.indicator(r['indicator'])}: {c.lang.group(r['group'])}",
+            c.n(f"{key}.reference_mean", r["reference_mean"], "pct", r["source"], "reference_mean") + " %",
+            c.n(f"{key}.mean", r["mean"], "pct", r["source"], "mean") + " %",
+            c.n(f"{key}.diff", r["diff"], "pp", r["source"], "diff"),
+            interval(c, key, r),
+        ]
+        if banded:
+            cells.append(band(c, key, r) or c.lang.num(None, "pp"))
+        table_rows.append(cells)
+    columns = ("outcome", "without", "with", "effect", "interval") + (("band",) if banded else ())
     c.doc.add(
         Table(
-            [c.t(f"headline.table.{k}") for k in ("outcome", "without", "with", "effect", "interval")],
+            [c.t(f"headline.table.{k}") for k in columns],
             table_rows,
             c.caption(c.t("headline.table.caption", new=new, ref=ref, R=rr, store=source.name)),
         )
     )
+    if banded:
+        c.doc.add(Para(c.t("headline.two_intervals"), small=True))
+    else:
+        c.doc.add(Para(c.t("headline.seeds_only", command=COMMAND), small=True))
     c.headline_source = (source, ref, new, eff)
     c.facts["headline.R"] = runs_r
     c.figure(
@@ -190,3 +199,4 @@ def pillars(c: Context) -> None:
         )
     c.doc.add(Para(text))
     c.figure(figs.pillar_figure(table, lang=c.lang), "pillar_contributions", c.t("pillars.figure", store=source.name), source)
+    activities(c, source)

@@ -194,6 +194,8 @@ def _read(path: Path) -> Source | str:
         tables = {"comparison": pd.read_parquet(path / "comparison.parquet")}
         if (path / "cost_effectiveness.csv").is_file():
             tables["cost"] = pd.read_csv(path / "cost_effectiveness.csv")
+        if (path / "cost_by_horizon.csv").is_file():
+            tables["horizons"] = pd.read_csv(path / "cost_by_horizon.csv")
         return Source(path, "comparison", factor="scenario", reference=levels[0], levels=levels, tables=tables, **common)
     if "targeting" in factors:
         levels = _levels(path, ok, "targeting")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from throughflow.briefing import quality, tables
 from throughflow.briefing.context import Context
+from throughflow.briefing.displacement import displacement
 from throughflow.briefing.document import Bullets, Heading, Para, Table
 from throughflow.outcomes import BY_NAME
 
@@ -102,5 +103,7 @@ def sensitivity(c: Context) -> None:
 def caveats(c: Context) -> None:
     """Most influential uncertain parameters, and what the model leaves out."""
     c.doc.add(Heading(2, c.t("caveats.heading")))
+    if not displacement(c):
+        c.doc.add(Para(c.t("caveats.no_displacement")))
     sensitivity(c)
     c.doc.add(Para(c.t("caveats.leaves_out_intro")), Bullets([c.t(f"caveats.leaves_out.{k}") for k in LEAVES_OUT]))

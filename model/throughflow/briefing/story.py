@@ -34,7 +34,9 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("dropout", r"drops out of the placement"),
     ("hire", r" is hired by "),
     ("separation", r"loses the job"),
+    ("wise separation", r"loses the WISE job"),
     ("inactive", r"leaves the labour market"),
+    ("re-entry", r"returns to the labour market"),
     ("outcome", r"End of the run"),
 )
 """Key events of the story and how the trace words them."""
@@ -64,7 +66,10 @@ class Story:
 
 
 def condense(lines: list[str], limit: int = MAX_LINES) -> list[str]:
-    """Pick the key lines of a trace: first offer, advocacy, placement, contract end, hire, outcome.
+    """Pick the key lines of a trace: first offer, advocacy, placement, contract end, hire, job loss, outcome.
+
+    Job loss is the first line of each kind: an NEC job lost, a WISE job lost; the first
+    move out of the labour market and the first return to it are kept too.
 
     The first line of each stage is kept; of repeated advocacy the first and the last (the
     verdict). Lines keep their order and wording; at most ``limit`` are returned.

@@ -20,6 +20,7 @@ import pandas as pd
 from throughflow.analysis.calibration import t_quantile
 from throughflow.analysis.summary import cost_effectiveness, summarize_runs
 from throughflow.briefing.inputs import FULL, PILLARS, REFERENCE, Source
+from throughflow.briefing.intervals import effect_bands
 
 HEADLINE = ("throughflow_12m", "sustainable_nec")
 """Indicators of the headline."""
@@ -47,13 +48,21 @@ def _computed(source: Source, reference: str) -> str:
 def effects(source: Source, reference: str, treatment: str, indicators: tuple[str, ...] = HEADLINE) -> pd.DataFrame:
     """Means and paired effect of ``treatment`` against ``reference`` per indicator and group.
 
+    A comparison with a posterior version adds the parameter-plus-seed band of each
+    difference (``band_low``, ``band_high`` and its ``band_source``,
+    :func:`throughflow.briefing.intervals.effect_bands`).
+
     Returns:
-        indicator, group, reference_mean, mean, diff, ci_low, ci_high, n, source.
+        indicator, group, reference_mean, mean, diff, ci_low, ci_high, n, source (and band_low,
+        band_high, band_source with a posterior).
     """
     rows: list[dict[str, Any]] = []
     if source.kind == "comparison":
         table = source.tables["comparison"]
+        bands = effect_bands(source, reference)
         for _, row in table[table["indicator"].isin(indicators)].iterrows():
+            band = bands.get((row["indicator"], row["group"]))
+            extra = {"band_low": band[0], "band_high": band[1], "band_source": band[2]} if band else {}
             rows.append(
                 {
                     "indicator": row["indicator"],
@@ -77,6 +86,7 @@ def effects(source: Source, reference: str, treatment: str, indicators: tuple[st
                             "n": "R",
                         },
                     },
+                    **extra,
                 }
             )
     else:

@@ -346,3 +346,51 @@ def pillar_figure(
     fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False)
     fig.suptitle(lang.t("figure.pillars.title"), fontsize=10)
     return fig
+
+
+def break_even_figure(
+    points: list[tuple[float, float, tuple[float, float], tuple[float, float] | None]], lang: Lang = ENGLISH
+) -> Figure:
+    """Cumulative extra public cost per refugee of the cohort against the years since arrival.
+
+    Args:
+        points: ``(years, mean, (low, high), band or None)`` per horizon: the mean over
+            replicates, its 95 % interval (simulation noise) and the 5–95 % band including
+            the uncertainty about the model's parameters (``None`` without a posterior).
+        lang: Language of the labels.
+
+    Returns:
+        The figure: the mean curve from zero at arrival, its interval as error bars, the band
+        as a light area when present, and the zero line where savings overtake the cost.
+    """
+    fig, axes = new_figure(1)
+    ax = axes[0]
+    fig.set_size_inches(HALF_A4[0], 3.0)
+    years = np.array([0.0] + [p[0] for p in points])
+    mean = np.array([0.0] + [p[1] for p in points])
+    low = np.array([0.0] + [p[2][0] for p in points])
+    high = np.array([0.0] + [p[2][1] for p in points])
+    bands = [p[3] for p in points]
+    if all(b is not None for b in bands):
+        ax.fill_between(
+            years,
+            [0.0] + [b[0] for b in bands if b is not None],
+            [0.0] + [b[1] for b in bands if b is not None],
+            color=PALETTE[1],
+            alpha=0.25,
+            lw=0,
+            label=lang.t("figure.break_even.parameters"),
+        )
+    ax.axhline(0.0, color="black", lw=0.8)
+    ax.plot(years, mean, color=PALETTE[0], lw=1.8, marker="o", ms=4, label=lang.t("figure.break_even.mean"))
+    err = [np.nan_to_num(mean - low)[1:], np.nan_to_num(high - mean)[1:]]
+    ax.errorbar(
+        years[1:], mean[1:], yerr=err, fmt="none", ecolor=PALETTE[0], capsize=3, lw=1.0, label=lang.t("figure.break_even.seeds")
+    )
+    ax.set_xlabel(lang.t("figure.break_even.x"))
+    ax.set_ylabel(lang.t("figure.break_even.y"))
+    ax.set_title(lang.t("figure.break_even.title"), fontsize=9)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _local(f"{v:,.0f}".replace(",", " "), lang)))
+    ax.set_xlim(0, max(years.max(), 1.0) + 0.3)
+    ax.legend(fontsize=7, frameon=False, loc="best")
+    return fig
