@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from brief_recompute_costs import computed, horizon_value, posterior_band, scenario_value
 from brief_support import R, effect_stats, mean_ci, paired, part_of, runs_of, select, targeting_value, wilson
 from throughflow.analysis.summary import cost_effectiveness
 
@@ -133,6 +134,14 @@ def _size(source: dict[str, Any]) -> float:
 def recompute(source: dict[str, Any], key: str) -> float | None:
     """The value a number's source points to, recomputed from the stored files."""
     store, table, row, column = source.get("store"), source.get("table", ""), source.get("row", {}), source.get("column")
+    if "computation" in source:
+        return computed(source, key)
+    if table.startswith("scenario ") or table in ("sweep.yaml (base scenario)", "sweep.yaml and design.parquet"):
+        return scenario_value(source)
+    if table == "cost_by_horizon.csv" or table.startswith("cost_by_horizon("):
+        return horizon_value(str(store), table, row, str(column))
+    if table == "comparison.parquet" and str(column).startswith("band_"):
+        return posterior_band(str(store), row, str(column))
     if table == "comparison.parquet":
         return _comparison(str(store), row, str(column))
     if table.startswith("summarize_runs("):

@@ -11,8 +11,9 @@ programme breaks even, or that it does not within the horizons covered, from the
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from throughflow.briefing.context import Context
+from throughflow.briefing.context import Context, widest
 from throughflow.briefing.document import Para
 from throughflow.briefing.horizons import break_even, per_refugee
 from throughflow.briefing.inputs import Source, scenario_hashes
@@ -21,7 +22,7 @@ from throughflow.plots import brief_figures as figs
 from throughflow.scenario import ScenarioError, load_scenario, scenario_hash
 
 
-def discount_rate(source: Source) -> tuple[float | None, dict[str, object], bool]:
+def discount_rate(source: Source) -> tuple[float | None, dict[str, Any], bool]:
     """The discount rate of the stored scenario: ``(rate, source, exact)``.
 
     A comparison store records its scenarios by name and hash only: the rate is read from
@@ -31,12 +32,17 @@ def discount_rate(source: Source) -> tuple[float | None, dict[str, object], bool
     if source.kind == "comparison":
         name = source.levels[0]
         try:
-            scenario = load_scenario(name)
+            shipped = load_scenario(name)
         except (ScenarioError, ValueError, OSError):
             return None, {}, False
-        exact = scenario_hashes(source).get(name) == scenario_hash(scenario)
-        where = {"store": str(source.path), "table": f"scenario {name}", "row": "shipped", "column": "costs.discount_rate"}
-        return float(scenario.costs.discount_rate), where, exact
+        exact = scenario_hashes(source).get(name) == scenario_hash(shipped)
+        where: dict[str, Any] = {
+            "store": str(source.path),
+            "table": f"scenario {name}",
+            "row": "shipped",
+            "column": "costs.discount_rate",
+        }
+        return float(shipped.costs.discount_rate), where, exact
     scenario = point_scenario(source, source.point_of(source.reference))
     if scenario is None:
         return None, {}, False
@@ -63,9 +69,21 @@ def break_even_text(c: Context, source: Source, ref: str, new: str) -> None:
     points = per_refugee(source, ref, new)
     if not points:
         return
+    curve = []
     for h, e in points:
         key = f"cost.per_refugee.h{h}"
-        c.n(key, e.mean, "eur", e.source, "mean")
+        value = c.n(key, e.mean, "eur", e.source, "mean")
+        row = {"ci_low": e.low, "ci_high": e.high, "source": e.source}
+        if "parameters" in e.intervals:
+            low, high = e.intervals["parameters"]
+            band_source = {
+                **e.source,
+                "table": "posterior/runs.parquet",
+                "column": f"{e.source['column']}: 5th and 95th percentiles",
+            }
+            row |= {"band_low": low, "band_high": high, "band_source": band_source}
+        years = c.lang.num(h / 12, "int" if h % 12 == 0 else "num1")
+        curve.append(c.t("costs.break_even.point", value=value, interval=widest(c, key, row, "eur"), years=years))
     found = break_even(points)
     last = points[-1][1]
     where = {**points[-1][1].source, "computation": "break-even"}
@@ -89,4 +107,4 @@ def break_even_text(c: Context, source: Source, ref: str, new: str) -> None:
         [(h / 12, e.mean, e.intervals["seeds"], e.intervals.get("parameters")) for h, e in points], lang=c.lang
     )
     c.figure(fig, "break_even", c.t("costs.break_even.figure", store=source.name), source)
-    c.doc.add(Para(text))
+    c.doc.add(Para(text + " " + c.t("costs.break_even.curve", points="; ".join(curve))))

@@ -11,7 +11,7 @@ from throughflow.briefing.break_even import break_even_text, discount_text
 from throughflow.briefing.context import Context, band, has_band, interval, widest
 from throughflow.briefing.document import Heading, Para, Table
 from throughflow.briefing.horizons import PLANNING, horizon_table
-from throughflow.briefing.inputs import FULL, REFERENCE
+from throughflow.briefing.inputs import FULL, REFERENCE, Source
 
 
 def _years(c: Context, h: int) -> str:
@@ -107,7 +107,7 @@ def costs(c: Context) -> None:
     c.doc.add(Para(c.t("costs.counted") + " " + c.t("costs.wise_job")))
 
 
-def _by_group(c: Context, source, ref: str, new: str) -> None:  # type: ignore[no-untyped-def]
+def _by_group(c: Context, source: Source, ref: str, new: str) -> None:
     """Extra cost per extra sustainable transition over the whole simulated period, by qualification group."""
     table = tables.costs(source, ref, new)
     if table.empty:

@@ -107,7 +107,7 @@ def _per_refugee(runs: pd.DataFrame, factor: str, reference: str, treatment: str
         return np.array([])
     a = ok[ok[key].astype(str) == treatment].set_index("replicate")[[cost, cohort]]
     b = ok[ok[key].astype(str) == reference].set_index("replicate")[[cost, cohort]]
-    both = a.join(b, rsuffix="__ref", how="inner")
+    both = a.merge(b, left_index=True, right_index=True, suffixes=("", "__ref"))
     both = both[both[f"{cohort}__ref"] > 0]
     return ((both[cost] - both[f"{cost}__ref"]) / both[f"{cohort}__ref"]).to_numpy(dtype=float)
 
@@ -135,7 +135,6 @@ def per_refugee(source: Source, reference: str, treatment: str) -> list[tuple[in
         e = paired(values, where)
         if draws is not None:
             e.intervals["parameters"] = band_of(_per_refugee(draws, source.factor, reference, treatment, h))
-            e.source = {**where, "band": f"5-95 % over {SUBFOLDER}/runs.parquet"}
         out.append((h, e))
     return out
 
