@@ -156,6 +156,7 @@ def test_figure_files_are_written_and_not_blank(full_brief: Path) -> None:
         "throughflow_12m_across_mix",
         "pillar_contributions",
         "targeting_per_pair_months",
+        "break_even",
     }
     for png in pngs:
         pixels = mpimg.imread(png)
@@ -209,9 +210,10 @@ def test_missing_inputs_leave_sections_out_with_a_note(stores: dict[str, Path], 
     ):
         assert note in md, note
     assert "not_a_store` was not used" in md and "absent` was not used: no such folder" in md
-    assert "Figure 3" not in md and "Kamin" not in md
+    assert "Figure 4" not in md and "Kamin" not in md
     assert "The results given do not answer this" in md  # the bottom line says what is missing
     assert sorted(p.name for p in (tmp_path / "b" / "figures").glob("*.png")) == [
+        "break_even.png",
         "effect_by_qualification.png",
         "nec_entry_curves.png",
     ]
@@ -311,7 +313,7 @@ def test_html_is_self_contained_and_pdf_is_short(full_brief: Path, stores: dict[
     assert (full_brief / "brief.pdf").read_bytes().startswith(b"%PDF")
     html_path = write_brief([stores["compare"]], tmp_path / "h", "html", story=False)
     html = html_path.read_text(encoding="utf-8")
-    assert html.count("data:image/png;base64,") == 2 and 'src="figures/' not in html
+    assert html.count("data:image/png;base64,") == 3 and 'src="figures/' not in html
     assert "<table>" in html and "Key findings" in html
     linked = write_brief([stores["compare"]], tmp_path / "l", "html", story=False, embed_images=False)
     assert 'src="figures/nec_entry_curves.png"' in linked.read_text(encoding="utf-8")
