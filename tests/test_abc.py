@@ -128,6 +128,8 @@ def test_a_calibration_killed_with_sigkill_resumes_where_it_stopped(tmp_path: Pa
     result = calibrate(decl, out=out, executor="serial", progress=False, predictive_draws=3)
     assert _populations(out / "history.db") == 3
     assert int(result["posterior"]["generation"].iloc[0]) == 2  # t = 0, 1, 2
+    epsilon = pd.read_csv(out / "generations.csv").query("t >= 0")["epsilon"].to_numpy()
+    assert (np.diff(epsilon) < 0).all(), epsilon  # each generation tightens the threshold, across the resume too
     posterior = pd.read_parquet(out / "posterior.parquet")
     assert posterior["weight"].sum() == pytest.approx(1.0)
     low, high = load_declaration(decl).parameters["labour_market.p_inactive_per_month"]
