@@ -128,6 +128,8 @@ def test_a_calibration_killed_with_sigkill_resumes_where_it_stopped(tmp_path: Pa
     result = calibrate(decl, out=out, executor="serial", progress=False, predictive_draws=3)
     assert _populations(out / "history.db") == 3
     assert int(result["posterior"]["generation"].iloc[0]) == 2  # t = 0, 1, 2
+    epsilon = pd.read_csv(out / "generations.csv").query("t >= 0")["epsilon"].to_numpy()
+    assert (np.diff(epsilon) < 0).all(), epsilon  # each generation tightens the threshold, across the resume too
     posterior = pd.read_parquet(out / "posterior.parquet")
     assert posterior["weight"].sum() == pytest.approx(1.0)
     low, high = load_declaration(decl).parameters["labour_market.p_inactive_per_month"]
@@ -172,3 +174,32 @@ def test_apply_writes_a_scenario_the_baseline_can_extend(tmp_path: Path) -> None
     assert spec.labour_market.separation_per_month == 0.012
     assert spec.section("mentoring").p_breakdown_per_month == 0.02
     assert "do not edit" in written.read_text()
+
+
+def test_the_calibration_document_is_written_from_the_store(tmp_path: Path) -> None:
+    from throughflow.analysis.abc_report import BEGIN, END, ReportError
+    from throughflow.analysis.abc_report import write as write_report
+    from throughflow.plots.calibration import marginals
+
+    out = tmp_path / "cal"
+    decl = write(tmp_path, evidence=["friendship_mentoring_12m"])
+    result = calibrate(decl, out=out, quick=True, executor="serial", progress=False, predictive_draws=3)
+    marginals(result["posterior"], result["declaration"].parameters, out / "marginals")
+    doc = tmp_path / "calibration.md"
+    doc.write_text(f"# Calibration\n\nintro\n\n{BEGIN}\nthe previous run\n{END}\n\ncaveats\n", encoding="utf-8")
+    body = write_report(out, doc)
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith("# Calibration\n\nintro") and text.endswith("caveats\n") and "the previous run" not in text
+    point = json.loads((out / "point.json").read_text())
+    for name, value in point.items():
+        row = next(line for line in body.splitlines() if line.startswith(f"| `{name}`"))
+        assert f"| {value:.3g} |" in row
+    predictive = pd.read_csv(out / "predictive.csv")
+    for target in predictive["target"]:
+        assert f"| {target} |" in body
+    evidence = predictive.set_index("target").loc["friendship_mentoring_12m"]
+    assert f"{evidence['mean'] * 100:.1f}" in body  # evaluations in percentage points
+    assert (tmp_path / "figures" / "calibration" / "marginals.png").is_file()
+    assert "figures/calibration/predictive.png" in body
+    with pytest.raises(ReportError, match="not a finished calibration"):
+        write_report(tmp_path, doc)

@@ -560,3 +560,20 @@ def test_shipped_declarations_are_valid() -> None:
         assert len(declaration.names) >= 90, path.name
         assert all(o.is_difference for o in declaration.outcomes), path.name
         assert {"arm:baseline", "arm:mentoring"} == set(declaration.arms), path.name
+
+
+def test_a_cost_outcome_is_analysed_against_the_paired_baseline(tmp_path: Path) -> None:
+    """The cost per extra transition needs each run's paired baseline: the analysis runs it."""
+    spec = tmp_path / "cost.yaml"
+    spec.write_text(
+        f"name: tiny_cost\nbase: {(TINY_MORRIS.parent / 'tiny_mentoring.yaml').as_posix()}\n"
+        "outcomes:\n  - {name: extra_cost_5y, indicator: cost_per_sustainable_transition, group: all}\n"
+        "parameters:\n  costs.benefit_eur_month: [900, 1300]\n  labour_market.bias: [0.3, 0.6]\n"
+        "method: morris\nn: 2\nreplications: 1\nseeds: common\nseed: 3\nmonths: 72\n",
+        encoding="utf-8",
+    )
+    declaration = load_declaration(spec)
+    result = run_sensitivity(declaration, out=tmp_path / "out", executor="serial", progress=False)
+    sample = pd.read_parquet(tmp_path / "out" / "sample.parquet")
+    assert np.isfinite(sample["Y:extra_cost_5y"]).any(), "no finite cost per extra transition: no paired baseline"
+    assert set(result["indices"]["name"]) == {"costs.benefit_eur_month", "labour_market.bias"}

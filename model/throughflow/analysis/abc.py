@@ -428,24 +428,31 @@ def calibrate(
 
     sampler, dask = _sampler(executor, workers, scheduler)
     np.random.seed(declaration.seed % 2**32)  # noqa: NPY002 -- pyabc draws from numpy's global generator
-    abc = pyabc.ABCSMC(model, prior, measure, population_size=declaration.population, sampler=sampler)
     db = f"sqlite:///{(out / 'history.db').resolve()}"
     observed = {t.id: t.value for t in declaration.targets}
+
+    def smc() -> Any:
+        return pyabc.ABCSMC(model, prior, measure, population_size=declaration.population, sampler=sampler)
+
     try:
         history = None
         if (out / "history.db").exists():
             try:
-                history = abc.load(db, 1, observed_sum_stat=observed)
+                history = smc().load(db, 1, observed_sum_stat=observed)
             except Exception:  # an empty or unusable database: start again
                 history = None
         if history is None or history.n_populations == 0:
             (out / "history.db").unlink(missing_ok=True)
-            history = abc.new(db, observed)
+            history = smc().new(db, observed)
         done = history.n_populations
         bar = tqdm(
             total=declaration.generations, initial=min(done, declaration.generations), unit="generation", disable=not progress
         )
         while done < declaration.generations:
+            # one generation per call, each from the stored history (as a resume would): calling run()
+            # again on the same object would keep the first generation's epsilon for every later one
+            abc = smc()
+            abc.load(db, 1, observed_sum_stat=observed)
             history = abc.run(max_nr_populations=1)
             done = history.n_populations
             bar.update(1)

@@ -210,6 +210,7 @@ def model_sweep(declaration: Declaration, X: np.ndarray) -> SampleSweep:
         explicit=explicit,
         seeding=declaration.seeds,
         cost_outputs=cost_outputs,
+        paired=cost_outputs,  # the cost indicators compare each run with its paired baseline
     )
 
 

@@ -1,0 +1,71 @@
+"""The figure of the programme's effect over ten years, and ``docs/validation.md`` written from new runs.
+
+``python -m throughflow.plots.validation --seeds 20 --write docs/validation.md`` computes the
+tables of :mod:`throughflow.analysis.validation` and replaces the generated parts of the
+document (between ``<!-- BEGIN EVIDENCE -->``/``END`` and ``<!-- BEGIN EFFECT -->``/``END``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from throughflow.analysis.validation import effect_curve, effect_markdown, evidence_markdown, evidence_table
+from throughflow.outcomes import LONG_RUN_MONTHS
+from throughflow.plots.style import PALETTE, save
+
+
+def effect_figure(curve: pd.DataFrame, path: Path) -> list[Path]:
+    """The effect on the share in work and in NEC work by months since arrival, with 95 % bands (PNG and SVG)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    for colour, (measure, sub) in zip(PALETTE, curve.groupby("measure", sort=False), strict=False):
+        measure = str(measure)
+        pts = sub["effect"] * 100
+        ax.plot(sub["month"], pts, color=colour, label=f"in {measure}" if measure == "NEC" else "in any job (NEC or WISE)")
+        ax.fill_between(sub["month"], sub["ci_low"] * 100, sub["ci_high"] * 100, color=colour, alpha=0.2, lw=0)
+    ax.axhline(0, color="0.3", lw=0.8)
+    ax.set_xlabel("months since becoming an OCMW client")
+    ax.set_ylabel("effect of the programme (percentage points)")
+    ax.set_xticks(range(0, LONG_RUN_MONTHS + 1, 12))
+    ax.legend(frameon=False, fontsize=8)
+    ax.set_title("Mentoring-to-NEC (all pillars) against the baseline: paired effect with 95 % interval", fontsize=9)
+    return save(fig, path, {"Title": "effect of mentoring-to-NEC by months since arrival"})
+
+
+def _replace(text: str, key: str, body: str, where: Path) -> str:
+    begin, end = f"<!-- BEGIN {key} -->", f"<!-- END {key} -->"
+    if begin not in text or end not in text:
+        raise ValueError(f"{where}: markers {begin} and {end} missing")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{body}\n{end}{tail}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m throughflow.plots.validation [--seeds N] [--workers N] [--write docs/validation.md]``."""
+    parser = argparse.ArgumentParser(description="Model against the published evidence; the effect over ten years.")
+    parser.add_argument("--seeds", type=int, default=20, help="seeds per scenario (default 20)")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    parser.add_argument("--write", type=Path, default=None, help="update the generated parts of this Markdown file")
+    args = parser.parse_args(argv)
+    table = evidence_table(args.seeds, args.workers)
+    curve = effect_curve(args.seeds, args.workers)
+    evidence_md = evidence_markdown(table, args.seeds)
+    figure = "figures/validation/effect_by_month"
+    effect_md = effect_markdown(curve, args.seeds, f"{figure}.png")
+    print(evidence_md, "\n\n", effect_md)
+    if args.write:
+        effect_figure(curve, args.write.parent / figure)
+        text = args.write.read_text(encoding="utf-8")
+        text = _replace(_replace(text, "EVIDENCE", evidence_md, args.write), "EFFECT", effect_md, args.write)
+        args.write.write_text(text, encoding="utf-8")
+        curve.to_csv(args.write.parent / "figures" / "validation" / "effect_by_month.csv", index=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
