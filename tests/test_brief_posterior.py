@@ -153,7 +153,7 @@ def test_without_a_posterior_the_brief_names_the_command(store: Path, tmp_path: 
     out = tmp_path / "brief"
     write_brief([plain], out, story=False, lang="nl")
     md = (out / "brief.md").read_text(encoding="utf-8")
-    assert "throughflow compare baseline mentoring --posterior results/calibration-baseline" in md
+    assert "throughflow compare baseline mentoring --posterior docs/calibration/baseline" in md
     assert not any(k.endswith("band_low") for k in _numbers(out))
 
 

@@ -94,12 +94,15 @@ def markdown(store: Path, figures: str) -> str:
     seconds = wall_time(store, generations)
     took = f"{seconds / 60:.0f} minutes" if seconds is not None else "an unrecorded time"
     eps = ", ".join(_g(e) for e in done["epsilon"])
+    weights = posterior["weight"].to_numpy(dtype=float)
+    ess = float(weights.sum() ** 2 / (weights**2).sum())
     lines = [
         f"_Calibration `{manifest['name']}` (declaration hash `{manifest['declaration_hash']}`): "
         f"{manifest['population']} particles, {len(done)} generations after a calibration sample, "
         f"{simulations:,} simulated particles (each runs every scenario its targets are observed in), "
         f"{manifest.get('replications', 1)} replication per particle, executor `{manifest.get('executor')}`; "
-        f"{took} of wall time on 2 cores. Thresholds (scaled distance) by generation: {eps}._",
+        f"{took} of wall time on 2 cores. Thresholds (scaled distance) by generation: {eps}; "
+        f"effective sample size of the final weights {ess:.1f} of {len(posterior)} particles._",
         "",
         "### Posterior of the fitted parameters",
         "",

@@ -21,7 +21,7 @@ from throughflow.briefing.inputs import Source
 from throughflow.experiments.posterior import SUBFOLDER
 from throughflow.experiments.store import load_runs
 
-COMMAND = "throughflow compare baseline mentoring --posterior results/calibration-baseline"
+COMMAND = "throughflow compare baseline mentoring --posterior docs/calibration/baseline"
 """The command that adds the parameter uncertainty to the headline comparison."""
 
 
