@@ -27,7 +27,7 @@ SECTIONS = (
     "NEC entry after the contract end",
     "Across the qualification mix",
     "Contribution of each pillar",
-    "Cost per additional sustainable transition",
+    "Costs by years after arrival",
     "WISE places freed by throughflow",
     "Assumptions and caveats",
     "How solid are these results?",

@@ -154,7 +154,7 @@ def test_sweep_command_runs_the_posterior_version_beside(posterior_store: Path, 
     assert done.returncode == 0, done.stderr
     assert len(pd.read_parquet(out / "runs.parquet")) == 4
     assert len(pd.read_parquet(out / "posterior" / "runs.parquet")) == 4
-    summary = cli("summarize", out, "--factor", "one_on_one.enabled", "--reference", "False", cwd=tmp_path)
+    summary = cli("summarize", out, "--factor", "one_on_one.enabled", "--reference", "False", "--all", cwd=tmp_path)
     assert summary.returncode == 0, summary.stderr
     assert "band_low_diff" in summary.stdout
 
