@@ -208,6 +208,7 @@ def tiny_sobol(n: int) -> Any:
     return declaration_from_mapping(spec, where="<tiny sobol>", base_dir=FIXTURES)
 
 
+@pytest.mark.slow
 def test_sobol_indices_are_the_same_with_and_without_copied_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     declaration = tiny_sobol(4)
     full = run_sensitivity(declaration, out=tmp_path / "full", executor="serial", progress=False, deduplicate=False)

@@ -108,7 +108,13 @@ def test_committed_without_outputs(path: Path) -> None:
         assert cell.execution_count is None, f"{path.name}: cell {i} has an execution count"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+SLOW_NOTEBOOKS = {"sensitivity", "scenario_sweeps"}
+"""The longest notebooks run with the slow tests (``make test-all``); the others in every run."""
+
+
+@pytest.mark.parametrize(
+    "path", [pytest.param(p, id=p.stem, marks=[pytest.mark.slow] if p.stem in SLOW_NOTEBOOKS else []) for p in NOTEBOOKS]
+)
 def test_notebook_runs(path: Path, tmp_path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     params = parameters_cell(nb)
