@@ -13,12 +13,13 @@ $(STAMP): pyproject.toml requirements-lock.txt
 	$(BIN)/python -m pip install --quiet -e ".[dev]" -c requirements-lock.txt
 	@touch $(STAMP)
 
-# The comparison, then reduced targeting, ablation, story and sensitivity experiments (marked as
-# preliminary in the brief), then the brief in English and in Dutch.
+# The comparison (with the documented posterior, so the brief shows both intervals), then reduced
+# targeting, ablation, story and sensitivity experiments (marked as preliminary in the brief),
+# then the brief in English and in Dutch.
 DEMO_STORES := results/compare-baseline-vs-mentoring results/demo-experiments
 
 demo: $(STAMP)
-	$(BIN)/throughflow compare baseline mentoring --replications 20
+	$(BIN)/throughflow compare baseline mentoring --replications 20 --posterior docs/calibration/baseline
 	$(BIN)/python -m throughflow.briefing.demo --out results/demo-experiments
 	$(BIN)/throughflow brief $(DEMO_STORES) --out results/brief --format html
 	$(BIN)/throughflow brief $(DEMO_STORES) --out results/brief-nl --format html --lang nl
