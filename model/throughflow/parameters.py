@@ -372,6 +372,26 @@ class LabourMarket(Section):
         high=9,
         le=100,
     )
+    benefit_search_start: float = share(
+        0.7,
+        "search intensity in the first month on benefit, relative to a job seeker whose benefit has fallen "
+        "(the intensity rises linearly to full over benefit_search_months)",
+        0.4,
+        1.0,
+        unit="factor",
+        source="assumption; the Belgian unemployment benefit is highest at first and falls in phases "
+        "(RVA/ONEM degressive benefits since 2012), and search rises as benefits fall (Card, Chetty & Weber 2007)",
+    )
+    benefit_search_months: float = par(
+        12.0,
+        unit="months",
+        doc="months on benefit over which search intensity rises to full (the first, highest benefit phase)",
+        low=6,
+        high=18,
+        source="RVA/ONEM: the first phase of the degressive unemployment benefit lasts 12 months",
+        ge=1,
+        le=120,
+    )
     sector_experience_bonus: float = par(
         0.08, unit="index 0-1", doc="score bonus for work experience in the vacancy's sector", low=0.03, high=0.15, le=1
     )

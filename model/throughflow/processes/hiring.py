@@ -157,6 +157,7 @@ class Hiring(Mechanism[Section]):
         for boost in model.hooks["search_effort"]:
             effort = effort + boost(seekers)
         intensity = np.where(r.status[seekers] == Status.WISE_JOB, model.scenario.art60.wise_job_search, 1.0)
+        intensity = intensity * _benefit_urgency(model, seekers, month)
         n_cold = rng.poisson(lm.applications_per_month * np.minimum(1.0, effort) * intensity)
         seeker = np.repeat(seekers, n_cold)
         vacancy = below(rng, pool.n, seeker.size)
@@ -323,6 +324,15 @@ def _duration_factor(model: ThroughflowModel, seeker: np.ndarray, month: int) ->
     unemployed = r.status[seeker] == Status.UNEMPLOYED
     months = np.where(unemployed, month - r.status_since[seeker], 0)
     return 1.0 - lm.duration_callback_loss * np.minimum(months, lm.duration_callback_months) / lm.duration_callback_months
+
+
+def _benefit_urgency(model: ThroughflowModel, seeker: np.ndarray, month: int) -> np.ndarray:
+    """Search intensity on benefit: lower while the benefit is at its first, highest level, full once it has fallen."""
+    r, lm = model.refugees, model.scenario.labour_market
+    unemployed = r.status[seeker] == Status.UNEMPLOYED
+    months = np.where(unemployed, month - r.status_since[seeker], lm.benefit_search_months)
+    ramp = np.minimum(months, lm.benefit_search_months) / lm.benefit_search_months
+    return lm.benefit_search_start + (1.0 - lm.benefit_search_start) * ramp
 
 
 def _coach_rate(model: ThroughflowModel, seekers: np.ndarray) -> np.ndarray:
