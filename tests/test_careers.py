@@ -42,6 +42,30 @@ def test_employment_since_arrival_does_not_fall_after_two_years() -> None:
     assert 0.3 < mean[120] < 0.7
 
 
+def _exit_hazards(result) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Monthly hazard of a first exit from benefit in months 1-6 and 13-36 after benefit entry."""
+    r, months = result.model.refugees, result.months
+    entry, exit_ = r.column("benefit_entry"), r.column("benefit_exit")
+    followed = (entry != NO) & (entry + 36 <= months)
+    spell = np.where(exit_[followed] != NO, exit_[followed] - entry[followed], 10_000)
+
+    def hazard(first: int, last: int) -> float:
+        at_risk = sum(int((spell >= m).sum()) for m in range(first, last + 1))
+        return float(((spell >= first) & (spell <= last)).sum() / at_risk)
+
+    return hazard(1, 6), hazard(13, 36)
+
+
+def test_search_on_benefit_rises_as_the_benefit_falls() -> None:
+    def ratio(start: float) -> float:
+        early, late = zip(
+            *(_exit_hazards(cached_run("baseline", s, size=LONG, **{"labour_market.benefit_search_start": start})) for s in (0, 1))
+        )
+        return float(np.mean(early) / np.mean(late))
+
+    assert ratio(0.4) < 0.85 * ratio(1.0)
+
+
 # --- warm channels take time and can fail -------------------------------------------------------
 
 
