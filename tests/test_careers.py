@@ -8,6 +8,7 @@ import pytest
 from support import cached_run, events_of
 from throughflow import ThroughflowModel, load_scenario, run
 from throughflow.enums import Channel
+from throughflow.experiments.run import RunResult
 from throughflow.population import NO
 
 LONG = {"population.scale": 0.5, "months": 180}
@@ -42,7 +43,7 @@ def test_employment_since_arrival_does_not_fall_after_two_years() -> None:
     assert 0.3 < mean[120] < 0.7
 
 
-def _exit_hazards(result) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def _exit_hazards(result: RunResult) -> tuple[float, float]:
     """Monthly hazard of a first exit from benefit in months 1-6 and 13-36 after benefit entry."""
     r, months = result.model.refugees, result.months
     entry, exit_ = r.column("benefit_entry"), r.column("benefit_exit")
@@ -58,9 +59,8 @@ def _exit_hazards(result) -> tuple[float, float]:  # type: ignore[no-untyped-def
 
 def test_search_on_benefit_rises_as_the_benefit_falls() -> None:
     def ratio(start: float) -> float:
-        early, late = zip(
-            *(_exit_hazards(cached_run("baseline", s, size=LONG, **{"labour_market.benefit_search_start": start})) for s in (0, 1))
-        )
+        runs = [cached_run("baseline", s, size=LONG, **{"labour_market.benefit_search_start": start}) for s in (0, 1)]
+        early, late = zip(*(_exit_hazards(run) for run in runs), strict=True)
         return float(np.mean(early) / np.mean(late))
 
     assert ratio(0.4) < 0.85 * ratio(1.0)
