@@ -77,6 +77,30 @@ def test_the_effect_table_reads_the_curve_at_the_declared_months() -> None:
     assert "![" in text
 
 
+FAKE_STORY = pd.DataFrame(
+    [
+        {"case": c, "seeds": n, "reached_nec": p, "reached_nec_se": se, "sustained": p / 2, "sustained_se": se}
+        for c, n, p, se in (
+            ("with Juul", 100, 0.5, 0.05),
+            ("with Juul, advocacy succeeded", 60, 0.55, 0.06),
+            ("with Juul, advocacy failed", 40, 0.425, 0.08),
+            ("with Juul, no advocacy needed", 0, float("nan"), float("nan")),
+            ("without Juul", 100, 0.3, 0.05),
+        )
+    ]
+)
+FAKE_ROUTE = {
+    "reached_nec_won": 0.6,
+    "reached_nec_lost": 0.4,
+    "difference": 0.2,
+    "se": 0.05,
+    "sustained_won": 0.4,
+    "sustained_lost": 0.3,
+    "sustained_difference": 0.1,
+    "sustained_se": 0.04,
+}
+
+
 def test_the_document_needs_its_markers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     doc = tmp_path / "validation.md"
     doc.write_text("# Validation\n", encoding="utf-8")
@@ -100,13 +124,18 @@ def test_the_document_needs_its_markers(tmp_path: Path, monkeypatch: pytest.Monk
             ]
         ),
     )
+    monkeypatch.setattr("throughflow.plots.validation.story_frequencies", lambda n: FAKE_STORY)
+    monkeypatch.setattr("throughflow.plots.validation.placement_route", lambda n: FAKE_ROUTE)
     with pytest.raises(ValueError, match="markers"):
-        main(["--seeds", "2", "--write", str(doc)])
+        main(["--seeds", "2", "--story-seeds", "2", "--write", str(doc)])
     doc.write_text(
-        "# V\n<!-- BEGIN EVIDENCE -->\nold\n<!-- END EVIDENCE -->\ntext\n<!-- BEGIN EFFECT -->\nold\n<!-- END EFFECT -->\n",
+        "# V\n<!-- BEGIN EVIDENCE -->\nstale\n<!-- END EVIDENCE -->\ntext\n<!-- BEGIN EFFECT -->\nstale\n<!-- END EFFECT -->\n"
+        "<!-- BEGIN STORY -->\nstale\n<!-- END STORY -->\n",
         encoding="utf-8",
     )
-    assert main(["--seeds", "2", "--write", str(doc)]) == 0
+    assert main(["--seeds", "2", "--story-seeds", "2", "--write", str(doc)]) == 0
     text = doc.read_text(encoding="utf-8")
-    assert "old" not in text and "art60_any_job_6m" in text and "| 120 |" in text
+    assert "stale" not in text and "art60_any_job_6m" in text and "| 120 |" in text
+    assert "| with Juul, advocacy succeeded | 60 | 55 % (± 6) |" in text and "+20 percentage points (± 5)" in text
+    assert "advocacy needed" not in text  # a case without seeds gets no row
     assert (tmp_path / "figures" / "validation" / "effect_by_month.png").is_file()

@@ -117,3 +117,44 @@ def placement_route(seeds: int = 100, **overrides: Any) -> dict[str, float]:
         "sustained_difference": float(d[:, 1].mean()),
         "sustained_se": float(se[1]),
     }
+
+
+def story_markdown(frequencies: pd.DataFrame, route: dict[str, float], seeds: int) -> str:
+    """The story's outcomes over many seeds as a Markdown table, with the paired placement route.
+
+    Args:
+        frequencies: :func:`story_frequencies`.
+        route: :func:`placement_route` on the same number of seeds.
+        seeds: Number of seeds of both.
+
+    Returns:
+        A table (case, seeds, reached NEC, in a 12-month NEC spell, each ± standard error) and a
+        sentence on the paired effect of a won over a lost advocacy.
+    """
+
+    def cell(p: float, se: float) -> str:
+        return "—" if not math.isfinite(p) else f"{100 * p:.0f} % (± {100 * se:.0f})"
+
+    lines = [
+        f"_Scenario `{SCENARIO}`, {seeds} seeds (0-{seeds - 1}); with Juul the advocacy succeeds or fails by chance; "
+        "without Juul pillar 1 is off and Kamin takes the OCMW's offer. ± one standard error._",
+        "",
+        "| case | seeds | Kamin reaches an NEC job | and holds it 12 months |",
+        "|---|---:|---:|---:|",
+    ]
+    for row in frequencies.to_dict("records"):
+        if int(row["seeds"]) == 0:
+            continue
+        nec = cell(float(row["reached_nec"]), float(row["reached_nec_se"]))
+        lines.append(
+            f"| {row['case']} | {int(row['seeds'])} | {nec} | {cell(float(row['sustained']), float(row['sustained_se']))} |"
+        )
+    lines += [
+        "",
+        f"Placement route, paired on the same {seeds} seeds (everything else equal): with the advocacy certain to "
+        f"succeed Kamin reaches an NEC job in {100 * route['reached_nec_won']:.0f} % of the runs, with it certain to "
+        f"fail in {100 * route['reached_nec_lost']:.0f} %: {100 * route['difference']:+.0f} percentage points "
+        f"(± {100 * route['se']:.0f}); for a 12-month NEC spell {100 * route['sustained_difference']:+.0f} points "
+        f"(± {100 * route['sustained_se']:.0f}).",
+    ]
+    return "\n".join(lines)

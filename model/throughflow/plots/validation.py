@@ -2,7 +2,8 @@
 
 ``python -m throughflow.plots.validation --seeds 20 --write docs/validation.md`` computes the
 tables of :mod:`throughflow.analysis.validation` and replaces the generated parts of the
-document (between ``<!-- BEGIN EVIDENCE -->``/``END`` and ``<!-- BEGIN EFFECT -->``/``END``).
+document (between ``<!-- BEGIN EVIDENCE -->``/``END``, ``<!-- BEGIN EFFECT -->``/``END`` and
+``<!-- BEGIN STORY -->``/``END``: the worked story over many seeds).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from throughflow.analysis.story import placement_route, story_frequencies, story_markdown
 from throughflow.analysis.validation import effect_curve, effect_markdown, evidence_markdown, evidence_table
 from throughflow.outcomes import LONG_RUN_MONTHS
 from throughflow.plots.style import PALETTE, save
@@ -50,18 +52,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Model against the published evidence; the effect over ten years.")
     parser.add_argument("--seeds", type=int, default=20, help="seeds per scenario (default 20)")
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    parser.add_argument("--story-seeds", type=int, default=100, help="seeds of the worked story (default 100)")
     parser.add_argument("--write", type=Path, default=None, help="update the generated parts of this Markdown file")
     args = parser.parse_args(argv)
+    if args.seeds < 2 or args.story_seeds < 2:
+        parser.error("--seeds and --story-seeds must be at least 2")
     table = evidence_table(args.seeds, args.workers)
     curve = effect_curve(args.seeds, args.workers)
     evidence_md = evidence_markdown(table, args.seeds)
     figure = "figures/validation/effect_by_month"
     effect_md = effect_markdown(curve, args.seeds, f"{figure}.png")
-    print(evidence_md, "\n\n", effect_md)
+    story_md = story_markdown(story_frequencies(args.story_seeds), placement_route(args.story_seeds), args.story_seeds)
+    print(evidence_md, "\n\n", effect_md, "\n\n", story_md)
     if args.write:
         effect_figure(curve, args.write.parent / figure)
         text = args.write.read_text(encoding="utf-8")
-        text = _replace(_replace(text, "EVIDENCE", evidence_md, args.write), "EFFECT", effect_md, args.write)
+        for key, body in (("EVIDENCE", evidence_md), ("EFFECT", effect_md), ("STORY", story_md)):
+            text = _replace(text, key, body, args.write)
         args.write.write_text(text, encoding="utf-8")
         curve.to_csv(args.write.parent / "figures" / "validation" / "effect_by_month.csv", index=False)
     return 0
