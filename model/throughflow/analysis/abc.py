@@ -337,6 +337,35 @@ def _key(name: str) -> str:
     return name.replace(".", "__")
 
 
+KERNEL_SCALE = 2.0
+"""Perturbation covariance as a multiple of the population's unweighted covariance (Beaumont et al. 2009: twice)."""
+
+
+def broad_kernel() -> Any:
+    """The perturbation kernel: Gaussian, with twice the unweighted covariance of the accepted particles.
+
+    pyabc's default kernel takes the *weighted* covariance, shrunk by Silverman's factor. With
+    18 parameters and uniform priors the importance weights of a generation are uneven; the
+    weighted covariance then collapses onto the heaviest particles, the next proposal is
+    narrower still and the weights more uneven, until one particle holds almost all of the
+    weight (an effective sample size near 1). The unweighted covariance of the accepted
+    particles describes the region that meets the threshold whatever the weights, and twice
+    it (Beaumont, Cornuet, Marin & Robert 2009) keeps the proposal broad enough for the weights
+    to stay even.
+    """
+    import pyabc
+    from scipy import stats
+
+    class BroadKernel(pyabc.MultivariateNormalTransition):  # type: ignore[misc]
+        def fit(self, X: pd.DataFrame, w: np.ndarray) -> None:
+            super().fit(X, w)
+            variance = X.to_numpy(dtype=float).var(axis=0, ddof=1)
+            self.cov = np.diag(np.maximum(variance, 1e-12)) * KERNEL_SCALE
+            self.normal = stats.multivariate_normal(cov=self.cov, allow_singular=True)
+
+    return BroadKernel()
+
+
 def _sampler(executor: str, workers: int | None, scheduler: str | None) -> Any:
     import pyabc
 
@@ -432,7 +461,9 @@ def calibrate(
     observed = {t.id: t.value for t in declaration.targets}
 
     def smc() -> Any:
-        return pyabc.ABCSMC(model, prior, measure, population_size=declaration.population, sampler=sampler)
+        return pyabc.ABCSMC(
+            model, prior, measure, population_size=declaration.population, sampler=sampler, transitions=broad_kernel()
+        )
 
     try:
         history = None
