@@ -356,7 +356,7 @@ def broad_kernel() -> Any:
     import pyabc
     from scipy import stats
 
-    class BroadKernel(pyabc.MultivariateNormalTransition):  # type: ignore[misc]
+    class BroadKernel(pyabc.MultivariateNormalTransition):
         def fit(self, X: pd.DataFrame, w: np.ndarray) -> None:
             super().fit(X, w)
             variance = X.to_numpy(dtype=float).var(axis=0, ddof=1)
