@@ -16,6 +16,7 @@ from throughflow.analysis.abc import (
     CalibrationError,
     Target,
     apply_point,
+    broad_kernel,
     calibrate,
     distance,
     load_declaration,
@@ -93,6 +94,23 @@ def test_weighted_median_and_point_estimate() -> None:
     frame = pd.DataFrame({"a": values, "n": [1.0, 2.0, 3.4], "weight": weights})
     point = point_estimate(frame, ["a", "n"], frozenset({"n"}))
     assert point["n"] == 3 and isinstance(point["n"], int)
+
+
+def test_the_kernel_stays_broad_when_the_weights_are_uneven() -> None:
+    rng = np.random.default_rng(0)
+    particles = pd.DataFrame(rng.uniform(0, 1, size=(80, 18)), columns=[f"p{i}" for i in range(18)])
+    weights = np.full(80, 1e-4)
+    weights[0] = 1.0 - weights[1:].sum()  # one particle holds almost all the weight
+    kernel = broad_kernel()
+    kernel.fit(particles, weights)
+    assert np.allclose(np.diag(kernel.cov), 2 * particles.var(ddof=1).to_numpy())
+    assert np.count_nonzero(kernel.cov - np.diag(np.diag(kernel.cov))) == 0
+    # pyabc's default takes the weighted covariance: it collapses onto the heavy particle
+    import pyabc
+
+    default = pyabc.MultivariateNormalTransition()
+    default.fit(particles, weights)
+    assert np.trace(default.cov) < 0.05 * np.trace(kernel.cov)
 
 
 def _populations(db: Path) -> int:
