@@ -1,7 +1,7 @@
 """Fixed-seed regression baseline: indicators must equal the stored values to 1e-9.
 
 A difference means the model's behaviour changed. If the change is intended (a fix, a
-recalibrated default), refresh on purpose with ``python tests/refresh_baselines.py`` and
+recalibrated default), refresh on purpose with ``python tests/refresh_baselines.py --reason TEXT`` and
 commit the new file with the change that caused it.
 """
 
@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from refresh_baselines import BASELINE_FILE, CASES, compute_case
+from refresh_baselines import BASELINE_FILE, CASES, change_section, changes, compute_case
 
 TOLERANCE = 1e-9
-HINT = "if this change is intended, run `python tests/refresh_baselines.py` and commit the result"
+HINT = "if this change is intended, run `python tests/refresh_baselines.py --reason TEXT` and commit the result"
 
 
 def stored() -> dict[str, Any]:
@@ -62,3 +62,12 @@ def test_the_comparison_detects_a_change() -> None:
     changed["throughflow_12m"]["all"] += 1e-6
     assert mismatches(record, changed)
     assert not mismatches(record, json.loads(json.dumps(record)))
+
+
+def test_a_refresh_lists_every_changed_headline_number() -> None:
+    old = {"baseline": {"indicators": {"a": {"all": 0.5, "low": 0.1}, "b": {"all": 0.2}, "c": {"all": None}, "d": [1, 2]}}}
+    new = {"baseline": {"indicators": {"a": {"all": 0.5, "low": 0.3}, "b": {"all": 0.25}, "c": {"all": 0.1}, "e": {"all": 1}}}}
+    assert changes(old, new) == [("baseline", "b", 0.2, 0.25), ("baseline", "c", None, 0.1), ("baseline", "e", None, 1)]
+    text = change_section("Recalibrated.", changes(old, new), "2026-01-01 00:00 UTC")
+    assert "Recalibrated." in text and "| baseline | `b` | 0.2 | 0.25 |" in text and "| baseline | `c` | — | 0.1 |" in text
+    assert "No pinned number changed." in change_section("Refactor.", [], "2026-01-01 00:00 UTC")
