@@ -337,6 +337,9 @@ def _key(name: str) -> str:
     return name.replace(".", "__")
 
 
+QUICK_PREDICTIVE_DRAWS = 16
+"""Posterior draws of the predictive check of a ``--quick`` run (a pipeline check, not a result)."""
+
 KERNEL_SCALE = 2.0
 """Perturbation variance as a multiple of each parameter's variance in the population (Beaumont et al. 2009: twice)."""
 
@@ -411,7 +414,8 @@ def calibrate(
         workers: Worker processes.
         scheduler: Address of a running Dask scheduler.
         progress: Show a progress bar over generations.
-        predictive_draws: Posterior draws simulated for the posterior-predictive check.
+        predictive_draws: Posterior draws simulated for the posterior-predictive check
+            (at most ``QUICK_PREDICTIVE_DRAWS`` with ``quick``).
 
     Returns:
         ``{"posterior": DataFrame, "predictive": DataFrame, "point": {name: value}, "out": Path}``.
@@ -503,7 +507,8 @@ def calibrate(
     posterior.to_parquet(out / "posterior.parquet", index=False)
     point = point_estimate(posterior, names, declaration.integer)
     (out / "point.json").write_text(json.dumps(point, indent=2), encoding="utf-8")
-    predictive = predictive_check(declaration, posterior, names, predictive_draws)
+    draws = min(predictive_draws, QUICK_PREDICTIVE_DRAWS) if quick else predictive_draws
+    predictive = predictive_check(declaration, posterior, names, draws)
     predictive.to_csv(out / "predictive.csv", index=False)
     populations = history.get_all_populations()
     populations.to_csv(out / "generations.csv", index=False)
