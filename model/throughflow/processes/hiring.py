@@ -318,19 +318,23 @@ def within_room(model: ThroughflowModel, employers: np.ndarray) -> np.ndarray:
     return keep
 
 
+def _months_on_benefit(model: ThroughflowModel, rows: np.ndarray, month: int, otherwise: float) -> np.ndarray:
+    """Months since the start of the current UNEMPLOYED spell (on benefit); ``otherwise`` for other statuses."""
+    r = model.refugees
+    return np.where(r.status[rows] == Status.UNEMPLOYED, month - r.status_since[rows], otherwise)
+
+
 def _duration_factor(model: ThroughflowModel, seeker: np.ndarray, month: int) -> np.ndarray:
     """Callback loss with time on benefit (employers read long unemployment as a bad signal)."""
-    r, lm = model.refugees, model.scenario.labour_market
-    unemployed = r.status[seeker] == Status.UNEMPLOYED
-    months = np.where(unemployed, month - r.status_since[seeker], 0)
+    lm = model.scenario.labour_market
+    months = _months_on_benefit(model, seeker, month, 0)
     return 1.0 - lm.duration_callback_loss * np.minimum(months, lm.duration_callback_months) / lm.duration_callback_months
 
 
 def _benefit_urgency(model: ThroughflowModel, seeker: np.ndarray, month: int) -> np.ndarray:
     """Search intensity on benefit: lower while the benefit is at its first, highest level, full once it has fallen."""
-    r, lm = model.refugees, model.scenario.labour_market
-    unemployed = r.status[seeker] == Status.UNEMPLOYED
-    months = np.where(unemployed, month - r.status_since[seeker], lm.benefit_search_months)
+    lm = model.scenario.labour_market
+    months = _months_on_benefit(model, seeker, month, lm.benefit_search_months)
     ramp = np.minimum(months, lm.benefit_search_months) / lm.benefit_search_months
     return lm.benefit_search_start + (1.0 - lm.benefit_search_start) * ramp
 
