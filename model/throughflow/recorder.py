@@ -80,6 +80,7 @@ class Recorder:
         self.counters = {c.name: c for c in (*CORE_COUNTERS, *counters)}
         self.cost_items = tuple(costs)
         self.priced = frozenset(priced)
+        self._monthly_prices: tuple[list[tuple[int, float]], list[tuple[str, float]]] | None = None
         self.stocks = np.zeros((size, N_STATUS, N_QUAL), dtype=np.int64)
         # stocks by month, arrival month, status and qualification: the cohorts' costs by horizon
         self.cohort_stocks = np.zeros((size, size, N_STATUS, N_QUAL), dtype=np.int32)
@@ -188,6 +189,14 @@ class Recorder:
     def screening(self) -> np.ndarray:
         """Cold applications screened: [bottleneck][sent, passed, callbacks a native would get][qualification]."""
         return np.stack([self._sent, self._passed, self._native]).reshape(3, 2, N_QUAL).transpose(1, 0, 2)
+
+    def monthly_prices(self) -> tuple[list[tuple[int, float]], list[tuple[str, float]]]:
+        """Prices of one month: (status, EUR per refugee-month) of stock costs, (counter, EUR per count) of priced items."""
+        if self._monthly_prices is None:
+            stocks = [(int(status), self._price(prices)) for _, status, prices in STOCK_COSTS]
+            items = [(item.counter, self._price((item.price,))) for item in self.cost_items if item.name in self.priced]
+            self._monthly_prices = (stocks, items)
+        return self._monthly_prices
 
     def _price(self, names: Iterable[str]) -> float:
         return float(sum(getattr(self.scenario.section(n.rpartition(".")[0]), n.rpartition(".")[2]) for n in names))
