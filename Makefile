@@ -24,11 +24,14 @@ demo: $(STAMP)
 	$(BIN)/throughflow brief $(DEMO_STORES) --out results/brief --format html
 	$(BIN)/throughflow brief $(DEMO_STORES) --out results/brief-nl --format html --lang nl
 
+# the tests run on TEST_WORKERS processes, each test file in one of them (its module fixtures built once)
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 test-all: $(STAMP)
-	$(BIN)/python -m pytest -q -m "slow or not slow"
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "slow or not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check model tests benchmarks
