@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from throughflow.arrays import rows_where
 from throughflow.enums import N_QUAL, N_STATUS, QUAL_NAMES, Status
 from throughflow.mechanism import CostItem, Counter
 
@@ -223,7 +224,7 @@ class Recorder:
         self.stocks[month] = by_cohort.sum(axis=0)
         self.observed = month
         nec = status == Status.NEC
-        employed = np.flatnonzero(nec | (status == Status.WISE_JOB))
+        employed = rows_where(nec | (status == Status.WISE_JOB))
         cell = (month - r.arrival[employed]) * N_QUAL + qual[employed]
         cells = (self.months + 1) * N_QUAL
         self.employed_by_months_since_arrival += np.bincount(cell, minlength=cells).reshape(-1, N_QUAL)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from throughflow.arrays import rows_where
 from throughflow.mechanism import Column, Mechanism
 from throughflow.parameters import LEVER, Section, par
 from throughflow.population import NO
@@ -63,7 +64,7 @@ class PlacementAdvocacy(Mechanism[PlacementAdvocacyPars]):
         r, hosts = model.refugees, model.hosts
         poor = (commute > r.commute_tolerance[clients]) | (hosts.sector[offers] != r.trade[clients])
         attempts = r.advocacy_attempts
-        advocated = np.flatnonzero(poor & (r.mentor[clients] != NO) & (attempts[clients] < self.pars.attempts_max))
+        advocated = rows_where(poor & (r.mentor[clients] != NO) & (attempts[clients] < self.pars.attempts_max))
         final = offers.copy()
         placed = np.ones(clients.size, dtype=bool)
         if advocated.size == 0:
@@ -102,7 +103,7 @@ def _best_host(model: ThroughflowModel, row: int, free: np.ndarray) -> int:
     """The free host with the best commute and trade fit for refugee ``row`` (-1: none)."""
     r = model.refugees
     hosts = model.hosts
-    candidates = np.flatnonzero(free > 0)
+    candidates = rows_where(free > 0)
     if candidates.size == 0:
         return -1
     commute_hours = model.region.minutes[r.home[row], hosts.municipality[candidates]] / 60.0

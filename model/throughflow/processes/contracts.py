@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from throughflow.arrays import rows_where
 from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
@@ -48,7 +49,7 @@ def end_contracts(mechanism: Contracts, month: int) -> None:
     model = mechanism.model
     r = model.refugees
     a = model.scenario.art60
-    ending = np.flatnonzero(r.column("contract_end") == month)
+    ending = rows_where(r.column("contract_end") == month)
     ending = ending[r.status[ending] == Status.ART60]  # not those who dropped out
     if ending.size == 0:
         return

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from throughflow.arrays import rows_where
 from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
@@ -62,7 +63,7 @@ class Employment(Mechanism[Section]):
         r = model.refugees
         status = r.column("status")
 
-        employed = np.flatnonzero(status == Status.NEC)
+        employed = rows_where(status == Status.NEC)
         separating = self.uniforms(month, employed, 0) < separation_hazard(model, employed, month)
         separated = employed[separating]
         if separated.size:
@@ -71,7 +72,7 @@ class Employment(Mechanism[Section]):
             model.employers.let_go(r.employer[separated])
             r.employer[separated] = NO
 
-        in_wise = np.flatnonzero(status == Status.WISE_JOB)
+        in_wise = rows_where(status == Status.WISE_JOB)
         in_wise = in_wise[r.status_since[in_wise] < month]
         ending = in_wise[self.uniforms(month, in_wise, 2) < model.scenario.art60.wise_job_separation_per_month]
         if ending.size:
@@ -79,7 +80,7 @@ class Employment(Mechanism[Section]):
             move(model, ending, Status.UNEMPLOYED, month)
             r.wise[ending] = NO
 
-        inactive = np.flatnonzero(status == Status.INACTIVE)
+        inactive = rows_where(status == Status.INACTIVE)
         inactive = inactive[r.status_since[inactive] < month]
         p_return = model.scenario.labour_market.p_reentry_per_month * model.product("reentry_factor", inactive)
         returning = inactive[self.uniforms(month, inactive, 3) < p_return]
@@ -87,7 +88,7 @@ class Employment(Mechanism[Section]):
             move(model, returning, Status.UNEMPLOYED, month)
             self.log(month, "reentry", returning)
 
-        unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
+        unemployed = rows_where(status == Status.UNEMPLOYED)
         unemployed = unemployed[r.status_since[unemployed] < month]
         p_inactive = model.scenario.labour_market.p_inactive_per_month * model.product("shock_factor", unemployed)
         leaving = unemployed[self.uniforms(month, unemployed, 1) < p_inactive]
@@ -103,7 +104,7 @@ class Employment(Mechanism[Section]):
 
         if month <= BENEFIT_FOLLOW_UP:
             return
-        follow_up = np.flatnonzero(r.column("benefit_entry") == month - BENEFIT_FOLLOW_UP)
+        follow_up = rows_where(r.column("benefit_entry") == month - BENEFIT_FOLLOW_UP)
         r.on_benefit_60m[follow_up] = r.status[follow_up] == Status.UNEMPLOYED
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:

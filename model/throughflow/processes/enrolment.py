@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from pydantic import model_validator
 
+from throughflow.arrays import rows_where
 from throughflow.enums import PairEnd, Status
 from throughflow.mechanism import Column, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Priority, ScenarioBase, Section, Targeting, Timing, par, share
@@ -126,14 +127,14 @@ class Enrolment(Mechanism[MentoringPars]):
 
     def _refresh(self) -> None:
         r = self.model.refugees
-        self.enrolled_rows = np.flatnonzero(r.column("enrolled"))
+        self.enrolled_rows = rows_where(r.column("enrolled"))
         self.paired_rows = self.enrolled_rows[r.mentor[self.enrolled_rows] != NO]
 
     def _end_pairs(self, month: int) -> None:
         model = self.model
         p, r = model.pairs, model.refugees
         leaving_mentors = np.concatenate([hook(month) for hook in model.hooks["leaving_mentors"]] or [np.zeros(0, np.int64)])
-        active = np.flatnonzero(p.column("end") == NO)
+        active = rows_where(p.column("end") == NO)
         if active.size:
             mentee = p.mentee[active]
             mentor = p.mentor[active]
@@ -184,7 +185,7 @@ class Enrolment(Mechanism[MentoringPars]):
             ok &= qual == 0
         elif m.targeting == "medium_high":
             ok &= qual > 0
-        rows = np.flatnonzero(ok)
+        rows = rows_where(ok)
         if m.targeting == "random_share":  # one number per refugee, the same every month
             rows = rows[self.uniforms(0, rows, COVERAGE) < m.coverage_share]
         for allowed in self.model.hooks["enrolment_filter"]:

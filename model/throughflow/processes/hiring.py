@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy.special import ndtri
 
+from throughflow.arrays import rows_where
 from throughflow.enums import SECTORS, Channel, Status
 from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
@@ -73,7 +74,7 @@ def job_seekers(model: ThroughflowModel, month: int) -> np.ndarray:
     window = r.column("contract_end") < month + model.scenario.art60.search_window_months
     seeking = (status == Status.UNEMPLOYED) | (status == Status.WISE_JOB)
     seeking |= (status == Status.ART60) & window & (r.column("offer") == NO)
-    rows = np.flatnonzero(seeking)
+    rows = rows_where(seeking)
     for busy in model.hooks["busy"]:
         rows = rows[~busy(rows, month)]
     return rows
@@ -162,7 +163,7 @@ class Hiring(Mechanism[Section]):
         seeker = np.repeat(seekers, n_cold)
         vacancy = below(rng, pool.n, seeker.size)
         u_screen = rng.random(seeker.size)
-        in_reach = np.flatnonzero(in_commute(model, seeker, model.vacancies.municipality[vacancy]))
+        in_reach = rows_where(in_commute(model, seeker, model.vacancies.municipality[vacancy]))
         seeker, vacancy, u_screen = seeker[in_reach], vacancy[in_reach], u_screen[in_reach]
         bottleneck = pool.bottleneck[vacancy]
         bias = bias_now(model, month)[pool.employer[vacancy]]
@@ -173,7 +174,7 @@ class Hiring(Mechanism[Section]):
         first_open = pool.first_open_by_employer(model.employers.n)
         self._introduce(seekers, coach, first_open, month)
         warm_seeker, warm_vacancy, warm_kind = self._interviews(seekers, first_open, month)
-        cold = np.flatnonzero(passed)
+        cold = rows_where(passed)
         seeker = np.concatenate([seeker[cold], warm_seeker])
         vacancy = np.concatenate([vacancy[cold], warm_vacancy])
         kind = np.concatenate([np.zeros(cold.size, dtype=np.int8), warm_kind])
@@ -181,14 +182,14 @@ class Hiring(Mechanism[Section]):
         hired = np.zeros(pool.n, dtype=bool)
         if seeker.size:
             margin = _margin(model, seeker, vacancy)
-            pick = np.flatnonzero((margin >= 0.0) & (margin > others[vacancy]))
+            pick = rows_where((margin >= 0.0) & (margin > others[vacancy]))
             # best candidate per vacancy, then each seeker takes their best offer, best margins first
             pick = pick[np.argsort(-margin[pick], kind="stable")]
             pick = pick[_first_of_each(vacancy[pick], pool.n)]
             pick = pick[_first_of_each(seeker[pick], r.n)]
             seeker, vacancy, kind = seeker[pick], vacancy[pick], kind[pick]
             employer = pool.employer[vacancy]
-            room = np.flatnonzero(within_room(model, employer))
+            room = rows_where(within_room(model, employer))
             seeker, vacancy, kind = seeker[room], vacancy[room], kind[room]
             hire(model, seeker, employer[room], month, kind)
             hired[vacancy] = True
@@ -202,9 +203,8 @@ class Hiring(Mechanism[Section]):
         rng = self.stream("others")
         rate = lm.other_applicants * np.where(pool.bottleneck, lm.bottleneck_competition, 1.0)
         count = rng.poisson(rate)
-        u = rng.random(pool.n)
-        with np.errstate(divide="ignore"):
-            best = lm.other_margin_mean + lm.other_margin_sd * ndtri(u ** (1.0 / np.maximum(count, 1)))
+        u = rng.random(pool.n)  # the best of k normal margins: the normal quantile of u ** (1 / k)
+        best = lm.other_margin_mean + lm.other_margin_sd * ndtri(u ** (1.0 / np.maximum(count, 1)))
         return np.where(count > 0, best, -np.inf)
 
     def _introduce(self, seekers: np.ndarray, coach: np.ndarray, first_open: np.ndarray, month: int) -> None:
@@ -222,12 +222,12 @@ class Hiring(Mechanism[Section]):
         holders, employers, kinds = [], [], []
         for holder, ties, channel, _ in channels:
             vac = first_open[ties].ravel()  # an employer with an open vacancy; an empty slot (NO) reads "none"
-            hit = np.flatnonzero(vac >= 0)
+            hit = rows_where(vac >= 0)
             holders.append(holder[hit // ties.shape[1]])
             employers.append(ties.ravel()[hit].astype(np.int64))
             kinds.append(np.full(hit.size, channel, dtype=np.int8))
         seeker, employer, kind = np.concatenate(holders), np.concatenate(employers), np.concatenate(kinds)
-        ok = np.flatnonzero(in_commute(model, seeker, e.municipality[employer]))
+        ok = rows_where(in_commute(model, seeker, e.municipality[employer]))
         seeker, employer, kind = seeker[ok], employer[ok], kind[ok]
         # one introduction per seeker and employer at a time: the first channel that reaches them
         key = seeker * (e.n + 1) + employer

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from throughflow.arrays import rows_where
 from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
@@ -38,7 +39,7 @@ class Placement(Mechanism[Section]):
         r = model.refugees
         hosts = model.hosts
         rng = self.stream()
-        waiting = np.flatnonzero(r.column("status") == Status.WAITING)
+        waiting = rows_where(r.column("status") == Status.WAITING)
         if waiting.size == 0 or hosts.free.sum() == 0:
             return
         # longest waiting first, then by row (arrival order)

@@ -18,6 +18,7 @@ from typing import Literal
 
 import numpy as np
 
+from throughflow.arrays import rows_where
 from throughflow.enums import Status
 from throughflow.mechanism import Column, Mechanism, Phase
 from throughflow.parameters import SETTING, ScenarioBase, Section, par, share
@@ -91,13 +92,13 @@ class Trial(Mechanism[TrialPars]):
     def assign_at_placement(self, month: int) -> None:
         """Randomise those whose art. 60 contract starts this month."""
         if self.pars.point == "placement":
-            self._assign(np.flatnonzero(self.model.refugees.column("contract_start") == month), month)
+            self._assign(rows_where(self.model.refugees.column("contract_start") == month), month)
 
     def assign_at_contract_end(self, month: int) -> None:
         """Randomise those whose contract ended this month and who went on benefit."""
         if self.pars.point == "contract_end":
             r = self.model.refugees
-            ended = np.flatnonzero(r.column("ended") == month)
+            ended = rows_where(r.column("ended") == month)
             self._assign(ended[r.status[ended] == Status.UNEMPLOYED], month)
 
     def enrolment_filter(self, rows: np.ndarray, month: int) -> np.ndarray:
@@ -112,5 +113,5 @@ class Trial(Mechanism[TrialPars]):
         for k in FOLLOW_UP:
             if month - k < 1:
                 continue
-            rows = np.flatnonzero(when == month - k)
+            rows = rows_where(when == month - k)
             getattr(r, f"trial_status_{k}m")[rows] = r.status[rows]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from throughflow.agents.mentor import Mentor
+from throughflow.arrays import rows_where
 from throughflow.enums import MentorStatus, PairEnd
 from throughflow.limits import LIMITS, Entity
 from throughflow.mechanism import Counter, Mechanism, Phase
@@ -124,7 +125,7 @@ class Volunteers(Mechanism[OneOnOnePars]):
     def available(self) -> np.ndarray:
         """Mentors who can take another mentee now."""
         mt = self.model.mentors
-        spare = np.flatnonzero((mt.column("status") != MentorStatus.LEFT) & ~mt.column("retiring"))
+        spare = rows_where((mt.column("status") != MentorStatus.LEFT) & ~mt.column("retiring"))
         return spare[mt.mentees[spare] < self.pars.mentor_capacity]
 
     def recruit(self, count: int, month: int) -> np.ndarray:
@@ -178,7 +179,7 @@ class Volunteers(Mechanism[OneOnOnePars]):
     def leaving_mentors(self, month: int) -> np.ndarray:
         """Volunteers who leave this month (idle or paired)."""
         mt = self.model.mentors
-        return np.flatnonzero((mt.column("leaves") <= month) & (mt.column("status") != MentorStatus.LEFT))
+        return rows_where((mt.column("leaves") <= month) & (mt.column("status") != MentorStatus.LEFT))
 
     def pairs_end(
         self, rows: np.ndarray, mentee: np.ndarray, mentor: np.ndarray, reason: np.ndarray, leaving: np.ndarray, month: int
@@ -199,7 +200,7 @@ class Volunteers(Mechanism[OneOnOnePars]):
         stays = judged & ~is_leaving & (u < p_stay) & ~mt.retiring[np.maximum(mentor, 0)]
         self.model.pairs.reenrolled[rows[judged]] = stays[judged]
         mt.retiring[mentor[judged & ~stays]] = True
-        done = np.flatnonzero(np.bincount(mentor[with_mentor], minlength=mt.n))
+        done = rows_where(np.bincount(mentor[with_mentor], minlength=mt.n))
         done = done[(mt.mentees[done] == 0) & (mt.status[done] != MentorStatus.LEFT) & ~np.isin(done, leaving)]
         mt.status[done] = np.where(mt.retiring[done], int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE))
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from throughflow.arrays import rows_where
 from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
@@ -38,14 +39,14 @@ class WorkExperience(Mechanism[Section]):
         s = model.scenario
         status = r.column("status")
 
-        on_art60 = np.flatnonzero(status == Status.ART60)
+        on_art60 = rows_where(status == Status.ART60)
         host = r.host[on_art60]
         fit = model.hosts.sector[host] == r.trade[on_art60]
         rate = model.hosts.coaching[host] * (1.0 + s.art60.fit_growth_bonus * fit)
         r.skill[on_art60] += rate * (1.0 - r.skill[on_art60])
 
-        unemployed = np.flatnonzero(status == Status.UNEMPLOYED)
-        in_courses = np.concatenate([np.flatnonzero(status == Status.WAITING), unemployed])
+        unemployed = rows_where(status == Status.UNEMPLOYED)
+        in_courses = np.concatenate([rows_where(status == Status.WAITING), unemployed])
         hours = np.full(on_art60.size + in_courses.size, s.labour_market.course_hours_per_month)
         hours[: on_art60.size] += model.hosts.language_hours[host]
         learn_language(model, np.concatenate([on_art60, in_courses]), hours)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from throughflow.arrays import rows_where
 from throughflow.enums import Channel, Lab, Status
 from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -57,7 +58,7 @@ class Apprenticeships(Mechanism[ApprenticeshipsPars]):
         """Apprenticeships that end this month, then an intake when the calendar says so."""
         model, rng = self.model, self.stream()
         r = model.refugees
-        ending = np.flatnonzero(r.column("apprentice_until") == month)
+        ending = rows_where(r.column("apprentice_until") == month)
         if ending.size:
             self._convert(ending, month, rng)
             r.apprentice_until[ending] = NO

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from throughflow.arrays import rows_where
 from throughflow.enums import SECTORS, Channel, Status
 from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -132,13 +133,13 @@ class CoDesign(Mechanism[CoDesignPars]):
         self.count("co_design_wise_months", int(in_trajectory.sum()))
         if self.partner.any():
             r = self.model.refugees
-            r.reached[np.flatnonzero(self.partner[r.column("host")] | self.partner[r.column("wise")])] = True
+            r.reached[rows_where(self.partner[r.column("host")] | self.partner[r.column("wise")])] = True
 
     def _open_round(self, month: int) -> None:
         """WISEs join a trajectory; the OCMWs that place at them become more open to mentors."""
         model, p = self.model, self.pars
         hosts, r = model.hosts, model.refugees
-        free = np.flatnonzero(hosts.is_wise & (self.until < month))
+        free = rows_where(hosts.is_wise & (self.until < month))
         joining = free[self.uniforms(month, free) < p.participation]
         if joining.size == 0:
             return
@@ -148,7 +149,7 @@ class CoDesign(Mechanism[CoDesignPars]):
         joins = np.zeros(hosts.n + 1, dtype=bool)
         joins[joining] = True
         status = r.column("status")
-        at_wise = np.flatnonzero(((status == Status.ART60) & joins[r.column("host")]) | joins[r.column("wise")])
+        at_wise = rows_where(((status == Status.ART60) & joins[r.column("host")]) | joins[r.column("wise")])
         art60 = at_wise[status[at_wise] == Status.ART60]
         ocmws = np.unique(np.concatenate([hosts.municipality[joining], r.home[art60]]))
         openness = model.ocmw_table.openness
@@ -177,7 +178,7 @@ class CoDesign(Mechanism[CoDesignPars]):
         model = self.model
         pool = model.vacancies
         out = np.full((sectors.size, 1), NO, dtype=np.int64)
-        posts = np.flatnonzero(model.employers.participates[pool.employer])
+        posts = rows_where(model.employers.participates[pool.employer])
         if sectors.size == 0 or posts.size == 0:
             return out
         sector = pool.sector[posts]

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from throughflow.arrays import rows_where
 from throughflow.enums import Status
 from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -116,7 +117,7 @@ class Community(Mechanism[CommunityPars]):
             return
         model, rng = self.model, self.stream()
         r = model.refugees
-        welcome = np.flatnonzero(OPEN[r.column("status")])
+        welcome = rows_where(OPEN[r.column("status")])
         guests = rng.choice(welcome, size=min(seats(model, p.seats), welcome.size), replace=False)  # in random order
         r.belongs_until[guests] = month + p.belonging_months
         r.reached[guests] = True
@@ -143,7 +144,7 @@ class Community(Mechanism[CommunityPars]):
         # and may take over one of the ties that person held before the gathering
         held = -np.sort(-r.held_ties(np.roll(guests, 1), month), axis=1)  # held ties first (empty: NO = -1)
         count = (held != NO).sum(axis=1)
-        takes = np.flatnonzero((count > 0) & (u[2] < p.p_peer_tie))
+        takes = rows_where((count > 0) & (u[2] < p.p_peer_tie))
         peer = held[takes, (u[3, takes] * count[takes]).astype(np.int64)]
         return np.concatenate([guests[met], guests[takes]]), np.concatenate([local, peer])
 

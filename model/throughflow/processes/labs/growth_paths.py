@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from throughflow.arrays import rows_where
 from throughflow.enums import MentorStatus
 from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -83,7 +84,7 @@ class GrowthPaths(Mechanism[GrowthPathsPars]):
         if month % p.every_months:
             return
         mt = self.model.mentors
-        offered = np.flatnonzero(
+        offered = rows_where(
             (mt.column("status") != MentorStatus.LEFT) & ~mt.column("retiring") & (mt.column("growth_path") == NO)
         )
         taken = offered[self.uniforms(month, offered, TAKE_UP) < p.participation]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from throughflow.arrays import rows_where
 from throughflow.enums import SECTORS, Lab
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -70,7 +71,7 @@ class NetworkEvents(Mechanism[NetworkEventsPars]):
         model = self.model
         r, mt = model.refugees, model.mentors
         mentor = r.mentor[guests]
-        mentors = np.flatnonzero(np.bincount(mentor[mentor != NO], minlength=mt.n))
+        mentors = rows_where(np.bincount(mentor[mentor != NO], minlength=mt.n))
         mentors = mentors[rng.random(mentors.size) < self.pars.p_tie]
         employer = partners(model, below(rng, len(SECTORS), mentors.size), rng)[:, 0]
         held = mt.ties[mentors]

@@ -14,8 +14,7 @@ the sessions, on the advocacy of active mentors. The two breakdown reductions mu
 
 from __future__ import annotations
 
-import numpy as np
-
+from throughflow.arrays import rows_where
 from throughflow.enums import MentorStatus
 from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -58,7 +57,7 @@ class Intervision(Mechanism[IntervisionPars]):
         if month % self.pars.every_months:
             return
         mt = self.model.mentors
-        present = np.flatnonzero(mt.column("status") == MentorStatus.PAIRED)
+        present = rows_where(mt.column("status") == MentorStatus.PAIRED)
         mt.advocacy[present] += self.pars.advocacy_gain * (1.0 - mt.advocacy[present])
         self.count("intervision_sessions", present.size)
 

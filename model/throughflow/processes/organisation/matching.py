@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from throughflow.arrays import rows_where
 from throughflow.enums import SECTORS
 from throughflow.mechanism import Mechanism
 from throughflow.parameters import LEVER, Section, par
@@ -42,7 +43,7 @@ class Matching(Mechanism[MatchingPars]):
         kind = r.home[mentees].astype(np.int64) * len(SECTORS) + r.trade[mentees]
         present = np.zeros(model.region.n * len(SECTORS), dtype=bool)
         present[kind] = True
-        kinds = np.flatnonzero(present)  # the kinds present, in order, and each mentee's index among them
+        kinds = rows_where(present)  # the kinds present, in order, and each mentee's index among them
         of_kind = (np.cumsum(present) - 1)[kind]
         km = model.region.km[(kinds // len(SECTORS))[:, None], mt.home[places][None, :]].astype(np.float32)
         ties = mt.ties[places]
