@@ -20,6 +20,7 @@ import yaml
 from SALib.test_functions import Ishigami
 
 from sweep_support import THROUGHFLOW, kill_group, part_rows
+from throughflow.analysis import sensitivity_report
 from throughflow.analysis.problem import SensitivityError, declaration_from_mapping, load_declaration
 from throughflow.analysis.screening import ranking, sobol_follow_up, top_parameters
 from throughflow.analysis.sensitivity import (
@@ -280,6 +281,39 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     declaration = load_declaration(TINY_MORRIS)
     result = run_sensitivity(declaration, out=out, executor="serial", progress=False)
     return {**result, "declaration": declaration, "runs": pd.read_parquet(out / "runs.parquet")}
+
+
+def test_the_results_document_is_written_from_the_folder(tiny: dict[str, Any], tmp_path: Path) -> None:
+    out, indices = tiny["out"], tiny["indices"]
+    runs = tiny["runs"]
+    document = tmp_path / "sensitivity.md"
+    begin, end = sensitivity_report.MARKERS["morris"]
+    document.write_text(f"# Title\n\nprose before\n{begin}\nold tables\n{end}\nprose after\n", encoding="utf-8")
+    assert sensitivity_report.main([str(out), "--write", str(document)]) == 0
+    text = document.read_text(encoding="utf-8")
+    assert text.startswith("# Title\n\nprose before\n") and text.endswith(f"{end}\nprose after\n")
+    assert "old tables" not in text
+    ran = int((runs["same_as"].fillna("") == "").sum())
+    assert f"{len(runs):,} run-table rows, of which {ran:,} were run and {len(runs) - ran:,} copied" in text
+    for row in indices.itertuples():  # every index of the tiny analysis, with its interval
+        assert f"| `{row.name}` | {row.mu_star:.4f} | ±{row.mu_star_conf:.4f} | {row.mu:+.4f} |" in text
+    for outcome in indices["outcome"].unique():
+        assert f"**{outcome}**" in text and f"`{outcome}`" in text
+    # a second write replaces the part again, it does not add one
+    assert sensitivity_report.main([str(out), "--write", str(document)]) == 0
+    assert document.read_text(encoding="utf-8") == text
+
+
+def test_the_results_document_refuses_a_folder_or_document_it_cannot_use(
+    tiny: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert sensitivity_report.main([str(tmp_path / "missing")]) == 2
+    assert "not a finished sensitivity analysis" in capsys.readouterr().out
+    document = tmp_path / "plain.md"
+    document.write_text("no markers\n", encoding="utf-8")
+    assert sensitivity_report.main([str(tiny["out"]), "--write", str(document)]) == 2
+    assert "markers" in capsys.readouterr().out
+    assert document.read_text(encoding="utf-8") == "no markers\n"
 
 
 def test_model_analysis_writes_finite_indices(tiny: dict[str, Any]) -> None:

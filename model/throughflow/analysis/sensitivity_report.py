@@ -1,0 +1,173 @@
+"""The results of a sensitivity analysis in ``docs/sensitivity.md``, written from its results folder.
+
+``python -m throughflow.analysis.sensitivity_report results/sensitivity-mentoring_effect-morris-20
+--write docs/sensitivity.md`` replaces the text between ``<!-- BEGIN MORRIS TABLES -->`` and
+``<!-- END MORRIS TABLES -->`` (``SOBOL`` for a Sobol analysis) with: what was run (method,
+sample size, parameters or groups, sample points, runs run and copied, CPU time, model
+revision), the spread of every outcome over the sample, and per outcome the table of indices
+with their bootstrap intervals and whether they converged. The reading of the results stays
+prose written by hand next to the generated part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+MARKERS = {"morris": ("<!-- BEGIN MORRIS TABLES -->", "<!-- END MORRIS TABLES -->"),
+           "sobol": ("<!-- BEGIN SOBOL TABLES -->", "<!-- END SOBOL TABLES -->")}  # fmt: skip
+TOP = 10
+"""Rows per outcome in a Morris table (the largest mu*)."""
+
+
+class ReportError(ValueError):
+    """A folder that is not a finished sensitivity analysis, or a document without the markers."""
+
+
+def _read(folder: Path) -> dict[str, object]:
+    needed = ("manifest.json", "indices.parquet", "convergence.parquet", "sample.parquet", "runs.parquet")
+    missing = [name for name in needed if not (folder / name).is_file()]
+    if missing:
+        raise ReportError(f"{folder}: not a finished sensitivity analysis (missing {', '.join(missing)})")
+    return {
+        "manifest": json.loads((folder / "manifest.json").read_text(encoding="utf-8")),
+        "indices": pd.read_parquet(folder / "indices.parquet"),
+        "convergence": pd.read_parquet(folder / "convergence.parquet"),
+        "sample": pd.read_parquet(folder / "sample.parquet"),
+        "runs": pd.read_parquet(folder / "runs.parquet"),
+    }
+
+
+def method_of(indices: pd.DataFrame) -> str:
+    """``morris`` or ``sobol``, from the columns of the indices table."""
+    return "morris" if "mu_star" in indices.columns else "sobol"
+
+
+def _signed(x: float) -> str:
+    return f"{x:+.3f}".replace("-", "−")
+
+
+def _converged(row: pd.Series) -> str:
+    if not bool(row["important"]):
+        return "not important"
+    return "no (wide interval)" if bool(row["flag"]) else "yes"
+
+
+def run_summary(data: dict[str, object], method: str) -> str:
+    """One paragraph: what was run, how many runs, their CPU time and the model revision."""
+    indices, sample, runs = data["indices"], data["sample"], data["runs"]
+    manifest = data["manifest"]
+    assert isinstance(indices, pd.DataFrame) and isinstance(sample, pd.DataFrame) and isinstance(runs, pd.DataFrame)
+    assert isinstance(manifest, dict)
+    k = indices["name"].nunique()
+    points = len(sample)
+    ran = runs[runs["same_as"].fillna("") == ""] if "same_as" in runs.columns else runs  # empty: the run ran
+    copied = len(runs) - len(ran)
+    cpu = float(ran["wall_seconds"].sum()) / 60.0
+    arms = runs["factor:arm"].nunique() if "factor:arm" in runs.columns else 1
+    commit = str(manifest.get("git_commit") or "unknown")[:7]
+    dirty = " (with uncommitted changes)" if manifest.get("git_dirty") else ""
+    if method == "morris":
+        design = f"Morris, {points // (k + 1)} trajectories over {k} parameters"
+    else:
+        design = f"Sobol (first and total order), N = {points // (k + 2)} base samples over {k} groups or parameters"
+    return (
+        f"{design}; {points:,} sample points × {arms} scenario(s) × {manifest.get('replications', 1)} "
+        f"replication(s) = {len(runs):,} run-table rows, of which {len(ran):,} were run and {copied:,} copied from "
+        f"the run they repeat; the runs took {cpu:.1f} CPU-minutes; model revision `{commit}`{dirty}."
+    )
+
+
+def outcome_spread(sample: pd.DataFrame) -> str:
+    """Mean, 5-95 % and range of every outcome over the sample points."""
+    lines = ["| outcome | mean | 5-95 % over the sample | range |", "|---|---:|---:|---:|"]
+    for column in [c for c in sample.columns if c.startswith("Y:")]:
+        y = sample[column].to_numpy(dtype=float)
+        lines.append(
+            f"| `{column[2:]}` | {_signed(float(np.mean(y)))} | {_signed(float(np.quantile(y, 0.05)))} to "
+            f"{_signed(float(np.quantile(y, 0.95)))} | {_signed(float(y.min()))} to {_signed(float(y.max()))} |"
+        )
+    return "\n".join(lines)
+
+
+def index_tables(indices: pd.DataFrame, convergence: pd.DataFrame, method: str) -> str:
+    """Per outcome: the indices with their 95 % intervals and convergence at the full sample."""
+    full = convergence[convergence["fraction"] == convergence["fraction"].max()].set_index(["outcome", "name"])
+    parts = []
+    for outcome, rows in indices.groupby("outcome", sort=False):
+        status = {name: _converged(full.loc[(outcome, name)]) for name in rows["name"]}
+        if method == "morris":
+            rows = rows.sort_values("mu_star", ascending=False).head(TOP)
+            head = f"**{outcome}** — the {min(TOP, len(rows))} largest μ\\*:"
+            table = ["| parameter | μ\\* | 95 % interval | μ | σ | converged |", "|---|---:|---:|---:|---:|---|"]
+            table += [
+                f"| `{r.name}` | {r.mu_star:.4f} | ±{r.mu_star_conf:.4f} | {r.mu:+.4f} | {r.sigma:.4f} | {status[r.name]} |"
+                for r in rows.itertuples()
+            ]
+        else:
+            rows = rows.sort_values("ST", ascending=False)
+            head = f"**{outcome}**"
+            table = ["| group or parameter | S1 | 95 % interval | ST | 95 % interval | converged |"]
+            table += ["|---|---:|---:|---:|---:|---|"]
+            table += [
+                f"| `{r.name}` | {r.S1:.3f} | ±{r.S1_conf:.3f} | {r.ST:.3f} | ±{r.ST_conf:.3f} | {status[r.name]} |"
+                for r in rows.itertuples()
+            ]
+        parts.append(head + "\n\n" + "\n".join(table))
+    return "\n\n".join(parts)
+
+
+def markdown(folder: Path) -> str:
+    """The generated part for the analysis in ``folder``."""
+    data = _read(folder)
+    indices, convergence, sample = data["indices"], data["convergence"], data["sample"]
+    assert isinstance(indices, pd.DataFrame) and isinstance(convergence, pd.DataFrame) and isinstance(sample, pd.DataFrame)
+    method = method_of(indices)
+    return "\n\n".join(
+        [
+            run_summary(data, method),
+            "Every outcome over the sample points:",
+            outcome_spread(sample),
+            index_tables(indices, convergence, method),
+        ]
+    )
+
+
+def write(folder: Path, document: Path) -> str:
+    """Replace the generated part of the analysis's method in ``document``; return it.
+
+    Raises:
+        ReportError: A folder that is not a finished analysis, or a document without the markers.
+    """
+    body = markdown(folder)
+    begin, end = MARKERS[method_of(pd.read_parquet(folder / "indices.parquet"))]
+    text = document.read_text(encoding="utf-8")
+    if begin not in text or end not in text:
+        raise ReportError(f"{document}: markers {begin} and {end} missing")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    document.write_text(f"{head}{begin}\n{body}\n{end}{tail}", encoding="utf-8")
+    return body
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m throughflow.analysis.sensitivity_report FOLDER [--write docs/sensitivity.md]``."""
+    parser = argparse.ArgumentParser(description="Report a sensitivity analysis's results as Markdown.")
+    parser.add_argument("folder", type=Path, help="results folder (throughflow sensitivity)")
+    parser.add_argument("--write", type=Path, default=None, help="replace the generated part of this Markdown file")
+    args = parser.parse_args(argv)
+    try:
+        body = write(args.folder, args.write) if args.write else markdown(args.folder)
+    except (ReportError, OSError) as exc:
+        print(f"error: {exc}")
+        return 2
+    print(body)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
