@@ -51,3 +51,18 @@ def test_the_seed_coverage_table_has_no_unexplained_gap() -> None:
         assert any(row[0].strip() == pillar for row in rows)
     in_pillars = {m.name for m in MECHANISMS if m.pillar is not None}
     assert in_pillars <= named, sorted(in_pillars - named)
+
+
+def test_code_references_in_the_odd_name_definitions_that_exist() -> None:
+    # "`processes/hiring.py` (`Hiring._introduce`)": a file under model/throughflow and a name defined in it
+    text = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    references = re.findall(r"`([a-z_/]+\.py)` \(`([A-Za-z_][\w.]*)`\)", text)
+    assert len(references) > 40
+    assert not re.search(r"`[a-z_/]+\.py:\d+`", text), "refer to code by name, not by line number (lines move)"
+    for path, name in references:
+        source = (ROOT / "model" / "throughflow" / path).read_text(encoding="utf-8")
+        *owners, leaf = name.split(".")
+        for owner in owners:
+            assert re.search(rf"^\s*class {owner}\b", source, re.M), f"{path}: no class {owner}"
+        pattern = rf"^\s*(?:def|class) {leaf}\b|^{leaf}\s*(?::[^=]*)?="
+        assert re.search(pattern, source, re.M), f"{path}: {name} is not defined there"
