@@ -88,6 +88,25 @@ def test_distance_scales_each_difference_by_the_published_range() -> None:
     assert isinstance(a, Target) and a.scale == pytest.approx(a.high - a.low)
 
 
+def test_the_range_distance_is_zero_inside_every_range_and_scaled_outside(tmp_path: Path) -> None:
+    centre = load_declaration(TINY)
+    spec = tmp_path / "tiny_range.yaml"
+    spec.write_text(TINY.read_text(encoding="utf-8") + "distance: range\n", encoding="utf-8")
+    d = load_declaration(spec)
+    assert d.distance == "range" and centre.distance == "centre" and d.digest != centre.digest
+    a, b = d.targets
+    inside = {a.id: a.low + 0.25 * a.scale, b.id: b.high}
+    assert distance(d, inside) == 0.0 and distance(centre, inside) > 0.0
+    below = {a.id: a.low - 0.5 * a.scale, b.id: b.value}
+    above = {a.id: a.high + 0.5 * a.scale, b.id: b.high + b.scale}
+    assert distance(d, below) == pytest.approx(0.5)
+    assert distance(d, above) == pytest.approx(math.hypot(0.5, 1.0))
+    assert distance(d, {a.id: math.nan, b.id: b.value}) == math.inf
+    spec.write_text(TINY.read_text(encoding="utf-8") + "distance: middle\n", encoding="utf-8")
+    with pytest.raises(CalibrationError, match="distance must be one of centre, range"):
+        load_declaration(spec)
+
+
 def test_weighted_median_and_point_estimate() -> None:
     values, weights = np.array([1.0, 2.0, 3.0]), np.array([0.1, 0.1, 0.8])
     assert weighted_quantile(values, weights, 0.5) > 2.5

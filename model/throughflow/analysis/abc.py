@@ -13,15 +13,20 @@ targets (rows of the packaged ``calibration_targets.csv`` with a model indicator
     population: 100           # particles per generation
     generations: 6
     replications: 1           # seeds per particle, averaged
+    distance: range           # or centre (see below)
     seed: 20261129
     quick: {population: 24, generations: 3, scale: 0.5}
 
 Each particle runs the scenarios its targets are observed in (the ``scenario`` column of the
 target files) with the particle's parameter values, on a seed derived from the values and the
 declaration's seed, and returns the model indicators. The distance between a particle and the
-targets is the Euclidean distance of the differences scaled by each target's published range
-(``high - low``). The history is pyabc's SQLite database in the results folder, so a killed
-calibration resumes where its last finished generation ended.
+targets is a Euclidean distance with each target's term scaled by its published range
+(``high - low``): with ``distance: range`` the term is how far the simulated figure lies
+outside the published range (0 inside it), so that the posterior is the set of parameter
+values whose figures all lie within what the sources support; with ``distance: centre`` (the
+default) it is the difference to the published point value. The history is pyabc's SQLite
+database in the results folder, so a killed calibration resumes where its last finished
+generation ended.
 """
 
 from __future__ import annotations
@@ -43,7 +48,12 @@ from throughflow.experiments.run import run
 from throughflow.parameters import ScenarioBase
 from throughflow.scenario import ScenarioError, load_scenario, parameters
 
-KEYS = {"name", "description", "parameters", "targets", "evidence", "population", "generations", "replications", "seed", "quick"}
+KEYS = {
+    "name", "description", "parameters", "targets", "evidence", "population", "generations", "replications", "seed",
+    "quick", "distance",
+}  # fmt: skip
+DISTANCES = ("centre", "range")
+"""``centre``: scaled difference to each published value; ``range``: scaled distance outside each published range."""
 QUICK_KEYS = {"population", "generations", "replications", "scale"}
 LIMITS = {"population": 5000, "generations": 50, "replications": 50}
 """Largest sizes a declaration may ask for (a bad value must not run for days)."""
@@ -88,6 +98,7 @@ class Declaration:
     scale: float | None = None
     text: str = ""
     quick: dict[str, Any] = field(default_factory=dict)
+    distance: str = "centre"
 
     def quick_version(self) -> Declaration:
         """The declaration with its ``quick`` sizes (a fast check of the whole pipeline)."""
@@ -105,6 +116,7 @@ class Declaration:
             scale=q.get("scale", self.scale),
             text=self.text + "\n# quick",
             quick={},
+            distance=self.distance,
         )
 
     @property
@@ -123,6 +135,8 @@ class Declaration:
             "seed": self.seed,
             "scale": self.scale,
         }
+        if self.distance != "centre":  # stores written before the choice existed keep their digest
+            content["distance"] = self.distance
         return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     def scenarios(self) -> list[str]:
@@ -251,6 +265,9 @@ def load_declaration(path: Path | str) -> Declaration:
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
         raise CalibrationError(f"{where}: seed must be a non-negative integer (got {seed!r})")
     fitted, integer = _parameters(data.get("parameters"), where)
+    kind = data.get("distance", "centre")
+    if kind not in DISTANCES:
+        raise CalibrationError(f"{where}: distance must be one of {', '.join(DISTANCES)} (got {kind!r})")
     return Declaration(
         name=name,
         description=str(data.get("description", "")),
@@ -263,6 +280,7 @@ def load_declaration(path: Path | str) -> Declaration:
         seed=seed,
         text=text,
         quick=quick,
+        distance=kind,
     )
 
 
@@ -303,13 +321,18 @@ def simulate(declaration: Declaration, values: dict[str, float]) -> dict[str, fl
 
 
 def distance(declaration: Declaration, simulated: dict[str, float]) -> float:
-    """Euclidean distance to the targets, each difference scaled by the target's published range."""
+    """Euclidean distance to the targets, each term scaled by the target's published range.
+
+    The term is the difference to the published value (``distance: centre``) or how far the
+    simulated figure lies outside the published range, 0 inside it (``distance: range``).
+    """
     total = 0.0
     for t in declaration.targets:
         value = simulated.get(t.id, float("nan"))
         if not math.isfinite(value):
             return float("inf")
-        total += ((value - t.value) / t.scale) ** 2
+        gap = max(t.low - value, 0.0, value - t.high) if declaration.distance == "range" else value - t.value
+        total += (gap / t.scale) ** 2
     return math.sqrt(total)
 
 
