@@ -135,6 +135,8 @@ def markdown(store: Path, figures: str) -> str:
     for r in predictive.to_dict("records"):
         scale = 100.0 if r["kind"] == "evidence" else 1.0
         v = {k: f"{float(r[k]) * scale:{'.1f' if scale > 1 else '.3f'}}" for k in ("value", "low", "high", "mean", "q05", "q95")}
+        if not r["within"] and v["mean"] in (v["low"], v["high"]):  # outside by less than the rounding: show it
+            v["mean"] = f"{float(r['mean']) * scale:{'.3f' if scale > 1 else '.5f'}}"
         lines.append(
             f"| {r['target']} | {r['kind']} | {v['value']} ({v['low']} to {v['high']}) | {v['mean']} | "
             f"{v['q05']} to {v['q95']} | {'yes' if r['within'] else 'NO'} | {r['scenario']} / `{r['indicator']}` |"
