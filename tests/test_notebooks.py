@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +74,9 @@ EXPECTED_FIGURES = {
 }
 """Files each notebook must write, relative to its ``OUT`` folder."""
 
-SECONDS = 60
+CELL_TIMEOUT = 600
+"""Seconds a cell may run before the kernel is stopped: a guard against hangs, not a speed target
+(speed is measured by the benchmarks, not by tests)."""
 
 
 def inject(source: str, values: dict[str, Any]) -> str:
@@ -126,15 +127,12 @@ def test_notebook_runs(path: Path, tmp_path: Path) -> None:
     nb.cells.insert(0, check)
 
     client = nbclient.NotebookClient(
-        nb, kernel_name="python3", timeout=SECONDS, resources={"metadata": {"path": str(path.parent)}}
+        nb, kernel_name="python3", timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(path.parent)}}
     )
-    started = time.perf_counter()
     client.execute()  # raises CellExecutionError on the first failing cell
-    elapsed = time.perf_counter() - started
 
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors, errors
-    assert elapsed < SECONDS, f"{path.name} took {elapsed:.0f} s at the tiny size"
 
     for name in EXPECTED_FIGURES.get(path.name, []):
         assert (out / name).is_file(), f"{path.name} did not write {name}"
