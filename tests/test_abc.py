@@ -218,10 +218,12 @@ def test_apply_writes_a_scenario_the_baseline_can_extend(tmp_path: Path) -> None
 
 
 def test_the_calibration_document_is_written_from_the_store(tmp_path: Path) -> None:
-    from throughflow.analysis.abc_report import BEGIN, END, ReportError
+    from throughflow.analysis.abc_report import ReportError
     from throughflow.analysis.abc_report import write as write_report
+    from throughflow.documents import markers
     from throughflow.plots.calibration import marginals
 
+    BEGIN, END = markers("ABC")
     out = tmp_path / "cal"
     decl = write(tmp_path, evidence=["friendship_mentoring_12m"])
     result = calibrate(decl, out=out, quick=True, executor="serial", progress=False, predictive_draws=3)

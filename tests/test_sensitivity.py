@@ -34,6 +34,7 @@ from throughflow.analysis.sensitivity import (
     sensitivity,
 )
 from throughflow.cli import main
+from throughflow.documents import markers
 from throughflow.plots.sensitivity import all_figures
 from throughflow.scenario import ScenarioError
 
@@ -287,7 +288,7 @@ def test_the_results_document_is_written_from_the_folder(tiny: dict[str, Any], t
     out, indices = tiny["out"], tiny["indices"]
     runs = tiny["runs"]
     document = tmp_path / "sensitivity.md"
-    begin, end = sensitivity_report.MARKERS["morris"]
+    begin, end = markers(sensitivity_report.BLOCKS["morris"])
     document.write_text(f"# Title\n\nprose before\n{begin}\nold tables\n{end}\nprose after\n", encoding="utf-8")
     assert sensitivity_report.main([str(out), "--write", str(document)]) == 0
     text = document.read_text(encoding="utf-8")

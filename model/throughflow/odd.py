@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from throughflow.documents import replace_text, splice
 from throughflow.mechanism import HOOKS, Mechanism, Phase
 from throughflow.outcomes import INDICATORS
 from throughflow.parameters import ScenarioBase
@@ -232,15 +233,6 @@ def undeclared_names(text: str) -> list[str]:
     return missing
 
 
-def _replace(text: str, key: str, body: str) -> str:
-    """Replace the text between the BEGIN and END markers of ``key``."""
-    begin, end = f"<!-- BEGIN {key} -->", f"<!-- END {key} -->"
-    start, stop = text.find(begin), text.find(end)
-    if start < 0 or stop < start:
-        raise ValueError(f"markers {begin} ... {end} not found in order")
-    return f"{text[: start + len(begin)]}\n{body}\n{text[stop:]}"
-
-
 def render(text: str) -> str:
     """The ODD text with every generated block refreshed.
 
@@ -261,7 +253,7 @@ def render(text: str) -> str:
         "INDICATORS": indicator_table(),
     }
     for key, body in bodies.items():
-        text = _replace(text, key, body)
+        text = splice(text, key, body)
     return text
 
 
@@ -283,7 +275,7 @@ def update_odd(path: Path | str = ODD_PATH) -> bool:
     new = render(text)
     if new == text:
         return False
-    path.write_text(new, encoding="utf-8")
+    replace_text(path, new)
     return True
 
 

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from throughflow.analysis.abc import weighted_quantile
+from throughflow.documents import MarkerError, replace_text, splice
 from throughflow.scenario import parameters
 
-BEGIN, END = "<!-- BEGIN ABC -->", "<!-- END ABC -->"
 FIGURES = ("marginals", "predictive")
 
 
@@ -165,8 +165,7 @@ def write(store: Path, document: Path, figures: Path | None = None) -> str:
         ReportError: A store that is not a finished calibration, or a document without markers.
     """
     text = document.read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
-        raise ReportError(f"{document}: markers {BEGIN} and {END} missing")
+    splice(text, "ABC", "", document)  # the markers are there before anything is written
     figures = figures or document.parent / "figures" / "calibration"
     body = markdown(store, figures.relative_to(document.parent).as_posix())
     figures.mkdir(parents=True, exist_ok=True)
@@ -175,9 +174,7 @@ def write(store: Path, document: Path, figures: Path | None = None) -> str:
             source = store / f"{name}{suffix}"
             if source.is_file():
                 shutil.copyfile(source, figures / source.name)
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    document.write_text(f"{head}{BEGIN}\n{body}\n{END}{tail}", encoding="utf-8")
+    replace_text(document, splice(text, "ABC", body, document))
     return body
 
 
@@ -189,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         body = write(args.store, args.write) if args.write else markdown(args.store, "figures/calibration")
-    except ReportError as exc:
+    except (ReportError, MarkerError) as exc:
         print(f"error: {exc}")
         return 2
     print(body)

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 from scipy.stats import t as student_t
 
+from throughflow.documents import write_blocks
 from throughflow.experiments.run import run
 from throughflow.scenario import load_scenario
 
@@ -122,19 +123,11 @@ def markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-BEGIN, END = "<!-- BEGIN CALIBRATION TABLE -->", "<!-- END CALIBRATION TABLE -->"
-
-
 def update_document(path: Path, n_seeds: int = 20) -> pd.DataFrame:
     """Recompute the calibration table and write it between the markers of ``path``."""
     table = calibration_table(n_seeds)
-    text = path.read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
-        raise ValueError(f"{path}: calibration table markers missing")
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
     stamp = f"_{n_seeds} seeds per scenario (seeds 0-{n_seeds - 1}), default scale; each scenario its own horizon._"
-    path.write_text(f"{head}{BEGIN}\n{stamp}\n\n{markdown(table)}\n{END}{tail}", encoding="utf-8")
+    write_blocks(path, {"CALIBRATION TABLE": f"{stamp}\n\n{markdown(table)}"})
     return table
 
 

@@ -18,8 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-MARKERS = {"morris": ("<!-- BEGIN MORRIS TABLES -->", "<!-- END MORRIS TABLES -->"),
-           "sobol": ("<!-- BEGIN SOBOL TABLES -->", "<!-- END SOBOL TABLES -->")}  # fmt: skip
+from throughflow.documents import MarkerError, write_blocks
+
+BLOCKS = {"morris": "MORRIS TABLES", "sobol": "SOBOL TABLES"}
+"""The generated block of each method in the document."""
 TOP = 10
 """Rows per outcome in a Morris table (the largest mu*)."""
 
@@ -144,13 +146,7 @@ def write(folder: Path, document: Path) -> str:
         ReportError: A folder that is not a finished analysis, or a document without the markers.
     """
     body = markdown(folder)
-    begin, end = MARKERS[method_of(pd.read_parquet(folder / "indices.parquet"))]
-    text = document.read_text(encoding="utf-8")
-    if begin not in text or end not in text:
-        raise ReportError(f"{document}: markers {begin} and {end} missing")
-    head, rest = text.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    document.write_text(f"{head}{begin}\n{body}\n{end}{tail}", encoding="utf-8")
+    write_blocks(document, {BLOCKS[method_of(pd.read_parquet(folder / "indices.parquet"))]: body})
     return body
 
 
@@ -162,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         body = write(args.folder, args.write) if args.write else markdown(args.folder)
-    except (ReportError, OSError) as exc:
+    except (ReportError, MarkerError, OSError) as exc:
         print(f"error: {exc}")
         return 2
     print(body)

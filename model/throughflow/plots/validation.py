@@ -15,6 +15,7 @@ import pandas as pd
 
 from throughflow.analysis.story import placement_route, story_frequencies, story_markdown
 from throughflow.analysis.validation import effect_curve, effect_markdown, evidence_markdown, evidence_table
+from throughflow.documents import write_blocks
 from throughflow.outcomes import LONG_RUN_MONTHS
 from throughflow.plots.style import PALETTE, save
 
@@ -38,15 +39,6 @@ def effect_figure(curve: pd.DataFrame, path: Path) -> list[Path]:
     return save(fig, path, {"Title": "effect of mentoring-to-NEC by months since arrival"})
 
 
-def _replace(text: str, key: str, body: str, where: Path) -> str:
-    begin, end = f"<!-- BEGIN {key} -->", f"<!-- END {key} -->"
-    if begin not in text or end not in text:
-        raise ValueError(f"{where}: markers {begin} and {end} missing")
-    head, rest = text.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    return f"{head}{begin}\n{body}\n{end}{tail}"
-
-
 def main(argv: list[str] | None = None) -> int:
     """``python -m throughflow.plots.validation [--seeds N] [--workers N] [--write docs/validation.md]``."""
     parser = argparse.ArgumentParser(description="Model against the published evidence; the effect over ten years.")
@@ -66,10 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     print(evidence_md, "\n\n", effect_md, "\n\n", story_md)
     if args.write:
         effect_figure(curve, args.write.parent / figure)
-        text = args.write.read_text(encoding="utf-8")
-        for key, body in (("EVIDENCE", evidence_md), ("EFFECT", effect_md), ("STORY", story_md)):
-            text = _replace(text, key, body, args.write)
-        args.write.write_text(text, encoding="utf-8")
+        write_blocks(args.write, {"EVIDENCE": evidence_md, "EFFECT": effect_md, "STORY": story_md})
         curve.to_csv(args.write.parent / "figures" / "validation" / "effect_by_month.csv", index=False)
     return 0
 
