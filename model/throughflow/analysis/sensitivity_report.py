@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,18 +32,42 @@ class ReportError(ValueError):
     """A folder that is not a finished sensitivity analysis, or a document without the markers."""
 
 
-def _read(folder: Path) -> dict[str, object]:
-    needed = ("manifest.json", "indices.parquet", "convergence.parquet", "sample.parquet", "runs.parquet")
-    missing = [name for name in needed if not (folder / name).is_file()]
-    if missing:
-        raise ReportError(f"{folder}: not a finished sensitivity analysis (missing {', '.join(missing)})")
-    return {
-        "manifest": json.loads((folder / "manifest.json").read_text(encoding="utf-8")),
-        "indices": pd.read_parquet(folder / "indices.parquet"),
-        "convergence": pd.read_parquet(folder / "convergence.parquet"),
-        "sample": pd.read_parquet(folder / "sample.parquet"),
-        "runs": pd.read_parquet(folder / "runs.parquet"),
-    }
+@dataclass(frozen=True)
+class Analysis:
+    """The files of a finished sensitivity analysis's results folder.
+
+    Attributes:
+        manifest: The run's manifest (declaration, revision, replications).
+        indices: The indices with their bootstrap intervals, per outcome.
+        convergence: The indices' convergence over growing sample sizes.
+        sample: The sample points with their outcomes (``Y:`` columns).
+        runs: The run table (``same_as`` marks a row copied from the run it repeats).
+    """
+
+    manifest: dict[str, Any]
+    indices: pd.DataFrame
+    convergence: pd.DataFrame
+    sample: pd.DataFrame
+    runs: pd.DataFrame
+
+    @classmethod
+    def read(cls, folder: Path) -> Analysis:
+        """Read ``folder``.
+
+        Raises:
+            ReportError: A file of a finished analysis is missing.
+        """
+        needed = ("manifest.json", "indices.parquet", "convergence.parquet", "sample.parquet", "runs.parquet")
+        missing = [name for name in needed if not (folder / name).is_file()]
+        if missing:
+            raise ReportError(f"{folder}: not a finished sensitivity analysis (missing {', '.join(missing)})")
+        return cls(
+            manifest=json.loads((folder / "manifest.json").read_text(encoding="utf-8")),
+            indices=pd.read_parquet(folder / "indices.parquet"),
+            convergence=pd.read_parquet(folder / "convergence.parquet"),
+            sample=pd.read_parquet(folder / "sample.parquet"),
+            runs=pd.read_parquet(folder / "runs.parquet"),
+        )
 
 
 def method_of(indices: pd.DataFrame) -> str:
@@ -59,12 +85,9 @@ def _converged(row: pd.Series) -> str:
     return "no (wide interval)" if bool(row["flag"]) else "yes"
 
 
-def run_summary(data: dict[str, object], method: str) -> str:
+def run_summary(data: Analysis, method: str) -> str:
     """One paragraph: what was run, how many runs, their CPU time and the model revision."""
-    indices, sample, runs = data["indices"], data["sample"], data["runs"]
-    manifest = data["manifest"]
-    assert isinstance(indices, pd.DataFrame) and isinstance(sample, pd.DataFrame) and isinstance(runs, pd.DataFrame)
-    assert isinstance(manifest, dict)
+    indices, sample, runs, manifest = data.indices, data.sample, data.runs, data.manifest
     k = indices["name"].nunique()
     points = len(sample)
     ran = runs[runs["same_as"].fillna("") == ""] if "same_as" in runs.columns else runs  # empty: the run ran
@@ -125,9 +148,8 @@ def index_tables(indices: pd.DataFrame, convergence: pd.DataFrame, method: str) 
 
 def markdown(folder: Path) -> str:
     """The generated part for the analysis in ``folder``."""
-    data = _read(folder)
-    indices, convergence, sample = data["indices"], data["convergence"], data["sample"]
-    assert isinstance(indices, pd.DataFrame) and isinstance(convergence, pd.DataFrame) and isinstance(sample, pd.DataFrame)
+    data = Analysis.read(folder)
+    indices, convergence, sample = data.indices, data.convergence, data.sample
     method = method_of(indices)
     return "\n\n".join(
         [
