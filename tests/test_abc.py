@@ -246,3 +246,14 @@ def test_the_calibration_document_is_written_from_the_store(tmp_path: Path) -> N
     assert "figures/calibration/predictive.png" in body
     with pytest.raises(ReportError, match="not a finished calibration"):
         write_report(tmp_path, doc)
+
+
+def test_the_reported_wall_time_leaves_out_the_pauses_of_a_resumed_calibration(tmp_path: Path) -> None:
+    from throughflow.analysis.abc_report import wall_time
+
+    # two generations of 100 s and 200 s, run a day apart (a resumed calibration)
+    generations = pd.DataFrame(
+        {"population_end_time": ["2026-01-01 10:00:00", "2026-01-02 10:00:00"], "wall_time": [100.0, 200.0]}
+    )
+    assert wall_time(tmp_path, generations) == 300.0
+    assert wall_time(tmp_path, generations.drop(columns="wall_time")) is None  # and no history to fall back on

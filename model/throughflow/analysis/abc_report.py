@@ -45,7 +45,13 @@ def _read(store: Path) -> dict[str, object]:
 
 
 def wall_time(store: Path, generations: pd.DataFrame) -> float | None:
-    """Seconds from the start of the calibration to the end of its last generation (None if unknown)."""
+    """Seconds the calibration ran: the sum of its generations' wall times (None if unknown).
+
+    A resumed calibration's pauses between runs are not counted. Without per-generation
+    times (an older store), the time from the calibration's start to its last generation.
+    """
+    if "wall_time" in generations.columns and generations["wall_time"].notna().all():
+        return float(generations["wall_time"].sum())
     try:
         with sqlite3.connect(f"file:{store / 'history.db'}?mode=ro", uri=True) as con:
             start = con.execute("select start_time from abc_smc order by id limit 1").fetchone()[0]
