@@ -305,6 +305,17 @@ def test_the_results_document_is_written_from_the_folder(tiny: dict[str, Any], t
     assert document.read_text(encoding="utf-8") == text
 
 
+def test_a_second_analysis_of_the_same_method_goes_to_its_own_block(tiny: dict[str, Any], tmp_path: Path) -> None:
+    document = tmp_path / "sensitivity.md"
+    effect, cost = markers("MORRIS TABLES"), markers("COST MORRIS TABLES")
+    document.write_text(f"{effect[0]}\neffect tables\n{effect[1]}\n{cost[0]}\nold\n{cost[1]}\n", encoding="utf-8")
+    args = [str(tiny["out"]), "--write", str(document), "--block", "COST MORRIS TABLES"]
+    assert sensitivity_report.main(args) == 0
+    text = document.read_text(encoding="utf-8")
+    assert "effect tables" in text and "old" not in text  # only the named block changed
+    assert text.index(cost[0]) < text.index("Morris, ") < text.index(cost[1])
+
+
 def test_the_results_document_refuses_a_folder_or_document_it_cannot_use(
     tiny: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,7 +6,8 @@
 sample size, parameters or groups, sample points, runs run and copied, CPU time, model
 revision), the spread of every outcome over the sample, and per outcome the table of indices
 with their bootstrap intervals and whether they converged. The reading of the results stays
-prose written by hand next to the generated part.
+prose written by hand next to the generated part. ``--block NAME`` writes between other markers
+(``<!-- BEGIN NAME -->``), for a second analysis of the same method in one document.
 """
 
 from __future__ import annotations
@@ -161,25 +162,36 @@ def markdown(folder: Path) -> str:
     )
 
 
-def write(folder: Path, document: Path) -> str:
-    """Replace the generated part of the analysis's method in ``document``; return it.
+def write(folder: Path, document: Path, block: str | None = None) -> str:
+    """Replace a generated part of ``document`` with the analysis in ``folder``; return it.
+
+    Args:
+        folder: A finished sensitivity analysis's results folder.
+        document: The Markdown document.
+        block: The marker name of the part to replace (default: that of the analysis's
+            method, ``MORRIS TABLES`` or ``SOBOL TABLES``), for a document that reports
+            several analyses of one method.
 
     Raises:
-        ReportError: A folder that is not a finished analysis, or a document without the markers.
+        ReportError: A folder that is not a finished analysis.
+        MarkerError: A document without the block's markers.
     """
     body = markdown(folder)
-    write_blocks(document, {BLOCKS[method_of(pd.read_parquet(folder / "indices.parquet"))]: body})
+    write_blocks(document, {block or BLOCKS[method_of(pd.read_parquet(folder / "indices.parquet"))]: body})
     return body
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m throughflow.analysis.sensitivity_report FOLDER [--write docs/sensitivity.md]``."""
+    """``python -m throughflow.analysis.sensitivity_report FOLDER [--write docs/sensitivity.md [--block NAME]]``."""
     parser = argparse.ArgumentParser(description="Report a sensitivity analysis's results as Markdown.")
     parser.add_argument("folder", type=Path, help="results folder (throughflow sensitivity)")
     parser.add_argument("--write", type=Path, default=None, help="replace the generated part of this Markdown file")
+    parser.add_argument(
+        "--block", default=None, help="marker name of the part to replace (default: MORRIS TABLES or SOBOL TABLES)"
+    )
     args = parser.parse_args(argv)
     try:
-        body = write(args.folder, args.write) if args.write else markdown(args.folder)
+        body = write(args.folder, args.write, args.block) if args.write else markdown(args.folder)
     except (ReportError, MarkerError, OSError) as exc:
         print(f"error: {exc}")
         return 2
