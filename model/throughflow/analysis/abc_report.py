@@ -27,7 +27,7 @@ FIGURES = ("marginals", "predictive")
 
 
 class ReportError(ValueError):
-    """A folder that is not a finished calibration, or a document without the markers."""
+    """A folder that is not a finished calibration."""
 
 
 def _read(store: Path) -> dict[str, object]:
@@ -168,10 +168,11 @@ def write(store: Path, document: Path, figures: Path | None = None) -> str:
         The generated Markdown.
 
     Raises:
-        ReportError: A store that is not a finished calibration, or a document without markers.
+        ReportError: A store that is not a finished calibration.
+        MarkerError: A document without the ``ABC`` markers (checked before any figure is copied).
     """
     text = document.read_text(encoding="utf-8")
-    splice(text, "ABC", "", document)  # the markers are there before anything is written
+    splice(text, "ABC", "", document)  # raises before anything is written
     figures = figures or document.parent / "figures" / "calibration"
     body = markdown(store, figures.relative_to(document.parent).as_posix())
     figures.mkdir(parents=True, exist_ok=True)

@@ -30,7 +30,7 @@ TOP = 10
 
 
 class ReportError(ValueError):
-    """A folder that is not a finished sensitivity analysis, or a document without the markers."""
+    """A folder that is not a finished sensitivity analysis."""
 
 
 @dataclass(frozen=True)
