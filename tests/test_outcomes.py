@@ -12,7 +12,7 @@ import pytest
 from support import cached_run, events_of
 from throughflow import RunResult, run
 from throughflow.enums import QUAL_NAMES, Lab, Status
-from throughflow.outcomes import INDICATORS
+from throughflow.outcomes import INDICATORS, PAIRED
 
 SPEC_INDICATORS = {
     "throughflow_6m",
@@ -174,9 +174,10 @@ def test_costs_follow_stocks_and_activity() -> None:
     assert np.allclose(everyone["cost_mentoring_eur"] % res.scenario.section("organisation").pair_month_eur, 0.0)
 
 
-def test_cost_per_sustainable_transition_needs_a_pillar() -> None:
+def test_paired_indicators_need_a_pillar() -> None:
     base = run(cached_run("baseline", 3, size=SIZE).scenario, seed=3)
-    assert all(math.isnan(v) for v in base.indicators["cost_per_sustainable_transition"].values())
+    for name in PAIRED:
+        assert all(math.isnan(v) for v in base.indicators[name].values()), name
 
 
 def test_cost_per_sustainable_transition_compares_with_the_paired_baseline() -> None:
@@ -198,3 +199,12 @@ def test_cost_per_sustainable_transition_compares_with_the_paired_baseline() -> 
         assert value == pytest.approx(extra_cost / extra, rel=1e-9)
     else:
         assert math.isnan(value)
+    # numerator and denominator per member of the cohort: their ratio is the cost per transition
+    size = with_pillars[f"cohort_{h}m"]["all"]
+    assert size > 0
+    assert paired.indicators["extra_cost_5y"]["all"] == pytest.approx(extra_cost / size, rel=1e-9)
+    assert paired.indicators["extra_sustainable_5y"]["all"] == pytest.approx(extra / size, rel=1e-9)
+    for g in GROUPS:
+        ratio = paired.indicators["extra_cost_5y"][g] / paired.indicators["extra_sustainable_5y"][g]
+        if paired.indicators["extra_sustainable_5y"][g] > 0:
+            assert paired.indicators["cost_per_sustainable_transition"][g] == pytest.approx(ratio, rel=1e-9)

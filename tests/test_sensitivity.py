@@ -35,6 +35,7 @@ from throughflow.analysis.sensitivity import (
 )
 from throughflow.cli import main
 from throughflow.documents import markers
+from throughflow.outcomes import PAIRED
 from throughflow.plots.sensitivity import all_figures
 from throughflow.scenario import ScenarioError
 
@@ -604,7 +605,7 @@ def test_shipped_declarations_are_valid() -> None:
     for path in sorted(SHIPPED.glob("*.yaml")):
         declaration = load_declaration(path)
         assert len(declaration.names) >= 90, path.name
-        if all(o.indicator == "cost_per_sustainable_transition" for o in declaration.outcomes):
+        if all(o.indicator in PAIRED for o in declaration.outcomes):
             assert {"arm:mentoring"} == set(declaration.arms), path.name  # against each run's paired baseline
             continue
         assert all(o.is_difference for o in declaration.outcomes), path.name

@@ -509,6 +509,26 @@ INDICATORS: tuple[Indicator, ...] = (
         None,
     ),
     Indicator(
+        "extra_cost_5y",
+        "Extra cost per refugee (5 years)",
+        "EUR",
+        f"extra public cost in the first {PLANNING_HORIZON} months after arrival, discounted to arrival "
+        "(costs.discount_rate), per refugee of the cohort, against the paired baseline (same seed, all pillars off): "
+        "the numerator of cost_per_sustainable_transition; NaN when no pillar is on",
+        f"refugees who arrived at least {PLANNING_HORIZON} months before the horizon, in the run and its paired baseline",
+        None,
+    ),
+    Indicator(
+        "extra_sustainable_5y",
+        "Extra sustainable transitions (5 years)",
+        "ratio",
+        f"extra refugees with a sustainable NEC spell within {PLANNING_HORIZON} months after arrival, per refugee of "
+        "the cohort, against the paired baseline (same seed, all pillars off): the denominator of "
+        "cost_per_sustainable_transition (negative when the programme loses transitions); NaN when no pillar is on",
+        f"refugees who arrived at least {PLANNING_HORIZON} months before the horizon, in the run and its paired baseline",
+        None,
+    ),
+    Indicator(
         "benefit_exit_12m",
         "Benefit exit in first year",
         "share",
@@ -578,11 +598,15 @@ HEADLINE: tuple[str, ...] = (
 )
 """The headline indicators (summaries, the CLI's tables)."""
 
-PAIRED = ("cost_per_sustainable_transition", "displacement_share")
-"""Indicators computed against the paired baseline of a run (:func:`throughflow.experiments.run.run`)."""
+PER_TRANSITION = ("cost_per_sustainable_transition", "extra_cost_5y", "extra_sustainable_5y")
+"""The paired cost indicators: the ratio and its numerator and denominator (reported by the cost tables)."""
+
+PAIRED = (*PER_TRANSITION, "displacement_share")
+"""Indicators computed against the paired baseline of a run (:func:`paired_indicators`)."""
 
 COST_OUTPUTS = (
     "cost_per_sustainable_transition",
+    "extra_cost_5y",
     "cost_eur",
     *(f"cost_eur_{h}m" for h in COST_HORIZONS),
     *(f"employed_years_{h}m" for h in COST_HORIZONS),
@@ -610,26 +634,6 @@ def sustainable_count(model: ThroughflowModel) -> np.ndarray:
     ok = Observed(model).sustained
     counts = np.bincount(model.refugees.column("qualification")[ok].astype(np.int64), minlength=3).astype(float)
     return np.append(counts, counts.sum())
-
-
-def cost_per_transition(cost: np.ndarray, count: np.ndarray, base_cost: np.ndarray, base_count: np.ndarray) -> dict[str, float]:
-    """Extra cost per extra sustainable transition against a paired baseline.
-
-    Args:
-        cost: Total cost per group (low, medium, high, all) of the scenario run.
-        count: Sustainable transitions per group of the scenario run.
-        base_cost: Same for the paired baseline run.
-        base_count: Same for the paired baseline run.
-
-    Returns:
-        ``{"all": x, "low": x, ...}``; NaN where there are no extra transitions.
-    """
-    out = {}
-    order = (*QUAL_NAMES, "all")
-    for k, name in enumerate(order):
-        extra = count[k] - base_count[k]
-        out[name] = float((cost[k] - base_cost[k]) / extra) if extra > 0 else float("nan")
-    return {g: out[g] for g in GROUPS}
 
 
 def horizon_totals(model: ThroughflowModel) -> dict[str, dict[str, float]]:
@@ -682,6 +686,36 @@ def cost_per_extra(totals: dict[str, dict[str, float]], base: dict[str, dict[str
         cost = totals[f"cost_eur_{h}m"][g] - base[f"cost_eur_{h}m"][g]
         out[g] = float(cost / extra) if extra > 0 else float("nan")
     return out
+
+
+def extra_per_member(totals: dict[str, dict[str, float]], base: dict[str, dict[str, float]], h: int, per: str) -> Values:
+    """Extra ``per`` (``cost_eur`` or ``sustainable``) at horizon ``h`` per member of the cohort, by group.
+
+    NaN for a group without a cohort (the run is too short for ``h`` months of follow-up).
+    """
+    out = {}
+    for g in GROUPS:
+        size = totals[f"cohort_{h}m"][g]
+        extra = totals[f"{per}_{h}m"][g] - base[f"{per}_{h}m"][g]
+        out[g] = float(extra / size) if size > 0 else float("nan")
+    return out
+
+
+def paired_indicators(model: ThroughflowModel, base: ThroughflowModel) -> dict[str, Values]:
+    """The indicators of a run against its paired baseline (:data:`PAIRED`), one definition for every caller.
+
+    Args:
+        model: The finished run (some pillar on).
+        base: Its paired baseline (same scenario and seed, every pillar off), finished.
+    """
+    totals, base_totals = horizon_totals(model), horizon_totals(base)
+    h = PLANNING_HORIZON
+    return {
+        "cost_per_sustainable_transition": cost_per_extra(totals, base_totals, h, "sustainable"),
+        "extra_cost_5y": extra_per_member(totals, base_totals, h, "cost_eur"),
+        "extra_sustainable_5y": extra_per_member(totals, base_totals, h, "sustainable"),
+        "displacement_share": displacement(model, base),
+    }
 
 
 def displacement(model: ThroughflowModel, base: ThroughflowModel) -> Values:

@@ -22,6 +22,7 @@ from throughflow.experiments.outputs import atomic_write
 from throughflow.experiments.posterior import SUBFOLDER, Posterior, load_posterior
 from throughflow.experiments.store import Store
 from throughflow.experiments.sweep import RunsFailed, failures
+from throughflow.outcomes import PER_TRANSITION
 from throughflow.parameters import ScenarioBase as Scenario
 
 
@@ -142,5 +143,5 @@ def paired_table(summary: pd.DataFrame, label_a: str, label_b: str) -> pd.DataFr
     )
     table = table.rename(columns={"n_pairs": "R"})
     cols = ["indicator", "group", f"mean_{label_a}", f"mean_{label_b}", "diff", "ci_low_diff", "ci_high_diff", "R"]
-    table = table[table["indicator"] != "cost_per_sustainable_transition"]  # reported by cost_effectiveness()
+    table = table[~table["indicator"].isin(PER_TRANSITION)]  # reported by cost_effectiveness() and by horizon
     return table[cols].reset_index(drop=True)

@@ -35,7 +35,7 @@ from throughflow.experiments.options import ExecutorOptions, executor_options
 from throughflow.experiments.outputs import atomic_write
 from throughflow.experiments.store import Store
 from throughflow.experiments.sweep import RESULTS, RunsFailed, failures, run_sweep
-from throughflow.outcomes import COST_OUTPUTS
+from throughflow.outcomes import COST_OUTPUTS, PAIRED
 from throughflow.parameters import COMPOSITIONS
 from throughflow.scenario import flatten
 
@@ -210,7 +210,7 @@ def model_sweep(declaration: Declaration, X: np.ndarray) -> SampleSweep:
         explicit=explicit,
         seeding=declaration.seeds,
         cost_outputs=cost_outputs,
-        paired=cost_outputs,  # the cost indicators compare each run with its paired baseline
+        paired=any(o.indicator in PAIRED for o in declaration.outcomes),  # measured against each run's paired baseline
     )
 
 

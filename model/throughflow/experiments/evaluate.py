@@ -13,9 +13,12 @@ completed (:mod:`throughflow.keywords`), and a float given for an integer parame
 rounded, so samplers can draw every parameter as a real number. The outputs (see
 :func:`output_names`) are, for every scalar indicator and group, ``<indicator>_<group>``
 and, against the paired baseline (same seed, every pillar off), ``effect_<indicator>_<group>``;
-the run's total public cost ``cost_eur_<group>``; ``sustainable_transitions_<group>``; and
-``cost_per_sustainable_transition_<group>`` and ``displacement_share_all``. With no pillar on
-the run is its own baseline: effects are 0 and the paired indicators NaN.
+the run's total public cost ``cost_eur_<group>``; ``sustainable_transitions_<group>``; and the
+indicators measured against the paired baseline (:data:`~throughflow.outcomes.PAIRED`, as
+defined there): ``cost_per_sustainable_transition_<group>`` with its numerator
+``extra_cost_5y_<group>`` and denominator ``extra_sustainable_5y_<group>``, and
+``displacement_share_all``. With no pillar on the run is its own baseline: effects are 0 and
+the paired indicators NaN.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from throughflow.experiments.run import ORDER, baseline_of, mentoring_on
 from throughflow.keywords import apply as apply_params
 from throughflow.keywords import dotted
 from throughflow.model import ThroughflowModel
-from throughflow.outcomes import GROUPS, INDICATORS, PAIRED, compute, cost_per_transition, displacement, sustainable_count
+from throughflow.outcomes import GROUPS, INDICATORS, PAIRED, PER_TRANSITION, compute, paired_indicators, sustainable_count
 from throughflow.parameters import ScenarioBase
 from throughflow.scenario import load_scenario, parameters
 
@@ -46,7 +49,7 @@ def output_names() -> list[str]:
     names = [f"{ind}_{g}" for ind in SCALARS for g in GROUPS]
     names += [f"effect_{ind}_{g}" for ind in SCALARS for g in GROUPS]
     names += [f"{total}_{g}" for total in TOTALS for g in GROUPS]
-    names += [f"cost_per_sustainable_transition_{g}" for g in GROUPS]
+    names += [f"{ind}_{g}" for ind in PER_TRANSITION for g in GROUPS]
     names.append("displacement_share_all")
     return names
 
@@ -96,13 +99,9 @@ def evaluate(
     if mentoring_on(spec):
         paired = ThroughflowModel(baseline_of(spec), seed=seed, months=model.months, record_events=False).run()
         reference = compute(paired)
-        base_cost, base_count = _totals(paired)
-        per_transition = cost_per_transition(cost, count, base_cost, base_count)
-        displaced = displacement(model, paired)["all"]
+        indicators.update(paired_indicators(model, paired))
     else:
         reference = indicators
-        per_transition = {g: float("nan") for g in GROUPS}
-        displaced = float("nan")
     out: dict[str, float] = {}
     for name in SCALARS:
         for g in GROUPS:
@@ -112,6 +111,7 @@ def evaluate(
             out[f"effect_{name}_{g}"] = float(indicators[name][g]) - float(reference[name][g])
     for total, values in zip(TOTALS, (cost, count), strict=True):
         out.update({f"{total}_{g}": float(v) for g, v in zip(ORDER, values, strict=True)})
-    out.update({f"cost_per_sustainable_transition_{g}": float(per_transition[g]) for g in GROUPS})
-    out["displacement_share_all"] = float(displaced)
+    for name in PER_TRANSITION:
+        out.update({f"{name}_{g}": float(indicators[name][g]) for g in GROUPS})
+    out["displacement_share_all"] = float(indicators["displacement_share"]["all"])
     return {name: out[name] for name in output_names()}

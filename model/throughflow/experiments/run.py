@@ -2,7 +2,8 @@
 
 Sweeps, sensitivity analysis, notebooks and the CLI all go through :func:`run`. When the
 scenario switches on any pillar of the mentoring-to-NEC model, the paired baseline (same
-seed, all pillars off) is run too, to compute ``cost_per_sustainable_transition``.
+seed, all pillars off) is run too, for the indicators measured against it
+(:data:`~throughflow.outcomes.PAIRED`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from throughflow.model import ThroughflowModel
-from throughflow.outcomes import PLANNING_HORIZON, compute, cost_per_extra, displacement, horizon_totals, sustainable_count
+from throughflow.outcomes import compute, horizon_totals, paired_indicators, sustainable_count
 from throughflow.parameters import ScenarioBase as Scenario
 from throughflow.processes import PILLARS
 from throughflow.scenario import check_horizon, load_scenario, with_values
@@ -84,8 +85,8 @@ def run(
         scenario: Scenario, file, shipped name, mapping or ``None`` (baseline defaults).
         seed: Root seed; the same scenario and seed give identical results.
         months: Horizon; defaults to the scenario's.
-        paired_baseline: Also run the paired baseline when mentoring is on (needed for
-            ``cost_per_sustainable_transition``; otherwise that indicator is NaN).
+        paired_baseline: Also run the paired baseline when mentoring is on (needed for the
+            indicators of :data:`~throughflow.outcomes.PAIRED`; otherwise they are NaN).
         keep_model: Keep the finished model on the result (for traces and tests).
         record_events: Keep the per-agent event log (``events`` is empty otherwise).
         timeseries: Build the monthly time series; when false, ``timeseries`` is an empty
@@ -107,10 +108,7 @@ def run(
     horizons = horizon_totals(model)
     if paired_baseline and mentoring_on(spec):
         base = ThroughflowModel(baseline_of(spec), seed=seed, months=model.months, record_events=False).run()
-        indicators["cost_per_sustainable_transition"] = cost_per_extra(
-            horizons, horizon_totals(base), PLANNING_HORIZON, "sustainable"
-        )
-        indicators["displacement_share"] = displacement(model, base)
+        indicators.update(paired_indicators(model, base))
     totals = {
         "cost_eur": dict(zip(ORDER, _costs(model).tolist(), strict=True)),
         "sustainable_transitions": dict(zip(ORDER, sustainable_count(model).tolist(), strict=True)),
