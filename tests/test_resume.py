@@ -56,8 +56,18 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
 
 
 def stored_rows(out: Path) -> int:
-    """Rows in the store's part files (read from parquet footers; cheap enough to poll)."""
-    return sum(pq.read_metadata(p).num_rows for p in (out / "runs").glob("part-*.parquet")) if (out / "runs").is_dir() else 0
+    """Rows in the store's part files (read from parquet footers; cheap enough to poll).
+
+    The running sweep merges small parts (it writes the merged part, then removes the parts it
+    replaces), so a part listed here can be gone when its footer is read: count again.
+    """
+    while True:
+        if not (out / "runs").is_dir():
+            return 0
+        try:
+            return sum(pq.read_metadata(p).num_rows for p in (out / "runs").glob("part-*.parquet"))
+        except FileNotFoundError:
+            continue
 
 
 def check_store(out: Path, reference: pd.DataFrame) -> int:
