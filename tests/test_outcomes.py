@@ -205,6 +205,9 @@ def test_cost_per_sustainable_transition_compares_with_the_paired_baseline() -> 
     assert paired.indicators["extra_cost_5y"]["all"] == pytest.approx(extra_cost / size, rel=1e-9)
     assert paired.indicators["extra_sustainable_5y"]["all"] == pytest.approx(extra / size, rel=1e-9)
     for g in GROUPS:
-        ratio = paired.indicators["extra_cost_5y"][g] / paired.indicators["extra_sustainable_5y"][g]
-        if paired.indicators["extra_sustainable_5y"][g] > 0:
-            assert paired.indicators["cost_per_sustainable_transition"][g] == pytest.approx(ratio, rel=1e-9)
+        numerator, denominator = paired.indicators["extra_cost_5y"][g], paired.indicators["extra_sustainable_5y"][g]
+        per_transition = paired.indicators["cost_per_sustainable_transition"][g]
+        if denominator > 0:
+            assert per_transition == pytest.approx(numerator / denominator, rel=1e-9), g
+        else:
+            assert math.isnan(per_transition), g

@@ -701,14 +701,18 @@ def extra_per_member(totals: dict[str, dict[str, float]], base: dict[str, dict[s
     return out
 
 
-def paired_indicators(model: ThroughflowModel, base: ThroughflowModel) -> dict[str, Values]:
+def paired_indicators(
+    model: ThroughflowModel, base: ThroughflowModel, totals: dict[str, dict[str, float]] | None = None
+) -> dict[str, Values]:
     """The indicators of a run against its paired baseline (:data:`PAIRED`), one definition for every caller.
 
     Args:
         model: The finished run (some pillar on).
         base: Its paired baseline (same scenario and seed, every pillar off), finished.
+        totals: The run's :func:`horizon_totals`, when the caller has them already.
     """
-    totals, base_totals = horizon_totals(model), horizon_totals(base)
+    totals = totals if totals is not None else horizon_totals(model)
+    base_totals = horizon_totals(base)
     h = PLANNING_HORIZON
     return {
         "cost_per_sustainable_transition": cost_per_extra(totals, base_totals, h, "sustainable"),

@@ -108,7 +108,7 @@ def run(
     horizons = horizon_totals(model)
     if paired_baseline and mentoring_on(spec):
         base = ThroughflowModel(baseline_of(spec), seed=seed, months=model.months, record_events=False).run()
-        indicators.update(paired_indicators(model, base))
+        indicators.update(paired_indicators(model, base, horizons))
     totals = {
         "cost_eur": dict(zip(ORDER, _costs(model).tolist(), strict=True)),
         "sustainable_transitions": dict(zip(ORDER, sustainable_count(model).tolist(), strict=True)),
