@@ -122,6 +122,20 @@ def _runs_table(store: str, source: dict[str, Any], key: str) -> float:
     return values[key.split("throughflow_12m.", 1)[1]]
 
 
+def _sample_statistic(store: str, statistic: str, column: str) -> float:
+    """A statistic over a sensitivity result's parameter sets of one paired output (mean over each set's runs)."""
+    runs = runs_of(store)
+    per_set = runs[runs["status"] == "ok"].groupby("point")[column].mean().dropna().to_numpy()
+    values = {
+        "sets": float(per_set.size),
+        "saving_share": float(np.mean(per_set < 0)),
+        "gain_share": float(np.mean(per_set > 0)),
+        "q05": float(np.quantile(per_set, 0.05)),
+        "q95": float(np.quantile(per_set, 0.95)),
+    }
+    return values[statistic]
+
+
 def _size(source: dict[str, Any]) -> float:
     import json
 
@@ -155,6 +169,8 @@ def recompute(source: dict[str, Any], key: str) -> float | None:
         return _timeseries(str(store), source, key)
     if table == "runs.parquet":
         return _runs_table(str(store), source, key)
+    if table == "runs.parquet (mean per design point)":
+        return _sample_statistic(str(store), row["statistic"], str(column))
     if table == "manifest.json":
         return _size(source)
     if table.startswith("manifest.json and"):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import matplotlib.image as mpimg
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from matplotlib.collections import PolyCollection
@@ -331,3 +332,42 @@ def test_ablation_sweep_levels_are_the_shipped_scenarios() -> None:
         built, shipped = flatten(sweep.scenario(values)), flatten(load_scenario(name))
         differs = {k for k in built if built[k] != shipped.get(k) and k not in ("name", "description")}
         assert not differs, f"level {name} differs from scenarios/{name}.yaml in {sorted(differs)}"
+
+
+def _cost_screening(stores: dict[str, Path], root: Path, values: np.ndarray) -> Path:
+    """A cost screening in the format ``throughflow sensitivity`` writes, its paired 5-year outputs written by hand."""
+    folder = _sensitivity_copy(stores, root, "sensitivity-mentoring_cost-morris-20")
+    indices = ["outcome,name,mu_star,mu_star_conf,mu,sigma", "extra_cost_5y_all,costs.benefit_month_eur,900.0,90.0,-900.0,300.0"]
+    (folder / "indices.csv").write_text("\n".join(indices) + "\n", encoding="utf-8")
+    (folder / "convergence.csv").unlink()
+    rows = []
+    for point, cost in enumerate(values):
+        for replicate in (0, 1):  # two runs per parameter set: the brief takes their mean
+            row = {"run_id": f"{point:05d}-{replicate:03d}", "point": point, "replicate": replicate, "status": "ok"}
+            row |= {"extra_cost_5y.all": cost + (50.0 if replicate else -50.0), "extra_sustainable_5y.all": 0.1 - cost / 1e4}
+            rows.append(row)
+    rows.append({"run_id": "99999-000", "point": 99999, "replicate": 0, "status": "failed"})
+    (folder / "runs").mkdir()
+    pd.DataFrame(rows).to_parquet(folder / "runs" / "part-00000.parquet", index=False)
+    pd.DataFrame(rows).to_parquet(folder / "runs.parquet", index=False)
+    return folder
+
+
+def test_the_cost_across_the_declared_uncertainty_comes_from_the_cost_screening(stores: dict[str, Path], tmp_path: Path) -> None:
+    values = np.linspace(-3000.0, 2000.0, 41)  # 24 of the 41 parameter sets save money (-3000 ... -125)
+    cost = _cost_screening(stores, tmp_path, values)
+    out = tmp_path / "b"
+    md = write_brief([stores["compare"], stores["sensitivity"], cost], out, story=False).read_text(encoding="utf-8")
+    text = section(md, "Costs by years after arrival")
+    assert "The cost screening `sensitivity-mentoring_cost-morris-20`" in text
+    assert "over its 41 parameter sets" in text and "in **58.5 %** of them" in text
+    assert f"runs from {fmt(np.quantile(values, 0.05), 'eur')} to {fmt(np.quantile(values, 0.95), 'eur')}" in text
+    assert "It adds sustainable NEC transitions in 78.0 % of the sets." in text  # 32 of 41: cost below 1000
+    assert "saves public money over 5 years in 58.5 % of the parameter sets of the cost screening" in md.split("## ")[0]
+    caveats = section(md, "Assumptions and caveats")
+    assert "`sensitivity-mentoring_effect-morris-6`" in caveats  # the effect screening ranks the parameters
+    assert "was not used" not in md
+    numbers = [n for n in json.loads((out / "brief_numbers.json").read_text())["numbers"] if n["key"].startswith("cost.context")]
+    assert len(numbers) == 5
+    for n in numbers:
+        assert n["value"] == pytest.approx(recompute(n["source"], n["key"]), rel=1e-12), n["key"]

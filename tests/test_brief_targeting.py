@@ -183,3 +183,21 @@ def test_whether_the_best_rule_changes_with_the_mix_follows_the_numbers(tmp_path
     assert "the best rule changes with the qualification mix" in line.lower()
     assert "at a share LOW of 0, mentors for MEDIUM/HIGH-qualified refugees only are clearly best" in line
     assert "at a share LOW of 1, mentors for LOW-qualified refugees only are clearly best" in line
+
+
+def test_a_rule_best_at_some_mixes_and_beaten_at_others_is_named_once(tmp_path: Path) -> None:
+    effects = {
+        "0": {"everyone": 0.05, "low": 0.05, "medium_high": 0.05},  # a tie
+        "1/2": {"everyone": 0.05, "low": 0.05, "medium_high": 0.09},
+        "2/3": {"everyone": 0.05, "low": 0.05, "medium_high": 0.09},
+        "1": {"everyone": 0.08, "low": 0.08, "medium_high": 0.02},  # beaten, and no rule clearly best
+    }
+    store = synthetic(tmp_path / "partly", effects, {"everyone": 2.0, "low": 3.0, "medium_high": 1.0})
+    text = write_brief([store], tmp_path / "b", story=False).read_text(encoding="utf-8")
+    part = text.split("### Does the best rule change with the qualification mix?", 1)[1].split("\n## ", 1)[0]
+    sentence = next(p for p in part.split("\n\n") if p.startswith("The best rule"))
+    assert sentence.count("mentors for MEDIUM/HIGH-qualified refugees only") == 1, sentence
+    assert (
+        "at a share LOW of 1/2 and 2/3, mentors for MEDIUM/HIGH-qualified refugees only are clearly best, "
+        "but at 1 they are clearly beaten; at the other mixes no rule is clearly best." in sentence
+    ), sentence

@@ -29,6 +29,7 @@ from throughflow.analysis.sensitivity import (
     SOBOL_TOLERANCE,
     analyse,
     model_sweep,
+    outcomes_from_runs,
     run_sensitivity,
     sample,
     sensitivity,
@@ -183,6 +184,20 @@ def test_non_finite_outcomes_are_refused() -> None:
 
     with pytest.raises(RuntimeError, match="sample points without a value"):
         sensitivity(LINEAR, holes, "morris", 4, seed=0)
+
+
+def test_an_outcome_without_any_value_keeps_its_arm_as_missing_values() -> None:
+    declaration = load_declaration(SHIPPED / "mentoring_cost.yaml")
+    rows = [
+        {"factor:sample": k, "factor:arm": f"arm:{arm}", "replicate": 0, "status": "ok", "extra_cost_5y.all": math.nan}
+        for k in range(3)
+        for arm in ("mentoring",)
+    ]
+    runs = pd.DataFrame(rows)
+    for outcome in declaration.outcomes:
+        runs[f"{outcome.indicator}.{outcome.group}"] = math.nan  # a horizon without 5 years of follow-up
+    Y = outcomes_from_runs(declaration, runs, 3)
+    assert Y.shape == (3, len(declaration.outcomes)) and np.isnan(Y).all()  # refused by the analysis, by name
 
 
 # --------------------------------------------------------------------------- convergence

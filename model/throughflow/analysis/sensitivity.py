@@ -231,7 +231,8 @@ def outcomes_from_runs(declaration: Declaration, runs: pd.DataFrame, n_rows: int
         frame = pd.DataFrame(
             {"sample": sample, "arm": arm, "replicate": runs["replicate"].to_numpy(), "y": runs[column].to_numpy(float)}
         )
-        wide = frame.pivot_table(index=["sample", "replicate"], columns="arm", values="y")
+        # an arm whose outcome has no value anywhere (too short a horizon) stays, as NaN: the analysis names it
+        wide = frame.pivot_table(index=["sample", "replicate"], columns="arm", values="y", dropna=False)
         if outcome.is_difference:
             values = wide[f"arm:{outcome.treatment.name}"] - wide[f"arm:{outcome.minus.name}"]  # type: ignore[union-attr]
         else:

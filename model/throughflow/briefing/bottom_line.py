@@ -46,6 +46,8 @@ def _headline(c: Context) -> str:
             text += " " + c.t("bottom.saving" if sure else "bottom.saving_uncertain", ratio=ratio)
         else:
             text += " " + c.t("bottom.cost", ratio=ratio)
+        if c.facts.get("cost.context"):
+            text += " " + c.facts["cost.context"]
     return text
 
 

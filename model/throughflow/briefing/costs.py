@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from throughflow.briefing import quality, tables
@@ -11,7 +12,7 @@ from throughflow.briefing.break_even import break_even_text, discount_text
 from throughflow.briefing.context import Context, band, has_band, interval, widest
 from throughflow.briefing.document import Heading, Para, Table
 from throughflow.briefing.horizons import PLANNING, horizon_table
-from throughflow.briefing.inputs import FULL, REFERENCE, Source
+from throughflow.briefing.inputs import FULL, REFERENCE, SAMPLE_OUTPUTS, Source
 
 
 def _years(c: Context, h: int) -> str:
@@ -103,8 +104,57 @@ def costs(c: Context) -> None:
         break_even_text(c, source, ref, new)
     else:
         c.note("costs.no_horizons", store=source.name)
+    across_uncertainty(c)
     _by_group(c, source, ref, new)
     c.doc.add(Para(c.t("costs.counted") + " " + c.t("costs.wise_job")))
+
+
+COST, GAIN = SAMPLE_OUTPUTS
+"""The paired 5-year outputs of a cost screening: extra cost and extra sustainable transitions per refugee."""
+
+
+def across_uncertainty(c: Context) -> None:
+    """How the 5-year cost varies over the declared uncertainty ranges, from a cost screening's parameter sets.
+
+    The comparison's intervals hold seed noise (and, with a posterior, the calibrated
+    parameters' uncertainty); a sensitivity result whose runs store the paired 5-year cost
+    outputs (``scenarios/sensitivity/mentoring_cost.yaml``) covers every declared uncertain
+    assumption and price. Per sampled parameter set (mean over its runs): the share where
+    mentoring-to-NEC saves public money over 5 years, the 5th and 95th percentiles of the extra
+    cost per refugee of the cohort, and the share with extra sustainable transitions. The
+    sentence also goes into the bottom line.
+    """
+    found = [s for s in c.inputs.sensitivity if "sample" in s.tables and COST in s.tables["sample"].columns]
+    source = quality.best(found)
+    if source is None:
+        return
+    c.use(source)
+    sample = source.tables["sample"]
+    cost = sample[COST].to_numpy(dtype=float)
+    cost = cost[np.isfinite(cost)]
+    where = {"store": str(source.path), "table": "runs.parquet (mean per design point)"}
+    if cost.size == 0:
+        c.doc.add(Para(c.t("costs.context.no_values", store=source.name)))
+        return
+
+    def number(name: str, value: float, kind: str, column: str = COST) -> str:
+        return c.n(f"cost.context.{name}", value, kind, {**where, "row": {"statistic": name}, "column": column})
+
+    values = {
+        "store": source.name,
+        "sets": number("sets", cost.size, "int"),
+        "share": number("saving_share", float(np.mean(cost < 0)), "pct"),
+        "low": number("q05", float(np.quantile(cost, 0.05)), "eur"),
+        "high": number("q95", float(np.quantile(cost, 0.95)), "eur"),
+    }
+    text = c.t("costs.context.text", **values)
+    if GAIN in sample.columns:
+        gain = sample[GAIN].to_numpy(dtype=float)
+        gain = gain[np.isfinite(gain)]
+        if gain.size:
+            text += " " + c.t("costs.context.gain", share=number("gain_share", float(np.mean(gain > 0)), "pct", GAIN))
+    c.doc.add(Para(text))
+    c.facts["cost.context"] = c.t("bottom.cost_context", share=values["share"])
 
 
 def _by_group(c: Context, source: Source, ref: str, new: str) -> None:

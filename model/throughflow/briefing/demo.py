@@ -1,12 +1,12 @@
 """The reduced experiments behind ``make demo``: every section of the brief, in a few minutes.
 
 ``make demo`` runs the comparison of the baseline with mentoring-to-NEC and then this module
-(``python -m throughflow.briefing.demo``), which runs the shipped sweeps and the Morris
-screening at reduced sizes — fewer replications, fewer trajectories, parameters grouped by
-model section — into
-``results/demo-experiments/``. The brief reads the sizes from the stores and marks every
-result below the declared minimum sizes (:mod:`throughflow.briefing.quality`) as
-preliminary, naming what to run for the full version.
+(``python -m throughflow.briefing.demo``), which runs the shipped sweeps and the two Morris
+screenings (the mentoring effect; the 5-year cost) at reduced sizes — fewer replications,
+fewer trajectories, parameters grouped by model section — into ``results/demo-experiments/``.
+The brief reads the sizes from the stores and marks every result below the declared minimum
+sizes (:mod:`throughflow.briefing.quality`) as preliminary, naming what to run for the full
+version.
 
 A store left by an earlier run of the same experiment is resumed (nothing is rerun); one
 written by another version of the model or another definition is replaced.
@@ -44,9 +44,9 @@ class Sizes:
             mix, so the brief also reads the qualification-mix section from it.
         ablation: Replications of ``sweeps/ablation.yaml`` (full: 30).
         story: Seeds per arm of ``sweeps/juul_kamin_seeds.yaml`` (full: 200).
-        morris: Trajectories of the Morris screening of ``sensitivity/mentoring_effect.yaml``,
-            with the parameters grouped by model section (full: 20 trajectories over every
-            parameter).
+        morris: Trajectories of the Morris screenings ``sensitivity/mentoring_effect.yaml``
+            and ``sensitivity/mentoring_cost.yaml``, with the parameters grouped by model
+            section (full: 20 trajectories over every parameter).
     """
 
     targeting: int = 6
@@ -60,22 +60,36 @@ def shipped(relative: str) -> Path:
     return Path(str(resources.files("throughflow") / "scenarios" / relative))
 
 
-def grouped_screening(n: int, base: dict[str, Any] | None = None, months: int | None = None) -> Declaration:
-    """The shipped Morris screening of the mentoring effect, with ``n`` trajectories over the model sections.
+SCREENINGS = ("mentoring_effect", "mentoring_cost")
+"""The shipped Morris screenings the demo runs at reduced size: the mentoring effect, and the extra
+cost and extra sustainable transitions over 5 years (the brief's cost across the declared uncertainty)."""
+
+
+COST_MONTHS = 72
+"""The shortest horizon of the cost screening under a horizon override: its outcomes need a cohort
+followed for 5 years after arrival (those who arrived in the first 12 months)."""
+
+
+def grouped_screening(
+    n: int, base: dict[str, Any] | None = None, months: int | None = None, name: str = "mentoring_effect"
+) -> Declaration:
+    """A shipped Morris screening with ``n`` trajectories over the model sections.
 
     Args:
         n: Trajectories.
         base: Dotted values applied to every scenario of the declaration (tests: a smaller world).
         months: Horizon override.
+        name: The declaration under ``scenarios/sensitivity/`` (one of :data:`SCREENINGS`).
     """
-    path = shipped("sensitivity/mentoring_effect.yaml")
+    path = shipped(f"sensitivity/{name}.yaml")
     data, _ = read_yaml_mapping(path, SensitivityError)
     data.update(groups="section", n=n)
     if base:
         data["base"] = with_values(load_scenario(path.parent / data["base"]), base).model_dump()
         for outcome in data["outcomes"]:
             for arm in ("treatment", "minus"):
-                outcome[arm] = with_values(load_scenario(path.parent / outcome[arm]), base).model_dump()
+                if arm in outcome:
+                    outcome[arm] = with_values(load_scenario(path.parent / outcome[arm]), base).model_dump()
     if months is not None:
         data["months"] = months
     return declaration_from_mapping(data, where=str(path), base_dir=path.parent, text=yaml.safe_dump(data, sort_keys=True))
@@ -114,7 +128,8 @@ def run_demo(
         progress: Show progress bars.
         executor: ``processes`` (default), ``serial`` or ``dask``.
         base: Dotted values applied to the base scenario of every experiment but the story (tests: a smaller world).
-        months: Horizon of every experiment but the story (default: the scenarios').
+        months: Horizon of every experiment but the story (default: the scenarios'); the cost
+            screening runs at least :data:`COST_MONTHS`.
 
     Returns:
         The store folders, for :func:`throughflow.brief.write_brief`.
@@ -147,23 +162,25 @@ def run_demo(
                 _replace(folder, sweep.name, exc)
         print(f"  done in {time.perf_counter() - started:.0f} s")
         folders.append(folder)
-    declaration = grouped_screening(sizes.morris, base, months)
-    name = f"sensitivity-{declaration.name}-{declaration.method}-{declaration.n}"
-    folder = out / name
-    started = time.perf_counter()
-    print(f"{name}: Morris screening, {declaration.n} trajectories -> {folder}")
-    for attempt in (0, 1):
-        try:
-            run_sensitivity(
-                declaration, folder, executor=executor, workers=workers, resume=Store(folder).exists(), progress=progress
-            )
-            break
-        except StoreError as exc:
-            if attempt:
-                raise
-            _replace(folder, name, exc)
-    print(f"  done in {time.perf_counter() - started:.0f} s")
-    folders.append(folder)
+    for screening in SCREENINGS:
+        at = months if months is None or screening != "mentoring_cost" else max(months, COST_MONTHS)
+        declaration = grouped_screening(sizes.morris, base, at, screening)
+        name = f"sensitivity-{declaration.name}-{declaration.method}-{declaration.n}"
+        folder = out / name
+        started = time.perf_counter()
+        print(f"{name}: Morris screening, {declaration.n} trajectories -> {folder}")
+        for attempt in (0, 1):
+            try:
+                run_sensitivity(
+                    declaration, folder, executor=executor, workers=workers, resume=Store(folder).exists(), progress=progress
+                )
+                break
+            except StoreError as exc:
+                if attempt:
+                    raise
+                _replace(folder, name, exc)
+        print(f"  done in {time.perf_counter() - started:.0f} s")
+        folders.append(folder)
     return folders
 
 

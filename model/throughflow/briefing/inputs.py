@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from throughflow.experiments.store import load_runs
+from throughflow.experiments.store import StoreError, load_runs
 
 PILLARS = ("one_on_one", "organisation", "labs")
 """Pillars of mentoring-to-NEC, as named in the shipped scenarios ``pillar_*`` / ``without_*``."""
@@ -173,6 +173,9 @@ def _read(path: Path) -> Source | str:
         manifest = _json(path / "manifest.json")
         text = (path / "sweep.yaml").read_text(encoding="utf-8") if (path / "sweep.yaml").is_file() else ""
         meta = _sensitivity_meta(manifest, text, tables["indices"])
+        sample = _sample_outcomes(path) if manifest else None
+        if sample is not None:
+            tables["sample"] = sample
         return Source(path, "sensitivity", manifest=manifest, sweep_text=text, tables=tables, meta=meta)
     if not (path / "manifest.json").is_file():
         return "not a results store (no manifest.json) and no sensitivity result (no indices.csv)"
@@ -279,6 +282,26 @@ def _design_values(path: Path, factor: str, level: str) -> dict[str, Any]:
     table = pd.read_parquet(design)
     rows = table[table[f"factor:{factor}"].astype(str) == level]
     return dict(json.loads(rows["values"].iloc[0])) if len(rows) and "values" in rows else {}
+
+
+SAMPLE_OUTPUTS = ("extra_cost_5y.all", "extra_sustainable_5y.all")
+"""Paired outputs of a sensitivity result's runs that the brief reads per parameter set (the cost screening's)."""
+
+
+def _sample_outcomes(path: Path) -> pd.DataFrame | None:
+    """Per sampled parameter set (design point), the mean over its successful runs of :data:`SAMPLE_OUTPUTS`.
+
+    ``None`` when the result's runs are not stored or hold none of those outputs.
+    """
+    try:
+        runs = load_runs(path)
+    except (OSError, StoreError):
+        return None
+    columns = [c for c in SAMPLE_OUTPUTS if c in runs.columns]
+    if runs.empty or not columns or "point" not in runs.columns:
+        return None
+    ok = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
+    return ok.groupby("point", sort=True)[columns].mean().reset_index()
 
 
 def _sensitivity_meta(manifest: dict[str, Any], text: str, indices: pd.DataFrame) -> dict[str, Any]:

@@ -40,8 +40,12 @@ def _outcome_label(c: Context, name: str) -> tuple[str, bool]:
 
 
 def sensitivity(c: Context) -> None:
-    """The most influential uncertain parameters (or model sections) from the best sensitivity result given."""
-    source = quality.best(c.inputs.sensitivity)
+    """The most influential uncertain parameters (or model sections) from the best sensitivity result given.
+
+    A result on the mentoring effect (outcomes ``effect_*``) is preferred to one on costs only.
+    """
+    effect = [s for s in c.inputs.sensitivity if s.tables["indices"]["outcome"].astype(str).str.startswith("effect").any()]
+    source = quality.best(effect or c.inputs.sensitivity)
     if source is None:
         c.note("sensitivity.missing")
         return

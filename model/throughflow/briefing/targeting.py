@@ -170,8 +170,7 @@ def mix_sentence(c: Context, results: list[tt.Targeting]) -> str:
             return c.t("targeting.mix.same_clear", rule=name(c, rule, text=True), levels=levels)
         return c.t("targeting.mix.same_partly", rule=name(c, rule, text=True), clear=c.lang.join(list(clear)))
     if clear:
-        parts = [c.t("targeting.mix.level_best", mix=m, rule=name(c, r or "-", text=True)) for m, r in clear.items()]
-        return c.t("targeting.mix.changes", parts="; ".join(parts))
+        return _changes(c, results, clear)
     if always:
         return c.t("targeting.mix.never_beaten", rules=c.lang.join([name(c, r, text=True) for r in always]), levels=levels)
     parts = [
@@ -179,6 +178,24 @@ def mix_sentence(c: Context, results: list[tt.Targeting]) -> str:
         for t in results
     ]
     return c.t("targeting.mix.unclear", parts="; ".join(parts))
+
+
+def _changes(c: Context, results: list[tt.Targeting], clear: dict[str, str | None]) -> str:
+    """The sentence when some rule is clearly best at some mix but not everywhere.
+
+    Each clearly best rule is named once with every mix where it is best, and with the mixes
+    where it is clearly beaten (not among the leaders) and no other rule is clearly best.
+    """
+    parts = []
+    for rule in dict.fromkeys(clear.values()):
+        best_at = [m for m, r in clear.items() if r == rule]
+        beaten = [str(t.mix) for t in results if str(t.mix) not in clear and rule not in t.ranking.leaders]
+        part = c.t("targeting.mix.level_best", mix=c.lang.join(best_at), rule=name(c, rule or "-", text=True))
+        if beaten:
+            part += c.t("targeting.mix.beaten_at", mix=c.lang.join(beaten))
+        parts.append(part)
+    key = "targeting.mix.changes" if len(clear) < len(results) else "targeting.mix.changes_all"
+    return c.t(key, parts="; ".join(parts))
 
 
 def _by_mix(c: Context, results: list[tt.Targeting], source: Source) -> str:
