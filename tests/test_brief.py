@@ -367,6 +367,7 @@ def test_the_cost_across_the_declared_uncertainty_comes_from_the_cost_screening(
     caveats = section(md, "Assumptions and caveats")
     assert "`sensitivity-mentoring_effect-morris-6`" in caveats  # the effect screening ranks the parameters
     assert "was not used" not in md
+    assert "| Cost across the uncertainty | `sensitivity-mentoring_cost-morris-20` | 20 trajectories | 20 | full size |" in md
     numbers = [n for n in json.loads((out / "brief_numbers.json").read_text())["numbers"] if n["key"].startswith("cost.context")]
     assert len(numbers) == 5
     for n in numbers:

@@ -113,6 +113,8 @@ def preliminary_text(c: Context, source: Source) -> str:
     size = quality.size(source)
     value = c.lang.num(size.value, "int") if size.value is not None else c.t("quality.unknown")
     unit = f"{size.unit}_grouped" if source.meta.get("grouped") and size.unit == "trajectories" else size.unit
+    if source.meta.get("cost") and size.unit == "trajectories":  # read for its parameter sets, not a ranking
+        unit = "trajectories_cost"
     reason = c.t(f"quality.below.{unit}", value=value, minimum=c.lang.num(size.minimum, "int"), name=source.name)
     if size.converged is False and size.value is not None and size.value >= size.minimum:
         reason = c.t("quality.unconverged", name=source.name)

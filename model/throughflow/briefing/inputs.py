@@ -60,7 +60,8 @@ class Source:
         failed: Runs that failed (left out).
         tables: Extra tables read from the folder (``comparison``, ``cost``, ``indices``, ...).
         treatment: The compared level (mix: mentoring on; story: with the mentor).
-        meta: Further facts: ``method`` and ``n`` of a sensitivity result.
+        meta: Further facts: ``method``, ``n`` and ``grouped`` of a sensitivity result, and
+            ``cost`` when its runs store the paired 5-year cost (a cost screening).
     """
 
     path: Path
@@ -176,6 +177,7 @@ def _read(path: Path) -> Source | str:
         sample = _sample_outcomes(path) if manifest else None
         if sample is not None:
             tables["sample"] = sample
+            meta["cost"] = SAMPLE_OUTPUTS[0] in sample.columns  # a cost screening: the brief reads its parameter sets
         return Source(path, "sensitivity", manifest=manifest, sweep_text=text, tables=tables, meta=meta)
     if not (path / "manifest.json").is_file():
         return "not a results store (no manifest.json) and no sensitivity result (no indices.csv)"

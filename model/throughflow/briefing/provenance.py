@@ -27,7 +27,7 @@ def solidity(c: Context) -> None:
             status += " " + c.t("solidity.unconverged")
         rows.append(
             [
-                c.t(f"solidity.kind.{source.kind}"),
+                c.t(f"solidity.kind.{kind_of(source)}"),
                 f"`{source.name}`",
                 c.t(f"solidity.size.{size.unit}", value=value),
                 minimum,
@@ -48,6 +48,11 @@ def solidity(c: Context) -> None:
     )
 
 
+def kind_of(source: Source) -> str:
+    """The kind of result a source is in the size table and the provenance (a cost screening is named as such)."""
+    return "cost_screening" if source.meta.get("cost") else source.kind
+
+
 def _short(commit: Any) -> str:
     return str(commit)[:10] if commit else "unknown"
 
@@ -64,7 +69,7 @@ def _line(c: Context, s: Source) -> str:
     )
     text = c.t(
         "provenance.store",
-        kind=c.t(f"solidity.kind.{s.kind}"),
+        kind=c.t(f"solidity.kind.{kind_of(s)}"),
         name=s.name,
         path=s.path,
         version=m.get("throughflow", "n/a"),
