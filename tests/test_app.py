@@ -138,3 +138,59 @@ def test_set_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["run", "baseline", "--set", "population.scale"]) == 2
     assert main(["run", "baseline", "--set", "no.such=1"]) == 2
     assert "unknown parameter no.such" in capsys.readouterr().err
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every living descendant of a process (Linux: parent ids from ``/proc/<pid>/stat``)."""
+    parent_of = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if fields[0] not in ("Z", "X"):
+                parent_of[int(entry.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parent_of.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGKILL"])
+def test_a_stopped_server_leaves_no_worker_process_behind(tmp_path: Path, stop: str) -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    from urllib.request import urlopen
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    command = [sys.executable, "-m", "throughflow.cli", "app", "--port", str(port), "--results", str(tmp_path)]
+    command += ["--scale", "0.1", "--months", "36", "--seeds", "1", "--workers", "2"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 90
+        while len(_descendants(server.pid)) < 3:  # the page starts the pool: a fork server and two workers
+            assert server.poll() is None and time.monotonic() < deadline, "the server did not start its workers"
+            try:
+                with urlopen(f"http://127.0.0.1:{port}/", timeout=2):
+                    pass
+            except OSError:
+                pass
+            time.sleep(0.5)
+        workers = _descendants(server.pid)
+        server.send_signal(getattr(signal, stop))
+        server.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while workers & {p for p in workers if Path(f"/proc/{p}").exists()} and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = {p for p in workers if Path(f"/proc/{p}").exists() and (Path(f"/proc/{p}/stat").read_text().split()[2] != "Z")}
+        assert not left, f"worker processes left after {stop}: {sorted(left)}"
+    finally:
+        if server.poll() is None:
+            server.kill()

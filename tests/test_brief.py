@@ -56,6 +56,7 @@ def test_format_round_trip() -> None:
     assert fmt(0.00001, "pp") == "0.0"
     assert fmt(0.2913, "pct") == "29.1"
     assert fmt(-2978.51, "eur") == "\u2212€2,979"
+    assert fmt(2840, "int") == "2,840" and fmt(2840, "int", "nl") == "2.840" and fmt(20, "int") == "20"
     assert fmt(float("nan"), "eur") == "n/a"
     assert parse("\u2212€2,979") == -2979.0
     assert parse("+14.8") == 14.8

@@ -57,7 +57,7 @@ def test_the_demo_experiments_give_a_complete_brief(tmp_path: Path) -> None:
     size = {"population.scale": 0.2}
     stores = run_demo(
         tmp_path / "demo",
-        Sizes(targeting=2, ablation=2, story=4, morris=5),
+        Sizes(targeting=2, ablation=2, story=4, morris=5, cost=2),
         progress=False,
         executor="serial",
         base=size,
@@ -67,10 +67,13 @@ def test_the_demo_experiments_give_a_complete_brief(tmp_path: Path) -> None:
     compare(*scenarios, replications=2, out=tmp_path / "compare", executor="serial", months=48, progress=False)
     brief = write_brief([tmp_path / "compare", tmp_path / "demo"], tmp_path / "brief", "html")
     check_demo_brief(brief.with_suffix(".md"), stores[0])
-    assert "5 Morris trajectories over the model's sections" in brief.with_suffix(".md").read_text(encoding="utf-8")
+    md = brief.with_suffix(".md").read_text(encoding="utf-8")
+    assert "5 Morris trajectories over the model's sections" in md
+    costs = section(md, "Costs by years after arrival")
+    assert "The cost screening `sensitivity-mentoring_cost-morris-2` varies every declared" in costs
     again = run_demo(
         tmp_path / "demo",
-        Sizes(targeting=2, ablation=2, story=4, morris=5),
+        Sizes(targeting=2, ablation=2, story=4, morris=5, cost=2),
         progress=False,
         executor="serial",
         base=size,

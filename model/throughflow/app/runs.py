@@ -10,7 +10,6 @@ the format of the results stores, so the same summaries apply (``summarize_runs`
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import threading
 from collections import OrderedDict
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from throughflow.analysis.summary import summarize_runs
+from throughflow.experiments.executors import process_pool, release_pool
 from throughflow.experiments.run import baseline_of, run
 from throughflow.keywords import apply as apply_params
 from throughflow.model import ThroughflowModel
@@ -182,15 +182,18 @@ class Runner:
         self.workers = workers or min(2, os.cpu_count() or 1)
         self.cache: OrderedDict[tuple[Any, ...], Paired] = OrderedDict()
         self.cache_size = cache_size
-        self._pool: Executor | None = None
+        self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.RLock()
         self._running: dict[tuple[Any, ...], threading.Event] = {}
 
     def pool(self) -> Executor:
-        """The process pool (started on first use; forkserver: safe with the server's threads)."""
+        """The process pool (started on first use), as the sweeps': its workers end with the server.
+
+        A server stopped with Ctrl-C or SIGTERM (or killed) leaves no worker process behind.
+        """
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+                self._pool = process_pool(self.workers)
             return self._pool
 
     def warm_up(self) -> None:
@@ -250,7 +253,7 @@ class Runner:
         """Stop the workers."""
         with self._lock:
             if self._pool is not None:
-                self._pool.shutdown(cancel_futures=True)
+                release_pool(self._pool, wait=False)
                 self._pool = None
 
 

@@ -44,15 +44,18 @@ class Sizes:
             mix, so the brief also reads the qualification-mix section from it.
         ablation: Replications of ``sweeps/ablation.yaml`` (full: 30).
         story: Seeds per arm of ``sweeps/juul_kamin_seeds.yaml`` (full: 200).
-        morris: Trajectories of the Morris screenings ``sensitivity/mentoring_effect.yaml``
-            and ``sensitivity/mentoring_cost.yaml``, with the parameters grouped by model
-            section (full: 20 trajectories over every parameter).
+        morris: Trajectories of the Morris screening ``sensitivity/mentoring_effect.yaml``,
+            with the parameters grouped by model section (full: 20 trajectories over every
+            parameter).
+        cost: Trajectories of the cost screening ``sensitivity/mentoring_cost.yaml``, grouped
+            the same way (full: 20 over every parameter).
     """
 
     targeting: int = 6
     ablation: int = 6
     story: int = 100
     morris: int = 6
+    cost: int = 6
 
 
 def shipped(relative: str) -> Path:
@@ -164,7 +167,7 @@ def run_demo(
         folders.append(folder)
     for screening in SCREENINGS:
         at = months if months is None or screening != "mentoring_cost" else max(months, COST_MONTHS)
-        declaration = grouped_screening(sizes.morris, base, at, screening)
+        declaration = grouped_screening(sizes.cost if screening == "mentoring_cost" else sizes.morris, base, at, screening)
         name = f"sensitivity-{declaration.name}-{declaration.method}-{declaration.n}"
         folder = out / name
         started = time.perf_counter()

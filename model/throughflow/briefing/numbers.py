@@ -68,7 +68,7 @@ def fmt(value: float | None, kind: str, lang: str = "en") -> str:
     if kind not in formats:
         raise ValueError(f"unknown number format {kind!r}")
     scale, decimals, sign = formats[kind]
-    text = f"{abs(round(v)) if kind == 'int' else abs(v) * scale:.{decimals}f}"
+    text = f"{abs(round(v)):,d}" if kind == "int" else f"{abs(v) * scale:.{decimals}f}"  # counts: thousands grouped
     if sign and not text.strip("0."):
         v = 0.0  # rounds to zero: no sign
     return _signed(_local(text, lang), v, sign)

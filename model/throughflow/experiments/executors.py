@@ -309,6 +309,35 @@ def _kill(pool: ProcessPoolExecutor) -> None:
     _POOLS.discard(pool)
 
 
+def process_pool(workers: int, preload: list[str] | None = None) -> ProcessPoolExecutor:
+    """A forkserver process pool whose workers ignore Ctrl-C and exit when this process has ended.
+
+    The pool is registered for :func:`kill_workers`; hand it back with :func:`release_pool`.
+    forkserver: safe when the parent has threads (progress bars, Dask clients, a web server).
+
+    Args:
+        workers: Worker processes.
+        preload: Modules the fork server imports once, so that each worker starts with them.
+    """
+    context = multiprocessing.get_context("forkserver")
+    if preload:
+        context.set_forkserver_preload(preload)
+    with critical():
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init, initargs=(os.getpid(),))
+        _POOLS.add(pool)
+    return pool
+
+
+def release_pool(pool: ProcessPoolExecutor, wait: bool = True) -> None:
+    """Shut a pool of :func:`process_pool` down: let its workers finish (``wait``) or kill them."""
+    with critical():
+        if wait:
+            pool.shutdown(wait=True)
+            _POOLS.discard(pool)
+        else:
+            _kill(pool)
+
+
 def kill_workers() -> None:
     """Kill the workers of every process pool this process is running (before exiting at once)."""
     for pool in list(_POOLS):
@@ -319,14 +348,9 @@ def kill_workers() -> None:
 
 @register_executor("processes")
 def _processes(payloads: Iterable[Payload], options: ExecutorOptions, before_wait: Hook | None) -> Iterator[Result]:
-    # forkserver: safe when the parent has threads (progress bars, Dask clients), cheap to start;
-    # the server imports this module once, so each worker starts without importing the model again
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    # the fork server imports this module once, so each worker starts without importing the model again
     workers = options.n_workers
-    with critical():
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init, initargs=(os.getpid(),))
-        _POOLS.add(pool)
+    pool = process_pool(workers, preload=[__name__])
     finished = False
     try:
 
@@ -347,12 +371,7 @@ def _processes(payloads: Iterable[Payload], options: ExecutorOptions, before_wai
         yield from _bounded(lambda p: pool.submit(execute, p), payloads, 4 * workers, wait_some, result, before_wait)
         finished = True
     finally:
-        with critical():
-            if finished:
-                pool.shutdown(wait=True)
-                _POOLS.discard(pool)
-            else:  # interrupted or abandoned: do not wait for runs nobody will read
-                _kill(pool)
+        release_pool(pool, wait=finished)  # interrupted or abandoned: do not wait for runs nobody will read
 
 
 # --------------------------------------------------------------------------- Dask
