@@ -174,10 +174,11 @@ def _read(path: Path) -> Source | str:
         manifest = _json(path / "manifest.json")
         text = (path / "sweep.yaml").read_text(encoding="utf-8") if (path / "sweep.yaml").is_file() else ""
         meta = _sensitivity_meta(manifest, text, tables["indices"])
-        sample = _sample_outcomes(path) if manifest else None
+        # a cost screening (outcomes on the paired 5-year cost): the brief also reads its parameter sets
+        meta["cost"] = bool(tables["indices"]["outcome"].astype(str).str.startswith("extra_cost_5y").any())
+        sample = _sample_outcomes(path) if manifest and meta["cost"] else None
         if sample is not None:
             tables["sample"] = sample
-            meta["cost"] = SAMPLE_OUTPUTS[0] in sample.columns  # a cost screening: the brief reads its parameter sets
         return Source(path, "sensitivity", manifest=manifest, sweep_text=text, tables=tables, meta=meta)
     if not (path / "manifest.json").is_file():
         return "not a results store (no manifest.json) and no sensitivity result (no indices.csv)"
