@@ -110,6 +110,7 @@ FILES: dict[str, str] = {
     "sensitivity/months_bool.yaml": "months must be an integer from 1 to 600",
     "sensitivity/inf_bound.yaml": "not a finite number",
     "sensitivity/duplicate_key.yaml": "duplicate key 'n'",
+    "sensitivity/horizon_too_short.yaml": "extra_cost needs runs of at least 60 months (extra_cost_5y's follow-up)",
 }
 """Corpus file -> a fragment of the one-line error."""
 

@@ -211,3 +211,13 @@ def test_cost_per_sustainable_transition_compares_with_the_paired_baseline() -> 
             assert per_transition == pytest.approx(numerator / denominator, rel=1e-9), g
         else:
             assert math.isnan(per_transition), g
+
+
+@pytest.mark.parametrize("months", sorted({i.min_months - 1 for i in INDICATORS if i.min_months > 1}))
+def test_an_indicator_has_no_value_in_runs_shorter_than_its_declared_minimum(months: int) -> None:
+    result = run("mentoring", seed=3, months=months, record_events=False, timeseries=False)
+    short = [i for i in INDICATORS if i.min_months > months]
+    assert short
+    for indicator in short:
+        values = result.indicators[indicator.name]
+        assert all(isinstance(v, float) and math.isnan(v) for v in values.values()), (indicator.name, values)

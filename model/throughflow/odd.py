@@ -117,13 +117,18 @@ def indicator_table() -> str:
     """Markdown table of every declared indicator.
 
     Returns:
-        One table: name, label, unit, shape (scalar or curve), definition, cohort, and
-        use (outcome, reach of the programme, or calibration).
+        One table: name, label, unit, shape (scalar or curve), definition, cohort, the
+        shortest run (months) in which it can have a value, and use (outcome, reach of the
+        programme, or calibration).
 
     """
-    rows = ["| indicator | label | unit | shape | definition | cohort | use |", "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| indicator | label | unit | shape | definition | cohort | shortest run | use |",
+        "|---|---|---|---|---|---|---:|---|",
+    ]
     for ind in INDICATORS:
-        cells = (f"`{ind.name}`", ind.label, ind.unit, ind.shape, ind.definition, ind.cohort, ind.use)
+        shortest = f"{ind.min_months} months" if ind.min_months > 1 else ""
+        cells = (f"`{ind.name}`", ind.label, ind.unit, ind.shape, ind.definition, ind.cohort, shortest, ind.use)
         rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(rows)
 

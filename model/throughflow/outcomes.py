@@ -106,6 +106,8 @@ class Indicator:
             ``calibration`` (compared with published figures), ``story`` (the traced refugee)
             or ``trial`` (an evaluation-style trial inside the run).
         in_runs: Kept in the rows of sweeps and comparisons (long curves are left out).
+        min_months: The shortest horizon at which the indicator can have a value (its cohort
+            needs that much follow-up): an analysis of a shorter run is refused before it runs.
     """
 
     name: str
@@ -117,6 +119,7 @@ class Indicator:
     shape: Literal["scalar", "curve"] = "scalar"
     use: Literal["outcome", "reach", "calibration", "story", "trial"] = "outcome"
     in_runs: bool = True
+    min_months: int = 1
 
     @property
     def calibration_only(self) -> bool:
@@ -307,6 +310,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "share of the cohort in NEC employment at any time within 6 months after the contract end",
         f"{COHORT} at least 6 months before the horizon",
         _within(6),
+        min_months=7,
     ),
     Indicator(
         "throughflow_12m",
@@ -315,6 +319,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "share of the cohort in NEC employment at any time within 12 months after the contract end",
         f"{COHORT} at least 12 months before the horizon",
         _within(12),
+        min_months=13,
     ),
     Indicator(
         "throughflow_24m",
@@ -323,6 +328,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "share of the cohort in NEC employment at any time within 24 months after the contract end",
         f"{COHORT} at least 24 months before the horizon",
         _within(24),
+        min_months=25,
     ),
     Indicator(
         "any_job_6m",
@@ -331,6 +337,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "share of the cohort in NEC or WISE_JOB at any time within 6 months after the contract end",
         f"{COHORT} at least 6 months before the horizon",
         _any_job_within(6),
+        min_months=7,
     ),
     Indicator(
         "any_job_12m",
@@ -339,6 +346,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "share of the cohort in NEC or WISE_JOB at any time within 12 months after the contract end",
         f"{COHORT} at least 12 months before the horizon",
         _any_job_within(12),
+        min_months=13,
     ),
     Indicator(
         "nec_entry_after_contract",
@@ -358,6 +366,7 @@ INDICATORS: tuple[Indicator, ...] = (
         f"{SUSTAINABLE_WINDOW} months after contract start",
         f"{COHORT} whose contract started at least {SUSTAINABLE_WINDOW} months before the horizon",
         _sustainable,
+        min_months=SUSTAINABLE_WINDOW,
     ),
     Indicator(
         "months_to_nec_median",
@@ -367,6 +376,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "within 24 months after the contract end",
         f"{COHORT} at least 24 months before the horizon, with an NEC job by then",
         _months_to_nec,
+        min_months=25,
     ),
     Indicator(
         "employment_rate_by_month",
@@ -507,6 +517,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "paired baseline (same seed, all pillars off); NaN when there are no extra transitions or no pillar is on",
         f"refugees who arrived at least {PLANNING_HORIZON} months before the horizon, in the run and its paired baseline",
         None,
+        min_months=PLANNING_HORIZON,
     ),
     Indicator(
         "extra_cost_5y",
@@ -517,6 +528,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "the numerator of cost_per_sustainable_transition; NaN when no pillar is on",
         f"refugees who arrived at least {PLANNING_HORIZON} months before the horizon, in the run and its paired baseline",
         None,
+        min_months=PLANNING_HORIZON,
     ),
     Indicator(
         "extra_sustainable_5y",
@@ -527,6 +539,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "cost_per_sustainable_transition (negative when the programme loses transitions); NaN when no pillar is on",
         f"refugees who arrived at least {PLANNING_HORIZON} months before the horizon, in the run and its paired baseline",
         None,
+        min_months=PLANNING_HORIZON,
     ),
     Indicator(
         "benefit_exit_12m",

@@ -255,6 +255,15 @@ def declaration_from_mapping(
     months = data.get("months")
     if months is not None and (not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= MAX_MONTHS):
         raise SensitivityError(f"{where}: months must be an integer from 1 to {MAX_MONTHS} (got {months!r})")
+    for outcome in outcomes:
+        scenarios = [s for s in (outcome.treatment, outcome.minus) if s is not None] or [base]
+        horizon = months if months is not None else min(s.months for s in scenarios)
+        needed = BY_NAME[outcome.indicator].min_months
+        if horizon < needed:
+            raise SensitivityError(
+                f"{where}: outcomes: {outcome.name} needs runs of at least {needed} months ({outcome.indicator}'s "
+                f"follow-up); the runs have {horizon} (months)"
+            )
     blocks = len(set(groups)) if groups else len(names)
     runs = n * (blocks + (1 if method == "morris" else 2)) * len(arms) * replications
     if runs > MAX_TASKS:
