@@ -373,3 +373,13 @@ def test_the_cost_across_the_declared_uncertainty_comes_from_the_cost_screening(
     assert len(numbers) == 5
     for n in numbers:
         assert n["value"] == pytest.approx(recompute(n["source"], n["key"]), rel=1e-12), n["key"]
+
+
+def test_a_cost_screening_whose_runs_cannot_be_read_is_named_with_the_reason(stores: dict[str, Path], tmp_path: Path) -> None:
+    cost = _cost_screening(stores, tmp_path, np.linspace(-3000.0, 2000.0, 41))
+    (cost / "runs" / "part-00000.parquet").write_bytes(b"PAR1 not a parquet file")  # damaged after it was written
+    md = write_brief([stores["compare"], stores["sensitivity"], cost], tmp_path / "b", story=False).read_text(encoding="utf-8")
+    text = section(md, "Costs by years after arrival")
+    assert "the cost screening `sensitivity-mentoring_cost-morris-20` is not used: its runs cannot be read (" in text
+    assert "Across the declared uncertainty" not in md and "parameter sets of the cost screening" not in md
+    assert "`sensitivity-mentoring_cost-morris-20` was not used." in md  # not "the better result": another kind

@@ -124,9 +124,13 @@ def across_uncertainty(c: Context) -> None:
     cost per refugee of the cohort, and the share with extra sustainable transitions. The
     sentence also goes into the bottom line.
     """
-    found = [s for s in c.inputs.sensitivity if "sample" in s.tables and COST in s.tables["sample"].columns]
+    screenings = [s for s in c.inputs.sensitivity if s.meta.get("cost")]
+    found = [s for s in screenings if "sample" in s.tables and COST in s.tables["sample"].columns]
     source = quality.best(found)
     if source is None:
+        for unread in screenings:
+            why, detail = unread.meta.get("sample_problem", ("no_cost", ""))
+            c.note(f"costs.context.{why}", store=unread.name, detail=detail)
         return
     c.use(source)
     sample = source.tables["sample"]

@@ -176,9 +176,12 @@ def _read(path: Path) -> Source | str:
         meta = _sensitivity_meta(manifest, text, tables["indices"])
         # a cost screening (outcomes on the paired 5-year cost): the brief also reads its parameter sets
         meta["cost"] = bool(tables["indices"]["outcome"].astype(str).str.startswith("extra_cost_5y").any())
-        sample = _sample_outcomes(path) if manifest and meta["cost"] else None
-        if sample is not None:
-            tables["sample"] = sample
+        if meta["cost"]:
+            sample = _sample_outcomes(path)
+            if isinstance(sample, tuple):
+                meta["sample_problem"] = sample
+            else:
+                tables["sample"] = sample
         return Source(path, "sensitivity", manifest=manifest, sweep_text=text, tables=tables, meta=meta)
     if not (path / "manifest.json").is_file():
         return "not a results store (no manifest.json) and no sensitivity result (no indices.csv)"
@@ -291,18 +294,19 @@ SAMPLE_OUTPUTS = ("extra_cost_5y.all", "extra_sustainable_5y.all")
 """Paired outputs of a sensitivity result's runs that the brief reads per parameter set (the cost screening's)."""
 
 
-def _sample_outcomes(path: Path) -> pd.DataFrame | None:
+def _sample_outcomes(path: Path) -> pd.DataFrame | tuple[str, str]:
     """Per sampled parameter set (design point), the mean over its successful runs of :data:`SAMPLE_OUTPUTS`.
 
-    ``None`` when the result's runs are not stored or hold none of those outputs.
+    Without them, why: ``("unreadable", error)`` (runs not stored or damaged) or
+    ``("no_cost", "")`` (the runs hold none of those outputs).
     """
     try:
         runs = load_runs(path)
-    except (OSError, StoreError):
-        return None
+    except (OSError, ValueError, StoreError) as exc:  # a damaged part: pyarrow's errors are ValueErrors
+        return "unreadable", (str(exc).splitlines() or [type(exc).__name__])[0]
     columns = [c for c in SAMPLE_OUTPUTS if c in runs.columns]
     if runs.empty or not columns or "point" not in runs.columns:
-        return None
+        return "no_cost", ""
     ok = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
     return ok.groupby("point", sort=True)[columns].mean().reset_index()
 

@@ -103,7 +103,7 @@ def provenance(c: Context) -> str:
         c.note("provenance.ignored", path=path, reason=reason)
     for s in given:
         if s not in c.used:
-            better = next((u for u in c.used if u.kind == s.kind), None)
+            better = next((u for u in c.used if kind_of(u) == kind_of(s)), None)
             if better is not None:
                 c.note("provenance.not_used_better", name=s.name, used=better.name)
             else:
