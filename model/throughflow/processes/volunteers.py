@@ -192,7 +192,9 @@ class Volunteers(Mechanism[OneOnOnePars]):
         mt.pairs_done[mentor[with_mentor]] += 1
         judged = with_mentor & (reason != PairEnd.MENTOR_LEFT)
         # a mentor who leaves this month (for another of their pairs) does not take another mentee
-        is_leaving = np.isin(mentor, leaving)
+        leaves = np.zeros(mt.n + 1, dtype=bool)  # the last slot: no mentor (NO = -1)
+        leaves[leaving] = True
+        is_leaving = leaves[mentor]
         u = self.uniforms(month, rows, REENROL)
         p_stay: float | np.ndarray = self.pars.p_reenrol
         if self.model.hooks["mentor_stop_factor"]:  # e.g. growth paths: fewer volunteers stop after a pair
@@ -201,7 +203,7 @@ class Volunteers(Mechanism[OneOnOnePars]):
         self.model.pairs.reenrolled[rows[judged]] = stays[judged]
         mt.retiring[mentor[judged & ~stays]] = True
         done = rows_where(np.bincount(mentor[with_mentor], minlength=mt.n))
-        done = done[(mt.mentees[done] == 0) & (mt.status[done] != MentorStatus.LEFT) & ~np.isin(done, leaving)]
+        done = done[(mt.mentees[done] == 0) & (mt.status[done] != MentorStatus.LEFT) & ~leaves[done]]
         mt.status[done] = np.where(mt.retiring[done], int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE))
 
     def mentors_leave(self, leaving: np.ndarray) -> None:
