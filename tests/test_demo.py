@@ -71,6 +71,7 @@ def test_the_demo_experiments_give_a_complete_brief(tmp_path: Path) -> None:
     assert "5 Morris trajectories over the model's sections" in md
     costs = section(md, "Costs by years after arrival")
     assert "The cost screening `sensitivity-mentoring_cost-morris-2` varies every declared" in costs
+    assert "of the cost screening (preliminary: a reduced screening)." in md.split("## ")[0]  # the bottom line
     again = run_demo(
         tmp_path / "demo",
         Sizes(targeting=2, ablation=2, story=4, morris=5, cost=2),

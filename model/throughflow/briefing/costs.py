@@ -132,7 +132,7 @@ def across_uncertainty(c: Context) -> None:
             why, detail = unread.meta.get("sample_problem", ("no_cost", ""))
             c.note(f"costs.context.{why}", store=unread.name, detail=detail)
         return
-    c.use(source)
+    full_size = c.use(source)
     sample = source.tables["sample"]
     cost = sample[COST].to_numpy(dtype=float)
     cost = cost[np.isfinite(cost)]
@@ -158,7 +158,8 @@ def across_uncertainty(c: Context) -> None:
         if gain.size:
             text += " " + c.t("costs.context.gain", share=number("gain_share", float(np.mean(gain > 0)), "pct", GAIN))
     c.doc.add(Para(text))
-    c.facts["cost.context"] = c.t("bottom.cost_context", share=values["share"])
+    key = "bottom.cost_context" if full_size else "bottom.cost_context_preliminary"
+    c.facts["cost.context"] = c.t(key, share=values["share"])
 
 
 def _by_group(c: Context, source: Source, ref: str, new: str) -> None:
