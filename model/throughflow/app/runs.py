@@ -13,7 +13,7 @@ import math
 import os
 import threading
 from collections import OrderedDict
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -186,7 +186,7 @@ class Runner:
         self._lock = threading.RLock()
         self._running: dict[tuple[Any, ...], threading.Event] = {}
 
-    def pool(self) -> Executor:
+    def pool(self) -> ProcessPoolExecutor:
         """The process pool (started on first use), as the sweeps': its workers end with the server.
 
         A server stopped with Ctrl-C or SIGTERM (or killed) leaves no worker process behind.

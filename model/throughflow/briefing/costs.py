@@ -158,8 +158,8 @@ def across_uncertainty(c: Context) -> None:
         if gain.size:
             text += " " + c.t("costs.context.gain", share=number("gain_share", float(np.mean(gain > 0)), "pct", GAIN))
     c.doc.add(Para(text))
-    key = "bottom.cost_context" if full_size else "bottom.cost_context_preliminary"
-    c.facts["cost.context"] = c.t(key, share=values["share"])
+    mark = "" if full_size else " " + c.t("bottom.cost_context_reduced")
+    c.facts["cost.context"] = c.t("bottom.cost_context", share=values["share"], mark=mark)
 
 
 def _by_group(c: Context, source: Source, ref: str, new: str) -> None:

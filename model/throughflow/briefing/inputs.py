@@ -60,8 +60,9 @@ class Source:
         failed: Runs that failed (left out).
         tables: Extra tables read from the folder (``comparison``, ``cost``, ``indices``, ...).
         treatment: The compared level (mix: mentoring on; story: with the mentor).
-        meta: Further facts: ``method``, ``n`` and ``grouped`` of a sensitivity result, and
-            ``cost`` when its runs store the paired 5-year cost (a cost screening).
+        meta: Further facts of a sensitivity result: ``method``, ``n``, ``grouped``, and
+            whether its outcomes include the mentoring effect (``effect``) or the paired
+            5-year cost (``cost``: a cost screening).
     """
 
     path: Path
@@ -174,9 +175,7 @@ def _read(path: Path) -> Source | str:
         manifest = _json(path / "manifest.json")
         text = (path / "sweep.yaml").read_text(encoding="utf-8") if (path / "sweep.yaml").is_file() else ""
         meta = _sensitivity_meta(manifest, text, tables["indices"])
-        # a cost screening (outcomes on the paired 5-year cost): the brief also reads its parameter sets
-        meta["cost"] = bool(tables["indices"]["outcome"].astype(str).str.startswith("extra_cost_5y").any())
-        if meta["cost"]:
+        if meta["cost"]:  # the brief also reads a cost screening's parameter sets
             sample = _sample_outcomes(path)
             if isinstance(sample, tuple):
                 meta["sample_problem"] = sample
@@ -316,17 +315,21 @@ def _sensitivity_meta(manifest: dict[str, Any], text: str, indices: pd.DataFrame
 
     The method and ``n`` come from the stored definition (``sensitivity <digest> morris n=20``),
     else from the analysis name (``sensitivity-<name>-<method>-<n>``), else from the index
-    columns (``ST``: Sobol). ``grouped``: the indices are for sections, not parameters.
+    columns (``ST``: Sobol). ``grouped``: the indices are for sections, not parameters;
+    ``effect`` and ``cost``: an outcome is the mentoring effect, or the paired 5-year cost.
     """
     found = re.search(r"^sensitivity \S+ (morris|sobol) n=(\d+)", text) or re.search(
         r"-(morris|sobol)-(\d+)$", str(manifest.get("sweep", ""))
     )
     method = found.group(1) if found else ("sobol" if "ST" in indices.columns else "morris")
     names = indices["name"].astype(str)
+    outcomes = indices["outcome"].astype(str)
     return {
         "method": method,
         "n": int(found.group(2)) if found else None,
         "grouped": not names.str.contains(".", regex=False).any(),
+        "effect": bool(outcomes.str.startswith("effect").any()),
+        "cost": bool(outcomes.str.startswith("extra_cost_5y").any()),
         "declaration": re.sub(r"^sensitivity-|-(morris|sobol)-\d+$", "", str(manifest.get("sweep", ""))),
     }
 

@@ -44,7 +44,7 @@ def sensitivity(c: Context) -> None:
 
     A result on the mentoring effect (outcomes ``effect_*``) is preferred to one on costs only.
     """
-    effect = [s for s in c.inputs.sensitivity if s.tables["indices"]["outcome"].astype(str).str.startswith("effect").any()]
+    effect = [s for s in c.inputs.sensitivity if s.meta.get("effect")]
     source = quality.best(effect or c.inputs.sensitivity)
     if source is None:
         c.note("sensitivity.missing")
