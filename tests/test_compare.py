@@ -320,3 +320,15 @@ def test_summary_command_refuses_a_folder_that_is_not_a_store(tmp_path: Path, ca
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert len(err) == 1 and "not a results store" in err[0]
+
+
+def test_curve_bands_of_a_share_stay_between_zero_and_one() -> None:
+    from throughflow.analysis.summary import curve_bands
+
+    curves = [[0.0, 0.02, 0.9], [0.0, 0.4, 0.99]]  # two replicates far apart: a t interval reaches past [0, 1]
+    runs = pd.DataFrame({"point": 0, "status": "ok", "nec_entry_after_contract.all": curves, "other.all": curves})
+    bands = curve_bands(runs, "nec_entry_after_contract.all")
+    assert (bands["ci_low"] >= 0.0).all() and (bands["ci_high"] <= 1.0).all()
+    assert bands["ci_low"].iloc[1] == 0.0 and bands["ci_high"].iloc[2] == 1.0
+    assert bands["mean"].tolist() == pytest.approx([0.0, 0.21, 0.945])
+    assert curve_bands(runs, "other.all")["ci_low"].iloc[1] < 0.0  # not an indicator the model declares: not cut

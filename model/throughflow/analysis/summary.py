@@ -374,14 +374,21 @@ def summarize(store: str | Path, factor: str | None = None, reference: str | Non
 def curve_bands(runs: pd.DataFrame, column: str) -> pd.DataFrame:
     """Mean and 95 % interval per design point of a curve column (lists) across replicates.
 
+    The interval of a share is cut to [0, 1]: with few replicates a t interval reaches past
+    the values a share can take.
+
     Returns:
         point, k, mean, ci_low, ci_high.
     """
+    indicator = BY_NAME.get(column.rsplit(".", 1)[0])
+    share = indicator is not None and indicator.unit == "share"
     rows = []
     ok = runs[runs["status"] == "ok"]
     for point, sub in ok.groupby("point", sort=True):
         curves = np.array([np.asarray(v, dtype=float) for v in sub[column]])
         for k in range(curves.shape[1]):
             mean, low, high, n = _mean_ci(curves[:, k])
+            if share:
+                low, high = max(low, 0.0), min(high, 1.0)
             rows.append({"point": point, "k": k, "mean": mean, "ci_low": low, "ci_high": high, "n": n})
     return pd.DataFrame(rows)
