@@ -577,3 +577,7 @@ def test_greedy_matching_equals_argmin_over_the_remaining_places() -> None:
         cost = np.round(rng.random((kinds, places)) * 3) / 2  # coarse costs: many ties between places
         kind = rng.integers(0, kinds, mentees)
         assert np.array_equal(greedy(cost, kind), one_by_one(cost[kind]))
+        # places of the same type share their column of costs: the same assignment as with every place spelt out
+        types, places = cost.shape[1], int(rng.integers(1, 20))
+        place_type = rng.integers(0, types, places)
+        assert np.array_equal(greedy(cost, kind, place_type), one_by_one(cost[:, place_type][kind]))

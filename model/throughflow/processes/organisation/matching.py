@@ -45,31 +45,42 @@ class Matching(Mechanism[MatchingPars]):
         present[kind] = True
         kinds = rows_where(present)  # the kinds present, in order, and each mentee's index among them
         of_kind = (np.cumsum(present) - 1)[kind]
-        km = model.region.km[(kinds // len(SECTORS))[:, None], mt.home[places][None, :]].astype(np.float32)
+        # a place's cost depends on the place only through the mentor's home and ties: cost per type of place
+        homes = mt.home[places].astype(np.int64)
         ties = mt.ties[places]
         has_tie_in = np.zeros((places.size, len(SECTORS)), dtype=bool)
         held = ties != NO
         has_tie_in[np.nonzero(held)[0], model.employers.sector[ties[held]]] = True
-        cost = (km > self.pars.radius_km) + km / 100.0 - 0.5 * has_tie_in[:, kinds % len(SECTORS)].T
-        return greedy(cost, of_kind)
+        code = homes << len(SECTORS) | (has_tie_in << np.arange(len(SECTORS))).sum(axis=1)
+        _, first, place_type = np.unique(code, return_index=True, return_inverse=True)
+        km = model.region.km[(kinds // len(SECTORS))[:, None], homes[first][None, :]].astype(np.float32)
+        cost = (km > self.pars.radius_km) + km / 100.0 - 0.5 * has_tie_in[first][:, kinds % len(SECTORS)].T
+        return greedy(cost, of_kind, place_type)
 
 
-def greedy(cost: np.ndarray, kind: np.ndarray) -> np.ndarray:
+def greedy(cost: np.ndarray, kind: np.ndarray, place_type: np.ndarray | None = None) -> np.ndarray:
     """Greedy assignment: in order, each mentee takes the cheapest free place.
 
     Ties go to the lowest place index, exactly as ``argmin`` over the remaining places would.
     Because a place's cost does not change when other places are taken, each kind of mentee
-    can rank all places once and take the first free one in its ranking.
+    can rank all places once and take the first free one in its ranking. The ranking sorts
+    small integer ranks of the costs (a radix sort) rather than the costs themselves: the same
+    order, ties included, several times faster.
 
     Args:
-        cost: Cost of each place (columns) for each kind of mentee (rows).
+        cost: Cost of each type of place (columns) for each kind of mentee (rows).
         kind: Kind of each mentee, in the order they choose.
+        place_type: Type of each place (a column of ``cost``); by default each place is its own type.
 
     Returns:
         The place index taken by each mentee, or -1 once all places are taken.
     """
-    ranking = np.argsort(cost, axis=1, kind="stable")
-    places = cost.shape[1]
+    values, rank = np.unique(cost, return_inverse=True)
+    rank = rank.reshape(cost.shape).astype(np.uint16 if values.size <= np.iinfo(np.uint16).max else np.int64)
+    if place_type is not None:
+        rank = rank[:, place_type]
+    ranking = np.argsort(rank, axis=1, kind="stable")
+    places = rank.shape[1]
     taken = [False] * places
     head = [0] * len(ranking)
     out = [-1] * len(kind)
