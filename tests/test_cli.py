@@ -39,7 +39,21 @@ def test_run_writes_every_output(small: Path, tmp_path: Path, capsys: pytest.Cap
     assert manifest["seed"] == 3
     assert {"throughflow", "python", "packages", "start_time", "wall_seconds", "git_commit"} <= set(manifest)
     assert manifest["packages"]["mesa"].startswith("3.5")
-    assert "throughflow_12m" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "throughflow_12m" in captured.out
+    # 60 months: enough for every headline indicator
+    assert "throughflow" not in captured.err
+
+
+def test_a_too_short_horizon_is_named(small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(small), "--months", "9", "--out", str(tmp_path / "short")]) == 0
+    captured = capsys.readouterr()
+    (note,) = [line for line in captured.err.splitlines() if line.startswith("note:")]
+    assert "9 months" in note and "throughflow_12m 13" in note and "sustainable_nec 36" in note
+    assert "throughflow_6m" not in note  # 7 months can be enough for it
+    summary = json.loads((tmp_path / "short" / "summary.json").read_text())
+    named = note.split("months needed: ")[1].rstrip(")").split(", ")
+    assert all(summary[item.split()[0]]["all"] is None for item in named)
 
 
 def test_same_seed_same_summary(small: Path, tmp_path: Path) -> None:

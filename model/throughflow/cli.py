@@ -20,7 +20,7 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -337,9 +337,20 @@ def _run(args: argparse.Namespace) -> int:
     started = datetime.now(UTC)
     result = run(scenario, seed=args.seed, months=args.months)
     write_run(result, out, started)
-    print(result.headline().round(3).to_string())
+    table = result.headline()
+    print(table.round(3).to_string())
+    _note_horizon(list(table.index), args.months or scenario.months)
     print(f"\nwrote {out}/ (summary.json, timeseries.parquet, events.parquet, scenario.yaml, manifest.json)")
     return 0
+
+
+def _note_horizon(indicators: Sequence[str], months: int) -> None:
+    """Say on stderr which of the printed indicators the horizon leaves empty (their rows are NaN)."""
+    from throughflow.outcomes import horizon_note
+
+    note = horizon_note(indicators, months)
+    if note:
+        print(note, file=sys.stderr)
 
 
 def _trace(args: argparse.Namespace) -> int:
@@ -414,6 +425,7 @@ def _compare(args: argparse.Namespace) -> int:
             print("diff: B - A at the calibrated values, ci: its 95 % interval over seeds (seed noise only);")
             print("diff_posterior: B - A over posterior draws, band: their 5-95 % (parameter plus seed uncertainty)\n")
         print(headline.round(3).to_string(index=False))
+        _note_horizon(HEADLINE, args.months or min(a.months, b.months))
         horizons = result["horizons"]
         if not horizons.empty:
             print("\npublic cost per extra sustainable NEC transition and per extra employed year, by years after arrival")

@@ -11,7 +11,7 @@ of headline indicators.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
@@ -625,6 +625,19 @@ COST_OUTPUTS = (
     *(f"employed_years_{h}m" for h in COST_HORIZONS),
 )
 """Outputs of a run that depend on the prices (or the discount rate): the run's costs and discounted employed years."""
+
+
+def horizon_note(names: Sequence[str], months: int) -> str | None:
+    """A one-line note naming the indicators among ``names`` that a run of ``months`` months leaves empty.
+
+    Returns:
+        ``None`` when the horizon is long enough for all of them.
+    """
+    short = [BY_NAME[n] for n in names if n in BY_NAME and months < BY_NAME[n].min_months]
+    if not short:
+        return None
+    needs = ", ".join(f"{ind.name} {ind.min_months}" for ind in short)
+    return f"note: {months} months is shorter than these indicators need, so they have no value (months needed: {needs})"
 
 
 def compute(model: ThroughflowModel) -> dict[str, Values]:
