@@ -151,6 +151,11 @@ COMMAND_LINES: dict[str, tuple[list[str], str]] = {
     "missing_argument": (["run"], "the following arguments are required: scenario"),
     "missing_scenario": (["run", "no/such/file.yaml"], "no/such/file.yaml: scenario file not found"),
     "scenario_is_a_folder": (["sweep", str(BAD)], "is a folder, not a file"),
+    # a file of another kind: the error says what it looks like and which command reads it
+    "scenario_to_sweep": (["sweep", TINY], "(this looks like a scenario: use throughflow run)"),
+    "sweep_to_sensitivity": (["sensitivity", SMALL], "(this looks like a sweep declaration: use throughflow sweep)"),
+    "sensitivity_to_sweep": (["sweep", MORRIS], "(this looks like a sensitivity declaration: use throughflow sensitivity)"),
+    "sensitivity_to_calibrate": (["calibrate", MORRIS], "looks like a sensitivity declaration: use throughflow sensitivity)"),
     "big_file": (["run", "big.yaml"], "file too large"),
     "long_text": (["run", "long_text.yaml"], "text longer than 4096 characters"),
     # outputs that cannot be written

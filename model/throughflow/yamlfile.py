@@ -141,3 +141,28 @@ def read(path: Path) -> tuple[Any, str]:
     """
     text = read_text(path)
     return parse(text), text
+
+
+KINDS: tuple[tuple[str, frozenset[str], str], ...] = (
+    ("a scenario", frozenset({"extends", "labour_market", "art60", "one_on_one", "organisation", "labs"}), "throughflow run"),
+    ("a sweep declaration", frozenset({"factors", "samples"}), "throughflow sweep"),
+    ("a sensitivity declaration", frozenset({"outcomes", "method", "groups"}), "throughflow sensitivity"),
+    ("a calibration declaration", frozenset({"targets", "generations", "evidence"}), "throughflow calibrate"),
+)
+"""Keys that only one kind of the project's files has, and the command that reads that kind."""
+
+
+def unknown_key(where: str, data: dict[str, Any], known: set[str] | frozenset[str]) -> str | None:
+    """The one-line message for a mapping with a key outside ``known``, or ``None`` when every key is known.
+
+    When the keys are those of another kind of file (a scenario given to ``sweep``, say),
+    the message says so and names the command that reads it.
+    """
+    unknown = sorted(map(str, set(data) - known))
+    if not unknown:
+        return None
+    message = f"{where}: {unknown[0]}: unknown key"
+    for kind, telltale, command in KINDS:
+        if set(unknown) & telltale:
+            return f"{message} (this looks like {kind}: use {command})"
+    return message

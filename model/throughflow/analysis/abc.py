@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from throughflow import yamlfile
 from throughflow.analysis.calibration import evidence, targets
 from throughflow.experiments.design import read_yaml_mapping
 from throughflow.experiments.run import run
@@ -246,9 +247,9 @@ def load_declaration(path: Path | str) -> Declaration:
     path = Path(path)
     data, text = read_yaml_mapping(path, CalibrationError)
     where = str(path)
-    unknown = sorted(set(data) - KEYS)
-    if unknown:
-        raise CalibrationError(f"{where}: {unknown[0]}: unknown key")
+    problem = yamlfile.unknown_key(where, data, KEYS)
+    if problem:
+        raise CalibrationError(problem)
     quick = data.get("quick") or {}
     if not isinstance(quick, dict) or set(quick) - QUICK_KEYS:
         raise CalibrationError(f"{where}: quick: only {', '.join(sorted(QUICK_KEYS))} are known")

@@ -33,6 +33,7 @@ from typing import Any
 
 import yaml
 
+from throughflow import yamlfile
 from throughflow.experiments.design import read_yaml_mapping
 from throughflow.inertness import price_parameters
 from throughflow.limits import MAX_MONTHS, MAX_REPLICATIONS, MAX_SEED, MAX_SENSITIVITY_N, MAX_TASKS, plain_name
@@ -187,9 +188,9 @@ def declaration_from_mapping(
     data: dict[str, Any], where: str = "<declaration>", base_dir: Path | None = None, text: str | None = None
 ) -> Declaration:
     """Validate a declaration given as a mapping (see :func:`load_declaration`)."""
-    unknown = sorted(set(data) - KEYS)
-    if unknown:
-        raise SensitivityError(f"{where}: {unknown[0]}: unknown key")
+    problem = yamlfile.unknown_key(where, data, KEYS)
+    if problem:
+        raise SensitivityError(problem)
     method = data.get("method", "morris")
     if method not in METHODS:
         raise SensitivityError(f"{where}: method must be one of {', '.join(METHODS)} (got {method!r})")

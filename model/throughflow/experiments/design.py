@@ -332,9 +332,9 @@ def sweep_from_mapping(
     if base_overrides:
         # overrides are part of the definition: they change the hash, so a store of another size is not resumed
         text = (text or yaml.safe_dump(data, sort_keys=True)) + "\n# base overrides: " + repr(sorted(base_overrides.items()))
-    unknown = sorted(map(str, set(data) - KEYS))
-    if unknown:
-        raise SweepError(f"{where}: {unknown[0]}: unknown key")
+    problem = yamlfile.unknown_key(where, data, KEYS)
+    if problem:
+        raise SweepError(problem)
     name = data.get("name") or ("sweep" if where.startswith("<") else Path(where).stem)
     problem = plain_name(name)
     if problem:
