@@ -25,6 +25,7 @@ from scipy import stats
 from throughflow.analysis.comparison import compare
 from throughflow.experiments.design import load_sweep, sweep_from_mapping
 from throughflow.experiments.sweep import run_sweep
+from throughflow.outcomes import BY_NAME
 from throughflow.scenario import load_scenario, with_values
 
 HERE = Path(__file__).resolve().parent
@@ -84,7 +85,7 @@ def build_stores(root: Path) -> dict[str, Path]:
 # --------------------------------------------------------------------------- independent recomputation
 
 
-def mean_ci(values: Any) -> tuple[float, float, float, int]:
+def mean_ci(values: Any, bounds: tuple[float, float] | None = None) -> tuple[float, float, float, int]:
     values = np.asarray(values, dtype=float)
     values = values[np.isfinite(values)]
     n = values.size
@@ -94,6 +95,8 @@ def mean_ci(values: Any) -> tuple[float, float, float, int]:
     if n < 2:
         return m, math.nan, math.nan, n
     half = float(stats.t.ppf(0.975, n - 1)) * float(values.std(ddof=1)) / math.sqrt(n)
+    if bounds is not None:  # a share (or a difference of shares) cannot leave its range
+        return m, max(m - half, bounds[0]), min(m + half, bounds[1]), n
     return m, m - half, m + half, n
 
 
@@ -117,7 +120,7 @@ def paired(runs: pd.DataFrame, factor: str, level: str, reference: str, others: 
 
 def effect_stats(pairs: pd.DataFrame, column: str, level_values: pd.Series) -> dict[str, float]:
     d = (pairs[column] - pairs[f"{column}_ref"]).to_numpy(dtype=float)
-    m, lo, hi, n = mean_ci(d)
+    m, lo, hi, n = mean_ci(d, (-1.0, 1.0) if BY_NAME[column.rsplit(".", 1)[0]].unit == "share" else None)
     return {
         "mean": float(np.nanmean(level_values.to_numpy(dtype=float))),
         "reference_mean": float(np.nanmean(pairs[f"{column}_ref"].to_numpy(dtype=float))),

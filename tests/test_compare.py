@@ -15,7 +15,7 @@ from throughflow import cli as cli_module
 from throughflow.analysis.summary import summarize
 from throughflow.experiments.design import load_sweep
 from throughflow.experiments.sweep import run_sweep
-from throughflow.outcomes import COST_HORIZONS, PER_TRANSITION
+from throughflow.outcomes import BY_NAME, COST_HORIZONS, PER_TRANSITION
 
 A, B = "tiny", "tiny_mentoring"
 FACTOR = "art60.throughflow_orientation"
@@ -27,8 +27,12 @@ NOT_INDICATORS = (
 """Run-row totals from which the cost indicators are computed (not indicators themselves)."""
 
 
-def mean_ci(values: np.ndarray) -> tuple[float, float, float, int]:
-    """Mean and t 95 % interval of the finite values, computed directly."""
+def mean_ci(values: np.ndarray, column: str | None = None, difference: bool = False) -> tuple[float, float, float, int]:
+    """Mean and t 95 % interval of the finite values, computed directly.
+
+    For a share (``column`` of an indicator declared in unit "share") the interval is cut to
+    the values it can take: [0, 1], or [-1, 1] for a difference of shares.
+    """
     values = values[np.isfinite(values)]
     n = len(values)
     if n == 0:
@@ -37,7 +41,10 @@ def mean_ci(values: np.ndarray) -> tuple[float, float, float, int]:
     if n == 1:
         return mean, math.nan, math.nan, 1
     half = T975[n - 1] * float(np.std(values, ddof=1)) / math.sqrt(n)
-    return mean, mean - half, mean + half, n
+    low, high = mean - half, mean + half
+    if column is not None and BY_NAME[column.rsplit(".", 1)[0]].unit == "share":
+        low, high = max(low, -1.0 if difference else 0.0), min(high, 1.0)
+    return mean, low, high, n
 
 
 def close(x: float, y: float) -> bool:
@@ -130,7 +137,7 @@ def test_compare_paired_differences_match_a_direct_computation(
     for row in table.itertuples(index=False):
         col = f"{row.indicator}.{row.group}"
         va, vb = a[col].to_numpy(dtype=float), b[col].to_numpy(dtype=float)
-        diff, low, high, n = mean_ci(vb - va)
+        diff, low, high, n = mean_ci(vb - va, col, difference=True)
         where = f"{col}: "
         assert close(row.diff, diff), where + f"diff {row.diff} != {diff}"
         assert close_bound(row.ci_low_diff, low, diff), where + f"ci_low {row.ci_low_diff} != {low}"
@@ -210,7 +217,7 @@ def test_summary_gives_mean_and_95_interval_per_design_point(sweep_store: Path) 
     for row in table.itertuples(index=False):
         col = f"{row.indicator}.{row.group}"
         sub = runs[runs["point"] == row.point]
-        mean, low, high, n = mean_ci(sub[col].to_numpy(dtype=float))
+        mean, low, high, n = mean_ci(sub[col].to_numpy(dtype=float), col)
         assert row.n == n, col
         assert close(row.mean, mean), col
         assert close_bound(row.ci_low, low, mean) and close_bound(row.ci_high, high, mean), col
@@ -228,7 +235,7 @@ def test_summary_paired_differences_match_the_run_table(sweep_store: Path) -> No
     assert len(rows) == len(indicator_columns(runs))
     for row in rows.itertuples(index=False):
         col = f"{row.indicator}.{row.group}"
-        diff, low, high, n = mean_ci(other[col].to_numpy(dtype=float) - ref[col].to_numpy(dtype=float))
+        diff, low, high, n = mean_ci(other[col].to_numpy(dtype=float) - ref[col].to_numpy(dtype=float), col, difference=True)
         assert row.n_pairs == n, col
         assert close(row.diff, diff), col
         assert close_bound(row.diff_ci_low, low, diff) and close_bound(row.diff_ci_high, high, diff), col

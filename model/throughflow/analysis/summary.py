@@ -24,7 +24,8 @@ from throughflow.outcomes import BY_NAME, COST_HORIZONS, GROUPS
 TOTALS = ("cost_eur", "sustainable_transitions")
 
 
-def _mean_ci(values: np.ndarray) -> tuple[float, float, float, int]:
+def _mean_ci(values: np.ndarray, bounds: tuple[float, float] | None = None) -> tuple[float, float, float, int]:
+    """Mean, 95 % t interval (cut to ``bounds``, the values the quantity can take) and count of the finite values."""
     values = values[np.isfinite(values)]
     n = values.size
     if n == 0:
@@ -33,7 +34,21 @@ def _mean_ci(values: np.ndarray) -> tuple[float, float, float, int]:
     if n == 1:
         return mean, float("nan"), float("nan"), 1
     half = t_quantile(n - 1) * float(values.std(ddof=1)) / math.sqrt(n)
-    return mean, mean - half, mean + half, n
+    low, high = mean - half, mean + half
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return mean, low, high, n
+
+
+def share_bounds(name: str, difference: bool = False) -> tuple[float, float] | None:
+    """The values indicator ``name`` can take when it is a share ([0, 1], a difference of shares [-1, 1]); else ``None``.
+
+    With few replicates a t interval reaches past them (a share of 51 % "between -36 % and 139 %").
+    """
+    indicator = BY_NAME.get(name)
+    if indicator is None or indicator.unit != "share":
+        return None
+    return (-1.0, 1.0) if difference else (0.0, 1.0)
 
 
 def scalar_columns(runs: pd.DataFrame) -> list[str]:
@@ -72,7 +87,7 @@ def summarize_runs(runs: pd.DataFrame, factor: str | None = None, reference: str
         labels = {f: sub[f].iloc[0] for f in factors}
         for col in columns:
             name, _, group = col.rpartition(".")
-            mean, low, high, n = _mean_ci(sub[col].to_numpy(dtype=float))
+            mean, low, high, n = _mean_ci(sub[col].to_numpy(dtype=float), share_bounds(name))
             rows.append(
                 {
                     "point": point,
@@ -107,7 +122,9 @@ def summarize_runs(runs: pd.DataFrame, factor: str | None = None, reference: str
             name, _, group = col.rpartition(".")
             d = paired[col].to_numpy(dtype=float) - paired[f"{col}__ref"].to_numpy(dtype=float)
             is_reference = str(sub[key].iloc[0]) == reference
-            dm, dl, dh, n = (float("nan"), float("nan"), float("nan"), 0) if is_reference else _mean_ci(d)
+            dm, dl, dh, n = (
+                (float("nan"), float("nan"), float("nan"), 0) if is_reference else _mean_ci(d, share_bounds(name, True))
+            )
             rm = _mean_ci(paired[f"{col}__ref"].to_numpy(dtype=float))[0]
             diffs.append(
                 {
@@ -374,21 +391,17 @@ def summarize(store: str | Path, factor: str | None = None, reference: str | Non
 def curve_bands(runs: pd.DataFrame, column: str) -> pd.DataFrame:
     """Mean and 95 % interval per design point of a curve column (lists) across replicates.
 
-    The interval of a share is cut to [0, 1]: with few replicates a t interval reaches past
-    the values a share can take.
+    The interval of a share is cut to [0, 1] (:func:`share_bounds`).
 
     Returns:
         point, k, mean, ci_low, ci_high.
     """
-    indicator = BY_NAME.get(column.rsplit(".", 1)[0])
-    share = indicator is not None and indicator.unit == "share"
+    bounds = share_bounds(column.rsplit(".", 1)[0])
     rows = []
     ok = runs[runs["status"] == "ok"]
     for point, sub in ok.groupby("point", sort=True):
         curves = np.array([np.asarray(v, dtype=float) for v in sub[column]])
         for k in range(curves.shape[1]):
-            mean, low, high, n = _mean_ci(curves[:, k])
-            if share:
-                low, high = max(low, 0.0), min(high, 1.0)
+            mean, low, high, n = _mean_ci(curves[:, k], bounds)
             rows.append({"point": point, "k": k, "mean": mean, "ci_low": low, "ci_high": high, "n": n})
     return pd.DataFrame(rows)
