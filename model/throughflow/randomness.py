@@ -89,13 +89,17 @@ def below(rng: np.random.Generator, high: int, size: int | tuple[int, ...]) -> n
     return (rng.random(size) * high).astype(np.int64)
 
 
+NEVER = int(np.iinfo(np.int32).max) // 2
+"""Months until an event that never happens (:func:`months_until` with ``p = 0``)."""
+
+
 def months_until(u: np.ndarray, p: float) -> np.ndarray:
     """Months until an event with monthly probability ``p`` happens (1 = this month), from uniforms ``u``.
 
     The inverse of the geometric distribution: ``P(months = k) = (1 - p)**(k - 1) p``. With
     ``p = 0`` the event never happens (a very large number of months).
     """
-    never = np.iinfo(np.int32).max // 2
+    never = NEVER
     if p <= 0.0:
         return np.full(len(u), never, dtype=np.int64)
     if p >= 1.0:

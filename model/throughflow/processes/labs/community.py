@@ -142,7 +142,8 @@ class Community(Mechanism[CommunityPars]):
         local = np.where(size > 0, local, (u[1, met] * self.by_place.size).astype(np.int64))
         # each participant talks with the one before them (the guests come in random order, a circle)
         # and may take over one of the ties that person held before the gathering
-        held = -np.sort(-r.held_ties(np.roll(guests, 1), month), axis=1)  # held ties first (empty: NO = -1)
+        before = np.concatenate([guests[-1:], guests[:-1]])  # np.roll(guests, 1), without its fixed cost
+        held = -np.sort(-r.held_ties(before, month), axis=1)  # held ties first (empty: NO = -1)
         count = (held != NO).sum(axis=1)
         takes = rows_where((count > 0) & (u[2] < p.p_peer_tie))
         peer = held[takes, (u[3, takes] * count[takes]).astype(np.int64)]

@@ -26,12 +26,10 @@ from throughflow.enums import MentorStatus
 from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
 from throughflow.population import NO
+from throughflow.randomness import NEVER
 
 TAKE_UP, QUANTILE = 0, 1
 """Draw indices of the mechanism's counter-based numbers (by mentor)."""
-
-NEVER = np.iinfo(np.int32).max // 2
-"""Months to a departure that never comes (as in :func:`throughflow.randomness.months_until`)."""
 
 
 class GrowthPathsPars(Section):

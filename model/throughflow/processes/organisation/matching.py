@@ -52,10 +52,17 @@ class Matching(Mechanism[MatchingPars]):
         held = ties != NO
         has_tie_in[np.nonzero(held)[0], model.employers.sector[ties[held]]] = True
         code = homes << len(SECTORS) | (has_tie_in << np.arange(len(SECTORS))).sum(axis=1)
-        _, first, place_type = np.unique(code, return_index=True, return_inverse=True)
+        used = np.zeros(model.region.n << len(SECTORS), dtype=bool)
+        used[code] = True
+        place_type = (np.cumsum(used) - 1)[code]  # types in the order of their code
+        first = np.empty(int(used.sum()), dtype=np.int64)
+        first[place_type[::-1]] = np.arange(places.size - 1, -1, -1)  # the first place of each type
         km = model.region.km[(kinds // len(SECTORS))[:, None], homes[first][None, :]].astype(np.float32)
         cost = (km > self.pars.radius_km) + km / 100.0 - 0.5 * has_tie_in[first][:, kinds % len(SECTORS)].T
         return greedy(cost, of_kind, place_type)
+
+
+UINT16_MAX = int(np.iinfo(np.uint16).max)
 
 
 def greedy(cost: np.ndarray, kind: np.ndarray, place_type: np.ndarray | None = None) -> np.ndarray:
@@ -76,7 +83,7 @@ def greedy(cost: np.ndarray, kind: np.ndarray, place_type: np.ndarray | None = N
         The place index taken by each mentee, or -1 once all places are taken.
     """
     values, rank = np.unique(cost, return_inverse=True)
-    rank = rank.reshape(cost.shape).astype(np.uint16 if values.size <= np.iinfo(np.uint16).max else np.int64)
+    rank = rank.reshape(cost.shape).astype(np.uint16 if values.size <= UINT16_MAX else np.int64)
     if place_type is not None:
         rank = rank[:, place_type]
     ranking = np.argsort(rank, axis=1, kind="stable")
