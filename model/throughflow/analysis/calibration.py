@@ -11,7 +11,6 @@ lies in the target's low-high range.
 from __future__ import annotations
 
 import math
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,6 +20,7 @@ import pandas as pd
 from scipy.stats import t as student_t
 
 from throughflow.documents import write_blocks
+from throughflow.experiments.executors import pooled
 from throughflow.experiments.run import run
 from throughflow.scenario import load_scenario
 
@@ -78,7 +78,7 @@ def calibration_table(
     extra = overrides or {}
     scenarios = sorted({scenario for scenario, _ in MODEL_QUANTITY.values()})
     jobs = [(scenario, seed, extra) for scenario in scenarios for seed in range(first_seed, first_seed + n_seeds)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with pooled(workers) as pool:
         runs = list(pool.map(_indicators, jobs))
     by_scenario: dict[str, pd.DataFrame] = {
         name: pd.DataFrame([r for (s, _, _), r in zip(jobs, runs, strict=True) if s == name]) for name in scenarios

@@ -16,7 +16,6 @@ document:
 from __future__ import annotations
 
 import math
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -24,6 +23,7 @@ import pandas as pd
 
 from throughflow.analysis.abc import load_declaration
 from throughflow.analysis.calibration import evidence, t_quantile, targets
+from throughflow.experiments.executors import pooled
 from throughflow.experiments.run import run
 from throughflow.outcomes import LONG_RUN_MONTHS
 from throughflow.scenario import SHIPPED_DIR, load_scenario, with_values
@@ -53,7 +53,7 @@ def _indicators(args: tuple[str, int]) -> dict[str, Any]:
 
 def _runs(scenarios: list[str], n_seeds: int, workers: int | None) -> dict[str, list[dict[str, Any]]]:
     jobs = [(s, seed) for s in scenarios for seed in range(n_seeds)]
-    with ProcessPoolExecutor(workers) as pool:
+    with pooled(workers) as pool:
         results = list(pool.map(_indicators, jobs))
     out: dict[str, list[dict[str, Any]]] = {s: [] for s in scenarios}
     for (s, _), result in zip(jobs, results, strict=True):
@@ -119,7 +119,7 @@ def effect_curve(n_seeds: int = 20, workers: int | None = None) -> pd.DataFrame:
     base = load_scenario("longrun")
     programme = with_values(base, {"one_on_one.enabled": True, "organisation.enabled": True, "labs.enabled": True})
     jobs = [(spec, seed) for spec in (base, programme) for seed in range(n_seeds)]
-    with ProcessPoolExecutor(workers) as pool:
+    with pooled(workers) as pool:
         results = list(pool.map(_curves, jobs))
     rows = []
     for measure, key in (("any job", "employment_since_arrival"), ("NEC", "employment_rate_by_month")):

@@ -338,6 +338,25 @@ def release_pool(pool: ProcessPoolExecutor, wait: bool = True) -> None:
             _kill(pool)
 
 
+@contextlib.contextmanager
+def pooled(workers: int | None = None) -> Iterator[ProcessPoolExecutor]:
+    """A :func:`process_pool` for the block: its workers finish when it ends, and are killed if it fails.
+
+    For analyses that map a function over jobs themselves (calibration and validation tables);
+    unlike a plain ``ProcessPoolExecutor`` it never forks a process that has threads.
+
+    Args:
+        workers: Worker processes (default: the machine's CPUs).
+    """
+    pool = process_pool(workers or os.cpu_count() or 1)
+    try:
+        yield pool
+    except BaseException:
+        release_pool(pool, wait=False)
+        raise
+    release_pool(pool)
+
+
 def kill_workers() -> None:
     """Kill the workers of every process pool this process is running (before exiting at once)."""
     for pool in list(_POOLS):
