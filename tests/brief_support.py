@@ -120,7 +120,9 @@ def paired(runs: pd.DataFrame, factor: str, level: str, reference: str, others: 
 
 def effect_stats(pairs: pd.DataFrame, column: str, level_values: pd.Series) -> dict[str, float]:
     d = (pairs[column] - pairs[f"{column}_ref"]).to_numpy(dtype=float)
-    m, lo, hi, n = mean_ci(d, (-1.0, 1.0) if BY_NAME[column.rsplit(".", 1)[0]].unit == "share" else None)
+    indicator = BY_NAME[column.rsplit(".", 1)[0]]
+    bounds = ((-2.0, 2.0) if indicator.effect else (-1.0, 1.0)) if indicator.unit == "share" else None
+    m, lo, hi, n = mean_ci(d, bounds)
     return {
         "mean": float(np.nanmean(level_values.to_numpy(dtype=float))),
         "reference_mean": float(np.nanmean(pairs[f"{column}_ref"].to_numpy(dtype=float))),

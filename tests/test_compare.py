@@ -12,7 +12,7 @@ import pytest
 
 from sweep_support import GROUPS, SMALL_SWEEP, T975, TINY, TINY_MENTORING, cli, part_rows, snapshot
 from throughflow import cli as cli_module
-from throughflow.analysis.summary import summarize
+from throughflow.analysis.summary import summarize, summarize_runs
 from throughflow.experiments.design import load_sweep
 from throughflow.experiments.sweep import run_sweep
 from throughflow.outcomes import BY_NAME, COST_HORIZONS, PER_TRANSITION
@@ -31,7 +31,7 @@ def mean_ci(values: np.ndarray, column: str | None = None, difference: bool = Fa
     """Mean and t 95 % interval of the finite values, computed directly.
 
     For a share (``column`` of an indicator declared in unit "share") the interval is cut to
-    the values it can take: [0, 1], or [-1, 1] for a difference of shares.
+    the values it can take: [0, 1] ([-1, 1] for an effect), and twice as wide for a difference.
     """
     values = values[np.isfinite(values)]
     n = len(values)
@@ -42,8 +42,12 @@ def mean_ci(values: np.ndarray, column: str | None = None, difference: bool = Fa
         return mean, math.nan, math.nan, 1
     half = T975[n - 1] * float(np.std(values, ddof=1)) / math.sqrt(n)
     low, high = mean - half, mean + half
-    if column is not None and BY_NAME[column.rsplit(".", 1)[0]].unit == "share":
-        low, high = max(low, -1.0 if difference else 0.0), min(high, 1.0)
+    indicator = BY_NAME[column.rsplit(".", 1)[0]] if column is not None else None
+    if indicator is not None and indicator.unit == "share":
+        lowest, highest = (-1.0, 1.0) if indicator.effect else (0.0, 1.0)  # an effect: offered minus control
+        if difference:
+            lowest, highest = lowest - highest, highest - lowest
+        low, high = max(low, lowest), min(high, highest)
     return mean, low, high, n
 
 
@@ -339,3 +343,23 @@ def test_curve_bands_of_a_share_stay_between_zero_and_one() -> None:
     assert bands["ci_low"].iloc[1] == 0.0 and bands["ci_high"].iloc[2] == 1.0
     assert bands["mean"].tolist() == pytest.approx([0.0, 0.21, 0.945])
     assert curve_bands(runs, "other.all")["ci_low"].iloc[1] < 0.0  # not an indicator the model declares: not cut
+
+
+def test_intervals_stay_within_what_a_share_or_an_effect_can_take() -> None:
+    # two replicates far apart: the t interval (t = 12.7) reaches far past the possible values
+    runs = pd.DataFrame(
+        {
+            "point": [0, 0],
+            "replicate": [0, 1],
+            "status": ["ok", "ok"],
+            "throughflow_12m.all": [0.2, 0.8],
+            "trial_itt_nec_12m.all": [-0.3, 0.1],
+            "months_to_nec_median.all": [5.0, 15.0],
+        }
+    )
+    table = summarize_runs(runs).set_index("indicator")
+    share, effect, months = (table.loc[name] for name in ("throughflow_12m", "trial_itt_nec_12m", "months_to_nec_median"))
+    assert (share.ci_low, share.ci_high) == (0.0, 1.0)
+    assert (effect.ci_low, effect.ci_high) == (-1.0, 1.0)  # an effect may be negative: not cut at 0
+    assert months.ci_low < 0.0 and months.ci_high > 20.0  # not a share: the t interval as it is
+    assert share["mean"] == pytest.approx(0.5) and effect["mean"] == pytest.approx(-0.1)

@@ -108,6 +108,8 @@ class Indicator:
         in_runs: Kept in the rows of sweeps and comparisons (long curves are left out).
         min_months: The shortest horizon at which the indicator can have a value (its cohort
             needs that much follow-up): an analysis of a shorter run is refused before it runs.
+        effect: The indicator is itself a difference between two groups (a trial's offered
+            minus control): a share's effect lies between -1 and 1.
     """
 
     name: str
@@ -120,6 +122,14 @@ class Indicator:
     use: Literal["outcome", "reach", "calibration", "story", "trial"] = "outcome"
     in_runs: bool = True
     min_months: int = 1
+    effect: bool = False
+
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        """The values the indicator can take when it is a share: [0, 1], or [-1, 1] for an effect; else ``None``."""
+        if self.unit != "share":
+            return None
+        return (-1.0, 1.0) if self.effect else (0.0, 1.0)
 
     @property
     def calibration_only(self) -> bool:
@@ -477,6 +487,7 @@ INDICATORS: tuple[Indicator, ...] = (
             f"refugees randomised at the trial's point at least {k} months before the horizon",
             _trial_effect(measure, k),
             use="trial",
+            effect=True,
         )
         for measure in ("nec", "any_job")
         for k in (6, 12, 24)
@@ -489,6 +500,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "refugees randomised at the trial's point at least 24 months before the horizon",
         _trial_effect("sustainable", 24),
         use="trial",
+        effect=True,
     ),
     Indicator(
         "trial_take_up",

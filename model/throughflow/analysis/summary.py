@@ -41,14 +41,17 @@ def _mean_ci(values: np.ndarray, bounds: tuple[float, float] | None = None) -> t
 
 
 def share_bounds(name: str, difference: bool = False) -> tuple[float, float] | None:
-    """The values indicator ``name`` can take when it is a share ([0, 1], a difference of shares [-1, 1]); else ``None``.
+    """The values indicator ``name`` (or, with ``difference``, a difference of two of its values) can take.
 
-    With few replicates a t interval reaches past them (a share of 51 % "between -36 % and 139 %").
+    ``None`` unless it is a share (:attr:`~throughflow.outcomes.Indicator.bounds`). With few
+    replicates a t interval reaches past these values (a share of 51 % "between -36 % and 139 %").
     """
     indicator = BY_NAME.get(name)
-    if indicator is None or indicator.unit != "share":
-        return None
-    return (-1.0, 1.0) if difference else (0.0, 1.0)
+    bounds = indicator.bounds if indicator is not None else None
+    if bounds is None or not difference:
+        return bounds
+    low, high = bounds
+    return low - high, high - low
 
 
 def scalar_columns(runs: pd.DataFrame) -> list[str]:
