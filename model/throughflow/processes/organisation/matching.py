@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from throughflow.arrays import rows_where
+from throughflow.arrays import dense_codes
 from throughflow.enums import SECTORS
 from throughflow.mechanism import Mechanism
 from throughflow.parameters import LEVER, Section, par
@@ -41,10 +41,7 @@ class Matching(Mechanism[MatchingPars]):
         # cost of each mentee-mentor pairing: outside the radius, distance, no tie in the trade;
         # it depends on the mentee only through home and trade, so it is computed per kind of mentee
         kind = r.home[mentees].astype(np.int64) * len(SECTORS) + r.trade[mentees]
-        present = np.zeros(model.region.n * len(SECTORS), dtype=bool)
-        present[kind] = True
-        kinds = rows_where(present)  # the kinds present, in order, and each mentee's index among them
-        of_kind = (np.cumsum(present) - 1)[kind]
+        kinds, of_kind = dense_codes(kind, model.region.n * len(SECTORS))  # the kinds present; each mentee's among them
         # a place's cost depends on the place only through the mentor's home and ties: cost per type of place
         homes = mt.home[places].astype(np.int64)
         ties = mt.ties[places]
@@ -52,10 +49,8 @@ class Matching(Mechanism[MatchingPars]):
         held = ties != NO
         has_tie_in[np.nonzero(held)[0], model.employers.sector[ties[held]]] = True
         code = homes << len(SECTORS) | (has_tie_in << np.arange(len(SECTORS))).sum(axis=1)
-        used = np.zeros(model.region.n << len(SECTORS), dtype=bool)
-        used[code] = True
-        place_type = (np.cumsum(used) - 1)[code]  # types in the order of their code
-        first = np.empty(int(used.sum()), dtype=np.int64)
+        types, place_type = dense_codes(code, model.region.n << len(SECTORS))
+        first = np.empty(types.size, dtype=np.int64)
         first[place_type[::-1]] = np.arange(places.size - 1, -1, -1)  # the first place of each type
         km = model.region.km[(kinds // len(SECTORS))[:, None], homes[first][None, :]].astype(np.float32)
         cost = (km > self.pars.radius_km) + km / 100.0 - 0.5 * has_tie_in[first][:, kinds % len(SECTORS)].T
