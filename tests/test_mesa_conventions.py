@@ -111,6 +111,13 @@ def test_datacollector_reports_every_month() -> None:
     assert (data["seed"] == 2).all()
 
 
+def test_without_collecting_the_run_is_the_same_and_the_datacollector_empty() -> None:
+    collected = ThroughflowModel("mentoring", rng=2, months=24, **SMALL).run()
+    bare = ThroughflowModel("mentoring", rng=2, months=24, collect=False, **SMALL).run()
+    assert frame(bare).empty and len(frame(collected)) == 25
+    pd.testing.assert_frame_equal(bare.recorder.timeseries(), collected.recorder.timeseries())
+
+
 def test_batch_run() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # Mesa deprecates iterations= in favour of rng=
@@ -151,3 +158,34 @@ def test_the_package_exports_what_it_lists_and_nothing_loads_before_use() -> Non
     code = "import sys, throughflow; print(sorted(m for m in ('throughflow.model', 'pandas', 'mesa') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", "import throughflow loads the model"
+
+
+def test_agents_created_in_a_batch_are_registered_as_mesa_registers_one() -> None:
+    from mesa.model import ModelSignals
+
+    from throughflow.agents import Mentor, Refugee
+    from throughflow.agents.view import add_views
+
+    one_by_one = ThroughflowModel(rng=2, months=1, **SMALL)
+    batch = ThroughflowModel(rng=2, months=1, **SMALL)
+    seen: list[int] = []
+
+    def added(signal: object) -> None:  # Mesa keeps a weak reference to the handler: it must stay alive
+        seen.append(signal.additional_kwargs["args"][0].row)  # type: ignore[attr-defined]
+
+    batch.observe("agents", ModelSignals.AGENT_ADDED, added)
+    first = batch.agent_id_counter
+    for cls, rows in ((Refugee, [7, 3, 9]), (Mentor, [0, 1]), (Refugee, [4])):
+        made = [cls(one_by_one, row) for row in rows]
+        views = add_views(batch, cls, rows)
+        assert [type(a) for a in views] == [type(a) for a in made]
+        assert [a.row for a in views] == rows and all(a.model is batch and a.pos is None for a in views)
+        assert [a.unique_id for a in views] == [a.unique_id for a in made]
+    assert batch.agent_id_counter == one_by_one.agent_id_counter == first + 6
+    assert [a.unique_id for a in batch.agents] == [a.unique_id for a in one_by_one.agents]
+    for cls in (Refugee, Mentor):
+        assert [a.unique_id for a in batch.agents_by_type[cls]] == [a.unique_id for a in one_by_one.agents_by_type[cls]]
+    assert seen == [7, 3, 9, 0, 1, 4]  # one "agent added" signal per agent, in order
+    assert batch.agents_by_type[Refugee][-1].status == one_by_one.agents_by_type[Refugee][-1].status
+    views[0].remove()  # removed as any Mesa agent
+    assert views[0] not in batch.agents

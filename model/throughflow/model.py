@@ -53,6 +53,8 @@ class ThroughflowModel(mesa.Model):
         seed: Root seed of the run (an integer; the same as ``rng=`` with an integer).
         months: Horizon; defaults to the scenario's ``months``.
         record_events: Keep the per-agent event log (traces need it; sweeps switch it off).
+        collect: Collect the ``DataCollector``'s monthly reporters (experiments that keep only
+            the run's indicators switch it off; their figures come from the recorder).
         **params: Parameters of the scenario by name, a double underscore for each dot
             (``population__share_low=0.5``; see :mod:`throughflow.keywords`).
 
@@ -75,7 +77,8 @@ class ThroughflowModel(mesa.Model):
         events: Per-agent event log.
         recorder: Monthly records (the fast recorder of experiments).
         datacollector: Mesa's ``DataCollector`` with the monthly reporters of
-            :data:`~throughflow.reporters.REPORTERS`, collected at month 0 and after every month.
+            :data:`~throughflow.reporters.REPORTERS`, collected at month 0 and after every month
+            (empty with ``collect=False``).
         seed: The root seed every random stream derives from.
         story_agent: Row of the story's refugee (``juul_kamin``), else ``None``.
         story_advocacy: Whether the mentor's advocacy for the story's refugee succeeded
@@ -90,6 +93,7 @@ class ThroughflowModel(mesa.Model):
         seed: int | None = None,
         months: int | None = None,
         record_events: bool = True,
+        collect: bool = True,
         **params: Any,
     ) -> None:
         """Build the world at month 0."""
@@ -158,7 +162,9 @@ class ThroughflowModel(mesa.Model):
         for m in self.mechanisms.values():
             m.init()
         self.datacollector = datacollector()
-        self.datacollector.collect(self)
+        self._collect = collect
+        if collect:
+            self.datacollector.collect(self)
 
     @property
     def scenario(self) -> ScenarioBase:
@@ -210,7 +216,8 @@ class ThroughflowModel(mesa.Model):
         for observe in self._observers:
             observe(month)
         self.recorder.observe(self, month)
-        self.datacollector.collect(self)
+        if self._collect:
+            self.datacollector.collect(self)
         if month >= self.months:
             self.running = False
 

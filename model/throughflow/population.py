@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from throughflow.mechanism import Column
 
@@ -178,7 +179,7 @@ class RefugeeTable(Table):
         A tie fades at the end of its fading month (step 9), so it can still bring a warm
         application in that month.
         """
-        return np.where(self.tie_fades[rows] >= month, self.ties[rows], NO)
+        return _held_ties(self.ties, self.tie_fades, np.asarray(rows, dtype=np.int64), month)
 
     def add_tie(self, rows: np.ndarray, employers: np.ndarray, fades: np.ndarray, month: int) -> None:
         """Give each refugee in ``rows`` a tie to the matching employer (vectorised).
@@ -211,22 +212,55 @@ class RefugeeTable(Table):
 
     def _add_ties_once(self, r: np.ndarray, e: np.ndarray, f: np.ndarray, month: int) -> None:
         """Add one tie each to distinct refugees ``r`` (see :meth:`add_tie`)."""
-        held = self.held_ties(r, month)
-        new = ~(held == e[:, None]).any(axis=1)
-        if not new.all():
-            r, e, f, held = r[new], e[new], f[new], held[new]
-        self.ties_until[r] = np.maximum(self.ties_until[r], f)
-        empty = held == NO
-        slot = np.argmax(empty, axis=1)
-        full = ~empty[np.arange(r.size), slot]  # no empty slot: argmax found none
-        if full.any():  # drop the tie in the first slot, shift, and append
-            rf, ef, ff = r[full], e[full], f[full]
-            self.ties[rf] = np.concatenate([held[full, 1:], ef[:, None]], axis=1)
-            self.tie_fades[rf] = np.concatenate([self.tie_fades[rf, 1:], ff[:, None]], axis=1)
-            keep = ~full
-            r, e, f, slot = r[keep], e[keep], f[keep], slot[keep]
-        self.ties[r, slot] = e
-        self.tie_fades[r, slot] = f
+        _add_ties_once(self.ties, self.tie_fades, self.ties_until, r, e, f, month)
+
+
+@njit(cache=True, nogil=True)
+def _held_ties(ties: np.ndarray, fades: np.ndarray, rows: np.ndarray, month: int) -> np.ndarray:  # pragma: no cover - compiled
+    """``ties[rows]`` with ``NO`` in the slots whose tie faded before ``month`` (compiled)."""
+    out = np.empty((rows.size, ties.shape[1]), dtype=ties.dtype)
+    for i in range(rows.size):
+        for k in range(ties.shape[1]):
+            out[i, k] = ties[rows[i], k] if fades[rows[i], k] >= month else NO
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _add_ties_once(
+    ties: np.ndarray,
+    fades: np.ndarray,
+    until: np.ndarray,
+    rows: np.ndarray,
+    employers: np.ndarray,
+    new_fades: np.ndarray,
+    month: int,
+) -> None:  # pragma: no cover - compiled
+    """One new tie for each of the distinct ``rows`` (compiled; see :meth:`RefugeeTable.add_tie`).
+
+    A tie already held is kept as it is; otherwise the tie takes the first empty or faded
+    slot, and when every slot holds a tie the first gives way (the others shift left).
+    """
+    slots = ties.shape[1]
+    for i in range(rows.size):
+        row, employer, fade = rows[i], employers[i], new_fades[i]
+        free = -1
+        held = False
+        for k in range(slots):
+            alive = fades[row, k] >= month and ties[row, k] != NO
+            if alive and ties[row, k] == employer:
+                held = True
+            if not alive and free < 0:
+                free = k
+        if held:
+            continue
+        until[row] = max(until[row], fade)
+        if free < 0:  # every slot holds a tie: drop the first, shift, and append
+            for k in range(slots - 1):
+                ties[row, k] = ties[row, k + 1]
+                fades[row, k] = fades[row, k + 1]
+            free = slots - 1
+        ties[row, free] = employer
+        fades[row, free] = fade
 
 
 class MentorTable(Table):

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
-from throughflow.arrays import rows_where
 from throughflow.enums import N_QUAL, N_STATUS, QUAL_NAMES, Status
 from throughflow.mechanism import CostItem, Counter
 
@@ -118,12 +118,14 @@ class Recorder:
 
     def add_people(self, counter: str, rows: np.ndarray, refugees: Any) -> None:
         """Count refugees ``rows`` in a by-qualification counter (and, when it is priced, by arrival cohort)."""
-        qual = refugees.qualification[rows]
-        self.channels[counter][self.month_now] += np.bincount(qual, minlength=N_QUAL)
         cohort = self.cohort_channels.get(counter)
-        if cohort is not None and len(rows):
-            cells = refugees.arrival[rows].astype(np.int64) * N_QUAL + qual
-            cohort[self.month_now] += np.bincount(cells, minlength=cohort[0].size).reshape(cohort[0].shape).astype(np.int32)
+        _count_people(
+            self.channels[counter][self.month_now],
+            _NO_COHORTS if cohort is None else cohort[self.month_now],
+            np.asarray(rows, dtype=np.int64),
+            refugees.qualification,
+            refugees.arrival,
+        )
 
     def set(self, counter: str, value: Any) -> None:
         """Set a counter for the current month (a level observed, not a count)."""
@@ -216,20 +218,17 @@ class Recorder:
     def observe(self, model: ThroughflowModel, month: int) -> None:
         """Fold this month's stocks into the monthly arrays and move on to the next month."""
         r = model.refugees
-        status = r.column("status")
-        qual = r.column("qualification")
-        cells = (r.column("arrival").astype(np.int64) * N_STATUS + status) * N_QUAL + qual
-        by_cohort = np.bincount(cells, minlength=self.cohort_stocks[0].size).reshape(self.cohort_stocks[0].shape)
-        self.cohort_stocks[month] = by_cohort
-        self.stocks[month] = by_cohort.sum(axis=0)
+        _count_stocks(
+            month,
+            r.column("status"),
+            r.column("qualification"),
+            r.column("arrival"),
+            self.cohort_stocks[month],
+            self.employed_by_months_since_arrival,
+            self.nec_by_months_since_arrival,
+        )
+        self.stocks[month] = self.cohort_stocks[month].sum(axis=0)
         self.observed = month
-        nec = status == Status.NEC
-        employed = rows_where(nec | (status == Status.WISE_JOB))
-        cell = (month - r.arrival[employed]) * N_QUAL + qual[employed]
-        cells = (self.months + 1) * N_QUAL
-        self.employed_by_months_since_arrival += np.bincount(cell, minlength=cells).reshape(-1, N_QUAL)
-        in_nec = nec[employed]
-        self.nec_by_months_since_arrival += np.bincount(cell[in_nec], minlength=cells).reshape(-1, N_QUAL)
         self.channels["vacancies_open"][month] = model.vacancies.n
         self.month_now = month + 1
 
@@ -292,3 +291,44 @@ class Recorder:
         table = pd.concat(frames, ignore_index=True)
         table["qualification"] = pd.Categorical(table["qualification"], categories=[*QUAL_NAMES, "all"])
         return table
+
+
+_NO_COHORTS = np.zeros((0, N_QUAL), dtype=np.int32)
+_NEC, _WISE_JOB = int(Status.NEC), int(Status.WISE_JOB)
+
+
+@njit(cache=True, nogil=True)
+def _count_people(
+    counts: np.ndarray, cohorts: np.ndarray, rows: np.ndarray, qualification: np.ndarray, arrival: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Add refugees ``rows`` to ``counts`` by qualification and, unless empty, to ``cohorts`` by arrival month too."""
+    for row in rows:
+        q = qualification[row]
+        counts[q] += 1
+        if cohorts.shape[0]:
+            cohorts[arrival[row], q] += 1
+
+
+@njit(cache=True, nogil=True)
+def _count_stocks(
+    month: int,
+    status: np.ndarray,
+    qualification: np.ndarray,
+    arrival: np.ndarray,
+    by_cohort: np.ndarray,
+    employed: np.ndarray,
+    nec: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """This month's stocks by arrival month, status and qualification (compiled).
+
+    Also adds the month's employed (NEC or WISE job) and NEC workers, by months since arrival
+    and qualification, to the running counts ``employed`` and ``nec``.
+    """
+    by_cohort[:] = 0
+    for i in range(status.size):
+        s, q = status[i], qualification[i]
+        by_cohort[arrival[i], s, q] += 1
+        if s in (_NEC, _WISE_JOB):
+            employed[month - arrival[i], q] += 1
+            if s == _NEC:
+                nec[month - arrival[i], q] += 1

@@ -29,7 +29,7 @@ ADVOCACY_CASE = {
 
 
 def _outcome(spec: Any, seed: int) -> tuple[bool, bool, bool | None]:
-    model = ThroughflowModel(spec, seed=seed, record_events=False).run()
+    model = ThroughflowModel(spec, seed=seed, record_events=False, collect=False).run()
     agent = model.story_agent
     if agent is None:
         raise ValueError(f"{spec.name}: the scenario has no story (story.enabled is false)")

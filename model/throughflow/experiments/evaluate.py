@@ -93,11 +93,11 @@ def evaluate(
     """
     base = scenario if isinstance(scenario, ScenarioBase) else load_scenario(scenario)
     spec = apply_params(base, typed(params or {}, base))
-    model = ThroughflowModel(spec, seed=seed, months=months, record_events=False).run()
+    model = ThroughflowModel(spec, seed=seed, months=months, record_events=False, collect=False).run()
     indicators = compute(model)
     cost, count = _totals(model)
     if mentoring_on(spec):
-        paired = ThroughflowModel(baseline_of(spec), seed=seed, months=model.months, record_events=False).run()
+        paired = ThroughflowModel(baseline_of(spec), seed=seed, months=model.months, record_events=False, collect=False).run()
         reference = compute(paired)
         indicators.update(paired_indicators(model, paired))
     else:

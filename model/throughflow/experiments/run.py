@@ -102,12 +102,12 @@ def run(
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     check_horizon(spec, months, f"<scenario {spec.name}> (months {months})")
     started = time.perf_counter()
-    model = ThroughflowModel(spec, seed=seed, months=months, record_events=record_events).run()
+    model = ThroughflowModel(spec, seed=seed, months=months, record_events=record_events, collect=keep_model).run()
     wall = time.perf_counter() - started
     indicators = compute(model)
     horizons = horizon_totals(model)
     if paired_baseline and mentoring_on(spec):
-        base = ThroughflowModel(baseline_of(spec), seed=seed, months=model.months, record_events=False).run()
+        base = ThroughflowModel(baseline_of(spec), seed=seed, months=model.months, record_events=False, collect=False).run()
         indicators.update(paired_indicators(model, base, horizons))
     totals = {
         "cost_eur": dict(zip(ORDER, _costs(model).tolist(), strict=True)),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from throughflow.agents.refugee import Refugee
+from throughflow.agents.view import add_views
 from throughflow.enums import SECTORS, Qualification, Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Population, Section
@@ -108,7 +109,7 @@ def add_refugees(
     fades = tie_fades(model, month, rng, count * MAX_TIES).reshape(count, MAX_TIES)
     r.tie_fades[rows] = fades
     r.ties_until[rows] = np.where(ties != NO, fades, NO).max(axis=1)
-    model.refugee_agents += [Refugee(model, i) for i in rows.tolist()]
+    model.refugee_agents += add_views(model, Refugee, rows.tolist())
     model.events.log(month, model.event_code["arrive"], rows, qual)
     model.recorder.add_people("arrivals", rows, r)
     return rows

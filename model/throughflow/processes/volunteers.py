@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from throughflow.agents.mentor import Mentor
+from throughflow.agents.view import add_views
 from throughflow.arrays import rows_where
 from throughflow.enums import MentorStatus, PairEnd
 from throughflow.limits import LIMITS, Entity
@@ -150,7 +151,7 @@ class Volunteers(Mechanism[OneOnOnePars]):
         # every volunteer may leave in any month from the first month of the run: the month is
         # drawn now, one number per mentor (common random numbers across scenarios)
         mt.leaves[rows] = max(month, 1) - 1 + months_until(self.uniforms(0, rows, DEPARTURE), p.p_mentor_leave_per_month)
-        model.mentor_agents += [Mentor(model, i) for i in rows.tolist()]
+        model.mentor_agents += add_views(model, Mentor, rows.tolist())
         return rows
 
     def assign_mentors(self, mentees: np.ndarray, month: int) -> np.ndarray:

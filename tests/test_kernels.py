@@ -1,0 +1,114 @@
+"""The compiled kernels give exactly what the array expressions they replace give.
+
+Each kernel is checked against a plain numpy (or plain Python) reference written here, on
+random inputs that cover the edge cases (empty input, repeats, faded and full tie slots).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from throughflow.population import MAX_TIES, NO, RefugeeTable
+from throughflow.randomness import uniforms
+
+MASK64 = (1 << 64) - 1
+
+
+def splitmix_reference(key: int, month: int, rows: np.ndarray, draw: int) -> np.ndarray:
+    """The counter-based uniforms with numpy's wrapping uint64 arithmetic (the former implementation)."""
+
+    def mix_int(x: int) -> int:
+        x ^= x >> 30
+        x = (x * 0xBF58476D1CE4E5B9) & MASK64
+        x ^= x >> 27
+        x = (x * 0x94D049BB133111EB) & MASK64
+        return x ^ (x >> 31)
+
+    salt = np.uint64(mix_int(((key ^ (month * 0x100000 + draw * 0x1000000000)) * 0x9E3779B97F4A7C15) & MASK64))
+    x = np.asarray(rows).astype(np.uint64)
+    x *= np.uint64(0x9E3779B97F4A7C15)
+    x += salt
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return (x >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int16, np.uint32])
+def test_uniforms_equal_the_array_reference(dtype: type) -> None:
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        key = int(rng.integers(0, 2**63 - 1))
+        month, draw = int(rng.integers(0, 400)), int(rng.integers(0, 8))
+        rows = rng.integers(0, np.iinfo(dtype).max, size=int(rng.integers(0, 500))).astype(dtype)
+        got = uniforms(key, month, rows, draw)
+        assert got.dtype == np.float64 and got.shape == rows.shape
+        np.testing.assert_array_equal(got, splitmix_reference(key, month, rows, draw))
+
+
+def test_uniforms_keep_the_shape_and_repeat_for_repeated_rows() -> None:
+    rows = np.array([[3, 5, 3], [0, 5, 9]])
+    got = uniforms(77, 2, rows, 1)
+    assert got.shape == (2, 3)
+    np.testing.assert_array_equal(got.ravel(), splitmix_reference(77, 2, rows.ravel(), 1))
+    assert got[0, 0] == got[0, 2] and got[0, 1] == got[1, 1]
+    assert uniforms(77, 2, np.zeros(0, dtype=np.int64)).size == 0
+    many = uniforms(5, 1, np.arange(200_000))
+    assert many.min() >= 0.0 and many.max() < 1.0 and abs(many.mean() - 0.5) < 0.005
+
+
+def random_ties(rng: np.random.Generator, n: int, employers: int = 12) -> RefugeeTable:
+    table = RefugeeTable(n)
+    table.add(n)
+    table.ties[:n] = np.where(rng.random((n, MAX_TIES)) < 0.6, rng.integers(0, employers, (n, MAX_TIES)), NO)
+    table.tie_fades[:n] = rng.integers(0, 20, (n, MAX_TIES))
+    table.ties_until[:n] = table.tie_fades[:n].max(axis=1)
+    return table
+
+
+def add_tie_reference(
+    ties: np.ndarray, fades: np.ndarray, until: np.ndarray, row: int, employer: int, fade: int, month: int
+) -> None:
+    """One tie, one refugee, as the model documents it (plain Python)."""
+    held = [int(t) if f >= month and t != NO else NO for t, f in zip(ties[row], fades[row], strict=True)]
+    if employer in held:
+        return
+    until[row] = max(until[row], fade)
+    if NO in held:
+        slot = held.index(NO)
+    else:
+        ties[row, :-1], fades[row, :-1] = ties[row, 1:].copy(), fades[row, 1:].copy()
+        slot = MAX_TIES - 1
+    ties[row, slot], fades[row, slot] = employer, fade
+
+
+def test_held_ties_equal_the_array_expression() -> None:
+    rng = np.random.default_rng(2)
+    table = random_ties(rng, 300)
+    rows = rng.integers(0, 300, 500)
+    for month in (0, 7, 19, 25):
+        got = table.held_ties(rows, month)
+        expected = np.where(table.tie_fades[rows] >= month, table.ties[rows], NO)
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
+    assert table.held_ties(np.zeros(0, dtype=np.int64), 3).shape == (0, MAX_TIES)
+
+
+def test_adding_ties_follows_the_slot_rules_even_with_repeated_rows() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        table = random_ties(rng, 40)
+        ties, fades, until = table.ties[:40].copy(), table.tie_fades[:40].copy(), table.ties_until[:40].copy()
+        rows = rng.integers(0, 40, int(rng.integers(1, 60)))  # repeats: handled in successive passes
+        employers = rng.integers(0, 12, rows.size)
+        new_fades = rng.integers(5, 40, rows.size)
+        month = int(rng.integers(0, 20))
+        table.add_tie(rows, employers, new_fades, month)
+        for k in np.argsort(rows, kind="stable"):  # the same order: by refugee, then as given
+            add_tie_reference(ties, fades, until, int(rows[k]), int(employers[k]), int(new_fades[k]), month)
+        np.testing.assert_array_equal(table.ties[:40], ties)
+        np.testing.assert_array_equal(table.tie_fades[:40], fades)
+        np.testing.assert_array_equal(table.ties_until[:40], until)
