@@ -174,19 +174,14 @@ class Recorder:
         present[: last + 1] = arrived[::-1]
         return present
 
-    def count_screening(self, bottleneck: np.ndarray, passed: np.ndarray, quals: np.ndarray, p_native: np.ndarray) -> None:
-        """Count cold applications, callbacks and the callbacks a native with the same CV would expect.
+    def add_screening(self, sent: np.ndarray, passed: np.ndarray, native: np.ndarray) -> None:
+        """Add a month's cold applications, callbacks and the callbacks a native with the same CV would expect.
 
-        Args:
-            bottleneck: Whether each application went to a bottleneck vacancy.
-            passed: Whether it passed screening.
-            quals: Qualification of the applicant.
-            p_native: Callback probability of a native applicant with the same CV.
+        Each by [bottleneck][qualification], flattened (``2 x N_QUAL`` numbers).
         """
-        cell = bottleneck * N_QUAL + quals.astype(np.int64)
-        self._sent += np.bincount(cell, minlength=2 * N_QUAL)
-        self._passed += np.bincount(cell[passed], minlength=2 * N_QUAL)
-        self._native += np.bincount(cell, weights=p_native, minlength=2 * N_QUAL)
+        self._sent += sent
+        self._passed += passed
+        self._native += native
 
     @property
     def screening(self) -> np.ndarray:

@@ -37,10 +37,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numba import njit
 from scipy.special import ndtri
 
 from throughflow.arrays import rows_where
-from throughflow.enums import SECTORS, Channel, Status
+from throughflow.enums import N_QUAL, SECTORS, Channel, Status
 from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
 from throughflow.population import NO
@@ -152,32 +153,24 @@ class Hiring(Mechanism[Section]):
         others = self._other_applicants(month)
         if pool.n == 0:
             return
-        r, lm = model.refugees, model.scenario.labour_market
-        coach = _coach_rate(model, seekers)
+        r, a = model.refugees, model.scenario.art60
+        orientation = model.hosts.orientation
+        coach = _coach_rates(seekers, r.host, r.wise, orientation, a.guidance_referral_per_month, a.transition_support)
         effort = r.search[seekers] + coach  # guidance also makes the search itself better
         for boost in model.hooks["search_effort"]:
             effort = effort + boost(seekers)
-        intensity = np.where(r.status[seekers] == Status.WISE_JOB, model.scenario.art60.wise_job_search, 1.0)
-        intensity = intensity * _benefit_urgency(model, seekers, month)
-        n_cold = rng.poisson(lm.applications_per_month * np.minimum(1.0, effort) * intensity)
+        n_cold = rng.poisson(_cold_rates(model, seekers, effort, month))
         seeker = np.repeat(seekers, n_cold)
         vacancy = below(rng, pool.n, seeker.size)
         u_screen = rng.random(seeker.size)
-        in_reach = rows_where(in_commute(model, seeker, model.vacancies.municipality[vacancy]))
-        seeker, vacancy, u_screen = seeker[in_reach], vacancy[in_reach], u_screen[in_reach]
-        bottleneck = pool.bottleneck[vacancy]
-        bias = bias_now(model, month)[pool.employer[vacancy]]
-        p_native = lm.p_callback_native * _duration_factor(model, seeker, month)
-        passed = u_screen < p_native * np.where(bottleneck, 1.0 - lm.bottleneck_bias_factor * bias, 1.0 - bias)
-        model.recorder.count_screening(bottleneck, passed, r.qualification[seeker], p_native)
+        seeker, vacancy = self._screen(seeker, vacancy, u_screen, month)
 
         first_open = pool.first_open_by_employer(model.employers.n)
         self._introduce(seekers, coach, first_open, month)
         warm_seeker, warm_vacancy, warm_kind = self._interviews(seekers, first_open, month)
-        cold = rows_where(passed)
-        seeker = np.concatenate([seeker[cold], warm_seeker])
-        vacancy = np.concatenate([vacancy[cold], warm_vacancy])
-        kind = np.concatenate([np.zeros(cold.size, dtype=np.int8), warm_kind])
+        kind = np.concatenate([np.zeros(seeker.size, dtype=np.int8), warm_kind])
+        seeker = np.concatenate([seeker, warm_seeker])
+        vacancy = np.concatenate([vacancy, warm_vacancy])
         self._log_applications(month, seekers, n_cold, warm_seeker)
         hired = np.zeros(pool.n, dtype=bool)
         if seeker.size:
@@ -196,6 +189,38 @@ class Hiring(Mechanism[Section]):
         taken_by_others = ~hired & (others >= 0.0)
         self.count("other_hires", int(taken_by_others.sum()))
         pool.keep(~(hired | taken_by_others))
+
+    def _screen(self, seeker: np.ndarray, vacancy: np.ndarray, u: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray]:
+        """The cold applications within commuting reach that pass the employer's screening (and count them).
+
+        Screening: a callback with the probability a native with the same CV would have
+        (lower after long unemployment), times one minus the employer's bias (less in
+        bottleneck occupations), drawn against ``u``.
+        """
+        model = self.model
+        r, pool, lm = model.refugees, model.vacancies, model.scenario.labour_market
+        sent, passed, native, ok = _screen_cold(
+            seeker,
+            vacancy,
+            u,
+            month,
+            r.home,
+            r.commute_tolerance,
+            r.status,
+            r.status_since,
+            r.qualification,
+            model.region.minutes,
+            pool.municipality,
+            pool.bottleneck,
+            pool.employer,
+            bias_now(model, month),
+            lm.p_callback_native,
+            lm.duration_callback_loss,
+            lm.duration_callback_months,
+            lm.bottleneck_bias_factor,
+        )
+        model.recorder.add_screening(sent, passed, native)
+        return seeker[ok], vacancy[ok]
 
     def _other_applicants(self, month: int) -> np.ndarray:
         """The best margin of the other job seekers applying to each open vacancy this month (-inf: none)."""
@@ -318,40 +343,121 @@ def within_room(model: ThroughflowModel, employers: np.ndarray) -> np.ndarray:
     return keep
 
 
-def _months_on_benefit(model: ThroughflowModel, rows: np.ndarray, month: int, otherwise: float) -> np.ndarray:
-    """Months since the start of the current UNEMPLOYED spell (on benefit); ``otherwise`` for other statuses."""
-    r = model.refugees
-    return np.where(r.status[rows] == Status.UNEMPLOYED, month - r.status_since[rows], otherwise)
+_UNEMPLOYED, _WISE_JOB = int(Status.UNEMPLOYED), int(Status.WISE_JOB)
 
 
-def _duration_factor(model: ThroughflowModel, seeker: np.ndarray, month: int) -> np.ndarray:
-    """Callback loss with time on benefit (employers read long unemployment as a bad signal)."""
-    lm = model.scenario.labour_market
-    months = _months_on_benefit(model, seeker, month, 0)
-    return 1.0 - lm.duration_callback_loss * np.minimum(months, lm.duration_callback_months) / lm.duration_callback_months
-
-
-def _benefit_urgency(model: ThroughflowModel, seeker: np.ndarray, month: int) -> np.ndarray:
-    """Search intensity on benefit: lower while the benefit is at its first, highest level, full once it has fallen."""
-    lm = model.scenario.labour_market
-    months = _months_on_benefit(model, seeker, month, lm.benefit_search_months)
-    ramp = np.minimum(months, lm.benefit_search_months) / lm.benefit_search_months
-    return lm.benefit_search_start + (1.0 - lm.benefit_search_start) * ramp
-
-
-def _coach_rate(model: ThroughflowModel, seekers: np.ndarray) -> np.ndarray:
-    """Monthly probability of a warm referral by the trajectory guide or a WISE job coach.
+@njit(cache=True, nogil=True)
+def _coach_rates(
+    seekers: np.ndarray, host: np.ndarray, wise: np.ndarray, orientation: np.ndarray, guidance: float, support: float
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Monthly probability of a warm referral by the trajectory guide or a WISE job coach (compiled).
 
     Every art. 60 worker has trajectory guidance; a WISE adds transition support in
     proportion to its throughflow orientation, for its art. 60 workers and for the workers
     it kept on a regular contract (the decree's throughflow mission).
     """
-    r, a = model.refugees, model.scenario.art60
-    host = r.host[seekers]
-    wise = r.wise[seekers]
-    on_art60 = host != NO
-    rate = np.where(on_art60, a.guidance_referral_per_month + model.hosts.orientation[host] * a.transition_support, 0.0)
-    return rate + np.where(wise != NO, model.hosts.orientation[wise] * a.transition_support, 0.0)
+    out = np.empty(seekers.size)
+    for i in range(seekers.size):
+        h, w = host[seekers[i]], wise[seekers[i]]
+        rate = guidance + orientation[h] * support if h != NO else 0.0
+        out[i] = rate + (orientation[w] * support if w != NO else 0.0)
+    return out
+
+
+def _cold_rates(model: ThroughflowModel, seekers: np.ndarray, effort: np.ndarray, month: int) -> np.ndarray:
+    """Expected cold applications of each seeker this month: effort, less on the job, less early on benefit."""
+    r, lm = model.refugees, model.scenario.labour_market
+    return _cold_rates_of(
+        seekers,
+        effort,
+        month,
+        r.status,
+        r.status_since,
+        lm.applications_per_month,
+        model.scenario.art60.wise_job_search,
+        lm.benefit_search_start,
+        lm.benefit_search_months,
+    )
+
+
+@njit(cache=True, nogil=True)
+def _cold_rates_of(
+    seekers: np.ndarray,
+    effort: np.ndarray,
+    month: int,
+    status: np.ndarray,
+    since: np.ndarray,
+    per_month: float,
+    on_the_job: float,
+    start: float,
+    ramp_months: float,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Applications per month x min(1, effort) x intensity (compiled).
+
+    The intensity is lower on the job (a WISE worker looks for an NEC job less intensively)
+    and, on benefit, lower while the benefit is at its first, highest level: it rises linearly
+    from ``start`` to full over ``ramp_months`` of the unemployment spell.
+    """
+    out = np.empty(seekers.size)
+    for i in range(seekers.size):
+        s = status[seekers[i]]
+        months = float(month - since[seekers[i]]) if s == _UNEMPLOYED else ramp_months
+        urgency = start + (1.0 - start) * (min(months, ramp_months) / ramp_months)
+        intensity = (on_the_job if s == _WISE_JOB else 1.0) * urgency
+        out[i] = per_month * min(1.0, effort[i]) * intensity
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _screen_cold(
+    seeker: np.ndarray,
+    vacancy: np.ndarray,
+    u: np.ndarray,
+    month: int,
+    home: np.ndarray,
+    tolerance: np.ndarray,
+    status: np.ndarray,
+    since: np.ndarray,
+    qualification: np.ndarray,
+    minutes: np.ndarray,
+    municipality: np.ndarray,
+    bottleneck: np.ndarray,
+    employer: np.ndarray,
+    bias: np.ndarray,
+    p_callback: float,
+    loss: float,
+    loss_months: float,
+    bottleneck_factor: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Screening of cold applications (compiled; :meth:`Hiring._screen`).
+
+    An application outside the seeker's commute tolerance is not sent. The callback
+    probability of a native with the same CV falls with time on benefit (employers read long
+    unemployment as a bad signal): by ``loss`` after ``loss_months`` of the spell.
+
+    Returns:
+        Applications sent within reach, callbacks, and the callbacks a native would expect, by
+        [bottleneck][qualification] (flattened); and which applications passed.
+    """
+    sent = np.zeros(2 * N_QUAL)
+    passed = np.zeros(2 * N_QUAL)
+    native = np.zeros(2 * N_QUAL)
+    ok = np.zeros(seeker.size, dtype=np.bool_)
+    for i in range(seeker.size):
+        s, v = seeker[i], vacancy[i]
+        if minutes[home[s], municipality[v]] > tolerance[s]:
+            continue
+        months = float(month - since[s]) if status[s] == _UNEMPLOYED else 0.0
+        p_native = p_callback * (1.0 - loss * min(months, loss_months) / loss_months)
+        b = bias[employer[v]]
+        in_bottleneck = bottleneck[v]
+        cell = N_QUAL + qualification[s] if in_bottleneck else qualification[s]
+        sent[cell] += 1.0
+        native[cell] += p_native
+        if u[i] < p_native * (1.0 - bottleneck_factor * b if in_bottleneck else 1.0 - b):
+            passed[cell] += 1.0
+            ok[i] = True
+    return sent, passed, native, ok
 
 
 def _coach_picks(model: ThroughflowModel, coached: np.ndarray, rng: np.random.Generator, picks: int = 4) -> np.ndarray:
