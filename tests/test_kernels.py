@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from throughflow.enums import Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
+from throughflow.processes.hiring import _coach_rates, _cold_rates_of, _screen_cold
 from throughflow.randomness import uniforms
 
 MASK64 = (1 << 64) - 1
@@ -112,3 +114,69 @@ def test_adding_ties_follows_the_slot_rules_even_with_repeated_rows() -> None:
         np.testing.assert_array_equal(table.ties[:40], ties)
         np.testing.assert_array_equal(table.tie_fades[:40], fades)
         np.testing.assert_array_equal(table.ties_until[:40], until)
+
+
+# --- hiring: cold applications ---------------------------------------------------------------
+
+UNEMPLOYED, WISE_JOB = int(Status.UNEMPLOYED), int(Status.WISE_JOB)
+
+
+def people(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    return {
+        "host": np.where(rng.random(n) < 0.4, rng.integers(0, 9, n), NO).astype(np.int32),
+        "wise": np.where(rng.random(n) < 0.2, rng.integers(0, 9, n), NO).astype(np.int32),
+        "status": rng.integers(0, 6, n).astype(np.int8),
+        "since": rng.integers(0, 60, n).astype(np.int32),
+        "qualification": rng.integers(0, 3, n).astype(np.int8),
+        "home": rng.integers(0, 5, n).astype(np.int32),
+        "tolerance": rng.uniform(15, 90, n),
+    }
+
+
+def test_coach_and_search_rates_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(4)
+    p = people(rng, 400)
+    orientation = rng.random(9)
+    seekers = np.sort(rng.choice(400, 150, replace=False))
+    host, wise = p["host"][seekers], p["wise"][seekers]
+    expected = np.where(host != NO, 0.02 + orientation[host] * 0.3, 0.0) + np.where(wise != NO, orientation[wise] * 0.3, 0.0)
+    coach = _coach_rates(seekers, p["host"], p["wise"], orientation, 0.02, 0.3)
+    np.testing.assert_array_equal(coach, expected)
+
+    effort = rng.uniform(0, 1.5, seekers.size)
+    month, start, ramp = 70, 0.6, 9.0
+    status, since = p["status"][seekers], p["since"][seekers]
+    months = np.where(status == UNEMPLOYED, month - since, ramp)
+    urgency = start + (1.0 - start) * (np.minimum(months, ramp) / ramp)
+    intensity = np.where(status == WISE_JOB, 0.5, 1.0) * urgency
+    expected = 4.0 * np.minimum(1.0, effort) * intensity
+    got = _cold_rates_of(seekers, effort, month, p["status"], p["since"], 4.0, 0.5, start, ramp)
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_screening_equals_the_array_expressions() -> None:
+    rng = np.random.default_rng(5)
+    p = people(rng, 300)
+    n_vac, n_emp, apps, month = 40, 12, 2_000, 50
+    minutes = rng.uniform(5, 100, (5, 5))
+    municipality, employer = rng.integers(0, 5, n_vac), rng.integers(0, n_emp, n_vac)
+    bottleneck, bias = rng.random(n_vac) < 0.3, rng.uniform(0, 0.6, n_emp)
+    seeker, vacancy, u = rng.integers(0, 300, apps), rng.integers(0, n_vac, apps), rng.random(apps)
+    loss, loss_months, factor, p_callback = 0.4, 12.0, 0.2, 0.09
+    sent, passed, native, ok = _screen_cold(
+        seeker, vacancy, u, month, p["home"], p["tolerance"], p["status"], p["since"], p["qualification"],
+        minutes, municipality, bottleneck, employer, bias, p_callback, loss, loss_months, factor,
+    )  # fmt: skip
+    # the former array expressions
+    reach = minutes[p["home"][seeker], municipality[vacancy]] <= p["tolerance"][seeker]
+    s, v, uu = seeker[reach], vacancy[reach], u[reach]
+    months = np.where(p["status"][s] == UNEMPLOYED, month - p["since"][s], 0)
+    p_native = p_callback * (1.0 - loss * np.minimum(months, loss_months) / loss_months)
+    b = bias[employer[v]]
+    call = uu < p_native * np.where(bottleneck[v], 1.0 - factor * b, 1.0 - b)
+    cell = bottleneck[v] * 3 + p["qualification"][s].astype(np.int64)
+    np.testing.assert_array_equal(sent, np.bincount(cell, minlength=6))
+    np.testing.assert_array_equal(passed, np.bincount(cell[call], minlength=6))
+    np.testing.assert_array_equal(native, np.bincount(cell, weights=p_native, minlength=6))
+    np.testing.assert_array_equal(np.flatnonzero(ok), np.flatnonzero(reach)[call])
+    assert 0 < ok.sum() < reach.sum() < apps
