@@ -157,14 +157,18 @@ def test_coach_and_search_rates_equal_the_array_expressions() -> None:
 def test_screening_equals_the_array_expressions() -> None:
     rng = np.random.default_rng(5)
     p = people(rng, 300)
-    n_vac, n_emp, apps, month = 40, 12, 2_000, 50
+    n_vac, n_emp, month = 40, 12, 50
     minutes = rng.uniform(5, 100, (5, 5))
     municipality, employer = rng.integers(0, 5, n_vac), rng.integers(0, n_emp, n_vac)
     bottleneck, bias = rng.random(n_vac) < 0.3, rng.uniform(0, 0.6, n_emp)
-    seeker, vacancy, u = rng.integers(0, 300, apps), rng.integers(0, n_vac, apps), rng.random(apps)
+    seekers = np.sort(rng.choice(300, 200, replace=False))
+    counts = rng.poisson(10.0, seekers.size)
+    seeker = np.repeat(seekers, counts)
+    apps = seeker.size
+    vacancy, u = rng.integers(0, n_vac, apps), rng.random(apps)
     loss, loss_months, factor, p_callback = 0.4, 12.0, 0.2, 0.09
-    sent, passed, native, ok = _screen_cold(
-        seeker, vacancy, u, month, p["home"], p["tolerance"], p["status"], p["since"], p["qualification"],
+    sent, passed, native, got_seeker, got_vacancy = _screen_cold(
+        seekers, counts, vacancy, u, month, p["home"], p["tolerance"], p["status"], p["since"], p["qualification"],
         minutes, municipality, bottleneck, employer, bias, p_callback, loss, loss_months, factor,
     )  # fmt: skip
     # the former array expressions
@@ -178,5 +182,6 @@ def test_screening_equals_the_array_expressions() -> None:
     np.testing.assert_array_equal(sent, np.bincount(cell, minlength=6))
     np.testing.assert_array_equal(passed, np.bincount(cell[call], minlength=6))
     np.testing.assert_array_equal(native, np.bincount(cell, weights=p_native, minlength=6))
-    np.testing.assert_array_equal(np.flatnonzero(ok), np.flatnonzero(reach)[call])
-    assert 0 < ok.sum() < reach.sum() < apps
+    np.testing.assert_array_equal(got_seeker, s[call])
+    np.testing.assert_array_equal(got_vacancy, v[call])
+    assert 0 < call.sum() < reach.sum() < apps

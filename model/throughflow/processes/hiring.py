@@ -160,10 +160,9 @@ class Hiring(Mechanism[Section]):
         for boost in model.hooks["search_effort"]:
             effort = effort + boost(seekers)
         n_cold = rng.poisson(_cold_rates(model, seekers, effort, month))
-        seeker = np.repeat(seekers, n_cold)
-        vacancy = below(rng, pool.n, seeker.size)
-        u_screen = rng.random(seeker.size)
-        seeker, vacancy = self._screen(seeker, vacancy, u_screen, month)
+        sent = int(n_cold.sum())
+        vacancy = below(rng, pool.n, sent)
+        seeker, vacancy = self._screen(seekers, n_cold, vacancy, rng.random(sent), month)
 
         first_open = pool.first_open_by_employer(model.employers.n)
         self._introduce(seekers, coach, first_open, month)
@@ -190,17 +189,24 @@ class Hiring(Mechanism[Section]):
         self.count("other_hires", int(taken_by_others.sum()))
         pool.keep(~(hired | taken_by_others))
 
-    def _screen(self, seeker: np.ndarray, vacancy: np.ndarray, u: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray]:
+    def _screen(
+        self, seekers: np.ndarray, counts: np.ndarray, vacancy: np.ndarray, u: np.ndarray, month: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The cold applications within commuting reach that pass the employer's screening (and count them).
 
-        Screening: a callback with the probability a native with the same CV would have
-        (lower after long unemployment), times one minus the employer's bias (less in
-        bottleneck occupations), drawn against ``u``.
+        ``seekers`` send ``counts`` applications each, in order, to ``vacancy``. Screening: a
+        callback with the probability a native with the same CV would have (lower after long
+        unemployment), times one minus the employer's bias (less in bottleneck occupations),
+        drawn against ``u``.
+
+        Returns:
+            The seeker and the vacancy of each application that passed.
         """
         model = self.model
         r, pool, lm = model.refugees, model.vacancies, model.scenario.labour_market
-        sent, passed, native, ok = _screen_cold(
-            seeker,
+        sent, passed, native, seeker, vacancy = _screen_cold(
+            seekers,
+            counts,
             vacancy,
             u,
             month,
@@ -220,7 +226,7 @@ class Hiring(Mechanism[Section]):
             lm.bottleneck_bias_factor,
         )
         model.recorder.add_screening(sent, passed, native)
-        return seeker[ok], vacancy[ok]
+        return seeker, vacancy
 
     def _other_applicants(self, month: int) -> np.ndarray:
         """The best margin of the other job seekers applying to each open vacancy this month (-inf: none)."""
@@ -410,7 +416,8 @@ def _cold_rates_of(
 
 @njit(cache=True, nogil=True)
 def _screen_cold(
-    seeker: np.ndarray,
+    seekers: np.ndarray,
+    counts: np.ndarray,
     vacancy: np.ndarray,
     u: np.ndarray,
     month: int,
@@ -428,36 +435,48 @@ def _screen_cold(
     loss: float,
     loss_months: float,
     bottleneck_factor: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
     """Screening of cold applications (compiled; :meth:`Hiring._screen`).
 
-    An application outside the seeker's commute tolerance is not sent. The callback
-    probability of a native with the same CV falls with time on benefit (employers read long
-    unemployment as a bad signal): by ``loss`` after ``loss_months`` of the spell.
+    Seeker ``i`` sends ``counts[i]`` applications; the ``k``-th application of all goes to
+    ``vacancy[k]`` and is screened against ``u[k]``. An application outside the seeker's
+    commute tolerance is not sent. The callback probability of a native with the same CV
+    falls with time on benefit (employers read long unemployment as a bad signal): by
+    ``loss`` after ``loss_months`` of the spell.
 
     Returns:
         Applications sent within reach, callbacks, and the callbacks a native would expect, by
-        [bottleneck][qualification] (flattened); and which applications passed.
+        [bottleneck][qualification] (flattened); the seeker and the vacancy of each
+        application that passed, in order.
     """
     sent = np.zeros(2 * N_QUAL)
     passed = np.zeros(2 * N_QUAL)
     native = np.zeros(2 * N_QUAL)
-    ok = np.zeros(seeker.size, dtype=np.bool_)
-    for i in range(seeker.size):
-        s, v = seeker[i], vacancy[i]
-        if minutes[home[s], municipality[v]] > tolerance[s]:
-            continue
+    out_seeker = np.empty(vacancy.size, dtype=seekers.dtype)
+    out_vacancy = np.empty(vacancy.size, dtype=vacancy.dtype)
+    k = n = 0
+    for i in range(seekers.size):
+        s = seekers[i]
         months = float(month - since[s]) if status[s] == _UNEMPLOYED else 0.0
         p_native = p_callback * (1.0 - loss * min(months, loss_months) / loss_months)
-        b = bias[employer[v]]
-        in_bottleneck = bottleneck[v]
-        cell = N_QUAL + qualification[s] if in_bottleneck else qualification[s]
-        sent[cell] += 1.0
-        native[cell] += p_native
-        if u[i] < p_native * (1.0 - bottleneck_factor * b if in_bottleneck else 1.0 - b):
-            passed[cell] += 1.0
-            ok[i] = True
-    return sent, passed, native, ok
+        q = qualification[s]
+        for _ in range(counts[i]):
+            v = vacancy[k]
+            draw = u[k]
+            k += 1
+            if minutes[home[s], municipality[v]] > tolerance[s]:
+                continue
+            b = bias[employer[v]]
+            in_bottleneck = bottleneck[v]
+            cell = N_QUAL + q if in_bottleneck else q
+            sent[cell] += 1.0
+            native[cell] += p_native
+            if draw < p_native * (1.0 - bottleneck_factor * b if in_bottleneck else 1.0 - b):
+                passed[cell] += 1.0
+                out_seeker[n] = s
+                out_vacancy[n] = v
+                n += 1
+    return sent, passed, native, out_seeker[:n], out_vacancy[:n]
 
 
 def _coach_picks(model: ThroughflowModel, coached: np.ndarray, rng: np.random.Generator, picks: int = 4) -> np.ndarray:
