@@ -8,6 +8,7 @@ is preferred. Without it, mentors are assigned at random (:mod:`throughflow.proc
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from throughflow.arrays import dense_codes
 from throughflow.enums import SECTORS
@@ -57,17 +58,13 @@ class Matching(Mechanism[MatchingPars]):
         return greedy(cost, of_kind, place_type)
 
 
-UINT16_MAX = int(np.iinfo(np.uint16).max)
-
-
 def greedy(cost: np.ndarray, kind: np.ndarray, place_type: np.ndarray | None = None) -> np.ndarray:
     """Greedy assignment: in order, each mentee takes the cheapest free place.
 
     Ties go to the lowest place index, exactly as ``argmin`` over the remaining places would.
-    Because a place's cost does not change when other places are taken, each kind of mentee
-    can rank all places once and take the first free one in its ranking. The ranking sorts
-    small integer ranks of the costs (a radix sort) rather than the costs themselves: the same
-    order, ties included, several times faster.
+    All places of a type cost the same, so the cheapest free place of a type is its lowest
+    free place, and the places a type has left are always the last ones of its list: each
+    mentee compares one place per type (the type's next free place), which is compiled.
 
     Args:
         cost: Cost of each type of place (columns) for each kind of mentee (rows).
@@ -77,22 +74,36 @@ def greedy(cost: np.ndarray, kind: np.ndarray, place_type: np.ndarray | None = N
     Returns:
         The place index taken by each mentee, or -1 once all places are taken.
     """
-    values, rank = np.unique(cost, return_inverse=True)
-    rank = rank.reshape(cost.shape).astype(np.uint16 if values.size <= UINT16_MAX else np.int64)
-    if place_type is not None:
-        rank = rank[:, place_type]
-    ranking = np.argsort(rank, axis=1, kind="stable")
-    places = rank.shape[1]
-    taken = [False] * places
-    head = [0] * len(ranking)
-    out = [-1] * len(kind)
-    for k, u in enumerate(kind.tolist()[:places]):
-        order, i = ranking[u], head[u]
-        place = int(order[i])
-        while taken[place]:
-            i += 1
-            place = int(order[i])
-        taken[place] = True
-        head[u] = i + 1
-        out[k] = place
-    return np.array(out, dtype=np.int64)
+    if place_type is None:
+        place_type = np.arange(cost.shape[1])
+    return _greedy(np.ascontiguousarray(cost), np.asarray(kind, dtype=np.int64), np.asarray(place_type, dtype=np.int64))
+
+
+@njit(cache=True, nogil=True)
+def _greedy(cost: np.ndarray, kind: np.ndarray, place_type: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """:func:`greedy`, compiled."""
+    types = cost.shape[1]
+    start = np.zeros(types + 1, dtype=np.int64)
+    for t in place_type:
+        start[t + 1] += 1
+    for t in range(types):
+        start[t + 1] += start[t]
+    head = start[:-1].copy()  # the next free place of each type, as a position in ``places``
+    end = start[1:]
+    places = np.empty(place_type.size, dtype=np.int64)  # places by type, in index order
+    fill = head.copy()
+    for p in range(place_type.size):
+        places[fill[place_type[p]]] = p
+        fill[place_type[p]] += 1
+    out = np.full(kind.size, -1, dtype=np.int64)
+    for k in range(min(kind.size, place_type.size)):
+        row = kind[k]
+        best, best_place, best_cost = -1, -1, 0.0
+        for t in range(types):
+            if head[t] < end[t]:
+                c, p = cost[row, t], places[head[t]]
+                if best < 0 or c < best_cost or (c == best_cost and p < best_place):
+                    best, best_place, best_cost = t, p, c
+        out[k] = best_place
+        head[best] += 1
+    return out
