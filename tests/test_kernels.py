@@ -11,7 +11,7 @@ import pytest
 
 from throughflow.enums import Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
-from throughflow.processes.hiring import _coach_rates, _cold_rates_of, _screen_cold
+from throughflow.processes.hiring import _choose, _coach_rates, _cold_rates_of, _screen_cold
 from throughflow.randomness import uniforms
 
 MASK64 = (1 << 64) - 1
@@ -185,3 +185,33 @@ def test_screening_equals_the_array_expressions() -> None:
     np.testing.assert_array_equal(got_seeker, s[call])
     np.testing.assert_array_equal(got_vacancy, v[call])
     assert 0 < call.sum() < reach.sum() < apps
+
+
+def test_choosing_hires_equals_the_array_expressions() -> None:
+    def first_of_each(keys: np.ndarray, n: int) -> np.ndarray:
+        first = np.empty(n, dtype=np.int64)
+        positions = np.arange(keys.size)
+        first[keys[::-1]] = positions[::-1]
+        return first[keys] == positions
+
+    rng = np.random.default_rng(6)
+    for _ in range(200):
+        n_ref, n_vac, n_emp = 30, int(rng.integers(1, 25)), int(rng.integers(1, 8))
+        size = int(rng.integers(0, 80))
+        seeker, vacancy = rng.integers(0, n_ref, size), rng.integers(0, n_vac, size)
+        margin = np.round(rng.normal(0.1, 0.3, size), 1)  # coarse: ties between candidates
+        others = np.where(rng.random(n_vac) < 0.5, rng.normal(0.0, 0.3, n_vac), -np.inf)
+        employer = rng.integers(0, n_emp, n_vac)
+        room = rng.integers(-1, 3, n_emp)
+        # the former array expressions
+        pick = np.flatnonzero((margin >= 0.0) & (margin > others[vacancy]))
+        pick = pick[np.argsort(-margin[pick], kind="stable")]
+        pick = pick[first_of_each(vacancy[pick], n_vac)]
+        pick = pick[first_of_each(seeker[pick], n_ref)]
+        chosen_employer = employer[vacancy[pick]]
+        order = np.argsort(chosen_employer, kind="stable")
+        ranked = chosen_employer[order]
+        rank = np.arange(ranked.size) - np.searchsorted(ranked, ranked, side="left")
+        keep = np.empty(pick.size, dtype=bool)
+        keep[order] = rank < room[ranked]
+        np.testing.assert_array_equal(_choose(margin, others, seeker, vacancy, employer, room, n_ref), pick[keep])

@@ -173,17 +173,10 @@ class Hiring(Mechanism[Section]):
         self._log_applications(month, seekers, n_cold, warm_seeker)
         hired = np.zeros(pool.n, dtype=bool)
         if seeker.size:
-            margin = _margin(model, seeker, vacancy)
-            pick = rows_where((margin >= 0.0) & (margin > others[vacancy]))
-            # best candidate per vacancy, then each seeker takes their best offer, best margins first
-            pick = pick[np.argsort(-margin[pick], kind="stable")]
-            pick = pick[_first_of_each(vacancy[pick], pool.n)]
-            pick = pick[_first_of_each(seeker[pick], r.n)]
+            room = model.employers.posts - model.employers.staff
+            pick = _choose(_margin(model, seeker, vacancy), others, seeker, vacancy, pool.employer, room, r.n)
             seeker, vacancy, kind = seeker[pick], vacancy[pick], kind[pick]
-            employer = pool.employer[vacancy]
-            room = rows_where(within_room(model, employer))
-            seeker, vacancy, kind = seeker[room], vacancy[room], kind[room]
-            hire(model, seeker, employer[room], month, kind)
+            hire(model, seeker, pool.employer[vacancy], month, kind)
             hired[vacancy] = True
         taken_by_others = ~hired & (others >= 0.0)
         self.count("other_hires", int(taken_by_others.sum()))
@@ -317,12 +310,47 @@ class Hiring(Mechanism[Section]):
         return f"{words.name} starts an NEC job at {words.employer(ref)} ({value:.0f} min commute)."
 
 
-def _first_of_each(keys: np.ndarray, n: int) -> np.ndarray:
-    """Mask of the first occurrence of each key (keys are integers in ``[0, n)``), order kept."""
-    first = np.empty(n, dtype=np.int64)
-    positions = np.arange(keys.size)
-    first[keys[::-1]] = positions[::-1]  # with repeated keys the last assignment wins: the first occurrence
-    return first[keys] == positions
+@njit(cache=True, nogil=True)
+def _choose(
+    margin: np.ndarray,
+    others: np.ndarray,
+    seeker: np.ndarray,
+    vacancy: np.ndarray,
+    employer: np.ndarray,
+    room: np.ndarray,
+    n_refugees: int,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The interviews that end in a hire (compiled), in order of margin (best first).
+
+    A candidate must meet the requirements and beat every other job seeker who applied. The
+    best candidate of each vacancy gets the offer; a seeker with several offers takes the
+    best; an employer hires no more refugees than its room (posts less refugee staff), best
+    margins first.
+
+    Returns:
+        Indices of the hired interviews.
+    """
+    candidates = np.flatnonzero((margin >= 0.0) & (margin > others[vacancy]))
+    candidates = candidates[np.argsort(-margin[candidates], kind="mergesort")]  # stable: ties keep their order
+    offered = np.zeros(others.size, dtype=np.bool_)
+    hired = np.zeros(n_refugees, dtype=np.bool_)
+    taken = np.zeros(room.size, dtype=np.int64)
+    out = np.empty(candidates.size, dtype=np.int64)
+    n = 0
+    for i in candidates:
+        v = vacancy[i]
+        if offered[v]:
+            continue
+        offered[v] = True  # the vacancy's best candidate
+        if hired[seeker[i]]:
+            continue  # took a better offer
+        hired[seeker[i]] = True
+        e = employer[v]
+        if taken[e] < room[e]:
+            taken[e] += 1
+            out[n] = i
+            n += 1
+    return out[:n]
 
 
 def headcount(model: ThroughflowModel) -> np.ndarray:
