@@ -211,10 +211,11 @@ def test_the_lowered_departure_hazard_is_exact_and_never_earlier() -> None:
     class _Model:
         scenario = _Scenario()
 
-        def uniforms(self, name: str, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarray:
-            return np.random.default_rng(draw + 1).random(rows.size)
+    def uniforms(month: int, rows: np.ndarray, draw: int = 0) -> np.ndarray:
+        return np.random.default_rng(draw + 1).random(rows.size)
 
     mechanism.model = _Model()  # type: ignore[assignment]
+    mechanism.uniforms = uniforms  # type: ignore[method-assign]
     mechanism.pars = type("P", (), {"departure_reduction": 0.4})()  # type: ignore[assignment]
     later = mechanism._months_to_go(np.arange(left.size), left, 7)
     assert (later >= left).all()

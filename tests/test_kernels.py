@@ -11,6 +11,7 @@ import pytest
 
 from throughflow.enums import Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
+from throughflow.processes.arrivals import _set_ties
 from throughflow.processes.hiring import _choose, _coach_rates, _cold_rates_of, _screen_cold
 from throughflow.randomness import uniforms
 
@@ -215,3 +216,23 @@ def test_choosing_hires_equals_the_array_expressions() -> None:
         keep = np.empty(pick.size, dtype=bool)
         keep[order] = rank < room[ranked]
         np.testing.assert_array_equal(_choose(margin, others, seeker, vacancy, employer, room, n_ref), pick[keep])
+
+
+def test_initial_ties_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        count = int(rng.integers(0, 40))
+        n_ties = rng.poisson(2.5, count)
+        drawn = rng.integers(0, 6, (count, MAX_TIES))  # few employers: repeats
+        fades = rng.integers(0, 50, (count, MAX_TIES)).astype(np.int32)
+        table = RefugeeTable(count)
+        rows = table.add(count)
+        _set_ties(table.ties, table.tie_fades, table.ties_until, rows, drawn.copy(), n_ties, fades)
+        # the former array expressions
+        ties = drawn.copy()
+        ties[np.arange(MAX_TIES)[None, :] >= np.minimum(n_ties, MAX_TIES)[:, None]] = NO
+        ties.sort(axis=1)
+        ties[:, 1:][ties[:, 1:] == ties[:, :-1]] = NO
+        np.testing.assert_array_equal(table.ties[rows], ties)
+        np.testing.assert_array_equal(table.tie_fades[rows], fades)
+        np.testing.assert_array_equal(table.ties_until[rows], np.where(ties != NO, fades, NO).max(axis=1, initial=NO))

@@ -41,6 +41,7 @@ import numpy as np
 
 from throughflow.limits import Entity
 from throughflow.parameters import ScenarioBase, Section
+from throughflow.randomness import uniforms
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -139,6 +140,7 @@ class Mechanism[P: Section]:
 
     def __init__(self, model: ThroughflowModel) -> None:
         self.model = model
+        self._key: int | None = None
         self.pars: P = model.scenario.section(self.section) if self.Pars is not None else None  # type: ignore[assignment]
 
     @classmethod
@@ -181,7 +183,10 @@ class Mechanism[P: Section]:
 
     def uniforms(self, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarray:
         """Counter-based per-agent uniforms of this mechanism (see :mod:`throughflow.randomness`)."""
-        return self.model.uniforms(self.name, month, rows, draw)
+        key = self._key
+        if key is None:
+            key = self._key = self.model.stream_key(self.name)
+        return uniforms(key, month, rows, draw)
 
     def log(self, month: int, event: str, agents: np.ndarray, ref: Any = -1, value: Any = 0.0) -> None:
         """Log one of the mechanism's declared events for each of ``agents``."""

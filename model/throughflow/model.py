@@ -187,12 +187,16 @@ class ThroughflowModel(mesa.Model):
             rng = self._streams[name] = np.random.default_rng(self._seed_sequence(name))
         return rng
 
-    def uniforms(self, name: str, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarray:
-        """Per-agent uniform numbers of the stream ``name`` (see :mod:`throughflow.randomness`)."""
+    def stream_key(self, name: str) -> int:
+        """The 63-bit key of the counter-based numbers of the stream ``name`` (from the seed and the name)."""
         key = self._keys.get(name)
         if key is None:
             key = self._keys[name] = int(self._seed_sequence(f"{name}#counter").generate_state(1, np.uint64)[0] >> 1)
-        return uniforms(key, month, rows, draw)
+        return key
+
+    def uniforms(self, name: str, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarray:
+        """Per-agent uniform numbers of the stream ``name`` (see :mod:`throughflow.randomness`)."""
+        return uniforms(self.stream_key(name), month, rows, draw)
 
     def active(self, name: str) -> bool:
         """Whether the mechanism called ``name`` runs in this scenario."""

@@ -54,9 +54,9 @@ def uniforms(key: int, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarra
     Returns:
         Array of the same length as ``rows``.
     """
-    rows = np.asarray(rows)
-    if rows.dtype != np.int64:
-        rows = rows.astype(np.int64)
+    if type(rows) is np.ndarray and rows.dtype == np.int64 and rows.ndim == 1:
+        return _uniforms(key, month, rows, draw)
+    rows = np.asarray(rows, dtype=np.int64)
     return _uniforms(key, month, rows.ravel(), draw).reshape(rows.shape)
 
 

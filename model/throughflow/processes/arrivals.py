@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from throughflow.agents.refugee import Refugee
 from throughflow.agents.view import add_views
@@ -100,16 +101,43 @@ def add_refugees(
     r.commute_tolerance[rows] = np.maximum(15.0, rng.normal(p.commute_tolerance_minutes, 15.0, size=count))
     r.trade[rows] = below(rng, len(SECTORS), count)
     r.home[rows] = model.home_mix.draw(rng, count)
-    n_ties = np.minimum(rng.poisson(p.ties_mean, size=count), MAX_TIES)
+    n_ties = rng.poisson(p.ties_mean, size=count)
     ties = below(rng, model.employers.n, (count, MAX_TIES))
-    ties[np.arange(MAX_TIES)[None, :] >= n_ties[:, None]] = NO
-    ties.sort(axis=1)  # a tie to the same employer counts once
-    ties[:, 1:][ties[:, 1:] == ties[:, :-1]] = NO
-    r.ties[rows] = ties
     fades = tie_fades(model, month, rng, count * MAX_TIES).reshape(count, MAX_TIES)
-    r.tie_fades[rows] = fades
-    r.ties_until[rows] = np.where(ties != NO, fades, NO).max(axis=1)
+    _set_ties(r.ties, r.tie_fades, r.ties_until, rows, ties, n_ties, fades)
     model.refugee_agents += add_views(model, Refugee, rows.tolist())
     model.events.log(month, model.event_code["arrive"], rows, qual)
     model.recorder.add_people("arrivals", rows, r)
     return rows
+
+
+@njit(cache=True, nogil=True)
+def _set_ties(
+    table_ties: np.ndarray,
+    table_fades: np.ndarray,
+    until: np.ndarray,
+    rows: np.ndarray,
+    ties: np.ndarray,
+    n_ties: np.ndarray,
+    fades: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """The initial ties of new refugees (compiled).
+
+    Refugee ``i`` keeps the first ``n_ties[i]`` of the drawn employers ``ties[i]`` (at most
+    ``MAX_TIES``); the slots are sorted, a tie to the same employer counts once (the
+    repeats become empty slots), and each slot keeps its drawn fading month.
+    """
+    slots = ties.shape[1]
+    for i in range(rows.size):
+        row = rows[i]
+        drawn = ties[i].copy()
+        drawn[min(n_ties[i], slots) :] = NO
+        drawn.sort()
+        latest = NO
+        for k in range(slots):
+            employer = NO if k > 0 and drawn[k] == drawn[k - 1] else drawn[k]
+            table_ties[row, k] = employer
+            table_fades[row, k] = fades[i, k]
+            if employer != NO:
+                latest = max(latest, fades[i, k])
+        until[row] = latest
