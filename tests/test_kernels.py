@@ -12,7 +12,15 @@ import pytest
 from throughflow.enums import Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
 from throughflow.processes.arrivals import _set_ties
-from throughflow.processes.hiring import _choose, _coach_rates, _cold_rates_of, _screen_cold
+from throughflow.processes.hiring import (
+    _choose,
+    _coach_picks_of,
+    _coach_rates,
+    _cold_rates_of,
+    _first_new,
+    _screen_cold,
+    _warm_hits,
+)
 from throughflow.randomness import uniforms
 
 MASK64 = (1 << 64) - 1
@@ -236,3 +244,56 @@ def test_initial_ties_equal_the_array_expressions() -> None:
         np.testing.assert_array_equal(table.ties[rows], ties)
         np.testing.assert_array_equal(table.tie_fades[rows], fades)
         np.testing.assert_array_equal(table.ties_until[rows], np.where(ties != NO, fades, NO).max(axis=1, initial=NO))
+
+
+def test_warm_introductions_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(8)
+    for _ in range(100):
+        p = people(rng, 200)
+        n_emp = 15
+        first_open = np.append(np.where(rng.random(n_emp) < 0.5, rng.integers(0, 30, n_emp), NO), NO)
+        minutes, municipality = rng.uniform(5, 100, (5, 5)), rng.integers(0, 5, n_emp)
+        holder = rng.integers(0, 200, int(rng.integers(0, 30)))
+        ties = np.where(rng.random((holder.size, 4)) < 0.7, rng.integers(0, n_emp, (holder.size, 4)), NO).astype(np.int32)
+        got_seeker, got_employer = _warm_hits(holder, ties, first_open, p["home"], p["tolerance"], minutes, municipality)
+        # the former array expressions
+        hit = np.flatnonzero(first_open[ties].ravel() >= 0)
+        seeker, employer = holder[hit // ties.shape[1]], ties.ravel()[hit].astype(np.int64)
+        ok = minutes[p["home"][seeker], municipality[employer]] <= p["tolerance"][seeker]
+        np.testing.assert_array_equal(got_seeker, seeker[ok])
+        np.testing.assert_array_equal(got_employer, employer[ok])
+
+        pending_seeker, pending_employer = rng.integers(0, 200, 10), rng.integers(0, n_emp, 10)
+        seeker = np.concatenate([seeker, rng.integers(0, 200, 5), pending_seeker[:3]])  # repeats and pending pairs
+        employer = np.concatenate([employer, rng.integers(0, n_emp, 5), pending_employer[:3]])
+        key = seeker * (n_emp + 1) + employer
+        order = np.argsort(key, kind="stable")
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = key[order[1:]] != key[order[:-1]]
+        new = order[first]
+        pending = pending_seeker * (n_emp + 1) + pending_employer
+        new = new[~np.isin(key[new], pending)]
+        np.testing.assert_array_equal(_first_new(seeker, employer, n_emp, pending_seeker, pending_employer), new)
+
+
+def test_coach_picks_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(9)
+    for _ in range(100):
+        p = people(rng, 100)
+        host_sector = rng.integers(0, 6, 9).astype(np.int8)
+        n_vac = int(rng.integers(1, 30))
+        vacancy_sector = rng.integers(0, 6, n_vac).astype(np.int8)
+        vacancy_employer = rng.integers(0, 50, n_vac).astype(np.int32)
+        coached = np.flatnonzero((p["host"] != NO) | (p["wise"] != NO))
+        u = rng.random((coached.size, 4))
+        got = _coach_picks_of(coached, p["host"], p["wise"], host_sector, vacancy_sector, vacancy_employer, u, 6)
+        # the former array expressions
+        host = np.where(p["host"][coached] != NO, p["host"][coached], p["wise"][coached])
+        sector = host_sector[host]
+        order = np.argsort(vacancy_sector, kind="stable")
+        counts = np.bincount(vacancy_sector, minlength=6)
+        starts = np.cumsum(counts) - counts
+        size = counts[sector][:, None]
+        in_sector = order[np.minimum(starts[sector][:, None] + (u * size).astype(np.int64), n_vac - 1)]
+        anywhere = (u * n_vac).astype(np.int64)
+        np.testing.assert_array_equal(got, vacancy_employer[np.where(size > 0, in_sector, anywhere)])

@@ -98,14 +98,6 @@ class Introductions:
         self.channel = np.zeros(0, dtype=np.int8)
         self.due = np.zeros(0, dtype=np.int32)
 
-    def holds(self, keys: np.ndarray, n_employers: int) -> np.ndarray:
-        """Whether an introduction is pending for each (seeker, employer) key (``seeker * (n + 1) + employer``)."""
-        pending = np.sort(self.seeker * (n_employers + 1) + self.employer)
-        if pending.size == 0:
-            return np.zeros(keys.size, dtype=bool)
-        at = np.minimum(np.searchsorted(pending, keys), pending.size - 1)
-        return pending[at] == keys
-
     def add(self, seeker: np.ndarray, employer: np.ndarray, channel: np.ndarray, due: np.ndarray) -> None:
         """Queue new introductions."""
         self.seeker = np.concatenate([self.seeker, seeker])
@@ -243,23 +235,16 @@ class Hiring(Mechanism[Section]):
         coached = seekers[self.uniforms(month, seekers, COACH) < coach]
         if coached.size:
             channels.append((coached, _coach_picks(model, coached, self.stream("coach")), Channel.COACH_REFERRAL, None))
+        minutes, home, tolerance, municipality = model.region.minutes, r.home, r.commute_tolerance, e.municipality
         holders, employers, kinds = [], [], []
-        for holder, ties, channel, _ in channels:
-            vac = first_open[ties].ravel()  # an employer with an open vacancy; an empty slot (NO) reads "none"
-            hit = rows_where(vac >= 0)
-            holders.append(holder[hit // ties.shape[1]])
-            employers.append(ties.ravel()[hit].astype(np.int64))
-            kinds.append(np.full(hit.size, channel, dtype=np.int8))
+        for holder, ties, channel, _ in channels:  # an employer with an open vacancy, within commuting reach
+            hit_holder, hit_employer = _warm_hits(holder, ties, first_open, home, tolerance, minutes, municipality)
+            holders.append(hit_holder)
+            employers.append(hit_employer)
+            kinds.append(np.full(hit_holder.size, channel, dtype=np.int8))
         seeker, employer, kind = np.concatenate(holders), np.concatenate(employers), np.concatenate(kinds)
-        ok = rows_where(in_commute(model, seeker, e.municipality[employer]))
-        seeker, employer, kind = seeker[ok], employer[ok], kind[ok]
         # one introduction per seeker and employer at a time: the first channel that reaches them
-        key = seeker * (e.n + 1) + employer
-        order = np.argsort(key, kind="stable")
-        first = np.ones(order.size, dtype=bool)
-        first[1:] = key[order[1:]] != key[order[:-1]]
-        new = order[first]
-        new = new[~self.pending.holds(key[new], e.n)]
+        new = _first_new(seeker, employer, e.n, self.pending.seeker, self.pending.employer)
         seeker, employer, kind = seeker[new], employer[new], kind[new]
         lag = months_until(
             self.uniforms(month, seeker * (e.n + 1) + employer, LAG), 1.0 / model.scenario.labour_market.warm_lag_months
@@ -514,24 +499,95 @@ def _coach_picks(model: ThroughflowModel, coached: np.ndarray, rng: np.random.Ge
     work experience); without an open vacancy in that sector, anywhere.
     """
     r, pool = model.refugees, model.vacancies
-    host = np.where(r.host[coached] != NO, r.host[coached], r.wise[coached])
-    sector = model.hosts.sector[host]
-    order = np.argsort(pool.sector, kind="stable")
-    counts = np.bincount(pool.sector, minlength=len(SECTORS))
-    starts = np.cumsum(counts) - counts
     u = rng.random((coached.size, picks))
-    size = counts[sector][:, None]
-    in_sector = order[np.minimum(starts[sector][:, None] + (u * size).astype(np.int64), pool.n - 1)]
-    anywhere = (u * pool.n).astype(np.int64)
-    return pool.employer[np.where(size > 0, in_sector, anywhere)]
+    return _coach_picks_of(coached, r.host, r.wise, model.hosts.sector, pool.sector, pool.employer, u, len(SECTORS))
 
 
-def in_commute(model: ThroughflowModel, seeker: np.ndarray, municipality: np.ndarray) -> np.ndarray:
-    """Whether a workplace in ``municipality`` is within each applicant's commute tolerance."""
-    r = model.refugees
-    minutes = model.region.minutes
-    cell = r.home[seeker] * minutes.shape[1] + municipality  # flat index: faster than 2-D
-    return minutes.ravel()[cell] <= r.commute_tolerance[seeker]
+@njit(cache=True, nogil=True)
+def _coach_picks_of(
+    coached: np.ndarray,
+    host: np.ndarray,
+    wise: np.ndarray,
+    host_sector: np.ndarray,
+    vacancy_sector: np.ndarray,
+    vacancy_employer: np.ndarray,
+    u: np.ndarray,
+    sectors: int,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """:func:`_coach_picks` from the uniforms ``u`` (one row per coached seeker), compiled."""
+    n = vacancy_sector.size
+    order = np.argsort(vacancy_sector, kind="mergesort")  # open vacancies by sector, stable
+    counts = np.zeros(sectors, dtype=np.int64)
+    for sector in vacancy_sector:
+        counts[sector] += 1
+    starts = np.cumsum(counts) - counts
+    out = np.empty(u.shape, dtype=vacancy_employer.dtype)
+    for i in range(coached.size):
+        h = host[coached[i]]
+        sector = host_sector[h if h != NO else wise[coached[i]]]
+        size = counts[sector]
+        for k in range(u.shape[1]):
+            in_sector = order[min(starts[sector] + np.int64(u[i, k] * size), n - 1)]
+            out[i, k] = vacancy_employer[in_sector if size > 0 else np.int64(u[i, k] * n)]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _warm_hits(
+    holder: np.ndarray,
+    ties: np.ndarray,
+    first_open: np.ndarray,
+    home: np.ndarray,
+    tolerance: np.ndarray,
+    minutes: np.ndarray,
+    municipality: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The (holder, employer) pairs of a warm channel that can lead to an introduction (compiled).
+
+    ``ties[i]`` are the employers ``holder[i]`` can reach (``NO``: an empty slot); a pair
+    counts when the employer has an open vacancy (``first_open``, whose last element reads
+    "none" for ``NO``) within the holder's commute tolerance. Pairs in order, holder by holder.
+    """
+    seekers = np.empty(ties.size, dtype=np.int64)
+    employers = np.empty(ties.size, dtype=np.int64)
+    n = 0
+    for i in range(ties.shape[0]):
+        s = holder[i]
+        for k in range(ties.shape[1]):
+            employer = ties[i, k]
+            if first_open[employer] < 0 or minutes[home[s], municipality[employer]] > tolerance[s]:
+                continue
+            seekers[n] = s
+            employers[n] = employer
+            n += 1
+    return seekers[:n], employers[:n]
+
+
+@njit(cache=True, nogil=True)
+def _first_new(
+    seeker: np.ndarray, employer: np.ndarray, n_employers: int, pending_seeker: np.ndarray, pending_employer: np.ndarray
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Indices of the introductions to queue (compiled): one per seeker and employer, none already pending.
+
+    The first of each (seeker, employer) pair is kept, in the order of the pair's key
+    (``seeker x (n_employers + 1) + employer``).
+    """
+    key = seeker * (n_employers + 1) + employer
+    order = np.argsort(key, kind="mergesort")
+    pending = np.sort(pending_seeker * (n_employers + 1) + pending_employer)
+    out = np.empty(order.size, dtype=np.int64)
+    n = 0
+    for j in range(order.size):
+        i = order[j]
+        if j > 0 and key[i] == key[order[j - 1]]:
+            continue
+        if pending.size:
+            at = min(np.searchsorted(pending, key[i]), pending.size - 1)
+            if pending[at] == key[i]:
+                continue
+        out[n] = i
+        n += 1
+    return out[:n]
 
 
 def _margin(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) -> np.ndarray:
