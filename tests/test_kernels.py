@@ -21,6 +21,7 @@ from throughflow.processes.hiring import (
     _screen_cold,
     _warm_hits,
 )
+from throughflow.processes.work_experience import _grow
 from throughflow.randomness import uniforms
 
 MASK64 = (1 << 64) - 1
@@ -297,3 +298,35 @@ def test_coach_picks_equal_the_array_expressions() -> None:
         in_sector = order[np.minimum(starts[sector][:, None] + (u * size).astype(np.int64), n_vac - 1)]
         anywhere = (u * n_vac).astype(np.int64)
         np.testing.assert_array_equal(got, vacancy_employer[np.where(size > 0, in_sector, anywhere)])
+
+
+def test_a_month_of_growth_equals_the_array_expressions() -> None:
+    rng = np.random.default_rng(10)
+    n, hosts = 500, 9
+    status = rng.integers(0, 6, n).astype(np.int8)
+    host = np.where(status == int(Status.ART60), rng.integers(0, hosts, n), NO).astype(np.int32)
+    trade, qualification = rng.integers(0, 6, n).astype(np.int8), rng.integers(0, 3, n).astype(np.int8)
+    skill, language, search = rng.random(n), rng.random(n), rng.random(n)
+    host_sector, coaching, language_hours = (
+        rng.integers(0, 6, hosts).astype(np.int8),
+        rng.random(hosts) / 10,
+        rng.random(hosts) * 20,
+    )
+    per_level = np.array([600.0, 240.0, 120.0])
+    got_skill, got_language, got_search = skill.copy(), language.copy(), search.copy()
+    on = _grow(status, host, trade, qualification, got_skill, got_language, got_search, host_sector, coaching,
+               language_hours, per_level, 0.5, 30.0, 0.01, 0.02)  # fmt: skip
+    # the former array expressions
+    art60 = np.flatnonzero(status == int(Status.ART60))
+    h = host[art60]
+    skill[art60] += coaching[h] * (1.0 + 0.5 * (host_sector[h] == trade[art60])) * (1.0 - skill[art60])
+    unemployed = np.flatnonzero(status == int(Status.UNEMPLOYED))
+    rows = np.concatenate([art60, np.flatnonzero(status == int(Status.WAITING)), unemployed])
+    hours = np.full(rows.size, 30.0)
+    hours[: art60.size] += language_hours[h]
+    language[rows] = np.minimum(1.0, language[rows] + 0.2 * hours / per_level[qualification[rows]])
+    skill[unemployed] *= 1.0 - 0.01
+    search[unemployed] *= 1.0 - 0.02
+    np.testing.assert_array_equal(on, art60)
+    for got, expected in ((got_skill, skill), (got_language, language), (got_search, search)):
+        np.testing.assert_array_equal(got, expected)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from throughflow.enums import Status
 from throughflow.population import NO
@@ -70,22 +71,38 @@ def end_contract(model: ThroughflowModel, rows: np.ndarray, month: int) -> None:
 
 
 def learn_language(model: ThroughflowModel, rows: np.ndarray, hours: np.ndarray | float) -> None:
-    """Raise Dutch proficiency by course-hour equivalents.
-
-    One language level (0.2 on the 0-1 scale; 0.4 = A2) takes 600, 240 or 120 course hours
-    for LOW, MEDIUM and HIGH learners (adult-education course structure).
+    """Raise Dutch proficiency by course-hour equivalents (:func:`language_after`).
 
     Args:
         model: The model.
-        rows: Refugee indices.
+        rows: Refugee indices (distinct).
         hours: Course-hour equivalents this month (scalar or per refugee).
 
     """
     if len(rows) == 0:
         return
     r = model.refugees
-    per_level = model.hours_per_level[r.qualification[rows]]
-    r.language[rows] = np.minimum(1.0, r.language[rows] + 0.2 * np.asarray(hours) / per_level)
+    hours = np.broadcast_to(np.asarray(hours, dtype=np.float64), (len(rows),))
+    _learn(np.asarray(rows, dtype=np.int64), hours, r.qualification, model.hours_per_level, r.language)
+
+
+@njit(cache=True, nogil=True)
+def language_after(language: float, hours: float, per_level: float) -> float:  # pragma: no cover - compiled
+    """Dutch proficiency after ``hours`` course-hour equivalents.
+
+    One language level (0.2 on the 0-1 scale; 0.4 = A2) takes ``per_level`` course hours:
+    600, 240 or 120 for LOW, MEDIUM and HIGH learners (adult-education course structure).
+    """
+    return min(1.0, language + 0.2 * hours / per_level)
+
+
+@njit(cache=True, nogil=True)
+def _learn(
+    rows: np.ndarray, hours: np.ndarray, qualification: np.ndarray, hours_per_level: np.ndarray, language: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    for i in range(rows.size):
+        row = rows[i]
+        language[row] = language_after(language[row], hours[i], hours_per_level[qualification[row]])
 
 
 def tie_fades(model: ThroughflowModel, month: int, rng: np.random.Generator, count: int) -> np.ndarray:
