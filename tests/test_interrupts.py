@@ -33,7 +33,7 @@ from sweep_support import (
 )
 from zygote import Child, Zygote
 
-INTERRUPT = SWEEPS / "interrupt.yaml"  # 80 tiny runs
+INTERRUPT = SWEEPS / "interrupt.yaml"  # 160 small runs
 
 
 @pytest.fixture(scope="module")
