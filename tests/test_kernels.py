@@ -21,6 +21,7 @@ from throughflow.processes.hiring import (
     _screen_cold,
     _warm_hits,
 )
+from throughflow.processes.organisation.matching import _match, greedy
 from throughflow.processes.work_experience import _grow
 from throughflow.randomness import uniforms
 
@@ -330,3 +331,30 @@ def test_a_month_of_growth_equals_the_array_expressions() -> None:
     np.testing.assert_array_equal(on, art60)
     for got, expected in ((got_skill, skill), (got_language, language), (got_search, search)):
         np.testing.assert_array_equal(got, expected)
+
+
+def test_matching_costs_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(11)
+    sectors, regions = 6, 7
+    xy = rng.uniform(0, 60, (regions, 2))
+    km = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    employer_sector = rng.integers(0, sectors, 40).astype(np.int8)
+    for radius in (15.0, 12.3, 21.7):
+        for _ in range(30):
+            mentees, places = int(rng.integers(1, 30)), int(rng.integers(1, 40))
+            home, trade = rng.integers(0, regions, mentees), rng.integers(0, sectors, mentees)
+            place_home = rng.integers(0, regions, places)
+            place_ties = np.where(rng.random((places, 6)) < 0.4, rng.integers(0, 40, (places, 6)), NO).astype(np.int32)
+            got = _match(home, trade, place_home, place_ties, employer_sector, km, radius, sectors)
+            # the former array expressions (costs per kind of mentee and type of place), then the greedy
+            kinds, of_kind = np.unique(home * sectors + trade, return_inverse=True)
+            has_tie_in = np.zeros((places, sectors), dtype=bool)
+            held = place_ties != NO
+            has_tie_in[np.nonzero(held)[0], employer_sector[place_ties[held]]] = True
+            code = place_home << sectors | (has_tie_in << np.arange(sectors)).sum(axis=1)
+            types, place_type = np.unique(code, return_inverse=True)
+            first = np.empty(types.size, dtype=np.int64)
+            first[place_type[::-1]] = np.arange(places - 1, -1, -1)
+            d = km[(kinds // sectors)[:, None], place_home[first][None, :]].astype(np.float32)
+            cost = (d > radius) + d / 100.0 - 0.5 * has_tie_in[first][:, kinds % sectors].T
+            np.testing.assert_array_equal(got, greedy(cost, of_kind, place_type))

@@ -560,18 +560,6 @@ def test_job_design_lowers_requirements_of_participating_employers_only() -> Non
 # --- matching: the greedy over kinds of mentee equals the greedy over every mentee --------
 
 
-def test_dense_codes_equal_numpy_unique() -> None:
-    from throughflow.arrays import dense_codes
-
-    rng = np.random.default_rng(2)
-    for _ in range(50):
-        size = int(rng.integers(1, 40))
-        codes = rng.integers(0, size, int(rng.integers(0, 30)))
-        values, index = dense_codes(codes, size)
-        expected_values, expected_index = np.unique(codes, return_inverse=True)
-        assert np.array_equal(values, expected_values) and np.array_equal(index, expected_index)
-
-
 def test_greedy_matching_equals_argmin_over_the_remaining_places() -> None:
     from throughflow.processes.organisation.matching import greedy
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from throughflow.arrays import dense_codes
 from throughflow.enums import SECTORS
 from throughflow.mechanism import Mechanism
 from throughflow.parameters import LEVER, Section, par
@@ -39,23 +38,73 @@ class Matching(Mechanism[MatchingPars]):
         """The index in ``places`` (mentor rows, one per free mentee place) each mentee takes; -1: none."""
         model = self.model
         r, mt = model.refugees, model.mentors
-        # cost of each mentee-mentor pairing: outside the radius, distance, no tie in the trade;
-        # it depends on the mentee only through home and trade, so it is computed per kind of mentee
-        kind = r.home[mentees].astype(np.int64) * len(SECTORS) + r.trade[mentees]
-        kinds, of_kind = dense_codes(kind, model.region.n * len(SECTORS))  # the kinds present; each mentee's among them
-        # a place's cost depends on the place only through the mentor's home and ties: cost per type of place
-        homes = mt.home[places].astype(np.int64)
-        ties = mt.ties[places]
-        has_tie_in = np.zeros((places.size, len(SECTORS)), dtype=bool)
-        held = ties != NO
-        has_tie_in[np.nonzero(held)[0], model.employers.sector[ties[held]]] = True
-        code = homes << len(SECTORS) | (has_tie_in << np.arange(len(SECTORS))).sum(axis=1)
-        types, place_type = dense_codes(code, model.region.n << len(SECTORS))
-        first = np.empty(types.size, dtype=np.int64)
-        first[place_type[::-1]] = np.arange(places.size - 1, -1, -1)  # the first place of each type
-        km = model.region.km[(kinds // len(SECTORS))[:, None], homes[first][None, :]].astype(np.float32)
-        cost = (km > self.pars.radius_km) + km / 100.0 - 0.5 * has_tie_in[first][:, kinds % len(SECTORS)].T
-        return greedy(cost, of_kind, place_type)
+        return _match(
+            r.home[mentees].astype(np.int64),
+            r.trade[mentees].astype(np.int64),
+            mt.home[places].astype(np.int64),
+            mt.ties[places],
+            model.employers.sector,
+            model.region.km,
+            self.pars.radius_km,
+            len(SECTORS),
+        )
+
+
+@njit(cache=True, nogil=True)
+def _match(
+    home: np.ndarray,
+    trade: np.ndarray,
+    place_home: np.ndarray,
+    place_ties: np.ndarray,
+    employer_sector: np.ndarray,
+    km: np.ndarray,
+    radius: float,
+    sectors: int,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """:meth:`Matching.match_mentors`, compiled.
+
+    The cost of a pairing is 1 outside the matching radius, plus the distance in hundreds of
+    km, less a half when the mentor has a tie in the mentee's trade. It depends on the mentee
+    only through home and trade (the mentee's kind) and on the place only through the
+    mentor's home and the sectors of the mentor's ties (the place's type), so it is computed
+    per kind and type, in single precision as the distances are, and the greedy runs on types.
+    """
+    n_kinds = km.shape[0] * sectors
+    kind_of = np.full(n_kinds, -1, dtype=np.int64)  # kinds present, numbered in order of their code
+    for code in home * sectors + trade:
+        kind_of[code] = 0
+    kinds = np.flatnonzero(kind_of == 0)
+    kind_of[kinds] = np.arange(kinds.size)
+    mentee_kind = kind_of[home * sectors + trade]
+    has_tie = np.zeros((place_home.size, sectors), dtype=np.bool_)
+    code = np.empty(place_home.size, dtype=np.int64)
+    for p in range(place_home.size):
+        mask = 0
+        for k in range(place_ties.shape[1]):
+            if place_ties[p, k] != NO:
+                has_tie[p, employer_sector[place_ties[p, k]]] = True
+        for sector in range(sectors):
+            if has_tie[p, sector]:
+                mask |= 1 << sector
+        code[p] = (place_home[p] << sectors) | mask
+    type_of = np.full(km.shape[0] << sectors, -1, dtype=np.int64)
+    for c in code:
+        type_of[c] = 0
+    types = np.flatnonzero(type_of == 0)
+    type_of[types] = np.arange(types.size)
+    place_type = type_of[code]
+    first = np.empty(types.size, dtype=np.int64)  # the first place of each type
+    for p in range(place_home.size - 1, -1, -1):
+        first[place_type[p]] = p
+    limit = np.float32(radius)
+    cost = np.empty((kinds.size, types.size))
+    for i in range(kinds.size):
+        for t in range(types.size):
+            d = np.float32(km[kinds[i] // sectors, place_home[first[t]]])
+            outside = np.float32(1.0) if d > limit else np.float32(0.0)
+            tie = 0.5 if has_tie[first[t], kinds[i] % sectors] else 0.0
+            cost[i, t] = np.float64(outside + d / np.float32(100.0)) - tie
+    return _greedy(cost, mentee_kind, place_type)
 
 
 def greedy(cost: np.ndarray, kind: np.ndarray, place_type: np.ndarray | None = None) -> np.ndarray:
