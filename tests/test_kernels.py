@@ -12,6 +12,7 @@ import pytest
 from throughflow.enums import Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
 from throughflow.processes.arrivals import _set_ties
+from throughflow.processes.employment import _base_separation, _groups
 from throughflow.processes.hiring import (
     _choose,
     _coach_picks_of,
@@ -358,3 +359,23 @@ def test_matching_costs_equal_the_array_expressions() -> None:
             d = km[(kinds // sectors)[:, None], place_home[first][None, :]].astype(np.float32)
             cost = (d > radius) + d / 100.0 - 0.5 * has_tie_in[first][:, kinds % sectors].T
             np.testing.assert_array_equal(got, greedy(cost, of_kind, place_type))
+
+
+def test_employment_groups_and_base_hazard_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(12)
+    n, month = 600, 40
+    status = rng.integers(0, 6, n).astype(np.int8)
+    since = rng.integers(30, 45, n).astype(np.int32)
+    got = _groups(status, since, month)
+    expected = [np.flatnonzero(status == int(Status.NEC))] + [
+        np.flatnonzero((status == int(s)) & (since < month)) for s in (Status.WISE_JOB, Status.INACTIVE, Status.UNEMPLOYED)
+    ]
+    for g, e in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(g, e)
+    rows = expected[0]
+    job_start = rng.integers(25, 41, n).astype(np.int32)
+    job_sector, trade = rng.integers(0, 6, n).astype(np.int8), rng.integers(0, 6, n).astype(np.int8)
+    hazard = np.full(rows.size, 0.013)
+    hazard *= np.where(month - job_start[rows] < 6, 1.7, 1.0)
+    hazard *= np.where(job_sector[rows] != trade[rows], 1.3, 1.0)
+    np.testing.assert_array_equal(_base_separation(rows, month, job_start, job_sector, trade, 0.013, 1.7, 1.3), hazard)

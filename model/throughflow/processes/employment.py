@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from throughflow.arrays import rows_where
 from throughflow.enums import Status
@@ -43,10 +44,67 @@ BENEFIT_FOLLOW_UP = 60
 def separation_hazard(model: ThroughflowModel, rows: np.ndarray, month: int) -> np.ndarray:
     """Monthly probability that each NEC worker in ``rows`` loses the job."""
     r, lm = model.refugees, model.scenario.labour_market
-    hazard = np.full(rows.size, lm.separation_per_month)
-    hazard *= np.where(month - r.job_start[rows] < 6, lm.early_separation_factor, 1.0)
-    hazard *= np.where(r.job_sector[rows] != r.trade[rows], lm.poor_fit_separation_factor, 1.0)
+    hazard = _base_separation(
+        np.asarray(rows, dtype=np.int64),
+        month,
+        r.job_start,
+        r.job_sector,
+        r.trade,
+        lm.separation_per_month,
+        lm.early_separation_factor,
+        lm.poor_fit_separation_factor,
+    )
     return hazard * model.product("separation_factor", rows, month)
+
+
+@njit(cache=True, nogil=True)
+def _base_separation(
+    rows: np.ndarray,
+    month: int,
+    job_start: np.ndarray,
+    job_sector: np.ndarray,
+    trade: np.ndarray,
+    hazard: float,
+    early: float,
+    poor_fit: float,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The separation hazard before the hooks' factors (compiled): higher in the first six months and outside the trade."""
+    out = np.empty(rows.size)
+    for i in range(rows.size):
+        row = rows[i]
+        out[i] = hazard * (early if month - job_start[row] < 6 else 1.0) * (poor_fit if job_sector[row] != trade[row] else 1.0)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _groups(status: np.ndarray, since: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Who this month's employment dynamics concern (compiled), each in row order.
+
+    NEC workers; and the WISE workers, the inactive and the unemployed who were already in
+    that status before this month.
+    """
+    out = np.empty((4, status.size), dtype=np.int64)
+    counts = np.zeros(4, dtype=np.int64)
+    for i in range(status.size):
+        s = status[i]
+        if s == _NEC:
+            g = 0
+        elif since[i] >= month:
+            continue
+        elif s == _WISE_JOB:
+            g = 1
+        elif s == _INACTIVE:
+            g = 2
+        elif s == _UNEMPLOYED:
+            g = 3
+        else:
+            continue
+        out[g, counts[g]] = i
+        counts[g] += 1
+    return out[0, : counts[0]], out[1, : counts[1]], out[2, : counts[2]], out[3, : counts[3]]
+
+
+_NEC, _WISE_JOB, _INACTIVE, _UNEMPLOYED = int(Status.NEC), int(Status.WISE_JOB), int(Status.INACTIVE), int(Status.UNEMPLOYED)
 
 
 class Employment(Mechanism[Section]):
@@ -61,9 +119,8 @@ class Employment(Mechanism[Section]):
         """This month's separations, exits to inactivity and bookkeeping."""
         model = self.model
         r = model.refugees
-        status = r.column("status")
-
-        employed = rows_where(status == Status.NEC)
+        # the groups do not change during the update: its moves go to statuses whose clock starts now
+        employed, in_wise, inactive, unemployed = _groups(r.column("status"), r.column("status_since"), month)
         separating = self.uniforms(month, employed, 0) < separation_hazard(model, employed, month)
         separated = employed[separating]
         if separated.size:
@@ -72,24 +129,18 @@ class Employment(Mechanism[Section]):
             model.employers.let_go(r.employer[separated])
             r.employer[separated] = NO
 
-        in_wise = rows_where(status == Status.WISE_JOB)
-        in_wise = in_wise[r.status_since[in_wise] < month]
         ending = in_wise[self.uniforms(month, in_wise, 2) < model.scenario.art60.wise_job_separation_per_month]
         if ending.size:
             self.log(month, "separation", ending, -1, month - r.status_since[ending])
             move(model, ending, Status.UNEMPLOYED, month)
             r.wise[ending] = NO
 
-        inactive = rows_where(status == Status.INACTIVE)
-        inactive = inactive[r.status_since[inactive] < month]
         p_return = model.scenario.labour_market.p_reentry_per_month * model.product("reentry_factor", inactive)
         returning = inactive[self.uniforms(month, inactive, 3) < p_return]
         if returning.size:
             move(model, returning, Status.UNEMPLOYED, month)
             self.log(month, "reentry", returning)
 
-        unemployed = rows_where(status == Status.UNEMPLOYED)
-        unemployed = unemployed[r.status_since[unemployed] < month]
         p_inactive = model.scenario.labour_market.p_inactive_per_month * model.product("shock_factor", unemployed)
         leaving = unemployed[self.uniforms(month, unemployed, 1) < p_inactive]
         if leaving.size:
