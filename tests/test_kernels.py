@@ -23,6 +23,7 @@ from throughflow.processes.hiring import (
     _warm_hits,
 )
 from throughflow.processes.organisation.matching import _match, greedy
+from throughflow.processes.placement import _longest_waiting_first, _within_budget
 from throughflow.processes.work_experience import _grow
 from throughflow.randomness import uniforms
 
@@ -379,3 +380,21 @@ def test_employment_groups_and_base_hazard_equal_the_array_expressions() -> None
     hazard *= np.where(month - job_start[rows] < 6, 1.7, 1.0)
     hazard *= np.where(job_sector[rows] != trade[rows], 1.3, 1.0)
     np.testing.assert_array_equal(_base_separation(rows, month, job_start, job_sector, trade, 0.013, 1.7, 1.3), hazard)
+
+
+def test_placement_order_and_budgets_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(13)
+    for _ in range(50):
+        n = int(rng.integers(0, 300))
+        status = rng.integers(0, 6, n).astype(np.int8)
+        since, home = rng.integers(0, 20, n).astype(np.int32), rng.integers(0, 5, n).astype(np.int32)
+        budget = rng.integers(0, 8, 5)
+        waiting = np.flatnonzero(status == int(Status.WAITING))
+        waiting = waiting[np.argsort(since[waiting], kind="stable")]
+        got = _longest_waiting_first(status, since)
+        np.testing.assert_array_equal(got, waiting)
+        h = home[waiting]
+        by_home = np.argsort(h, kind="stable")
+        rank = np.empty(waiting.size, dtype=np.int64)
+        rank[by_home] = np.arange(waiting.size) - np.searchsorted(h[by_home], h[by_home], side="left")
+        np.testing.assert_array_equal(_within_budget(got, home, budget), waiting[rank < budget[h]])

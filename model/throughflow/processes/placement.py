@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
-from throughflow.arrays import rows_where
 from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
@@ -39,18 +39,11 @@ class Placement(Mechanism[Section]):
         r = model.refugees
         hosts = model.hosts
         rng = self.stream()
-        waiting = rows_where(r.column("status") == Status.WAITING)
+        waiting = _longest_waiting_first(r.column("status"), r.column("status_since"))
         if waiting.size == 0 or hosts.free.sum() == 0:
             return
-        # longest waiting first, then by row (arrival order)
-        waiting = waiting[np.argsort(r.status_since[waiting], kind="stable")]
-        budget = model.ocmw_table.budgets()
         # each OCMW offers contracts to its longest-waiting clients, up to its budget
-        home = r.home[waiting]
-        by_home = np.argsort(home, kind="stable")
-        rank = np.empty(waiting.size, dtype=np.int64)
-        rank[by_home] = np.arange(waiting.size) - np.searchsorted(home[by_home], home[by_home], side="left")
-        clients = waiting[rank < budget[home]]
+        clients = _within_budget(waiting, r.home, model.ocmw_table.budgets())
         if clients.size == 0:
             return
         # default rule: a random free place (slot-weighted), drawn for every client
@@ -99,3 +92,28 @@ class Placement(Mechanism[Section]):
             else f"outside {words.their} trade"
         )
         return f"{words.name} starts art. 60 work experience at {words.host(ref)}: {value:.0f} min from home, {reach}; {growth}."
+
+
+_WAITING = int(Status.WAITING)
+
+
+@njit(cache=True, nogil=True)
+def _longest_waiting_first(status: np.ndarray, since: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """The refugees waiting for a placement, longest waiting first, then by row (arrival order); compiled."""
+    waiting = np.flatnonzero(status == _WAITING)
+    return waiting[np.argsort(since[waiting], kind="mergesort")]
+
+
+@njit(cache=True, nogil=True)
+def _within_budget(waiting: np.ndarray, home: np.ndarray, budget: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """The first ``budget[m]`` of ``waiting`` who live in municipality ``m``, for every ``m`` (in order; compiled)."""
+    taken = np.zeros(budget.size, dtype=np.int64)
+    out = np.empty(waiting.size, dtype=np.int64)
+    n = 0
+    for row in waiting:
+        m = home[row]
+        if taken[m] < budget[m]:
+            taken[m] += 1
+            out[n] = row
+            n += 1
+    return out[:n]
