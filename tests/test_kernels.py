@@ -12,6 +12,7 @@ import pytest
 from throughflow.enums import Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
 from throughflow.processes.arrivals import _set_ties
+from throughflow.processes.contracts import _ending
 from throughflow.processes.employment import _base_separation, _groups
 from throughflow.processes.hiring import (
     _choose,
@@ -20,6 +21,7 @@ from throughflow.processes.hiring import (
     _cold_rates_of,
     _first_new,
     _screen_cold,
+    _searching,
     _warm_hits,
 )
 from throughflow.processes.organisation.matching import _match, greedy
@@ -398,3 +400,16 @@ def test_placement_order_and_budgets_equal_the_array_expressions() -> None:
         rank = np.empty(waiting.size, dtype=np.int64)
         rank[by_home] = np.arange(waiting.size) - np.searchsorted(h[by_home], h[by_home], side="left")
         np.testing.assert_array_equal(_within_budget(got, home, budget), waiting[rank < budget[h]])
+
+
+def test_job_seekers_and_contract_ends_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(14)
+    n, month = 800, 30
+    status = rng.integers(0, 6, n).astype(np.int8)
+    contract_end = rng.integers(25, 40, n).astype(np.int32)
+    offer = np.where(rng.random(n) < 0.3, rng.integers(0, 9, n), NO).astype(np.int32)
+    seeking = (status == int(Status.UNEMPLOYED)) | (status == int(Status.WISE_JOB))
+    seeking |= (status == int(Status.ART60)) & (contract_end < month + 3) & (offer == NO)
+    np.testing.assert_array_equal(_searching(status, contract_end, offer, month + 3), np.flatnonzero(seeking))
+    ending = np.flatnonzero(contract_end == month)
+    np.testing.assert_array_equal(_ending(contract_end, status, month), ending[status[ending] == int(Status.ART60)])

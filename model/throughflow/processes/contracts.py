@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
-from throughflow.arrays import rows_where
 from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
@@ -49,8 +49,7 @@ def end_contracts(mechanism: Contracts, month: int) -> None:
     model = mechanism.model
     r = model.refugees
     a = model.scenario.art60
-    ending = rows_where(r.column("contract_end") == month)
-    ending = ending[r.status[ending] == Status.ART60]  # not those who dropped out
+    ending = _ending(r.column("contract_end"), r.column("status"), month)
     if ending.size == 0:
         return
     host = r.host[ending]
@@ -68,3 +67,12 @@ def end_contracts(mechanism: Contracts, month: int) -> None:
     to_benefit = ending[benefit]
     move(model, to_benefit, Status.UNEMPLOYED, month)
     r.benefit_entry[to_benefit] = month
+
+
+_ART60 = int(Status.ART60)
+
+
+@njit(cache=True, nogil=True)
+def _ending(contract_end: np.ndarray, status: np.ndarray, month: int) -> np.ndarray:  # pragma: no cover - compiled
+    """Rows whose art. 60 contract ends in ``month`` (not those who dropped out), compiled."""
+    return np.flatnonzero((contract_end == month) & (status == _ART60))

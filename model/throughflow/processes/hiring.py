@@ -40,7 +40,6 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtri
 
-from throughflow.arrays import rows_where
 from throughflow.enums import N_QUAL, SECTORS, Channel, Status
 from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
@@ -64,6 +63,8 @@ CHANNEL_WORDS = {
 LAG, WARM_PASS, COACH = 0, 1, 2
 """Draw indices of the hiring mechanism's counter-based numbers."""
 
+_UNEMPLOYED, _WISE_JOB, _ART60 = int(Status.UNEMPLOYED), int(Status.WISE_JOB), int(Status.ART60)
+
 SEARCHING = (Status.UNEMPLOYED, Status.ART60, Status.WISE_JOB)
 """Statuses in which a refugee may search (ART60 only in the search window, without an offer)."""
 
@@ -71,14 +72,29 @@ SEARCHING = (Status.UNEMPLOYED, Status.ART60, Status.WISE_JOB)
 def job_seekers(model: ThroughflowModel, month: int) -> np.ndarray:
     """Refugees searching this month (not those busy elsewhere, e.g. on an apprenticeship)."""
     r = model.refugees
-    status = r.column("status")
-    window = r.column("contract_end") < month + model.scenario.art60.search_window_months
-    seeking = (status == Status.UNEMPLOYED) | (status == Status.WISE_JOB)
-    seeking |= (status == Status.ART60) & window & (r.column("offer") == NO)
-    rows = rows_where(seeking)
+    rows = _searching(
+        r.column("status"), r.column("contract_end"), r.column("offer"), month + model.scenario.art60.search_window_months
+    )
     for busy in model.hooks["busy"]:
         rows = rows[~busy(rows, month)]
     return rows
+
+
+@njit(cache=True, nogil=True)
+def _searching(status: np.ndarray, contract_end: np.ndarray, offer: np.ndarray, before: int) -> np.ndarray:  # pragma: no cover
+    """Rows of the job seekers (compiled).
+
+    The unemployed, the WISE workers, and the art. 60 workers without an offer whose contract
+    ends before ``before``.
+    """
+    out = np.empty(status.size, dtype=np.int64)
+    n = 0
+    for i in range(status.size):
+        s = status[i]
+        if s in (_UNEMPLOYED, _WISE_JOB) or (s == _ART60 and contract_end[i] < before and offer[i] == NO):
+            out[n] = i
+            n += 1
+    return out[:n]
 
 
 def bias_now(model: ThroughflowModel, month: int) -> np.ndarray:
@@ -360,9 +376,6 @@ def within_room(model: ThroughflowModel, employers: np.ndarray) -> np.ndarray:
     keep = np.empty(employers.size, dtype=bool)
     keep[order] = rank < room[sorted_emp]
     return keep
-
-
-_UNEMPLOYED, _WISE_JOB = int(Status.UNEMPLOYED), int(Status.WISE_JOB)
 
 
 @njit(cache=True, nogil=True)
