@@ -24,6 +24,7 @@ from throughflow.processes.hiring import (
     _searching,
     _warm_hits,
 )
+from throughflow.processes.labs.community import _new_ties
 from throughflow.processes.organisation.matching import _match, greedy
 from throughflow.processes.placement import _longest_waiting_first, _within_budget
 from throughflow.processes.work_experience import _grow
@@ -413,3 +414,33 @@ def test_job_seekers_and_contract_ends_equal_the_array_expressions() -> None:
     np.testing.assert_array_equal(_searching(status, contract_end, offer, month + 3), np.flatnonzero(seeking))
     ending = np.flatnonzero(contract_end == month)
     np.testing.assert_array_equal(_ending(contract_end, status, month), ending[status[ending] == int(Status.ART60)])
+
+
+def test_community_ties_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(15)
+    for _ in range(50):
+        table = random_ties(rng, 120)
+        n_emp, month = 30, int(rng.integers(0, 20))
+        municipality = rng.integers(0, 5, n_emp)
+        by_place = np.argsort(municipality, kind="stable")
+        per_place = np.bincount(municipality, minlength=6)  # municipality 5 has no employer
+        place_start = np.cumsum(per_place) - per_place
+        home = rng.integers(0, 6, 120).astype(np.int32)
+        guests = rng.permutation(120)[: int(rng.integers(0, 40))]
+        u = rng.random((4, guests.size))
+        rows, employers = _new_ties(
+            guests, u, month, 0.3, 0.5, home, table.ties, table.tie_fades, per_place, place_start, by_place
+        )
+        # the former array expressions
+        met = u[0] < 0.3
+        h = home[guests[met]]
+        size = per_place[h]
+        local = by_place[np.minimum(place_start[h] + (u[1, met] * size).astype(np.int64), by_place.size - 1)]
+        local = np.where(size > 0, local, (u[1, met] * by_place.size).astype(np.int64))
+        before = np.concatenate([guests[-1:], guests[:-1]])
+        held = -np.sort(-table.held_ties(before, month), axis=1)
+        count = (held != NO).sum(axis=1)
+        takes = np.flatnonzero((count > 0) & (u[2] < 0.5))
+        peer = held[takes, (u[3, takes] * count[takes]).astype(np.int64)]
+        np.testing.assert_array_equal(rows, np.concatenate([guests[met], guests[takes]]))
+        np.testing.assert_array_equal(employers, np.concatenate([local, peer]))

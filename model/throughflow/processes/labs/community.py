@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from throughflow.arrays import rows_where
 from throughflow.enums import Status
@@ -134,20 +135,20 @@ class Community(Mechanism[CommunityPars]):
         """
         p, r = self.pars, self.model.refugees
         u = rng.random((4, guests.size))
-        # a resident who knows an employer in the participant's home municipality (any employer there)
-        met = u[0] < p.p_local_tie
-        home = r.home[guests[met]]
-        size = self.per_place[home]
-        local = self.by_place[np.minimum(self.place_start[home] + (u[1, met] * size).astype(np.int64), self.by_place.size - 1)]
-        local = np.where(size > 0, local, (u[1, met] * self.by_place.size).astype(np.int64))
-        # each participant talks with the one before them (the guests come in random order, a circle)
-        # and may take over one of the ties that person held before the gathering
-        before = np.concatenate([guests[-1:], guests[:-1]])  # np.roll(guests, 1), without its fixed cost
-        held = -np.sort(-r.held_ties(before, month), axis=1)  # held ties first (empty: NO = -1)
-        count = (held != NO).sum(axis=1)
-        takes = rows_where((count > 0) & (u[2] < p.p_peer_tie))
-        peer = held[takes, (u[3, takes] * count[takes]).astype(np.int64)]
-        return np.concatenate([guests[met], guests[takes]]), np.concatenate([local, peer])
+        rows, employers = _new_ties(
+            guests,
+            u,
+            month,
+            p.p_local_tie,
+            p.p_peer_tie,
+            r.home,
+            r.ties,
+            r.tie_fades,
+            self.per_place,
+            self.place_start,
+            self.by_place,
+        )
+        return rows, employers
 
     def shock_factor(self, rows: np.ndarray) -> np.ndarray:
         """Members of the community face life shocks with more support."""
@@ -162,3 +163,53 @@ class Community(Mechanism[CommunityPars]):
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """A community moment in words."""
         return f"{words.name} joins a community moment (a socio-cultural activity, an open-space gathering)."
+
+
+@njit(cache=True, nogil=True)
+def _new_ties(
+    guests: np.ndarray,
+    u: np.ndarray,
+    month: int,
+    p_local: float,
+    p_peer: float,
+    home: np.ndarray,
+    ties: np.ndarray,
+    fades: np.ndarray,
+    per_place: np.ndarray,
+    place_start: np.ndarray,
+    by_place: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """:meth:`Community._new_ties` from the uniforms ``u`` (four rows, one column per guest), compiled.
+
+    A guest meets a resident who knows an employer in the guest's home municipality (any
+    employer there if none is local) with probability ``p_local``; and, with probability
+    ``p_peer``, takes over one of the ties held before the gathering by the guest before
+    them in the circle (held ties first, in descending order of employer).
+    """
+    n, employers = guests.size, by_place.size
+    slots = ties.shape[1]
+    rows = np.empty(2 * n, dtype=guests.dtype)
+    out = np.empty(2 * n, dtype=np.int64)
+    k = 0
+    for i in range(n):  # ties through a local resident
+        if u[0, i] < p_local:
+            size = per_place[home[guests[i]]]
+            if size > 0:
+                local = by_place[min(place_start[home[guests[i]]] + np.int64(u[1, i] * size), employers - 1)]
+            else:
+                local = np.int64(u[1, i] * employers)
+            rows[k], out[k] = guests[i], local
+            k += 1
+    held = np.empty(slots, dtype=ties.dtype)
+    for i in range(n):  # a tie of the guest before them in the circle
+        before = guests[i - 1] if i > 0 else guests[n - 1]
+        count = 0
+        for s in range(slots):
+            held[s] = ties[before, s] if fades[before, s] >= month else NO
+            if held[s] != NO:
+                count += 1
+        if count > 0 and u[2, i] < p_peer:
+            held = -np.sort(-held)  # held ties first
+            rows[k], out[k] = guests[i], held[np.int64(u[3, i] * count)]
+            k += 1
+    return rows[:k], out[:k]
