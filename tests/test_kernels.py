@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from throughflow.enums import Status
+from throughflow.enums import PairEnd, Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
 from throughflow.processes.arrivals import _set_ties
 from throughflow.processes.contracts import _ending
 from throughflow.processes.employment import _base_separation, _groups
+from throughflow.processes.enrolment import _active, _reasons
 from throughflow.processes.hiring import (
     _choose,
     _coach_picks_of,
@@ -444,3 +445,31 @@ def test_community_ties_equal_the_array_expressions() -> None:
         peer = held[takes, (u[3, takes] * count[takes]).astype(np.int64)]
         np.testing.assert_array_equal(rows, np.concatenate([guests[met], guests[takes]]))
         np.testing.assert_array_equal(employers, np.concatenate([local, peer]))
+
+
+def test_pair_end_reasons_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(16)
+    for _ in range(50):
+        n_pairs, n_ref, n_mentors, month, stay = 60, 80, 20, 30, int(rng.integers(0, 4))
+        end = np.where(rng.random(n_pairs) < 0.6, NO, rng.integers(0, 30, n_pairs)).astype(np.int32)
+        active = _active(end)
+        np.testing.assert_array_equal(active, np.flatnonzero(end == NO))
+        mentee = rng.integers(0, n_ref, active.size)
+        mentor = np.where(rng.random(active.size) < 0.8, rng.integers(0, n_mentors, active.size), NO)
+        planned_end = rng.integers(25, 40, n_pairs).astype(np.int32)
+        status, job_start = rng.integers(0, 6, n_ref).astype(np.int8), rng.integers(20, 31, n_ref).astype(np.int32)
+        breaks = rng.random(active.size) < 0.1
+        leaving = np.zeros(n_mentors + 1, dtype=bool)
+        leaving[rng.integers(0, n_mentors, 3)] = True
+        got_planned = planned_end.copy()
+        reason = _reasons(active, mentee, mentor, month, stay, breaks, leaving, got_planned, status, job_start)
+        # the former array expressions
+        hired = status[mentee] == int(Status.NEC)
+        planned_end[active[hired]] = np.minimum(planned_end[active[hired]], job_start[mentee[hired]] + stay)
+        expected = np.full(active.size, NO, dtype=np.int8)
+        expected[breaks] = PairEnd.BREAKDOWN
+        expected[(mentor != NO) & leaving[mentor]] = PairEnd.MENTOR_LEFT
+        expected[(month >= planned_end[active]) | (status[mentee] == int(Status.WISE_JOB))] = PairEnd.COMPLETED
+        expected[status[mentee] == int(Status.INACTIVE)] = PairEnd.MENTEE_LEFT
+        np.testing.assert_array_equal(reason, expected)
+        np.testing.assert_array_equal(got_planned, planned_end)

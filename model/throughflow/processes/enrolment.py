@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+from numba import njit
 from pydantic import model_validator
 
 from throughflow.arrays import rows_where
@@ -134,24 +135,18 @@ class Enrolment(Mechanism[MentoringPars]):
         model = self.model
         p, r = model.pairs, model.refugees
         leaving_mentors = np.concatenate([hook(month) for hook in model.hooks["leaving_mentors"]] or [np.zeros(0, np.int64)])
-        active = rows_where(p.column("end") == NO)
+        active = _active(p.column("end"))
         if active.size:
             mentee = p.mentee[active]
             mentor = p.mentor[active]
-            # a hire shortens the pair: the mentor stays on a few months after the job starts
-            hired = r.status[mentee] == Status.NEC
             stay = max((hook() for hook in model.hooks["stay_on_months"]), default=0)
-            p.planned_end[active[hired]] = np.minimum(p.planned_end[active[hired]], r.job_start[mentee[hired]] + stay)
             p_break = self.pars.p_breakdown_per_month * model.product("breakdown_factor")
-            reason = np.full(active.size, NO, dtype=np.int8)
-            reason[self.uniforms(month, active, BREAKDOWN) < p_break] = PairEnd.BREAKDOWN
-            if leaving_mentors.size:
-                leaving = np.zeros(model.mentors.n + 1, dtype=bool)
-                leaving[leaving_mentors] = True
-                reason[(mentor != NO) & leaving[mentor]] = PairEnd.MENTOR_LEFT
-            # a pair that reaches its planned end (or whose mentee took a WISE job) has completed
-            reason[(month >= p.planned_end[active]) | (r.status[mentee] == Status.WISE_JOB)] = PairEnd.COMPLETED
-            reason[r.status[mentee] == Status.INACTIVE] = PairEnd.MENTEE_LEFT
+            leaving = np.zeros(model.mentors.n + 1, dtype=np.bool_)  # the last slot: no mentor (NO = -1)
+            leaving[leaving_mentors] = True
+            reason = _reasons(
+                active, mentee, mentor, month, stay, self.uniforms(month, active, BREAKDOWN) < p_break, leaving,
+                p.planned_end, r.status, r.job_start,
+            )  # fmt: skip
             ending = reason != NO
             if ending.any():
                 rows, mentee, mentor, reason = active[ending], mentee[ending], mentor[ending], reason[ending]
@@ -273,3 +268,50 @@ def programme_or_none(model: ThroughflowModel) -> Enrolment | None:
     """The programme, or ``None`` when neither pillar 1 nor 2 runs."""
     mechanism: Any = model.mechanisms.get("enrolment")
     return cast(Enrolment | None, mechanism)
+
+
+_NEC, _WISE_JOB, _INACTIVE = int(Status.NEC), int(Status.WISE_JOB), int(Status.INACTIVE)
+_COMPLETED, _BREAKDOWN = int(PairEnd.COMPLETED), int(PairEnd.BREAKDOWN)
+_MENTOR_LEFT, _MENTEE_LEFT = int(PairEnd.MENTOR_LEFT), int(PairEnd.MENTEE_LEFT)
+
+
+@njit(cache=True, nogil=True)
+def _active(end: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """Rows of the pairs that have not ended (compiled)."""
+    return np.flatnonzero(end == NO)
+
+
+@njit(cache=True, nogil=True)
+def _reasons(
+    active: np.ndarray,
+    mentee: np.ndarray,
+    mentor: np.ndarray,
+    month: int,
+    stay: int,
+    breaks: np.ndarray,
+    leaving: np.ndarray,
+    planned_end: np.ndarray,
+    status: np.ndarray,
+    job_start: np.ndarray,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Why each active pair ends this month (``NO``: it goes on), compiled.
+
+    A hire shortens the pair (the mentor stays on ``stay`` months after the job starts:
+    ``planned_end`` is updated). The last reason that applies wins: a breakdown (``breaks``),
+    the mentor leaving, completion (the planned end reached, or the mentee took a WISE job),
+    the mentee leaving the labour market.
+    """
+    reason = np.full(active.size, NO, dtype=np.int8)
+    for i in range(active.size):
+        row, s = active[i], status[mentee[i]]
+        if s == _NEC:
+            planned_end[row] = min(planned_end[row], job_start[mentee[i]] + stay)
+        if breaks[i]:
+            reason[i] = _BREAKDOWN
+        if mentor[i] != NO and leaving[mentor[i]]:
+            reason[i] = _MENTOR_LEFT
+        if month >= planned_end[row] or s == _WISE_JOB:
+            reason[i] = _COMPLETED
+        if s == _INACTIVE:
+            reason[i] = _MENTEE_LEFT
+    return reason
