@@ -28,6 +28,7 @@ from throughflow.processes.hiring import (
 from throughflow.processes.labs.community import _new_ties
 from throughflow.processes.organisation.matching import _match, greedy
 from throughflow.processes.placement import _longest_waiting_first, _within_budget
+from throughflow.processes.transitions import _start_jobs
 from throughflow.processes.work_experience import _grow
 from throughflow.randomness import uniforms
 
@@ -473,3 +474,43 @@ def test_pair_end_reasons_equal_the_array_expressions() -> None:
         expected[status[mentee] == int(Status.INACTIVE)] = PairEnd.MENTEE_LEFT
         np.testing.assert_array_equal(reason, expected)
         np.testing.assert_array_equal(got_planned, planned_end)
+
+
+def test_starting_jobs_sets_the_columns_as_the_array_expressions() -> None:
+    rng = np.random.default_rng(17)
+    n, n_emp, month = 200, 30, 44
+    rows = rng.permutation(n)[:60]
+    employers = rng.integers(0, n_emp, rows.size).astype(np.int32)
+    sector, municipality = rng.integers(0, 6, n_emp).astype(np.int8), rng.integers(0, 5, n_emp)
+    minutes, home = rng.uniform(5, 100, (5, 5)), rng.integers(0, 5, n).astype(np.int32)
+
+    def columns() -> dict[str, np.ndarray]:
+        gen = np.random.default_rng(18)
+        return {
+            "employer": np.full(n, NO, dtype=np.int32),
+            "job_sector": np.full(n, NO, dtype=np.int8),
+            "commute": np.zeros(n),
+            "job_start": np.full(n, NO, dtype=np.int32),
+            "first_nec": np.where(gen.random(n) < 0.5, gen.integers(0, 40, n), NO).astype(np.int32),
+            "nec_jobs": gen.integers(0, 3, n).astype(np.int16),
+            "benefit_entry": np.where(gen.random(n) < 0.5, gen.integers(0, 40, n), NO).astype(np.int32),
+            "benefit_exit": np.where(gen.random(n) < 0.3, gen.integers(0, 40, n), NO).astype(np.int32),
+            "offer": gen.integers(-1, n_emp, n).astype(np.int32),
+            "wise": gen.integers(-1, 5, n).astype(np.int32),
+        }
+
+    got, c = columns(), columns()
+    _start_jobs(rows, employers, month, sector, municipality, minutes, home, *got.values())
+    # the former array expressions
+    c["employer"][rows] = employers
+    c["job_sector"][rows] = sector[employers]
+    c["commute"][rows] = minutes[home[rows], municipality[employers]]
+    c["job_start"][rows] = month
+    c["first_nec"][rows] = np.where(c["first_nec"][rows] == NO, month, c["first_nec"][rows])
+    c["nec_jobs"][rows] += 1
+    first_exit = (c["benefit_entry"][rows] != NO) & (c["benefit_exit"][rows] == NO)
+    c["benefit_exit"][rows[first_exit]] = month
+    c["offer"][rows] = NO
+    c["wise"][rows] = NO
+    for name in c:
+        np.testing.assert_array_equal(got[name], c[name], err_msg=name)

@@ -44,19 +44,50 @@ def start_job(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, 
     """
     if len(rows) == 0:
         return
-    r = model.refugees
+    r, e = model.refugees, model.employers
     move(model, rows, Status.NEC, month)
-    r.employer[rows] = employers
-    r.job_sector[rows] = model.employers.sector[employers]
-    r.commute[rows] = model.region.minutes[r.home[rows], model.employers.municipality[employers]]
-    r.job_start[rows] = month
-    r.first_nec[rows] = np.where(r.first_nec[rows] == NO, month, r.first_nec[rows])
-    r.nec_jobs[rows] += 1
-    first_exit = (r.benefit_entry[rows] != NO) & (r.benefit_exit[rows] == NO)
-    r.benefit_exit[rows[first_exit]] = month
-    r.offer[rows] = NO
-    r.wise[rows] = NO
+    _start_jobs(
+        np.asarray(rows, dtype=np.int64), employers, month, e.sector, e.municipality, model.region.minutes, r.home,
+        r.employer, r.job_sector, r.commute, r.job_start, r.first_nec, r.nec_jobs, r.benefit_entry, r.benefit_exit,
+        r.offer, r.wise,
+    )  # fmt: skip
     model.events.log(month, model.event_code["start_job"], rows, employers, r.commute[rows])
+
+
+@njit(cache=True, nogil=True)
+def _start_jobs(
+    rows: np.ndarray,
+    employers: np.ndarray,
+    month: int,
+    sector: np.ndarray,
+    municipality: np.ndarray,
+    minutes: np.ndarray,
+    home: np.ndarray,
+    employer: np.ndarray,
+    job_sector: np.ndarray,
+    commute: np.ndarray,
+    job_start: np.ndarray,
+    first_nec: np.ndarray,
+    nec_jobs: np.ndarray,
+    benefit_entry: np.ndarray,
+    benefit_exit: np.ndarray,
+    offer: np.ndarray,
+    wise: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """The new jobs' columns (compiled; :func:`start_job`): employer, sector, commute, start, counts, benefit exit."""
+    for i in range(rows.size):
+        row, hired_by = rows[i], employers[i]
+        employer[row] = hired_by
+        job_sector[row] = sector[hired_by]
+        commute[row] = minutes[home[row], municipality[hired_by]]
+        job_start[row] = month
+        if first_nec[row] == NO:
+            first_nec[row] = month
+        nec_jobs[row] += 1
+        if benefit_entry[row] != NO and benefit_exit[row] == NO:
+            benefit_exit[row] = month
+        offer[row] = NO
+        wise[row] = NO
 
 
 def end_contract(model: ThroughflowModel, rows: np.ndarray, month: int) -> None:
