@@ -84,6 +84,9 @@ def check_month(model: ThroughflowModel, month: int) -> None:
     linked = np.full(r.n, NO, dtype=np.int64)
     linked[p.column("mentee")[active]] = p.column("mentor")[active]
     assert np.array_equal(linked, mentor_link)
+    # each mentor's count of pairs ended is the number of their pairs that ended (several may end in a month)
+    ended = ~active & (p.column("mentor") != NO)
+    assert np.array_equal(np.bincount(p.column("mentor")[ended], minlength=mt.n), mt.column("pairs_done"))
     if s.section("organisation").enabled:
         assert active.sum() <= model.org.capacity
 

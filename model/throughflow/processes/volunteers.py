@@ -188,9 +188,11 @@ class Volunteers(Mechanism[OneOnOnePars]):
         """Mentors' bookkeeping when pairs end: mentees, re-enrolment, availability."""
         mt = self.model.mentors
         with_mentor = mentor != NO
+        ended = np.bincount(mentor[with_mentor], minlength=mt.n)  # pairs ending per mentor (a mentor may have several)
         mentees = mt.column("mentees")
-        mentees -= np.bincount(mentor[with_mentor], minlength=mt.n).astype(mentees.dtype)
-        mt.pairs_done[mentor[with_mentor]] += 1
+        mentees -= ended.astype(mentees.dtype)
+        pairs_done = mt.column("pairs_done")
+        pairs_done += ended.astype(pairs_done.dtype)
         judged = with_mentor & (reason != PairEnd.MENTOR_LEFT)
         # a mentor who leaves this month (for another of their pairs) does not take another mentee
         leaves = np.zeros(mt.n + 1, dtype=bool)  # the last slot: no mentor (NO = -1)
@@ -203,7 +205,7 @@ class Volunteers(Mechanism[OneOnOnePars]):
         stays = judged & ~is_leaving & (u < p_stay) & ~mt.retiring[np.maximum(mentor, 0)]
         self.model.pairs.reenrolled[rows[judged]] = stays[judged]
         mt.retiring[mentor[judged & ~stays]] = True
-        done = rows_where(np.bincount(mentor[with_mentor], minlength=mt.n))
+        done = rows_where(ended)
         done = done[(mt.mentees[done] == 0) & (mt.status[done] != MentorStatus.LEFT) & ~leaves[done]]
         mt.status[done] = np.where(mt.retiring[done], int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE))
 
