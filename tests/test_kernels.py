@@ -26,6 +26,7 @@ from throughflow.processes.hiring import (
     _warm_hits,
 )
 from throughflow.processes.labs.community import _new_ties
+from throughflow.processes.one_on_one.pass_ties import _mentors_ties_held
 from throughflow.processes.organisation.matching import _match, greedy
 from throughflow.processes.placement import _longest_waiting_first, _within_budget
 from throughflow.processes.transitions import _start_jobs
@@ -514,3 +515,24 @@ def test_starting_jobs_sets_the_columns_as_the_array_expressions() -> None:
     c["wise"][rows] = NO
     for name in c:
         np.testing.assert_array_equal(got[name], c[name], err_msg=name)
+
+
+def test_mentors_ties_held_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(19)
+    for _ in range(50):
+        table = random_ties(rng, 100, employers=10)
+        month = int(rng.integers(0, 20))
+        mentor_ties = np.where(rng.random((15, 6)) < 0.5, rng.integers(0, 10, (15, 6)), NO).astype(np.int32)
+        mentee = rng.permutation(100)[:30]
+        mentor = np.where(rng.random(30) < 0.8, rng.integers(0, 15, 30), NO)
+        rows, slots = _mentors_ties_held(mentee, mentor, month, table.ties_until, table.ties, table.tie_fades, mentor_ties)
+        # the former array expressions
+        keep = mentor != NO
+        m_e, m_o = mentee[keep], mentor[keep]
+        keep = table.ties_until[m_e] >= month
+        m_e, m_o = m_e[keep], m_o[keep]
+        held = table.held_ties(m_e, month)
+        theirs = (held[:, :, None] == mentor_ties[m_o][:, None, :]).any(axis=2) & (held != NO)
+        slot_rows, expected_slots = np.nonzero(theirs)
+        np.testing.assert_array_equal(rows, m_e[slot_rows])
+        np.testing.assert_array_equal(slots, expected_slots)

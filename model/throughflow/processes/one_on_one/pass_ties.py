@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -72,19 +73,42 @@ class PassTies(Mechanism[PassTiesPars]):
     ) -> None:
         """Ties to the mentor's employers fade soon after the pair ends."""
         r, mt = self.model.refugees, self.model.mentors
-        with_mentor = mentor != NO
-        mentee, mentor = mentee[with_mentor], mentor[with_mentor]
-        keep = r.ties_until[mentee] >= month  # only those who may still hold a tie
-        mentee, mentor = mentee[keep], mentor[keep]
-        if mentee.size == 0:
+        rows_, slots = _mentors_ties_held(mentee, mentor, month, r.ties_until, r.ties, r.tie_fades, mt.ties)
+        if rows_.size == 0:
             return
-        held = r.held_ties(mentee, month)
-        theirs = (held[:, :, None] == mt.ties[mentor][:, None, :]).any(axis=2) & (held != NO)
-        slot_rows, slots = np.nonzero(theirs)
-        rows_ = mentee[slot_rows]
         lasts = month - 1 + months_until(self.uniforms(month, rows_ * MAX_TIES + slots, FADE), 1.0 / self.pars.months_after_pair)
         r.tie_fades[rows_, slots] = np.minimum(r.tie_fades[rows_, slots], lasts)
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """An introduction in words."""
         return f"{words.mentor_name} introduces {words.name} to {words.employer(ref)}."
+
+
+@njit(cache=True, nogil=True)
+def _mentors_ties_held(
+    mentee: np.ndarray,
+    mentor: np.ndarray,
+    month: int,
+    ties_until: np.ndarray,
+    ties: np.ndarray,
+    fades: np.ndarray,
+    mentor_ties: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The (mentee, slot) of every tie a mentee holds to one of their mentor's employers (compiled), in order."""
+    slots = ties.shape[1]
+    rows = np.empty(mentee.size * slots, dtype=np.int64)
+    where = np.empty(mentee.size * slots, dtype=np.int64)
+    n = 0
+    for i in range(mentee.size):
+        row, m = mentee[i], mentor[i]
+        if m == NO or ties_until[row] < month:  # no mentor, or no tie that may still be held
+            continue
+        for k in range(slots):
+            if ties[row, k] == NO or fades[row, k] < month:
+                continue
+            for j in range(mentor_ties.shape[1]):
+                if mentor_ties[m, j] == ties[row, k]:
+                    rows[n], where[n] = row, k
+                    n += 1
+                    break
+    return rows[:n], where[:n]
