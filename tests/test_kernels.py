@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from throughflow.arrays import capped
 from throughflow.enums import PairEnd, Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
 from throughflow.processes.arrivals import _set_ties
@@ -28,7 +29,7 @@ from throughflow.processes.hiring import (
 from throughflow.processes.labs.community import _new_ties
 from throughflow.processes.one_on_one.pass_ties import _mentors_ties_held
 from throughflow.processes.organisation.matching import _match, greedy
-from throughflow.processes.placement import _longest_waiting_first, _within_budget
+from throughflow.processes.placement import _longest_waiting_first
 from throughflow.processes.transitions import _start_jobs
 from throughflow.processes.work_experience import _grow
 from throughflow.randomness import uniforms
@@ -388,7 +389,7 @@ def test_employment_groups_and_base_hazard_equal_the_array_expressions() -> None
     np.testing.assert_array_equal(_base_separation(rows, month, job_start, job_sector, trade, 0.013, 1.7, 1.3), hazard)
 
 
-def test_placement_order_and_budgets_equal_the_array_expressions() -> None:
+def test_placement_order_and_capped_groups_equal_the_array_expressions() -> None:
     rng = np.random.default_rng(13)
     for _ in range(50):
         n = int(rng.integers(0, 300))
@@ -403,7 +404,7 @@ def test_placement_order_and_budgets_equal_the_array_expressions() -> None:
         by_home = np.argsort(h, kind="stable")
         rank = np.empty(waiting.size, dtype=np.int64)
         rank[by_home] = np.arange(waiting.size) - np.searchsorted(h[by_home], h[by_home], side="left")
-        np.testing.assert_array_equal(_within_budget(got, home, budget), waiting[rank < budget[h]])
+        np.testing.assert_array_equal(got[capped(home[got], budget)], waiting[rank < budget[h]])
 
 
 def test_job_seekers_and_contract_ends_equal_the_array_expressions() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 
 def rows_where(mask: np.ndarray) -> np.ndarray:
@@ -13,3 +14,20 @@ def rows_where(mask: np.ndarray) -> np.ndarray:
     elements, where the fixed cost of each call dominates.
     """
     return mask.nonzero()[0]
+
+
+@njit(cache=True, nogil=True)
+def capped(groups: np.ndarray, caps: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """Mask keeping, in order, the first ``caps[g]`` elements of each group ``g`` (none where the cap is 0 or less).
+
+    Each OCMW places its longest-waiting clients up to its budget; each employer hires, best
+    candidates first, up to its room.
+    """
+    taken = np.zeros(caps.size, dtype=np.int64)
+    keep = np.zeros(groups.size, dtype=np.bool_)
+    for i in range(groups.size):
+        g = groups[i]
+        if taken[g] < caps[g]:
+            taken[g] += 1
+            keep[i] = True
+    return keep

@@ -40,6 +40,7 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtri
 
+from throughflow.arrays import capped
 from throughflow.enums import N_QUAL, SECTORS, Channel, Status
 from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
@@ -335,7 +336,6 @@ def _choose(
     candidates = candidates[np.argsort(-margin[candidates], kind="mergesort")]  # stable: ties keep their order
     offered = np.zeros(others.size, dtype=np.bool_)
     hired = np.zeros(n_refugees, dtype=np.bool_)
-    taken = np.zeros(room.size, dtype=np.int64)
     out = np.empty(candidates.size, dtype=np.int64)
     n = 0
     for i in candidates:
@@ -346,12 +346,10 @@ def _choose(
         if hired[seeker[i]]:
             continue  # took a better offer
         hired[seeker[i]] = True
-        e = employer[v]
-        if taken[e] < room[e]:
-            taken[e] += 1
-            out[n] = i
-            n += 1
-    return out[:n]
+        out[n] = i
+        n += 1
+    out = out[:n]
+    return out[capped(employer[vacancy[out]], room)]
 
 
 def headcount(model: ThroughflowModel) -> np.ndarray:
@@ -368,14 +366,8 @@ def headcount(model: ThroughflowModel) -> np.ndarray:
 
 
 def within_room(model: ThroughflowModel, employers: np.ndarray) -> np.ndarray:
-    """Mask of hires that keep every employer's refugee headcount within its size."""
-    room = model.employers.posts - model.employers.staff
-    order = np.argsort(employers, kind="stable")
-    sorted_emp = employers[order]
-    rank = np.arange(sorted_emp.size) - np.searchsorted(sorted_emp, sorted_emp, side="left")
-    keep = np.empty(employers.size, dtype=bool)
-    keep[order] = rank < room[sorted_emp]
-    return keep
+    """Mask of hires (in order of preference) that keep every employer's refugee headcount within its size."""
+    return capped(employers, model.employers.posts - model.employers.staff)
 
 
 @njit(cache=True, nogil=True)

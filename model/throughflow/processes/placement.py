@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
+from throughflow.arrays import capped
 from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
@@ -43,7 +44,7 @@ class Placement(Mechanism[Section]):
         if waiting.size == 0 or hosts.free.sum() == 0:
             return
         # each OCMW offers contracts to its longest-waiting clients, up to its budget
-        clients = _within_budget(waiting, r.home, model.ocmw_table.budgets())
+        clients = waiting[capped(r.home[waiting], model.ocmw_table.budgets())]
         if clients.size == 0:
             return
         # default rule: a random free place (slot-weighted), drawn for every client
@@ -102,18 +103,3 @@ def _longest_waiting_first(status: np.ndarray, since: np.ndarray) -> np.ndarray:
     """The refugees waiting for a placement, longest waiting first, then by row (arrival order); compiled."""
     waiting = np.flatnonzero(status == _WAITING)
     return waiting[np.argsort(since[waiting], kind="mergesort")]
-
-
-@njit(cache=True, nogil=True)
-def _within_budget(waiting: np.ndarray, home: np.ndarray, budget: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    """The first ``budget[m]`` of ``waiting`` who live in municipality ``m``, for every ``m`` (in order; compiled)."""
-    taken = np.zeros(budget.size, dtype=np.int64)
-    out = np.empty(waiting.size, dtype=np.int64)
-    n = 0
-    for row in waiting:
-        m = home[row]
-        if taken[m] < budget[m]:
-            taken[m] += 1
-            out[n] = row
-            n += 1
-    return out[:n]
