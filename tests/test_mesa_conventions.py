@@ -189,3 +189,34 @@ def test_agents_created_in_a_batch_are_registered_as_mesa_registers_one() -> Non
     assert batch.agents_by_type[Refugee][-1].status == one_by_one.agents_by_type[Refugee][-1].status
     views[0].remove()  # removed as any Mesa agent
     assert views[0] not in batch.agents
+
+
+def test_agents_created_in_a_batch_signal_as_mesa_does_inside_a_signal_batch_and_under_suppression() -> None:
+    from mesa.model import ModelSignals
+
+    from throughflow.agents import Refugee
+    from throughflow.agents.view import add_views
+
+    def signals_seen(make: Any) -> list[int]:
+        """Signals an observer has received after a signal batch, a suppression and a plain creation."""
+        model = ThroughflowModel(rng=2, months=1, **SMALL)
+        seen: list[Any] = []
+
+        def added(signal: object) -> None:
+            seen.append(signal)
+
+        model.observe("agents", ModelSignals.AGENT_ADDED, added)
+        counts = []
+        with model.batch():
+            make(model, [5, 6])
+        counts.append(len(seen))
+        with model.suppress():
+            make(model, [7])
+        counts.append(len(seen))
+        make(model, [8])
+        counts.append(len(seen))
+        return counts
+
+    one_by_one = signals_seen(lambda model, rows: [Refugee(model, row) for row in rows])
+    assert signals_seen(lambda model, rows: add_views(model, Refugee, rows)) == one_by_one
+    assert one_by_one[0] == one_by_one[1] > 0 and one_by_one[2] == one_by_one[1] + 1

@@ -43,7 +43,8 @@ def add_views[A: mesa.Agent](model: mesa.Model, cls: type[A], rows: Sequence[int
     The result is what ``[cls(model, row) for row in rows]`` gives (Mesa's
     ``Agent.__init__`` and ``Model.register_agent``): each agent in the model's agent set
     and in its type's set, consecutive unique ids, one "agent added" signal per agent and
-    Mesa's debug line when that level is on. It is done for the whole batch at once, at half
+    Mesa's debug line when that level is on (the signals are skipped, as ``notify`` would
+    skip them, when no one observes them). It is done for the whole batch at once, at half
     the cost a refugee cohort of the 100,000-refugee run would take one agent at a time.
     ``cls`` must be a view whose ``__init__`` only stores ``row`` (as :class:`Refugee` and
     :class:`Mentor`); a class that Mesa tracks in a data registry is created one by one.
@@ -73,8 +74,22 @@ def add_views[A: mesa.Agent](model: mesa.Model, cls: type[A], rows: Sequence[int
     else:
         by_type._agents.update(dict.fromkeys(agents))
     debug = _mesa_logger.isEnabledFor(logging.DEBUG)
-    for agent in agents:
-        if debug:
-            _mesa_logger.debug(f"registered {cls.__name__} with agent_id {agent.unique_id}")
-        model.notify("agents", ModelSignals.AGENT_ADDED, args=(agent,))
+    signalled = _signalled(model, ("agents", ModelSignals.AGENT_ADDED))
+    if debug or signalled:
+        for agent in agents:
+            if debug:
+                _mesa_logger.debug(f"registered {cls.__name__} with agent_id {agent.unique_id}")
+            if signalled:
+                model.notify("agents", ModelSignals.AGENT_ADDED, args=(agent,))
     return agents
+
+
+def _signalled(model: mesa.Model, key: tuple[str, Any]) -> bool:
+    """Whether ``model.notify`` would do anything for the signal ``key`` now.
+
+    ``notify`` returns at once when signals are suppressed, or when no batch of signals is
+    open and no one observes the signal: then the per-agent calls can be skipped.
+    """
+    if model._suppress:
+        return False
+    return model._batch_context is not None or key in model.subscribers
