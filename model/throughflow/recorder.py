@@ -323,7 +323,6 @@ def _count_stocks(
     for i in range(status.size):
         s, q = status[i], qualification[i]
         by_cohort[arrival[i], s, q] += 1
-        if s in (_NEC, _WISE_JOB):
-            employed[month - arrival[i], q] += 1
-            if s == _NEC:
-                nec[month - arrival[i], q] += 1
+        at_work = s == _NEC  # counted without branches: statuses come in no predictable order
+        nec[month - arrival[i], q] += at_work
+        employed[month - arrival[i], q] += at_work | (s == _WISE_JOB)

@@ -83,28 +83,20 @@ def _groups(status: np.ndarray, since: np.ndarray, month: int) -> tuple[np.ndarr
     NEC workers; and the WISE workers, the inactive and the unemployed who were already in
     that status before this month.
     """
-    out = np.empty((4, status.size), dtype=np.int64)
-    counts = np.zeros(4, dtype=np.int64)
-    for i in range(status.size):
+    out = np.empty((5, status.size), dtype=np.int64)  # the last row collects everyone else
+    counts = np.zeros(5, dtype=np.int64)
+    for i in range(status.size):  # without branches: statuses come in no predictable order
         s = status[i]
-        if s == _NEC:
-            g = 0
-        elif since[i] >= month:
-            continue
-        elif s == _WISE_JOB:
-            g = 1
-        elif s == _INACTIVE:
-            g = 2
-        elif s == _UNEMPLOYED:
-            g = 3
-        else:
-            continue
+        g = _GROUP[s] if (s == _NEC) | (since[i] < month) else 4
         out[g, counts[g]] = i
         counts[g] += 1
     return out[0, : counts[0]], out[1, : counts[1]], out[2, : counts[2]], out[3, : counts[3]]
 
 
 _NEC, _WISE_JOB, _INACTIVE, _UNEMPLOYED = int(Status.NEC), int(Status.WISE_JOB), int(Status.INACTIVE), int(Status.UNEMPLOYED)
+_GROUP = np.full(len(Status), 4, dtype=np.int64)
+_GROUP[[_NEC, _WISE_JOB, _INACTIVE, _UNEMPLOYED]] = np.arange(4)
+"""Group of each status in :func:`_groups` (4: none)."""
 
 
 class Employment(Mechanism[Section]):

@@ -90,11 +90,10 @@ def _searching(status: np.ndarray, contract_end: np.ndarray, offer: np.ndarray, 
     """
     out = np.empty(status.size, dtype=np.int64)
     n = 0
-    for i in range(status.size):
+    for i in range(status.size):  # without branches: statuses come in no order a branch predictor could learn
         s = status[i]
-        if s in (_UNEMPLOYED, _WISE_JOB) or (s == _ART60 and contract_end[i] < before and offer[i] == NO):
-            out[n] = i
-            n += 1
+        out[n] = i
+        n += (s == _UNEMPLOYED) | (s == _WISE_JOB) | ((s == _ART60) & (contract_end[i] < before) & (offer[i] == NO))
     return out[:n]
 
 
@@ -477,23 +476,22 @@ def _screen_cold(
         s = seekers[i]
         months = float(month - since[s]) if status[s] == _UNEMPLOYED else 0.0
         p_native = p_callback * (1.0 - loss * min(months, loss_months) / loss_months)
-        q = qualification[s]
-        for _ in range(counts[i]):
+        q, place, reach = qualification[s], home[s], tolerance[s]
+        for _ in range(counts[i]):  # few branches: which application passes is not predictable
             v = vacancy[k]
             draw = u[k]
             k += 1
-            if minutes[home[s], municipality[v]] > tolerance[s]:
-                continue
-            b = bias[employer[v]]
+            sent_here = minutes[place, municipality[v]] <= reach
             in_bottleneck = bottleneck[v]
-            cell = N_QUAL + q if in_bottleneck else q
-            sent[cell] += 1.0
-            native[cell] += p_native
-            if draw < p_native * (1.0 - bottleneck_factor * b if in_bottleneck else 1.0 - b):
-                passed[cell] += 1.0
-                out_seeker[n] = s
-                out_vacancy[n] = v
-                n += 1
+            cell = q + N_QUAL * in_bottleneck
+            factor = bottleneck_factor if in_bottleneck else 1.0
+            ok = sent_here & (draw < p_native * (1.0 - factor * bias[employer[v]]))
+            sent[cell] += sent_here
+            native[cell] += p_native if sent_here else 0.0
+            passed[cell] += ok
+            out_seeker[n] = s
+            out_vacancy[n] = v
+            n += ok
     return sent, passed, native, out_seeker[:n], out_vacancy[:n]
 
 
@@ -521,11 +519,15 @@ def _coach_picks_of(
 ) -> np.ndarray:  # pragma: no cover - compiled
     """:func:`_coach_picks` from the uniforms ``u`` (one row per coached seeker), compiled."""
     n = vacancy_sector.size
-    order = np.argsort(vacancy_sector, kind="mergesort")  # open vacancies by sector, stable
     counts = np.zeros(sectors, dtype=np.int64)
     for sector in vacancy_sector:
         counts[sector] += 1
     starts = np.cumsum(counts) - counts
+    order = np.empty(n, dtype=np.int64)  # open vacancies by sector, in their order within a sector
+    filled = starts.copy()
+    for j in range(n):
+        order[filled[vacancy_sector[j]]] = j
+        filled[vacancy_sector[j]] += 1
     out = np.empty(u.shape, dtype=vacancy_employer.dtype)
     for i in range(coached.size):
         h = host[coached[i]]
@@ -581,15 +583,15 @@ def _first_new(
     order = np.argsort(key, kind="mergesort")
     pending = np.sort(pending_seeker * (n_employers + 1) + pending_employer)
     out = np.empty(order.size, dtype=np.int64)
-    n = 0
-    for j in range(order.size):
+    n = at = 0
+    for j in range(order.size):  # both in key order: one walk through the pending keys
         i = order[j]
         if j > 0 and key[i] == key[order[j - 1]]:
             continue
-        if pending.size:
-            at = min(np.searchsorted(pending, key[i]), pending.size - 1)
-            if pending[at] == key[i]:
-                continue
+        while at < pending.size and pending[at] < key[i]:
+            at += 1
+        if at < pending.size and pending[at] == key[i]:
+            continue
         out[n] = i
         n += 1
     return out[:n]
