@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import mesa
 import numpy as np
@@ -197,10 +198,10 @@ def test_agents_created_in_a_batch_signal_as_mesa_does_inside_a_signal_batch_and
     from throughflow.agents import Refugee
     from throughflow.agents.view import add_views
 
-    def signals_seen(make: Any) -> list[int]:
+    def signals_seen(make: Callable[[ThroughflowModel, list[int]], object]) -> list[int]:
         """Signals an observer has received after a signal batch, a suppression and a plain creation."""
         model = ThroughflowModel(rng=2, months=1, **SMALL)
-        seen: list[Any] = []
+        seen: list[object] = []
 
         def added(signal: object) -> None:
             seen.append(signal)
