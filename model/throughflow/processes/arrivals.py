@@ -128,11 +128,16 @@ def _set_ties(
     repeats become empty slots), and each slot keeps its drawn fading month.
     """
     slots = ties.shape[1]
+    drawn = np.empty(slots, dtype=ties.dtype)
     for i in range(rows.size):
         row = rows[i]
-        drawn = ties[i].copy()
-        drawn[min(n_ties[i], slots) :] = NO
-        drawn.sort()
+        for k in range(slots):  # the kept draws, in ascending order (an insertion sort of a few slots)
+            employer = ties[i, k] if k < n_ties[i] else NO
+            j = k
+            while j > 0 and drawn[j - 1] > employer:
+                drawn[j] = drawn[j - 1]
+                j -= 1
+            drawn[j] = employer
         latest = NO
         for k in range(slots):
             employer = NO if k > 0 and drawn[k] == drawn[k - 1] else drawn[k]
