@@ -24,6 +24,7 @@ from throughflow.agents import Employer, EmployerTable, HostTable, Ocmw, OcmwTab
 from throughflow.agents.mentor import Mentor
 from throughflow.agents.mentoring_org import MentoringOrganisation
 from throughflow.agents.refugee import Refugee
+from throughflow.agents.view import add_views
 from throughflow.geography import build_region
 from throughflow.keywords import apply as apply_params
 from throughflow.mechanism import HOOKS, Column, Mechanism, Phase
@@ -118,7 +119,7 @@ class ThroughflowModel(mesa.Model):
         self.ocmw_table = OcmwTable(spec.art60.starts_per_month * scale * self.region.weight, spec.art60.ocmw_openness)
         self.ocmws = [Ocmw(self, m) for m in range(self.region.n)]
         self.host_agents = [(Wise if self.hosts.is_wise[h] else OtherHost)(self, h) for h in range(self.hosts.n)]
-        self.employer_agents = [Employer(self, e) for e in range(self.employers.n)]
+        self.employer_agents = add_views(self, Employer, range(self.employers.n))
         pop, a = spec.population, spec.art60
         expected = int(pop.arrivals_per_month * scale * min(self.months, pop.arrival_months) * 1.1) + 64
         self.qualification_mix = Categorical([pop.share_low, pop.share_medium, pop.share_high])
