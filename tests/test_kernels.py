@@ -32,7 +32,7 @@ from throughflow.processes.organisation.matching import _match, greedy
 from throughflow.processes.placement import _longest_waiting_first
 from throughflow.processes.transitions import _start_jobs
 from throughflow.processes.work_experience import _grow
-from throughflow.randomness import uniforms
+from throughflow.randomness import chosen, uniforms
 
 MASK64 = (1 << 64) - 1
 
@@ -537,3 +537,15 @@ def test_mentors_ties_held_equal_the_array_expressions() -> None:
         slot_rows, expected_slots = np.nonzero(theirs)
         np.testing.assert_array_equal(rows, m_e[slot_rows])
         np.testing.assert_array_equal(slots, expected_slots)
+
+
+def test_chosen_rows_equal_the_rows_whose_uniform_is_below_p() -> None:
+    rng = np.random.default_rng(4)
+    for size in (0, 1, 7, 500):
+        rows = np.sort(rng.choice(5000, size, replace=False))
+        for p in (0.0, 0.37, 1.0, rng.random(size)):
+            expected = rows[uniforms(99, 5, rows, 3) < p]
+            np.testing.assert_array_equal(chosen(99, 5, rows, p, 3), expected)
+            np.testing.assert_array_equal(chosen(99, 5, rows.astype(np.int32), p, 3), expected)
+    repeated = np.array([4, 4, 9, 4])
+    np.testing.assert_array_equal(chosen(3, 1, repeated, 0.5), repeated[uniforms(3, 1, repeated) < 0.5])

@@ -41,7 +41,7 @@ import numpy as np
 
 from throughflow.limits import Entity
 from throughflow.parameters import ScenarioBase, Section
-from throughflow.randomness import uniforms
+from throughflow.randomness import chosen, uniforms
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -187,6 +187,13 @@ class Mechanism[P: Section]:
         if key is None:
             key = self._key = self.model.stream_key(self.name)
         return uniforms(key, month, rows, draw)
+
+    def chance(self, month: int, rows: np.ndarray, p: float | np.ndarray, draw: int = 0) -> np.ndarray:
+        """The ``rows`` for whom an event of probability ``p`` happens: ``rows[self.uniforms(month, rows, draw) < p]``."""
+        key = self._key
+        if key is None:
+            key = self._key = self.model.stream_key(self.name)
+        return chosen(key, month, rows, p, draw)
 
     def log(self, month: int, event: str, agents: np.ndarray, ref: Any = -1, value: Any = 0.0) -> None:
         """Log one of the mechanism's declared events for each of ``agents``."""

@@ -60,6 +60,49 @@ def uniforms(key: int, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarra
     return _uniforms(key, month, rows.ravel(), draw).reshape(rows.shape)
 
 
+@njit(cache=True, nogil=True)
+def _chosen(key: int, month: int, rows: np.ndarray, draw: int, p: float) -> np.ndarray:  # pragma: no cover - compiled
+    """``rows[uniforms(key, month, rows, draw) < p]`` in one pass (compiled)."""
+    u = _uniforms(key, month, rows, draw)
+    out = np.empty(rows.size, dtype=np.int64)
+    n = 0
+    for i in range(rows.size):
+        out[n] = rows[i]
+        n += u[i] < p
+    return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def _chosen_each(key: int, month: int, rows: np.ndarray, draw: int, p: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """:func:`_chosen` with one probability per row (compiled)."""
+    u = _uniforms(key, month, rows, draw)
+    out = np.empty(rows.size, dtype=np.int64)
+    n = 0
+    for i in range(rows.size):
+        out[n] = rows[i]
+        n += u[i] < p[i]
+    return out[:n]
+
+
+def chosen(key: int, month: int, rows: np.ndarray, p: float | np.ndarray, draw: int = 0) -> np.ndarray:
+    """The rows whose counter-based uniform number (:func:`uniforms`) is below ``p``, in order.
+
+    Args:
+        key: The stream's key.
+        month: The month.
+        rows: Agent indices (1-D).
+        p: Probability, one for all or one per row.
+        draw: Index of the decision.
+
+    Returns:
+        ``rows[uniforms(key, month, rows, draw) < p]``, as int64.
+    """
+    rows = rows if type(rows) is np.ndarray and rows.dtype == np.int64 else np.asarray(rows, dtype=np.int64)
+    if isinstance(p, np.ndarray):
+        return _chosen_each(key, month, rows, draw, p)
+    return _chosen(key, month, rows, draw, float(p))
+
+
 class Categorical:
     """Draws of category indices with fixed probabilities (which sum to 1).
 

@@ -121,20 +121,20 @@ class Employment(Mechanism[Section]):
             model.employers.let_go(r.employer[separated])
             r.employer[separated] = NO
 
-        ending = in_wise[self.uniforms(month, in_wise, 2) < model.scenario.art60.wise_job_separation_per_month]
+        ending = self.chance(month, in_wise, model.scenario.art60.wise_job_separation_per_month, 2)
         if ending.size:
             self.log(month, "separation", ending, -1, month - r.status_since[ending])
             move(model, ending, Status.UNEMPLOYED, month)
             r.wise[ending] = NO
 
         p_return = model.scenario.labour_market.p_reentry_per_month * model.product("reentry_factor", inactive)
-        returning = inactive[self.uniforms(month, inactive, 3) < p_return]
+        returning = self.chance(month, inactive, p_return, 3)
         if returning.size:
             move(model, returning, Status.UNEMPLOYED, month)
             self.log(month, "reentry", returning)
 
         p_inactive = model.scenario.labour_market.p_inactive_per_month * model.product("shock_factor", unemployed)
-        leaving = unemployed[self.uniforms(month, unemployed, 1) < p_inactive]
+        leaving = self.chance(month, unemployed, p_inactive, 1)
         if leaving.size:
             move(model, leaving, Status.INACTIVE, month)
             first_exit = (r.benefit_entry[leaving] != NO) & (r.benefit_exit[leaving] == NO)

@@ -182,7 +182,7 @@ class Enrolment(Mechanism[MentoringPars]):
             ok &= qual > 0
         rows = rows_where(ok)
         if m.targeting == "random_share":  # one number per refugee, the same every month
-            rows = rows[self.uniforms(0, rows, COVERAGE) < m.coverage_share]
+            rows = self.chance(0, rows, m.coverage_share, COVERAGE)
         for allowed in self.model.hooks["enrolment_filter"]:
             rows = rows[allowed(rows, month)]
         return rows

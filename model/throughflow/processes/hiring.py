@@ -248,7 +248,7 @@ class Hiring(Mechanism[Section]):
         for hook in model.hooks["warm_applications"]:
             holders, employers, channel = hook(seekers, month)
             channels.append((holders, employers, int(channel), getattr(hook, "__self__", None)))
-        coached = seekers[self.uniforms(month, seekers, COACH) < coach]
+        coached = self.chance(month, seekers, coach, COACH)
         if coached.size:
             channels.append((coached, _coach_picks(model, coached, self.stream("coach")), Channel.COACH_REFERRAL, None))
         minutes, home, tolerance, municipality = model.region.minutes, r.home, r.commute_tolerance, e.municipality

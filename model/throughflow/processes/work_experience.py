@@ -58,7 +58,7 @@ class WorkExperience(Mechanism[Section]):
         excess_hours = np.maximum(0.0, r.commute[on_art60] - r.commute_tolerance[on_art60]) / 60.0
         shock = model.product("shock_factor", on_art60)
         p_drop = s.art60.p_shock_per_month * shock + s.art60.p_dropout_per_excess_hour * excess_hours
-        dropped = on_art60[self.uniforms(month, on_art60) < p_drop]
+        dropped = self.chance(month, on_art60, p_drop)
         if dropped.size:
             move(model, dropped, Status.INACTIVE, month)
             end_contract(model, dropped, month)

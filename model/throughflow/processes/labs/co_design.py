@@ -140,7 +140,7 @@ class CoDesign(Mechanism[CoDesignPars]):
         model, p = self.model, self.pars
         hosts, r = model.hosts, model.refugees
         free = rows_where(hosts.is_wise & (self.until < month))
-        joining = free[self.uniforms(month, free) < p.participation]
+        joining = self.chance(month, free, p.participation)
         if joining.size == 0:
             return
         self.started[joining] = month
@@ -165,7 +165,7 @@ class CoDesign(Mechanism[CoDesignPars]):
             return seekers[:0], np.zeros((0, 1), dtype=np.int64), Channel.WISE_PARTNER
         at = np.where(r.host[seekers] != NO, r.host[seekers], r.wise[seekers])
         workers = seekers[self.partner[at]]
-        referred = workers[self.uniforms(month, workers, 1) < self.pars.p_referral]
+        referred = self.chance(month, workers, self.pars.p_referral, 1)
         at = np.where(r.host[referred] != NO, r.host[referred], r.wise[referred])
         return referred, self._partner_posts(model.hosts.sector[at]), Channel.WISE_PARTNER
 

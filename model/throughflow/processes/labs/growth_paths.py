@@ -85,7 +85,7 @@ class GrowthPaths(Mechanism[GrowthPathsPars]):
         offered = rows_where(
             (mt.column("status") != MentorStatus.LEFT) & ~mt.column("retiring") & (mt.column("growth_path") == NO)
         )
-        taken = offered[self.uniforms(month, offered, TAKE_UP) < p.participation]
+        taken = self.chance(month, offered, p.participation, TAKE_UP)
         mt.growth_path[taken] = month
         mt.advocacy[taken] += p.advocacy_gain * (1.0 - mt.advocacy[taken])
         mt.leaves[taken] = month + self._months_to_go(taken, mt.leaves[taken] - month, month)

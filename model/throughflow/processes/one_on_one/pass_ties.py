@@ -59,7 +59,7 @@ class PassTies(Mechanism[PassTiesPars]):
         model = self.model
         r, mt = model.refugees, model.mentors
         paired = programme(model).paired_rows
-        passing = paired[self.uniforms(month, paired, PASS) < self.pars.p_per_month]
+        passing = self.chance(month, paired, self.pars.p_per_month, PASS)
         ties = mt.ties[r.mentor[passing]]
         n_ties = (ties != NO).sum(axis=1)
         has = n_ties > 0
