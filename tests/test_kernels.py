@@ -19,10 +19,9 @@ from throughflow.processes.enrolment import _active, _reasons
 from throughflow.processes.hiring import (
     _choose,
     _coach_picks_of,
-    _coach_rates,
-    _cold_rates_of,
     _first_new,
     _screen_cold,
+    _search_rates_of,
     _searching,
     _warm_hits,
 )
@@ -158,20 +157,24 @@ def test_coach_and_search_rates_equal_the_array_expressions() -> None:
     p = people(rng, 400)
     orientation = rng.random(9)
     seekers = np.sort(rng.choice(400, 150, replace=False))
-    host, wise = p["host"][seekers], p["wise"][seekers]
-    expected = np.where(host != NO, 0.02 + orientation[host] * 0.3, 0.0) + np.where(wise != NO, orientation[wise] * 0.3, 0.0)
-    coach = _coach_rates(seekers, p["host"], p["wise"], orientation, 0.02, 0.3)
-    np.testing.assert_array_equal(coach, expected)
-
-    effort = rng.uniform(0, 1.5, seekers.size)
+    search = rng.uniform(0, 1.2, 400)
     month, start, ramp = 70, 0.6, 9.0
+    host, wise = p["host"][seekers], p["wise"][seekers]
+    coach = np.where(host != NO, 0.02 + orientation[host] * 0.3, 0.0) + np.where(wise != NO, orientation[wise] * 0.3, 0.0)
     status, since = p["status"][seekers], p["since"][seekers]
     months = np.where(status == UNEMPLOYED, month - since, ramp)
     urgency = start + (1.0 - start) * (np.minimum(months, ramp) / ramp)
     intensity = np.where(status == WISE_JOB, 0.5, 1.0) * urgency
-    expected = 4.0 * np.minimum(1.0, effort) * intensity
-    got = _cold_rates_of(seekers, effort, month, p["status"], p["since"], 4.0, 0.5, start, ramp)
-    np.testing.assert_array_equal(got, expected)
+    for boost in (np.zeros(0), rng.uniform(0, 0.3, seekers.size)):
+        effort = search[seekers] + coach
+        if boost.size:
+            effort = effort + boost
+        got_coach, got_rates = _search_rates_of(
+            seekers, search, boost, p["host"], p["wise"], orientation, 0.02, 0.3, month, p["status"], p["since"], 4.0, 0.5,
+            start, ramp,
+        )  # fmt: skip
+        np.testing.assert_array_equal(got_coach, coach)
+        np.testing.assert_array_equal(got_rates, 4.0 * np.minimum(1.0, effort) * intensity)
 
 
 def test_screening_equals_the_array_expressions() -> None:
@@ -185,11 +188,14 @@ def test_screening_equals_the_array_expressions() -> None:
     counts = rng.poisson(10.0, seekers.size)
     seeker = np.repeat(seekers, counts)
     apps = seeker.size
-    vacancy, u = rng.integers(0, n_vac, apps), rng.random(apps)
+    draws = rng.random(2 * apps)
+    vacancy, u = (draws[:apps] * n_vac).astype(np.int64), draws[apps:]
     loss, loss_months, factor, p_callback = 0.4, 12.0, 0.2, 0.09
-    sent, passed, native, got_seeker, got_vacancy = _screen_cold(
-        seekers, counts, vacancy, u, month, p["home"], p["tolerance"], p["status"], p["since"], p["qualification"],
-        minutes, municipality, bottleneck, employer, bias, p_callback, loss, loss_months, factor,
+    before = rng.random((3, 6))
+    totals = before.copy()
+    got_seeker, got_vacancy = _screen_cold(
+        seekers, counts, draws, n_vac, month, p["home"], p["tolerance"], p["status"], p["since"], p["qualification"],
+        minutes, municipality, bottleneck, employer, bias, p_callback, loss, loss_months, factor, totals,
     )  # fmt: skip
     # the former array expressions
     reach = minutes[p["home"][seeker], municipality[vacancy]] <= p["tolerance"][seeker]
@@ -199,9 +205,9 @@ def test_screening_equals_the_array_expressions() -> None:
     b = bias[employer[v]]
     call = uu < p_native * np.where(bottleneck[v], 1.0 - factor * b, 1.0 - b)
     cell = bottleneck[v] * 3 + p["qualification"][s].astype(np.int64)
-    np.testing.assert_array_equal(sent, np.bincount(cell, minlength=6))
-    np.testing.assert_array_equal(passed, np.bincount(cell[call], minlength=6))
-    np.testing.assert_array_equal(native, np.bincount(cell, weights=p_native, minlength=6))
+    np.testing.assert_array_equal(totals[0], before[0] + np.bincount(cell, minlength=6))
+    np.testing.assert_array_equal(totals[1], before[1] + np.bincount(cell[call], minlength=6))
+    np.testing.assert_array_equal(totals[2], before[2] + np.bincount(cell, weights=p_native, minlength=6))
     np.testing.assert_array_equal(got_seeker, s[call])
     np.testing.assert_array_equal(got_vacancy, v[call])
     assert 0 < call.sum() < reach.sum() < apps

@@ -98,9 +98,9 @@ class Recorder:
         self._flows = np.zeros((size, N_STATUS, N_STATUS, N_QUAL), dtype=np.int64)
         self._folded = 0
         self.month_now = 1
-        self._sent = np.zeros(2 * N_QUAL)
-        self._passed = np.zeros(2 * N_QUAL)
-        self._native = np.zeros(2 * N_QUAL)
+        self.screening_totals = np.zeros((3, 2 * N_QUAL))
+        """Cold applications sent within reach, callbacks, and the callbacks a native with the same CV
+        would expect (rows), by [bottleneck][qualification] flattened (columns): hiring adds each month's."""
         self.nec_by_months_since_arrival = np.zeros((size, N_QUAL), dtype=np.int64)
         self.employed_by_months_since_arrival = np.zeros((size, N_QUAL), dtype=np.int64)
         self.observed = 0
@@ -174,19 +174,10 @@ class Recorder:
         present[: last + 1] = arrived[::-1]
         return present
 
-    def add_screening(self, sent: np.ndarray, passed: np.ndarray, native: np.ndarray) -> None:
-        """Add a month's cold applications, callbacks and the callbacks a native with the same CV would expect.
-
-        Each by [bottleneck][qualification], flattened (``2 x N_QUAL`` numbers).
-        """
-        self._sent += sent
-        self._passed += passed
-        self._native += native
-
     @property
     def screening(self) -> np.ndarray:
         """Cold applications screened: [bottleneck][sent, passed, callbacks a native would get][qualification]."""
-        return np.stack([self._sent, self._passed, self._native]).reshape(3, 2, N_QUAL).transpose(1, 0, 2)
+        return self.screening_totals.reshape(3, 2, N_QUAL).transpose(1, 0, 2).copy()
 
     def monthly_prices(self) -> tuple[list[tuple[int, float]], list[tuple[str, float]]]:
         """Prices of one month: (status, EUR per refugee-month) of stock costs, (counter, EUR per count) of priced items."""

@@ -46,7 +46,7 @@ from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
 from throughflow.population import NO
 from throughflow.processes.transitions import start_job
-from throughflow.randomness import below, months_until
+from throughflow.randomness import months_until
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -161,16 +161,12 @@ class Hiring(Mechanism[Section]):
         others = self._other_applicants(month)
         if pool.n == 0:
             return
-        r, a = model.refugees, model.scenario.art60
-        orientation = model.hosts.orientation
-        coach = _coach_rates(seekers, r.host, r.wise, orientation, a.guidance_referral_per_month, a.transition_support)
-        effort = r.search[seekers] + coach  # guidance also makes the search itself better
-        for boost in model.hooks["search_effort"]:
-            effort = effort + boost(seekers)
-        n_cold = rng.poisson(_cold_rates(model, seekers, effort, month))
-        sent = int(n_cold.sum())
-        vacancy = below(rng, pool.n, sent)
-        seeker, vacancy = self._screen(seekers, n_cold, vacancy, rng.random(sent), month)
+        r = model.refugees
+        coach, rates = _search_rates(model, seekers, month)
+        n_cold = rng.poisson(rates)
+        # the vacancies applied to, then the screening draws (one uniform number each)
+        u = rng.random(2 * int(n_cold.sum()))
+        seeker, vacancy = self._screen(seekers, n_cold, u, month)
 
         first_open = pool.first_open_by_employer(model.employers.n)
         self._introduce(seekers, coach, first_open, month)
@@ -190,26 +186,25 @@ class Hiring(Mechanism[Section]):
         self.count("other_hires", int(taken_by_others.sum()))
         pool.keep(~(hired | taken_by_others))
 
-    def _screen(
-        self, seekers: np.ndarray, counts: np.ndarray, vacancy: np.ndarray, u: np.ndarray, month: int
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def _screen(self, seekers: np.ndarray, counts: np.ndarray, u: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray]:
         """The cold applications within commuting reach that pass the employer's screening (and count them).
 
-        ``seekers`` send ``counts`` applications each, in order, to ``vacancy``. Screening: a
-        callback with the probability a native with the same CV would have (lower after long
-        unemployment), times one minus the employer's bias (less in bottleneck occupations),
-        drawn against ``u``.
+        ``seekers`` send ``counts`` applications each, in order, to a vacancy drawn uniformly
+        from the open ones (the first half of ``u``). Screening: a callback with the
+        probability a native with the same CV would have (lower after long unemployment),
+        times one minus the employer's bias (less in bottleneck occupations), drawn against
+        the second half of ``u``. The recorder's screening figures count them.
 
         Returns:
             The seeker and the vacancy of each application that passed.
         """
         model = self.model
         r, pool, lm = model.refugees, model.vacancies, model.scenario.labour_market
-        sent, passed, native, seeker, vacancy = _screen_cold(
+        return _screen_cold(
             seekers,
             counts,
-            vacancy,
             u,
+            pool.n,
             month,
             r.home,
             r.commute_tolerance,
@@ -225,9 +220,8 @@ class Hiring(Mechanism[Section]):
             lm.duration_callback_loss,
             lm.duration_callback_months,
             lm.bottleneck_bias_factor,
+            model.recorder.screening_totals,
         )
-        model.recorder.add_screening(sent, passed, native)
-        return seeker, vacancy
 
     def _other_applicants(self, month: int) -> np.ndarray:
         """The best margin of the other job seekers applying to each open vacancy this month (-inf: none)."""
@@ -369,44 +363,33 @@ def within_room(model: ThroughflowModel, employers: np.ndarray) -> np.ndarray:
     return capped(employers, model.employers.posts - model.employers.staff)
 
 
-@njit(cache=True, nogil=True)
-def _coach_rates(
-    seekers: np.ndarray, host: np.ndarray, wise: np.ndarray, orientation: np.ndarray, guidance: float, support: float
-) -> np.ndarray:  # pragma: no cover - compiled
-    """Monthly probability of a warm referral by the trajectory guide or a WISE job coach (compiled).
+def _search_rates(model: ThroughflowModel, seekers: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each seeker's chance of a coach's referral this month and expected cold applications.
 
-    Every art. 60 worker has trajectory guidance; a WISE adds transition support in
-    proportion to its throughflow orientation, for its art. 60 workers and for the workers
-    it kept on a regular contract (the decree's throughflow mission).
+    Search effectiveness is the refugee's own, plus the guidance (guidance also makes the
+    search itself better), plus the ``search_effort`` hooks.
     """
-    out = np.empty(seekers.size)
-    for i in range(seekers.size):
-        h, w = host[seekers[i]], wise[seekers[i]]
-        rate = guidance + orientation[h] * support if h != NO else 0.0
-        out[i] = rate + (orientation[w] * support if w != NO else 0.0)
-    return out
-
-
-def _cold_rates(model: ThroughflowModel, seekers: np.ndarray, effort: np.ndarray, month: int) -> np.ndarray:
-    """Expected cold applications of each seeker this month: effort, less on the job, less early on benefit."""
-    r, lm = model.refugees, model.scenario.labour_market
-    return _cold_rates_of(
-        seekers,
-        effort,
-        month,
-        r.status,
-        r.status_since,
-        lm.applications_per_month,
-        model.scenario.art60.wise_job_search,
-        lm.benefit_search_start,
-        lm.benefit_search_months,
-    )
+    r, a, lm = model.refugees, model.scenario.art60, model.scenario.labour_market
+    boost = np.zeros(0)
+    for hook in model.hooks["search_effort"]:
+        boost = hook(seekers) if boost.size == 0 else boost + hook(seekers)
+    return _search_rates_of(
+        seekers, r.search, boost, r.host, r.wise, model.hosts.orientation, a.guidance_referral_per_month,
+        a.transition_support, month, r.status, r.status_since, lm.applications_per_month, a.wise_job_search,
+        lm.benefit_search_start, lm.benefit_search_months,
+    )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
-def _cold_rates_of(
+def _search_rates_of(
     seekers: np.ndarray,
-    effort: np.ndarray,
+    search: np.ndarray,
+    boost: np.ndarray,
+    host: np.ndarray,
+    wise: np.ndarray,
+    orientation: np.ndarray,
+    guidance: float,
+    support: float,
     month: int,
     status: np.ndarray,
     since: np.ndarray,
@@ -414,29 +397,43 @@ def _cold_rates_of(
     on_the_job: float,
     start: float,
     ramp_months: float,
-) -> np.ndarray:  # pragma: no cover - compiled
-    """Applications per month x min(1, effort) x intensity (compiled).
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Coach referral chances and cold application rates (compiled; :func:`_search_rates`).
 
-    The intensity is lower on the job (a WISE worker looks for an NEC job less intensively)
-    and, on benefit, lower while the benefit is at its first, highest level: it rises linearly
-    from ``start`` to full over ``ramp_months`` of the unemployment spell.
+    The coach: every art. 60 worker has trajectory guidance (``guidance``); a WISE adds
+    transition support in proportion to its throughflow orientation, for its art. 60 workers
+    and for the workers it kept on a regular contract (the decree's throughflow mission).
+
+    Cold applications: applications per month x min(1, effort) x intensity. The intensity is
+    lower on the job (a WISE worker looks for an NEC job less intensively) and, on benefit,
+    lower while the benefit is at its first, highest level: it rises linearly from ``start``
+    to full over ``ramp_months`` of the unemployment spell. ``boost`` (empty: none) is added
+    to the effort.
     """
-    out = np.empty(seekers.size)
+    coach = np.empty(seekers.size)
+    rates = np.empty(seekers.size)
     for i in range(seekers.size):
-        s = status[seekers[i]]
-        months = float(month - since[seekers[i]]) if s == _UNEMPLOYED else ramp_months
+        s = seekers[i]
+        h, w = host[s], wise[s]
+        rate = guidance + orientation[h] * support if h != NO else 0.0
+        coach[i] = rate + (orientation[w] * support if w != NO else 0.0)
+        effort = search[s] + coach[i]
+        if boost.size:
+            effort += boost[i]
+        st = status[s]
+        months = float(month - since[s]) if st == _UNEMPLOYED else ramp_months
         urgency = start + (1.0 - start) * (min(months, ramp_months) / ramp_months)
-        intensity = (on_the_job if s == _WISE_JOB else 1.0) * urgency
-        out[i] = per_month * min(1.0, effort[i]) * intensity
-    return out
+        intensity = (on_the_job if st == _WISE_JOB else 1.0) * urgency
+        rates[i] = per_month * min(1.0, effort) * intensity
+    return coach, rates
 
 
 @njit(cache=True, nogil=True)
 def _screen_cold(
     seekers: np.ndarray,
     counts: np.ndarray,
-    vacancy: np.ndarray,
     u: np.ndarray,
+    n_vacancies: int,
     month: int,
     home: np.ndarray,
     tolerance: np.ndarray,
@@ -452,25 +449,28 @@ def _screen_cold(
     loss: float,
     loss_months: float,
     bottleneck_factor: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    totals: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
     """Screening of cold applications (compiled; :meth:`Hiring._screen`).
 
     Seeker ``i`` sends ``counts[i]`` applications; the ``k``-th application of all goes to
-    ``vacancy[k]`` and is screened against ``u[k]``. An application outside the seeker's
-    commute tolerance is not sent. The callback probability of a native with the same CV
-    falls with time on benefit (employers read long unemployment as a bad signal): by
-    ``loss`` after ``loss_months`` of the spell.
+    vacancy ``floor(u[k] x n_vacancies)`` and is screened against ``u[sent + k]``. An
+    application outside the seeker's commute tolerance is not sent. The callback probability
+    of a native with the same CV falls with time on benefit (employers read long
+    unemployment as a bad signal): by ``loss`` after ``loss_months`` of the spell.
+
+    The month's applications sent within reach, callbacks, and the callbacks a native would
+    expect, by [bottleneck][qualification] (flattened), are added to the rows of ``totals``.
 
     Returns:
-        Applications sent within reach, callbacks, and the callbacks a native would expect, by
-        [bottleneck][qualification] (flattened); the seeker and the vacancy of each
-        application that passed, in order.
+        The seeker and the vacancy of each application that passed, in order.
     """
     sent = np.zeros(2 * N_QUAL)
     passed = np.zeros(2 * N_QUAL)
     native = np.zeros(2 * N_QUAL)
-    out_seeker = np.empty(vacancy.size, dtype=seekers.dtype)
-    out_vacancy = np.empty(vacancy.size, dtype=vacancy.dtype)
+    total = u.size // 2
+    out_seeker = np.empty(total, dtype=np.int64)
+    out_vacancy = np.empty(total, dtype=np.int64)
     k = n = 0
     for i in range(seekers.size):
         s = seekers[i]
@@ -478,8 +478,8 @@ def _screen_cold(
         p_native = p_callback * (1.0 - loss * min(months, loss_months) / loss_months)
         q, place, reach = qualification[s], home[s], tolerance[s]
         for _ in range(counts[i]):  # few branches: which application passes is not predictable
-            v = vacancy[k]
-            draw = u[k]
+            v = np.int64(u[k] * n_vacancies)
+            draw = u[total + k]
             k += 1
             sent_here = minutes[place, municipality[v]] <= reach
             in_bottleneck = bottleneck[v]
@@ -492,7 +492,10 @@ def _screen_cold(
             out_seeker[n] = s
             out_vacancy[n] = v
             n += ok
-    return sent, passed, native, out_seeker[:n], out_vacancy[:n]
+    totals[0] += sent
+    totals[1] += passed
+    totals[2] += native
+    return out_seeker[:n], out_vacancy[:n]
 
 
 def _coach_picks(model: ThroughflowModel, coached: np.ndarray, rng: np.random.Generator, picks: int = 4) -> np.ndarray:

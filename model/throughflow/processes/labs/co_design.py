@@ -8,7 +8,7 @@ not in a trajectory joins with probability ``participation``; a trajectory lasts
 * **Throughflow orientation.** While in a trajectory the WISE's orientation grows toward 1 at
   ``orientation_gain`` a month; afterwards it falls back toward its level before co-design
   at ``fade_per_month``. Orientation is what the WISE's job coaches act on: more transition
-  support (coach referrals, :func:`throughflow.processes.hiring._coach_rates`) and less
+  support (coach referrals, :func:`throughflow.processes.hiring._search_rates`) and less
   retention of its best workers at contract end (:mod:`throughflow.processes.contracts`).
 * **WISE → NEC referrals to partner employers.** From the start of its trajectory until
   ``partnership_months`` after its end, the WISE refers its searching workers (art. 60
