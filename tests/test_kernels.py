@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from throughflow.agents.employer import _first_of_each
 from throughflow.arrays import capped
 from throughflow.enums import PairEnd, Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
@@ -17,12 +18,16 @@ from throughflow.processes.contracts import _ending
 from throughflow.processes.employment import _base_separation, _groups
 from throughflow.processes.enrolment import _active, _reasons
 from throughflow.processes.hiring import (
+    _applications,
     _choose,
     _coach_picks_of,
     _first_new,
+    _held_interviews,
+    _margins,
     _screen_cold,
     _search_rates_of,
     _searching,
+    _still_open,
     _warm_hits,
 )
 from throughflow.processes.labs.community import _new_ties
@@ -272,13 +277,12 @@ def test_warm_introductions_equal_the_array_expressions() -> None:
         minutes, municipality = rng.uniform(5, 100, (5, 5)), rng.integers(0, 5, n_emp)
         holder = rng.integers(0, 200, int(rng.integers(0, 30)))
         ties = np.where(rng.random((holder.size, 4)) < 0.7, rng.integers(0, n_emp, (holder.size, 4)), NO).astype(np.int32)
-        got_seeker, got_employer = _warm_hits(holder, ties, first_open, p["home"], p["tolerance"], minutes, municipality)
+        hits = _warm_hits(holder, ties, 3, first_open, p["home"], p["tolerance"], minutes, municipality)
         # the former array expressions
         hit = np.flatnonzero(first_open[ties].ravel() >= 0)
         seeker, employer = holder[hit // ties.shape[1]], ties.ravel()[hit].astype(np.int64)
         ok = minutes[p["home"][seeker], municipality[employer]] <= p["tolerance"][seeker]
-        np.testing.assert_array_equal(got_seeker, seeker[ok])
-        np.testing.assert_array_equal(got_employer, employer[ok])
+        np.testing.assert_array_equal(hits, np.column_stack([seeker[ok], employer[ok], np.full(ok.sum(), 3), np.zeros(ok.sum())]))
 
         pending_seeker, pending_employer = rng.integers(0, 200, 10), rng.integers(0, n_emp, 10)
         seeker = np.concatenate([seeker, rng.integers(0, 200, 5), pending_seeker[:3]])  # repeats and pending pairs
@@ -290,7 +294,11 @@ def test_warm_introductions_equal_the_array_expressions() -> None:
         new = order[first]
         pending = pending_seeker * (n_emp + 1) + pending_employer
         new = new[~np.isin(key[new], pending)]
-        np.testing.assert_array_equal(_first_new(seeker, employer, n_emp, pending_seeker, pending_employer), new)
+        channel = rng.integers(0, 6, seeker.size)
+        got = _first_new(
+            np.column_stack([seeker, employer, channel, np.zeros_like(seeker)]), n_emp, pending_seeker, pending_employer
+        )
+        np.testing.assert_array_equal(got, np.column_stack([seeker[new], employer[new], channel[new], key[new]]))
 
 
 def test_coach_picks_equal_the_array_expressions() -> None:
@@ -555,3 +563,79 @@ def test_chosen_rows_equal_the_rows_whose_uniform_is_below_p() -> None:
             np.testing.assert_array_equal(chosen(99, 5, rows.astype(np.int32), p, 3), expected)
     repeated = np.array([4, 4, 9, 4])
     np.testing.assert_array_equal(chosen(3, 1, repeated, 0.5), repeated[uniforms(3, 1, repeated) < 0.5])
+
+
+def test_interviews_held_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(12)
+    for _ in range(100):
+        n_ref, n_emp, month = 60, 12, 33
+        size = int(rng.integers(0, 40))
+        due = np.column_stack(
+            [rng.integers(0, n_ref, size), rng.integers(0, n_emp, size), rng.integers(0, 6, size), np.full(size, month)]
+        )
+        seekers = np.sort(rng.choice(n_ref, int(rng.integers(0, n_ref)), replace=False))
+        first_open = np.append(np.where(rng.random(n_emp) < 0.6, rng.integers(0, 20, n_emp), NO), NO)
+        got = _held_interviews(due, seekers, first_open, n_ref, n_emp, 77, month, 1, 0.6)
+        # the former array expressions
+        keep = np.isin(due[:, 0], seekers) & (first_open[due[:, 1]] >= 0)
+        kept = due[keep]
+        held = uniforms(77, month, kept[:, 0] * (n_emp + 1) + kept[:, 1], 1) < 0.6
+        expected = np.column_stack([kept[:, :3], first_open[kept[:, 1]]])[held]
+        np.testing.assert_array_equal(got, expected.reshape(-1, 4))
+
+
+def test_applications_logged_and_vacancies_left_open_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(13)
+    for _ in range(100):
+        seekers = np.sort(rng.choice(80, int(rng.integers(0, 50)), replace=False))
+        n_cold = rng.poisson(1.0, seekers.size)
+        warm = rng.choice(seekers, int(rng.integers(0, 20))) if seekers.size else seekers
+        n_warm = np.bincount(np.searchsorted(seekers, warm), minlength=seekers.size)[: seekers.size]
+        active = n_cold > 0
+        expected_log = (seekers[active], n_cold[active], n_warm[active])
+        for got, expected in zip(_applications(seekers, n_cold, warm), expected_log, strict=True):
+            np.testing.assert_array_equal(got, expected)
+
+        n_vac = int(rng.integers(0, 30))
+        others = np.where(rng.random(n_vac) < 0.4, rng.normal(0.0, 1.0, n_vac), -np.inf)
+        hired = rng.choice(n_vac, int(rng.integers(0, n_vac + 1)), replace=False) if n_vac else np.zeros(0, np.int64)
+        was_hired = np.zeros(n_vac, dtype=bool)
+        was_hired[hired] = True
+        taken = ~was_hired & (others >= 0.0)
+        open_, count = _still_open(hired, others)
+        np.testing.assert_array_equal(open_, ~(was_hired | taken))
+        assert count == taken.sum()
+
+
+def test_margins_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(14)
+    for _ in range(50):
+        n_ref, n_vac, size = 40, 15, int(rng.integers(0, 60))
+        seeker, vacancy = rng.integers(0, n_ref, size), rng.integers(0, n_vac, size)
+        visible, language = rng.random(size), rng.random(n_ref)
+        skill_req, language_req = rng.random(n_vac), rng.random(n_vac)
+        sector = rng.integers(0, 4, n_vac).astype(np.int8)
+        host_sector, job_sector = (rng.integers(-1, 4, n_ref).astype(np.int8) for _ in range(2))
+        trade = rng.integers(0, 4, n_ref).astype(np.int8)
+        for factor in (np.ones(1), rng.uniform(0.7, 1.0, size)):
+            got = _margins(
+                seeker, vacancy, visible, factor, skill_req, language_req, sector, language, host_sector, job_sector, trade,
+                0.05, 0.1,
+            )  # fmt: skip
+            # the former array expressions
+            f = factor if factor.size == size else factor[0]
+            margin = np.minimum(visible - skill_req[vacancy] * f, language[seeker] - language_req[vacancy] * f)
+            here = sector[vacancy]
+            local = (host_sector[seeker] == here) | (job_sector[seeker] == here)
+            confirmed = local & (trade[seeker] == here)
+            bonus = 0.05 * local + 0.1 * confirmed
+            np.testing.assert_array_equal(got, np.where(margin >= 0.0, margin + bonus, margin))
+
+
+def test_first_open_vacancy_of_each_employer_equals_the_array_expression() -> None:
+    rng = np.random.default_rng(15)
+    for size in (0, 1, 30):
+        employer = rng.integers(0, 8, size).astype(np.int32)
+        first = np.full(9, -1, dtype=np.int64)
+        first[employer[::-1]] = np.arange(size)[::-1]  # reversed assignment leaves the lowest index
+        np.testing.assert_array_equal(_first_of_each(employer, 8), first)

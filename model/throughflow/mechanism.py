@@ -181,19 +181,21 @@ class Mechanism[P: Section]:
             raise KeyError(f"{self.name} declares no stream {suffix!r}")
         return self.model.stream(f"{self.name}.{suffix}" if suffix else self.name)
 
-    def uniforms(self, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarray:
-        """Counter-based per-agent uniforms of this mechanism (see :mod:`throughflow.randomness`)."""
+    @property
+    def key(self) -> int:
+        """The key of the mechanism's counter-based uniforms (:func:`~throughflow.randomness.uniforms`)."""
         key = self._key
         if key is None:
             key = self._key = self.model.stream_key(self.name)
-        return uniforms(key, month, rows, draw)
+        return key
+
+    def uniforms(self, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarray:
+        """Counter-based per-agent uniforms of this mechanism (see :mod:`throughflow.randomness`)."""
+        return uniforms(self.key, month, rows, draw)
 
     def chance(self, month: int, rows: np.ndarray, p: float | np.ndarray, draw: int = 0) -> np.ndarray:
         """The ``rows`` for whom an event of probability ``p`` happens: ``rows[self.uniforms(month, rows, draw) < p]``."""
-        key = self._key
-        if key is None:
-            key = self._key = self.model.stream_key(self.name)
-        return chosen(key, month, rows, p, draw)
+        return chosen(self.key, month, rows, p, draw)
 
     def log(self, month: int, event: str, agents: np.ndarray, ref: Any = -1, value: Any = 0.0) -> None:
         """Log one of the mechanism's declared events for each of ``agents``."""

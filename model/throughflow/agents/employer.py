@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from numba import njit
 
 from throughflow.agents.view import Column
 from throughflow.enums import SECTORS
@@ -154,11 +155,7 @@ class VacancyPool:
         The array has one extra element (-1) at the end, so that indexing it with the
         missing-link sentinel -1 reads "no vacancy".
         """
-        first = np.full(n_employers + 1, -1, dtype=np.int64)
-        # reversed assignment leaves the lowest index per employer
-        idx = np.arange(self.n)[::-1]
-        first[self.employer[::-1]] = idx
-        return first
+        return _first_of_each(self.employer, n_employers)
 
 
 class Employer(mesa.Agent):
@@ -176,3 +173,12 @@ class Employer(mesa.Agent):
         """Create the view for employer row ``row``."""
         super().__init__(model)
         self.row = row
+
+
+@njit(cache=True, nogil=True)
+def _first_of_each(employer: np.ndarray, n_employers: int) -> np.ndarray:  # pragma: no cover - compiled
+    """The lowest index of each employer in ``employer`` (-1: none), and a last element -1 (compiled)."""
+    first = np.full(n_employers + 1, -1, dtype=np.int64)
+    for v in range(employer.size - 1, -1, -1):
+        first[employer[v]] = v
+    return first

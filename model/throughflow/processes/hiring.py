@@ -46,7 +46,7 @@ from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
 from throughflow.population import NO
 from throughflow.processes.transitions import start_job
-from throughflow.randomness import months_until
+from throughflow.randomness import _uniforms, months_until
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -106,33 +106,25 @@ def bias_now(model: ThroughflowModel, month: int) -> np.ndarray:
 
 
 class Introductions:
-    """Warm introductions waiting for their interview: seeker, employer, channel, interview month."""
+    """Warm introductions waiting for their interview: seeker, employer, channel, interview month (one row each)."""
 
     def __init__(self) -> None:
-        self.seeker = np.zeros(0, dtype=np.int64)
-        self.employer = np.zeros(0, dtype=np.int64)
-        self.channel = np.zeros(0, dtype=np.int8)
-        self.due = np.zeros(0, dtype=np.int32)
+        self.rows = np.zeros((0, 4), dtype=np.int64)
 
-    def add(self, seeker: np.ndarray, employer: np.ndarray, channel: np.ndarray, due: np.ndarray) -> None:
-        """Queue new introductions."""
-        self.seeker = np.concatenate([self.seeker, seeker])
-        self.employer = np.concatenate([self.employer, employer])
-        self.channel = np.concatenate([self.channel, channel])
-        self.due = np.concatenate([self.due, due.astype(np.int32)])
+    seeker = property(lambda self: self.rows[:, 0], doc="The refugee introduced.")
+    employer = property(lambda self: self.rows[:, 1], doc="The employer.")
+    channel = property(lambda self: self.rows[:, 2], doc="How (:class:`~throughflow.enums.Channel`).")
+    due = property(lambda self: self.rows[:, 3], doc="Month of the interview.")
 
-    def take_due(self, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def add(self, rows: np.ndarray) -> None:
+        """Queue new introductions (rows of seeker, employer, channel, interview month)."""
+        self.rows = np.concatenate([self.rows, rows])
+
+    def take_due(self, month: int) -> np.ndarray:
         """Remove and return the introductions whose interview is this month (or overdue)."""
-        now = self.due <= month
-        out = self.seeker[now], self.employer[now], self.channel[now]
-        keep = ~now
-        self.seeker, self.employer, self.channel, self.due = (
-            self.seeker[keep],
-            self.employer[keep],
-            self.channel[keep],
-            self.due[keep],
-        )
-        return out
+        now = self.rows[:, 3] <= month
+        due, self.rows = self.rows[now], self.rows[~now]
+        return due
 
 
 class Hiring(Mechanism[Section]):
@@ -171,20 +163,19 @@ class Hiring(Mechanism[Section]):
         first_open = pool.first_open_by_employer(model.employers.n)
         self._introduce(seekers, coach, first_open, month)
         warm_seeker, warm_vacancy, warm_kind = self._interviews(seekers, first_open, month)
-        kind = np.concatenate([np.zeros(seeker.size, dtype=np.int8), warm_kind])
+        kind = np.concatenate([np.zeros(seeker.size, dtype=np.int64), warm_kind])
         seeker = np.concatenate([seeker, warm_seeker])
         vacancy = np.concatenate([vacancy, warm_vacancy])
-        self._log_applications(month, seekers, n_cold, warm_seeker)
-        hired = np.zeros(pool.n, dtype=bool)
+        if model.events.enabled:
+            self.log(month, "apply", *_applications(seekers, n_cold, warm_seeker))
         if seeker.size:
             room = model.employers.posts - model.employers.staff
             pick = _choose(_margin(model, seeker, vacancy), others, seeker, vacancy, pool.employer, room, r.n)
             seeker, vacancy, kind = seeker[pick], vacancy[pick], kind[pick]
             hire(model, seeker, pool.employer[vacancy], month, kind)
-            hired[vacancy] = True
-        taken_by_others = ~hired & (others >= 0.0)
-        self.count("other_hires", int(taken_by_others.sum()))
-        pool.keep(~(hired | taken_by_others))
+        open_, other_hires = _still_open(vacancy if seeker.size else vacancy[:0], others)
+        self.count("other_hires", other_hires)
+        pool.keep(open_)
 
     def _screen(self, seekers: np.ndarray, counts: np.ndarray, u: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray]:
         """The cold applications within commuting reach that pass the employer's screening (and count them).
@@ -246,51 +237,33 @@ class Hiring(Mechanism[Section]):
         if coached.size:
             channels.append((coached, _coach_picks(model, coached, self.stream("coach")), Channel.COACH_REFERRAL, None))
         minutes, home, tolerance, municipality = model.region.minutes, r.home, r.commute_tolerance, e.municipality
-        holders, employers, kinds = [], [], []
-        for holder, ties, channel, _ in channels:  # an employer with an open vacancy, within commuting reach
-            hit_holder, hit_employer = _warm_hits(holder, ties, first_open, home, tolerance, minutes, municipality)
-            holders.append(hit_holder)
-            employers.append(hit_employer)
-            kinds.append(np.full(hit_holder.size, channel, dtype=np.int8))
-        seeker, employer, kind = np.concatenate(holders), np.concatenate(employers), np.concatenate(kinds)
+        hits = [  # an employer with an open vacancy, within commuting reach
+            _warm_hits(holder, ties, channel, first_open, home, tolerance, minutes, municipality)
+            for holder, ties, channel, _ in channels
+        ]
         # one introduction per seeker and employer at a time: the first channel that reaches them
-        new = _first_new(seeker, employer, e.n, self.pending.seeker, self.pending.employer)
-        seeker, employer, kind = seeker[new], employer[new], kind[new]
-        lag = months_until(
-            self.uniforms(month, seeker * (e.n + 1) + employer, LAG), 1.0 / model.scenario.labour_market.warm_lag_months
-        )
-        self.pending.add(seeker, employer, kind, month + lag)
-        model.recorder.add("warm_applications", seeker.size)
+        new = _first_new(np.concatenate(hits), e.n, self.pending.seeker, self.pending.employer)
+        lag = months_until(self.uniforms(month, new[:, 3], LAG), 1.0 / model.scenario.labour_market.warm_lag_months)
+        new[:, 3] = month + lag
+        self.pending.add(new)
+        model.recorder.add("warm_applications", new.shape[0])
         if model.events.enabled:
             for _, _, channel, provider in channels:
                 if provider is not None and hasattr(provider, "applied"):
-                    mine = kind == channel
-                    provider.applied(seeker[mine], employer[mine], month)
+                    mine = new[new[:, 2] == channel]
+                    provider.applied(mine[:, 0], mine[:, 1], month)
 
     def _interviews(self, seekers: np.ndarray, first_open: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Interviews of the introductions due this month: still searching, a vacancy open, and the interview held."""
         model = self.model
-        seeker, employer, kind = self.pending.take_due(month)
-        searching = np.zeros(model.refugees.n + 1, dtype=bool)
-        searching[seekers] = True
-        vacancy = first_open[employer]
-        keep = searching[seeker] & (vacancy >= 0)
-        seeker, employer, kind, vacancy = seeker[keep], employer[keep], kind[keep], vacancy[keep]
-        held = (
-            self.uniforms(month, seeker * (model.employers.n + 1) + employer, WARM_PASS)
-            < model.scenario.labour_market.p_warm_interview
-        )
-        seeker, employer, kind, vacancy = seeker[held], employer[held], kind[held], vacancy[held]
+        held = _held_interviews(
+            self.pending.take_due(month), seekers, first_open, model.refugees.n, model.employers.n, self.key,
+            month, WARM_PASS, model.scenario.labour_market.p_warm_interview,
+        )  # fmt: skip
+        seeker, employer, kind, vacancy = held[:, 0], held[:, 1], held[:, 2], held[:, 3]
         self.count("warm_interviews", seeker.size)
         self.log(month, "interview", seeker, employer, kind)
         return seeker, vacancy, kind
-
-    def _log_applications(self, month: int, seekers: np.ndarray, n_cold: np.ndarray, warm_seeker: np.ndarray) -> None:
-        if not self.model.events.enabled:
-            return
-        n_warm = np.bincount(np.searchsorted(seekers, warm_seeker), minlength=seekers.size)[: seekers.size]
-        active = n_cold > 0
-        self.log(month, "apply", seekers[active], n_cold[active], n_warm[active])
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """Applications, interviews, hires and job starts in words."""
@@ -546,20 +519,23 @@ def _coach_picks_of(
 def _warm_hits(
     holder: np.ndarray,
     ties: np.ndarray,
+    channel: int,
     first_open: np.ndarray,
     home: np.ndarray,
     tolerance: np.ndarray,
     minutes: np.ndarray,
     municipality: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+) -> np.ndarray:  # pragma: no cover - compiled
     """The (holder, employer) pairs of a warm channel that can lead to an introduction (compiled).
 
     ``ties[i]`` are the employers ``holder[i]`` can reach (``NO``: an empty slot); a pair
     counts when the employer has an open vacancy (``first_open``, whose last element reads
-    "none" for ``NO``) within the holder's commute tolerance. Pairs in order, holder by holder.
+    "none" for ``NO``) within the holder's commute tolerance.
+
+    Returns:
+        One row per pair, holder by holder: seeker, employer, ``channel``, 0.
     """
-    seekers = np.empty(ties.size, dtype=np.int64)
-    employers = np.empty(ties.size, dtype=np.int64)
+    out = np.zeros((ties.size, 4), dtype=np.int64)
     n = 0
     for i in range(ties.shape[0]):
         s = holder[i]
@@ -567,25 +543,28 @@ def _warm_hits(
             employer = ties[i, k]
             if first_open[employer] < 0 or minutes[home[s], municipality[employer]] > tolerance[s]:
                 continue
-            seekers[n] = s
-            employers[n] = employer
+            out[n, 0] = s
+            out[n, 1] = employer
+            out[n, 2] = channel
             n += 1
-    return seekers[:n], employers[:n]
+    return out[:n]
 
 
 @njit(cache=True, nogil=True)
 def _first_new(
-    seeker: np.ndarray, employer: np.ndarray, n_employers: int, pending_seeker: np.ndarray, pending_employer: np.ndarray
+    hits: np.ndarray, n_employers: int, pending_seeker: np.ndarray, pending_employer: np.ndarray
 ) -> np.ndarray:  # pragma: no cover - compiled
-    """Indices of the introductions to queue (compiled): one per seeker and employer, none already pending.
+    """The introductions to queue (compiled): one per seeker and employer, none already pending.
 
-    The first of each (seeker, employer) pair is kept, in the order of the pair's key
-    (``seeker x (n_employers + 1) + employer``).
+    ``hits`` are rows of seeker, employer, channel (:func:`_warm_hits`, channels in order of
+    precedence). The first row of each (seeker, employer) pair is kept, in the order of the
+    pair's key ``seeker x (n_employers + 1) + employer``, which the returned rows hold in
+    their fourth column.
     """
-    key = seeker * (n_employers + 1) + employer
+    key = hits[:, 0] * (n_employers + 1) + hits[:, 1]
     order = np.argsort(key, kind="mergesort")
     pending = np.sort(pending_seeker * (n_employers + 1) + pending_employer)
-    out = np.empty(order.size, dtype=np.int64)
+    out = np.empty((order.size, 4), dtype=np.int64)
     n = at = 0
     for j in range(order.size):  # both in key order: one walk through the pending keys
         i = order[j]
@@ -595,27 +574,134 @@ def _first_new(
             at += 1
         if at < pending.size and pending[at] == key[i]:
             continue
-        out[n] = i
+        out[n, 0], out[n, 1], out[n, 2], out[n, 3] = hits[i, 0], hits[i, 1], hits[i, 2], key[i]
         n += 1
     return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def _held_interviews(
+    due: np.ndarray,
+    seekers: np.ndarray,
+    first_open: np.ndarray,
+    n_refugees: int,
+    n_employers: int,
+    key: int,
+    month: int,
+    draw: int,
+    p_interview: float,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The interviews held this month (compiled; :meth:`Hiring._interviews`).
+
+    Of the introductions ``due`` (rows of seeker, employer, channel, month), those whose
+    seeker still searches and whose employer still has an open vacancy; each is held when
+    its counter-based uniform number (key ``seeker x (n_employers + 1) + employer``) is
+    below ``p_interview``.
+
+    Returns:
+        One row per interview: seeker, employer, channel, vacancy.
+    """
+    searching = np.zeros(n_refugees + 1, dtype=np.bool_)
+    for s in seekers:
+        searching[s] = True
+    out = np.empty((due.shape[0], 4), dtype=np.int64)
+    pair = np.empty(due.shape[0], dtype=np.int64)
+    n = 0
+    for i in range(due.shape[0]):
+        vacancy = first_open[due[i, 1]]
+        if searching[due[i, 0]] and vacancy >= 0:
+            out[n, 0], out[n, 1], out[n, 2], out[n, 3] = due[i, 0], due[i, 1], due[i, 2], vacancy
+            pair[n] = due[i, 0] * (n_employers + 1) + due[i, 1]
+            n += 1
+    u = _uniforms(key, month, pair[:n], draw)
+    held = 0
+    for i in range(n):
+        out[held] = out[i]
+        held += u[i] < p_interview
+    return out[:held]
+
+
+@njit(cache=True, nogil=True)
+def _applications(
+    seekers: np.ndarray, n_cold: np.ndarray, warm_seeker: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The seekers who sent cold applications, how many, and their interviews after an introduction (compiled)."""
+    n_warm = np.zeros(seekers.size, dtype=np.int64)
+    for s in warm_seeker:
+        at = np.searchsorted(seekers, s)
+        if at < seekers.size:
+            n_warm[at] += 1
+    active = np.flatnonzero(n_cold > 0)
+    return seekers[active], n_cold[active], n_warm[active]
+
+
+@njit(cache=True, nogil=True)
+def _still_open(hired: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, int]:  # pragma: no cover - compiled
+    """Which vacancies stay open (not ``hired`` by a refugee, not taken by another job seeker), and how many others took."""
+    open_ = np.ones(others.size, dtype=np.bool_)
+    for v in hired:
+        open_[v] = False
+    taken = 0
+    for v in range(others.size):
+        if open_[v] and others[v] >= 0.0:
+            open_[v] = False
+            taken += 1
+    return open_, taken
+
+
+_ONE = np.ones(1)
+"""A requirement factor of 1 for every interview."""
 
 
 def _margin(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) -> np.ndarray:
     """How far a candidate exceeds the vacancy's requirements (negative: does not meet them)."""
     r, pool, lm = model.refugees, model.vacancies, model.scenario.labour_market
-    employer = pool.employer[vacancy]
     visible = r.skill[seeker] * r.recognition[seeker]
-    for hook in model.hooks["visible_skill"]:
-        visible = hook(seeker, employer, visible)
-    factor = model.product("requirement_factor", employer)
-    skill_gap = visible - pool.skill_req[vacancy] * factor
-    language_gap = r.language[seeker] - pool.language_req[vacancy] * factor
-    margin = np.minimum(skill_gap, language_gap)
-    sector = pool.sector[vacancy]
-    local = (r.host_sector[seeker] == sector) | (r.job_sector[seeker] == sector)  # work experience here, in the sector
-    confirmed = local & (r.trade[seeker] == sector)  # and it confirms the trade learnt abroad
-    bonus = lm.sector_experience_bonus * local + lm.confirmed_trade_bonus * confirmed
-    return np.where(margin >= 0.0, margin + bonus, margin)
+    factor = _ONE
+    if model.hooks["visible_skill"] or model.hooks["requirement_factor"]:
+        employer = pool.employer[vacancy]
+        for hook in model.hooks["visible_skill"]:
+            visible = hook(seeker, employer, visible)
+        factor = np.atleast_1d(np.asarray(model.product("requirement_factor", employer), dtype=np.float64))
+    return _margins(
+        seeker, vacancy, visible, factor, pool.skill_req, pool.language_req, pool.sector, r.language, r.host_sector,
+        r.job_sector, r.trade, lm.sector_experience_bonus, lm.confirmed_trade_bonus,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _margins(
+    seeker: np.ndarray,
+    vacancy: np.ndarray,
+    visible: np.ndarray,
+    factor: np.ndarray,
+    skill_req: np.ndarray,
+    language_req: np.ndarray,
+    sector: np.ndarray,
+    language: np.ndarray,
+    host_sector: np.ndarray,
+    job_sector: np.ndarray,
+    trade: np.ndarray,
+    experience_bonus: float,
+    trade_bonus: float,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Margins of the interviews (compiled; :func:`_margin`).
+
+    The smaller of the visible skill's and Dutch's excess over the vacancy's requirements
+    (times ``factor``: one per interview, or one for all); a candidate who meets them gains a bonus for local work experience
+    in the vacancy's sector (an art. 60 place or an NEC job), and more when that experience
+    confirms the trade learnt abroad.
+    """
+    out = np.empty(seeker.size)
+    for i in range(seeker.size):
+        s, v = seeker[i], vacancy[i]
+        f = factor[i] if factor.size == seeker.size else factor[0]
+        margin = min(visible[i] - skill_req[v] * f, language[s] - language_req[v] * f)
+        here = sector[v]
+        local = (host_sector[s] == here) | (job_sector[s] == here)
+        confirmed = local & (trade[s] == here)
+        out[i] = margin + (experience_bonus * local + trade_bonus * confirmed) if margin >= 0.0 else margin
+    return out
 
 
 def hire(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, month: int, channel: np.ndarray | int = 0) -> None:
