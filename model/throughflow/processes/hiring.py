@@ -229,13 +229,13 @@ class Hiring(Mechanism[Section]):
         model = self.model
         r, e = model.refugees, model.employers
         tied = r.tied(seekers, month)
-        channels: list[tuple[np.ndarray, np.ndarray, int, Any]] = [(tied, r.held_ties(tied, month), Channel.OWN_TIE, None)]
+        channels: list[tuple[np.ndarray, np.ndarray, int, Any]] = [(tied, r.held_ties(tied, month), int(Channel.OWN_TIE), None)]
         for hook in model.hooks["warm_applications"]:
             holders, employers, channel = hook(seekers, month)
             channels.append((holders, employers, int(channel), getattr(hook, "__self__", None)))
         coached = self.chance(month, seekers, coach, COACH)
         if coached.size:
-            channels.append((coached, _coach_picks(model, coached, self.stream("coach")), Channel.COACH_REFERRAL, None))
+            channels.append((coached, _coach_picks(model, coached, self.stream("coach")), int(Channel.COACH_REFERRAL), None))
         minutes, home, tolerance, municipality = model.region.minutes, r.home, r.commute_tolerance, e.municipality
         hits = [  # an employer with an open vacancy, within commuting reach
             _warm_hits(holder, ties, channel, first_open, home, tolerance, minutes, municipality)
