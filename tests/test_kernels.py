@@ -34,7 +34,7 @@ from throughflow.processes.labs.community import _new_ties
 from throughflow.processes.one_on_one.pass_ties import _mentors_ties_held
 from throughflow.processes.organisation.matching import _match, greedy
 from throughflow.processes.placement import _longest_waiting_first
-from throughflow.processes.transitions import _start_jobs
+from throughflow.processes.transitions import _learn, _start_jobs
 from throughflow.processes.work_experience import _grow
 from throughflow.randomness import chosen, uniforms
 
@@ -639,3 +639,16 @@ def test_first_open_vacancy_of_each_employer_equals_the_array_expression() -> No
         first = np.full(9, -1, dtype=np.int64)
         first[employer[::-1]] = np.arange(size)[::-1]  # reversed assignment leaves the lowest index
         np.testing.assert_array_equal(_first_of_each(employer, 8), first)
+
+
+def test_language_learning_equals_the_array_expression() -> None:
+    rng = np.random.default_rng(16)
+    language, qualification = rng.random(50), rng.integers(0, 3, 50).astype(np.int8)
+    per_level = np.array([600.0, 240.0, 120.0])
+    rows = np.sort(rng.choice(50, 20, replace=False))
+    for hours in (np.array([30.0]), rng.uniform(0, 80, rows.size)):
+        got = language.copy()
+        _learn(rows, hours, qualification, per_level, got)
+        expected = language.copy()
+        expected[rows] = np.minimum(1.0, language[rows] + 0.2 * hours / per_level[qualification[rows]])
+        np.testing.assert_array_equal(got, expected)

@@ -83,6 +83,7 @@ class Recorder:
         self.priced = frozenset(priced)
         self._monthly_prices: tuple[list[tuple[int, float]], list[tuple[str, float]]] | None = None
         self.stocks = np.zeros((size, N_STATUS, N_QUAL), dtype=np.int64)
+        self._month_table: tuple[int, list[list[int]]] | None = None
         # stocks by month, arrival month, status and qualification: the cohorts' costs by horizon
         self.cohort_stocks = np.zeros((size, size, N_STATUS, N_QUAL), dtype=np.int32)
         costed = {item.counter for item in self.cost_items}
@@ -214,9 +215,17 @@ class Recorder:
             self.nec_by_months_since_arrival,
         )
         self.stocks[month] = self.cohort_stocks[month].sum(axis=0)
+        self._month_table = None
         self.observed = month
         self.channels["vacancies_open"][month] = model.vacancies.n
         self.month_now = month + 1
+
+    def month_stocks(self, month: int) -> list[list[int]]:
+        """The stocks of ``month`` by status and qualification, as plain integers (read every month by the reporters)."""
+        cached = self._month_table
+        if cached is None or cached[0] != month:
+            cached = self._month_table = (month, self.stocks[month].tolist())
+        return cached[1]
 
     def cohort_costs(self) -> np.ndarray:
         """Public cost (EUR) by month, arrival month and qualification group (shared costs split over those present)."""

@@ -49,15 +49,16 @@ class Reporter:
 
 
 def _stock(status: int, model: ThroughflowModel) -> float:
-    return float(model.recorder.stocks[model.steps, status].sum())
+    return float(sum(model.recorder.month_stocks(model.steps)[status]))
 
 
 def _nec_share(group: int | None, model: ThroughflowModel) -> float:
-    stocks = model.recorder.stocks[model.steps]
-    if group is not None:
-        stocks = stocks[:, group]
-    present = float(stocks.sum())
-    return float(stocks[int(Status.NEC)].sum()) / present if present else float("nan")
+    stocks = model.recorder.month_stocks(model.steps)
+    if group is None:
+        present, nec = sum(map(sum, stocks)), sum(stocks[int(Status.NEC)])
+    else:
+        present, nec = sum(row[group] for row in stocks), stocks[int(Status.NEC)][group]
+    return float(nec) / float(present) if present else float("nan")
 
 
 def _nec_entries(model: ThroughflowModel) -> float:
@@ -65,7 +66,7 @@ def _nec_entries(model: ThroughflowModel) -> float:
 
 
 def _reached(model: ThroughflowModel) -> float:
-    return float(model.refugees.column("reached").sum())
+    return float(np.count_nonzero(model.refugees.column("reached")))
 
 
 def _mentors(model: ThroughflowModel) -> float:
@@ -76,9 +77,10 @@ def _public_cost(model: ThroughflowModel) -> float:
     # the month's share of Recorder.costs(), which prices every month at once (too slow to call monthly)
     rec, month = model.recorder, model.steps
     stock_prices, item_prices = rec.monthly_prices()
+    stocks = rec.month_stocks(month)
     total = 0.0
     for status, price in stock_prices:
-        total += float(rec.stocks[month, status].sum()) * price
+        total += float(sum(stocks[status])) * price
     for counter, price in item_prices:
         total += float(np.sum(rec.channels[counter][month])) * price
     return total

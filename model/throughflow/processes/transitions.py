@@ -113,8 +113,8 @@ def learn_language(model: ThroughflowModel, rows: np.ndarray, hours: np.ndarray 
     if len(rows) == 0:
         return
     r = model.refugees
-    hours = np.broadcast_to(np.asarray(hours, dtype=np.float64), (len(rows),))
-    _learn(np.asarray(rows, dtype=np.int64), hours, r.qualification, model.hours_per_level, r.language)
+    each = np.atleast_1d(np.asarray(hours, dtype=np.float64))  # one for all, or one per refugee
+    _learn(np.asarray(rows, dtype=np.int64), each, r.qualification, model.hours_per_level, r.language)
 
 
 @njit(cache=True, nogil=True)
@@ -131,9 +131,11 @@ def language_after(language: float, hours: float, per_level: float) -> float:  #
 def _learn(
     rows: np.ndarray, hours: np.ndarray, qualification: np.ndarray, hours_per_level: np.ndarray, language: np.ndarray
 ) -> None:  # pragma: no cover - compiled
+    """Dutch learning of ``rows`` (compiled): ``hours`` one per row, or one for all."""
     for i in range(rows.size):
         row = rows[i]
-        language[row] = language_after(language[row], hours[i], hours_per_level[qualification[row]])
+        h = hours[i] if hours.size == rows.size else hours[0]
+        language[row] = language_after(language[row], h, hours_per_level[qualification[row]])
 
 
 def tie_fades(model: ThroughflowModel, month: int, rng: np.random.Generator, count: int) -> np.ndarray:
