@@ -141,6 +141,7 @@ class Mechanism[P: Section]:
     def __init__(self, model: ThroughflowModel) -> None:
         self.model = model
         self._key: int | None = None
+        self._rngs: dict[str, np.random.Generator] = {}
         self.pars: P = model.scenario.section(self.section) if self.Pars is not None else None  # type: ignore[assignment]
 
     @classmethod
@@ -177,9 +178,12 @@ class Mechanism[P: Section]:
 
     def stream(self, suffix: str = "") -> np.random.Generator:
         """The mechanism's own random stream, or (``suffix``) one of its other declared streams."""
-        if suffix and suffix not in self.streams:
-            raise KeyError(f"{self.name} declares no stream {suffix!r}")
-        return self.model.stream(f"{self.name}.{suffix}" if suffix else self.name)
+        rng = self._rngs.get(suffix)
+        if rng is None:
+            if suffix and suffix not in self.streams:
+                raise KeyError(f"{self.name} declares no stream {suffix!r}")
+            rng = self._rngs[suffix] = self.model.stream(f"{self.name}.{suffix}" if suffix else self.name)
+        return rng
 
     @property
     def key(self) -> int:
