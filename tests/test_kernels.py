@@ -35,6 +35,7 @@ from throughflow.processes.one_on_one.pass_ties import _mentors_ties_held
 from throughflow.processes.organisation.matching import _match, greedy
 from throughflow.processes.placement import _longest_waiting_first
 from throughflow.processes.transitions import _learn, _start_jobs
+from throughflow.processes.vacancies import _employers_of
 from throughflow.processes.work_experience import _grow
 from throughflow.randomness import chosen, uniforms
 
@@ -652,3 +653,13 @@ def test_language_learning_equals_the_array_expression() -> None:
         expected = language.copy()
         expected[rows] = np.minimum(1.0, language[rows] + 0.2 * hours / per_level[qualification[rows]])
         np.testing.assert_array_equal(got, expected)
+
+
+def test_employers_of_new_vacancies_equal_searchsorted() -> None:
+    rng = np.random.default_rng(17)
+    for size in (0, 1, 50, 3000):
+        cumulative = np.cumsum(rng.uniform(0, 2, 40) * (rng.random(40) < 0.8))
+        share = np.sort(rng.random(size)) * cumulative[-1]
+        share[: size // 10] = 0.0  # ties with the edges
+        expected = np.searchsorted(cumulative, share, side="right").astype(np.int32)
+        np.testing.assert_array_equal(_employers_of(cumulative, share), expected)

@@ -9,6 +9,7 @@ less of applicants (hook ``requirement_factor``, applied when candidates are scr
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
@@ -41,7 +42,7 @@ class Vacancies(Mechanism[Section]):
         # proportion to their rates (the same distribution, in two draws instead of one per employer)
         n = int(rng.poisson(e.vacancy_total))
         share = np.sort(rng.random(n)) * e.vacancy_total  # sorted: employers come out in order
-        employer = np.searchsorted(e.vacancy_cumulative, share, side="right").astype(np.int32)
+        employer = _employers_of(e.vacancy_cumulative, share)
         bottleneck = rng.random(n) < lm.p_bottleneck
         mean = np.empty((2, n))
         mean[0] = lm.skill_requirement + lm.bottleneck_requirement_shift * bottleneck
@@ -56,3 +57,15 @@ class Vacancies(Mechanism[Section]):
             language_req=language_req,
             closes=np.full(n, month + lm.vacancy_months - 1, dtype=np.int32),
         )
+
+
+@njit(cache=True, nogil=True)
+def _employers_of(cumulative: np.ndarray, share: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """``searchsorted(cumulative, share, side="right")`` for sorted ``share``, in one walk (compiled)."""
+    out = np.empty(share.size, dtype=np.int32)
+    at = 0
+    for i in range(share.size):
+        while at < cumulative.size and cumulative[at] <= share[i]:
+            at += 1
+        out[i] = at
+    return out
