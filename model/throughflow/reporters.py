@@ -48,6 +48,10 @@ class Reporter:
     report: Callable[[ThroughflowModel], float | int]
 
 
+_ADD = np.add.reduce
+"""The sum of a count's row (or a single count), without ``np.sum``'s Python wrappers."""
+
+
 def _stock(status: int, model: ThroughflowModel) -> float:
     return float(sum(model.recorder.month_stocks(model.steps)[status]))
 
@@ -62,7 +66,7 @@ def _nec_share(group: int | None, model: ThroughflowModel) -> float:
 
 
 def _nec_entries(model: ThroughflowModel) -> float:
-    return float(np.sum(model.recorder.channels["hires"][model.steps]))
+    return float(_ADD(model.recorder.channels["hires"][model.steps], axis=None))
 
 
 def _reached(model: ThroughflowModel) -> float:
@@ -82,7 +86,7 @@ def _public_cost(model: ThroughflowModel) -> float:
     for status, price in stock_prices:
         total += float(sum(stocks[status])) * price
     for counter, price in item_prices:
-        total += float(np.sum(rec.channels[counter][month])) * price
+        total += float(_ADD(rec.channels[counter][month], axis=None)) * price
     return total
 
 
