@@ -663,3 +663,45 @@ def test_employers_of_new_vacancies_equal_searchsorted() -> None:
         share[: size // 10] = 0.0  # ties with the edges
         expected = np.searchsorted(cumulative, share, side="right").astype(np.int32)
         np.testing.assert_array_equal(_employers_of(cumulative, share), expected)
+
+
+def test_mentors_bookkeeping_at_pair_ends_equals_the_array_expressions() -> None:
+    from throughflow.enums import MentorStatus
+    from throughflow.processes.volunteers import _pairs_ended
+
+    rng = np.random.default_rng(18)
+    left, available = int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE)
+    for _ in range(200):
+        n_mentors, n_pairs, size = 12, 40, int(rng.integers(0, 15))
+        rows = np.sort(rng.choice(n_pairs, size, replace=False))
+        mentor = np.where(rng.random(size) < 0.8, rng.integers(0, n_mentors, size), NO)  # repeats: capacity above 1
+        reason = rng.integers(0, 4, size).astype(np.int8)
+        leaving = rng.choice(n_mentors, int(rng.integers(0, 3)), replace=False)
+        u = rng.random(size)
+        mentees = np.bincount(mentor[mentor != NO], minlength=n_mentors).astype(np.int16) + rng.integers(0, 2, n_mentors)
+        mentees = mentees.astype(np.int16)
+        pairs_done = rng.integers(0, 5, n_mentors).astype(np.int16)
+        retiring = rng.random(n_mentors) < 0.2
+        status = rng.integers(0, 3, n_mentors).astype(np.int8)
+        reenrolled = np.full(n_pairs, -1, dtype=np.int8)
+        for p_stay in (np.array([0.7]), rng.random(size)):
+            state = [a.copy() for a in (mentees, pairs_done, retiring, status, reenrolled)]
+            _pairs_ended(rows, mentor, reason, leaving, u, p_stay, n_mentors, *state)
+            # the former array expressions
+            m_, d_, r_, s_, e_ = (a.copy() for a in (mentees, pairs_done, retiring, status, reenrolled))
+            with_mentor = mentor != NO
+            ended = np.bincount(mentor[with_mentor], minlength=n_mentors)
+            m_ -= ended.astype(m_.dtype)
+            d_ += ended.astype(d_.dtype)
+            judged = with_mentor & (reason != PairEnd.MENTOR_LEFT)
+            leaves = np.zeros(n_mentors + 1, dtype=bool)
+            leaves[leaving] = True
+            p = p_stay if p_stay.size == size else p_stay[0]
+            stays = judged & ~leaves[mentor] & (u < p) & ~r_[np.maximum(mentor, 0)]
+            e_[rows[judged]] = stays[judged]
+            r_[mentor[judged & ~stays]] = True
+            done = np.flatnonzero(ended)
+            done = done[(m_[done] == 0) & (s_[done] != left) & ~leaves[done]]
+            s_[done] = np.where(r_[done], left, available)
+            for got, expected in zip(state, (m_, d_, r_, s_, e_), strict=True):
+                np.testing.assert_array_equal(got, expected)

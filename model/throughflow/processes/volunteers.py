@@ -15,6 +15,7 @@ Mentees are matched to free mentors at random, or by the organisation's matching
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from throughflow.agents.mentor import Mentor
 from throughflow.agents.view import add_views
@@ -185,29 +186,21 @@ class Volunteers(Mechanism[OneOnOnePars]):
     def pairs_end(
         self, rows: np.ndarray, mentee: np.ndarray, mentor: np.ndarray, reason: np.ndarray, leaving: np.ndarray, month: int
     ) -> None:
-        """Mentors' bookkeeping when pairs end: mentees, re-enrolment, availability."""
+        """Mentors' bookkeeping when pairs end: mentees, re-enrolment, availability.
+
+        Each mentor of a pair that ended (not by their leaving) takes another mentee with
+        probability ``p_reenrol`` (less often stopping with hook ``mentor_stop_factor``),
+        unless they leave this month or already decided to stop; a mentor who stops retires
+        when their last pair ends. A mentor left without a mentee is available again, or gone.
+        """
         mt = self.model.mentors
-        with_mentor = mentor != NO
-        ended = np.bincount(mentor[with_mentor], minlength=mt.n)  # pairs ending per mentor (a mentor may have several)
-        mentees = mt.column("mentees")
-        mentees -= ended.astype(mentees.dtype)
-        pairs_done = mt.column("pairs_done")
-        pairs_done += ended.astype(pairs_done.dtype)
-        judged = with_mentor & (reason != PairEnd.MENTOR_LEFT)
-        # a mentor who leaves this month (for another of their pairs) does not take another mentee
-        leaves = np.zeros(mt.n + 1, dtype=bool)  # the last slot: no mentor (NO = -1)
-        leaves[leaving] = True
-        is_leaving = leaves[mentor]
-        u = self.uniforms(month, rows, REENROL)
         p_stay: float | np.ndarray = self.pars.p_reenrol
         if self.model.hooks["mentor_stop_factor"]:  # e.g. growth paths: fewer volunteers stop after a pair
             p_stay = 1.0 - (1.0 - p_stay) * self.model.product("mentor_stop_factor", np.maximum(mentor, 0))
-        stays = judged & ~is_leaving & (u < p_stay) & ~mt.retiring[np.maximum(mentor, 0)]
-        self.model.pairs.reenrolled[rows[judged]] = stays[judged]
-        mt.retiring[mentor[judged & ~stays]] = True
-        done = rows_where(ended)
-        done = done[(mt.mentees[done] == 0) & (mt.status[done] != MentorStatus.LEFT) & ~leaves[done]]
-        mt.status[done] = np.where(mt.retiring[done], int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE))
+        _pairs_ended(
+            rows, mentor, reason, leaving, self.uniforms(month, rows, REENROL), np.atleast_1d(p_stay), mt.n,
+            mt.mentees, mt.pairs_done, mt.retiring, mt.status, self.model.pairs.reenrolled,
+        )  # fmt: skip
 
     def mentors_leave(self, leaving: np.ndarray) -> None:
         """Volunteers who leave this month are gone."""
@@ -220,3 +213,53 @@ class Volunteers(Mechanism[OneOnOnePars]):
         rec.set("mentors_available", count[MentorStatus.AVAILABLE])
         rec.set("mentors_paired", count[MentorStatus.PAIRED])
         rec.set("mentors_left", count[MentorStatus.LEFT])
+
+
+_LEFT, _AVAILABLE, _MENTOR_LEFT = int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE), int(PairEnd.MENTOR_LEFT)
+
+
+@njit(cache=True, nogil=True)
+def _pairs_ended(
+    rows: np.ndarray,
+    mentor: np.ndarray,
+    reason: np.ndarray,
+    leaving: np.ndarray,
+    u: np.ndarray,
+    p_stay: np.ndarray,
+    n_mentors: int,
+    mentees: np.ndarray,
+    pairs_done: np.ndarray,
+    retiring: np.ndarray,
+    status: np.ndarray,
+    reenrolled: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """:meth:`Volunteers.pairs_end` on the mentor table (compiled).
+
+    ``rows`` are the pairs that ended, with their ``mentor`` (``NO``: none) and ``reason``;
+    ``u`` their uniform numbers and ``p_stay`` the chance to take another mentee (one per
+    pair, or one for all). Every decision reads the mentors' state from before these ends.
+    """
+    leaves = np.zeros(n_mentors + 1, dtype=np.bool_)  # the last slot: no mentor (NO = -1)
+    for m in leaving:
+        leaves[m] = True
+    ended = np.zeros(n_mentors, dtype=np.int64)  # pairs ending per mentor (a mentor may have several)
+    for m in mentor:
+        if m != NO:
+            ended[m] += 1
+    judged = (mentor != NO) & (reason != _MENTOR_LEFT)
+    stays = np.zeros(rows.size, dtype=np.bool_)
+    for i in range(rows.size):
+        if judged[i]:
+            p = p_stay[i] if p_stay.size == rows.size else p_stay[0]
+            stays[i] = not leaves[mentor[i]] and u[i] < p and not retiring[mentor[i]]
+    for i in range(rows.size):
+        if judged[i]:
+            reenrolled[rows[i]] = stays[i]
+            if not stays[i]:
+                retiring[mentor[i]] = True
+    for m in range(n_mentors):
+        if ended[m]:
+            mentees[m] -= ended[m]
+            pairs_done[m] += ended[m]
+            if mentees[m] == 0 and status[m] != _LEFT and not leaves[m]:
+                status[m] = _LEFT if retiring[m] else _AVAILABLE
