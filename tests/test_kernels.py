@@ -705,3 +705,20 @@ def test_mentors_bookkeeping_at_pair_ends_equals_the_array_expressions() -> None
             s_[done] = np.where(r_[done], left, available)
             for got, expected in zip(state, (m_, d_, r_, s_, e_), strict=True):
                 np.testing.assert_array_equal(got, expected)
+
+
+def test_rows_at_least_and_workers_at_partners_equal_the_array_expressions() -> None:
+    from throughflow.arrays import rows_at_least
+    from throughflow.processes.labs.co_design import _at_partners
+
+    rng = np.random.default_rng(19)
+    for size in (0, 1, 40):
+        rows = np.sort(rng.choice(60, size, replace=False))
+        column = rng.integers(-1, 5, 60).astype(np.int32)
+        for value in (0, 3):
+            np.testing.assert_array_equal(rows_at_least(rows, column, value), rows[column[rows] >= value])
+        host = np.where(rng.random(60) < 0.5, rng.integers(0, 8, 60), NO)
+        wise = np.where(rng.random(60) < 0.5, rng.integers(0, 8, 60), NO)
+        partner = np.append(rng.random(8) < 0.5, False)  # the last slot: no host (NO)
+        at = np.where(host[rows] != NO, host[rows], wise[rows])
+        np.testing.assert_array_equal(_at_partners(rows, host, wise, partner), rows[partner[at]])

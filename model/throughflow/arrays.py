@@ -31,3 +31,14 @@ def capped(groups: np.ndarray, caps: np.ndarray) -> np.ndarray:  # pragma: no co
             taken[g] += 1
             keep[i] = True
     return keep
+
+
+@njit(cache=True, nogil=True)
+def rows_at_least(rows: np.ndarray, column: np.ndarray, value: int) -> np.ndarray:  # pragma: no cover - compiled
+    """``rows[column[rows] >= value]`` in one pass (compiled): e.g. the refugees who hold a link (``value`` 0)."""
+    out = np.empty(rows.size, dtype=np.int64)
+    n = 0
+    for i in range(rows.size):
+        out[n] = rows[i]
+        n += column[rows[i]] >= value
+    return out[:n]

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from throughflow.arrays import rows_at_least
 from throughflow.mechanism import Column
 
 NO = -1
@@ -171,7 +172,7 @@ class RefugeeTable(Table):
         ``ties_until`` is the latest fading month of any tie a refugee has been given, so it
         finds the few refugees with ties without reading every tie slot.
         """
-        return rows[self.ties_until[rows] >= month]
+        return rows_at_least(np.asarray(rows, dtype=np.int64), self.ties_until, month)
 
     def held_ties(self, rows: np.ndarray, month: int) -> np.ndarray:
         """Employer ties of ``rows`` held in ``month`` (``NO`` where a slot is empty or its tie has faded).

@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from throughflow.arrays import rows_where
 from throughflow.enums import SECTORS, Channel, Status
@@ -163,9 +164,7 @@ class CoDesign(Mechanism[CoDesignPars]):
         r = model.refugees
         if not self.partner.any():
             return seekers[:0], np.zeros((0, 1), dtype=np.int64), Channel.WISE_PARTNER
-        at = np.where(r.host[seekers] != NO, r.host[seekers], r.wise[seekers])
-        workers = seekers[self.partner[at]]
-        referred = self.chance(month, workers, self.pars.p_referral, 1)
+        referred = self.chance(month, _at_partners(seekers, r.host, r.wise, self.partner), self.pars.p_referral, 1)
         at = np.where(r.host[referred] != NO, r.host[referred], r.wise[referred])
         return referred, self._partner_posts(model.hosts.sector[at]), Channel.WISE_PARTNER
 
@@ -197,3 +196,14 @@ class CoDesign(Mechanism[CoDesignPars]):
             f"{words.host(ref)}, where {words.name} works, starts a co-design trajectory with the OCMW, "
             "the ecosystem and partner employers on the transition to regular work."
         )
+
+
+@njit(cache=True, nogil=True)
+def _at_partners(seekers: np.ndarray, host: np.ndarray, wise: np.ndarray, partner: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """The seekers whose art. 60 host, or else the WISE that employs them, is a partner (compiled)."""
+    out = np.empty(seekers.size, dtype=np.int64)
+    n = 0
+    for s in seekers:
+        out[n] = s
+        n += partner[host[s] if host[s] != NO else wise[s]]
+    return out[:n]

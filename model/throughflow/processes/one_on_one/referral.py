@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from throughflow.arrays import rows_at_least
 from throughflow.enums import Channel
 from throughflow.mechanism import Mechanism
 from throughflow.parameters import LEVER, Section, par
-from throughflow.population import NO
 
 if TYPE_CHECKING:
     from throughflow.words import Words
@@ -40,7 +40,7 @@ class Referral(Mechanism[ReferralPars]):
     def warm_applications(self, seekers: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray, Channel]:
         """Each searching mentee's mentor's employer ties (an application where one is open)."""
         r = self.model.refugees
-        mentees = seekers[r.mentor[seekers] != NO]
+        mentees = rows_at_least(seekers, r.mentor, 0)  # those with a mentor (NO = -1: none)
         return mentees, self.model.mentors.ties[r.mentor[mentees]], Channel.MENTOR_REFERRAL
 
     def applied(self, seekers: np.ndarray, employers: np.ndarray, month: int) -> None:
