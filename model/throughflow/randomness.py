@@ -37,6 +37,10 @@ def _uniforms(key: int, month: int, rows: np.ndarray, draw: int) -> np.ndarray: 
     return out
 
 
+uniforms_compiled = _uniforms
+"""The compiled :func:`uniforms` for int64 rows, to call from other compiled functions."""
+
+
 def uniforms(key: int, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarray:
     """Uniform numbers in [0, 1), one per row, fixed by (key, month, row, draw).
 

@@ -46,7 +46,7 @@ from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
 from throughflow.population import NO
 from throughflow.processes.transitions import start_job
-from throughflow.randomness import _uniforms, months_until
+from throughflow.randomness import months_until, uniforms_compiled
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -173,7 +173,7 @@ class Hiring(Mechanism[Section]):
             pick = _choose(_margin(model, seeker, vacancy), others, seeker, vacancy, pool.employer, room, r.n)
             seeker, vacancy, kind = seeker[pick], vacancy[pick], kind[pick]
             hire(model, seeker, pool.employer[vacancy], month, kind)
-        open_, other_hires = _still_open(vacancy if seeker.size else vacancy[:0], others)
+        open_, other_hires = _still_open(vacancy, others)
         self.count("other_hires", other_hires)
         pool.keep(open_)
 
@@ -613,7 +613,7 @@ def _held_interviews(
             out[n, 0], out[n, 1], out[n, 2], out[n, 3] = due[i, 0], due[i, 1], due[i, 2], vacancy
             pair[n] = due[i, 0] * (n_employers + 1) + due[i, 1]
             n += 1
-    u = _uniforms(key, month, pair[:n], draw)
+    u = uniforms_compiled(key, month, pair[:n], draw)
     held = 0
     for i in range(n):
         out[held] = out[i]
