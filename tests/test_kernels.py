@@ -722,3 +722,15 @@ def test_rows_at_least_and_workers_at_partners_equal_the_array_expressions() -> 
         partner = np.append(rng.random(8) < 0.5, False)  # the last slot: no host (NO)
         at = np.where(host[rows] != NO, host[rows], wise[rows])
         np.testing.assert_array_equal(_at_partners(rows, host, wise, partner), rows[partner[at]])
+
+
+def test_rows_flagged_equal_the_array_expressions() -> None:
+    from throughflow.arrays import rows_flagged
+
+    rng = np.random.default_rng(20)
+    flags = np.append(rng.random(6) < 0.5, False)  # the last element: NO (-1)
+    for size in (0, 1, 80):
+        column = rng.integers(-1, 6, size).astype(np.int8)
+        other = rng.integers(-1, 6, size).astype(np.int32)
+        np.testing.assert_array_equal(rows_flagged(flags, column), np.flatnonzero(flags[column]))
+        np.testing.assert_array_equal(rows_flagged(flags, column, other), np.flatnonzero(flags[column] | flags[other]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from throughflow.arrays import rows_where
+from throughflow.arrays import rows_flagged
 from throughflow.enums import Lab
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par
@@ -34,7 +34,7 @@ class ConversationClubs(Mechanism[ConversationClubsPars]):
     def meet(self, month: int) -> None:
         """This month's club."""
         model = self.model
-        learners = rows_where(LEARNING[model.refugees.column("status")])
+        learners = rows_flagged(LEARNING, model.refugees.column("status"))
         club = pick(model, learners, seats(model, self.pars.seats), self.stream())
         learn_language(model, club, self.pars.hours_per_month * model.scenario.labour_market.practice_efficiency)
         ecosystem(model).attend(month, club, Lab.CONVERSATION_CLUB)

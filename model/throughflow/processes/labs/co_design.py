@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from throughflow.arrays import rows_where
+from throughflow.arrays import rows_flagged, rows_where
 from throughflow.enums import SECTORS, Channel, Status
 from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -134,7 +134,7 @@ class CoDesign(Mechanism[CoDesignPars]):
         self.count("co_design_wise_months", int(in_trajectory.sum()))
         if self.partner.any():
             r = self.model.refugees
-            r.reached[rows_where(self.partner[r.column("host")] | self.partner[r.column("wise")])] = True
+            r.reached[rows_flagged(self.partner, r.column("host"), r.column("wise"))] = True
 
     def _open_round(self, month: int) -> None:
         """WISEs join a trajectory; the OCMWs that place at them become more open to mentors."""

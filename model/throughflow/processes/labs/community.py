@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from throughflow.arrays import rows_where
+from throughflow.arrays import rows_flagged
 from throughflow.enums import Status
 from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -118,7 +118,7 @@ class Community(Mechanism[CommunityPars]):
             return
         model, rng = self.model, self.stream()
         r = model.refugees
-        welcome = rows_where(OPEN[r.column("status")])
+        welcome = rows_flagged(OPEN, r.column("status"))
         guests = rng.choice(welcome, size=min(seats(model, p.seats), welcome.size), replace=False)  # in random order
         r.belongs_until[guests] = month + p.belonging_months
         r.reached[guests] = True
