@@ -217,12 +217,22 @@ class RefugeeTable(Table):
 
 
 @njit(cache=True, nogil=True)
+def tie_held(ties: np.ndarray, fades: np.ndarray, row: int, slot: int, month: int) -> bool:  # pragma: no cover - compiled
+    """Whether the refugee in ``row`` holds a tie in ``slot`` in ``month`` (compiled; for other compiled steps).
+
+    A slot holds a tie until the end of the tie's fading month (step 9), so a tie can still
+    bring a warm application in that month.
+    """
+    return ties[row, slot] != NO and fades[row, slot] >= month
+
+
+@njit(cache=True, nogil=True)
 def _held_ties(ties: np.ndarray, fades: np.ndarray, rows: np.ndarray, month: int) -> np.ndarray:  # pragma: no cover - compiled
     """``ties[rows]`` with ``NO`` in the slots whose tie faded before ``month`` (compiled)."""
     out = np.empty((rows.size, ties.shape[1]), dtype=ties.dtype)
     for i in range(rows.size):
         for k in range(ties.shape[1]):
-            out[i, k] = ties[rows[i], k] if fades[rows[i], k] >= month else NO
+            out[i, k] = ties[rows[i], k] if tie_held(ties, fades, rows[i], k, month) else NO
     return out
 
 
@@ -247,7 +257,7 @@ def _add_ties_once(
         free = -1
         held = False
         for k in range(slots):
-            alive = fades[row, k] >= month and ties[row, k] != NO
+            alive = tie_held(ties, fades, row, k, month)
             if alive and ties[row, k] == employer:
                 held = True
             if not alive and free < 0:

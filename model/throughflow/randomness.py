@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-_MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 
 
@@ -65,26 +64,14 @@ def uniforms(key: int, month: int, rows: np.ndarray, draw: int = 0) -> np.ndarra
 
 
 @njit(cache=True, nogil=True)
-def _chosen(key: int, month: int, rows: np.ndarray, draw: int, p: float) -> np.ndarray:  # pragma: no cover - compiled
-    """``rows[uniforms(key, month, rows, draw) < p]`` in one pass (compiled)."""
+def _chosen(key: int, month: int, rows: np.ndarray, draw: int, p: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """``rows[uniforms(key, month, rows, draw) < p]`` in one pass (compiled; ``p`` one per row, or one for all)."""
     u = _uniforms(key, month, rows, draw)
     out = np.empty(rows.size, dtype=np.int64)
     n = 0
     for i in range(rows.size):
         out[n] = rows[i]
-        n += u[i] < p
-    return out[:n]
-
-
-@njit(cache=True, nogil=True)
-def _chosen_each(key: int, month: int, rows: np.ndarray, draw: int, p: np.ndarray) -> np.ndarray:  # pragma: no cover
-    """:func:`_chosen` with one probability per row (compiled)."""
-    u = _uniforms(key, month, rows, draw)
-    out = np.empty(rows.size, dtype=np.int64)
-    n = 0
-    for i in range(rows.size):
-        out[n] = rows[i]
-        n += u[i] < p[i]
+        n += u[i] < (p[i] if p.size == rows.size else p[0])
     return out[:n]
 
 
@@ -102,9 +89,7 @@ def chosen(key: int, month: int, rows: np.ndarray, p: float | np.ndarray, draw: 
         ``rows[uniforms(key, month, rows, draw) < p]``, as int64.
     """
     rows = rows if type(rows) is np.ndarray and rows.dtype == np.int64 else np.asarray(rows, dtype=np.int64)
-    if isinstance(p, np.ndarray):
-        return _chosen_each(key, month, rows, draw, p)
-    return _chosen(key, month, rows, draw, float(p))
+    return _chosen(key, month, rows, draw, np.atleast_1d(np.asarray(p, dtype=np.float64)))
 
 
 class Categorical:

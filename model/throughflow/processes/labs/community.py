@@ -29,7 +29,7 @@ from throughflow.arrays import rows_flagged
 from throughflow.enums import Status
 from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
-from throughflow.population import NO
+from throughflow.population import NO, tie_held
 from throughflow.processes.labs.common import give_ties, seats
 
 if TYPE_CHECKING:
@@ -205,7 +205,7 @@ def _new_ties(
         before = guests[i - 1] if i > 0 else guests[n - 1]
         count = 0
         for s in range(slots):
-            held[s] = ties[before, s] if fades[before, s] >= month else NO
+            held[s] = ties[before, s] if tie_held(ties, fades, before, s, month) else NO
             if held[s] != NO:
                 count += 1
         if count > 0 and u[2, i] < p_peer:

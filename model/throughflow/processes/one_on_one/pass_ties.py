@@ -15,7 +15,7 @@ from numba import njit
 
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
-from throughflow.population import MAX_TIES, NO
+from throughflow.population import MAX_TIES, NO, tie_held
 from throughflow.processes.enrolment import programme
 from throughflow.processes.transitions import tie_fades
 from throughflow.randomness import months_until
@@ -104,7 +104,7 @@ def _mentors_ties_held(
         if m == NO or ties_until[row] < month:  # no mentor, or no tie that may still be held
             continue
         for k in range(slots):
-            if ties[row, k] == NO or fades[row, k] < month:
+            if not tie_held(ties, fades, row, k, month):
                 continue
             for j in range(mentor_ties.shape[1]):
                 if mentor_ties[m, j] == ties[row, k]:
