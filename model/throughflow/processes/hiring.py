@@ -278,7 +278,6 @@ class Hiring(Mechanism[Section]):
         return f"{words.name} starts an NEC job at {words.employer(ref)} ({value:.0f} min commute)."
 
 
-@njit(cache=True, nogil=True)
 def _choose(
     margin: np.ndarray,
     others: np.ndarray,
@@ -287,20 +286,29 @@ def _choose(
     employer: np.ndarray,
     room: np.ndarray,
     n_refugees: int,
-) -> np.ndarray:  # pragma: no cover - compiled
-    """The interviews that end in a hire (compiled), in order of margin (best first).
+) -> np.ndarray:
+    """The interviews that end in a hire, in order of margin (best first).
 
     A candidate must meet the requirements and beat every other job seeker who applied. The
     best candidate of each vacancy gets the offer; a seeker with several offers takes the
     best; an employer hires no more refugees than its room (posts less refugee staff), best
-    margins first.
+    margins first. (The sort is numpy's: numba's own sorts are several times slower.)
 
     Returns:
         Indices of the hired interviews.
     """
     candidates = np.flatnonzero((margin >= 0.0) & (margin > others[vacancy]))
-    candidates = candidates[np.argsort(-margin[candidates], kind="mergesort")]  # stable: ties keep their order
-    offered = np.zeros(others.size, dtype=np.bool_)
+    candidates = candidates[np.argsort(-margin[candidates], kind="stable")]  # ties keep their order
+    out = _first_offers(candidates, seeker, vacancy, others.size, n_refugees)
+    return out[capped(employer[vacancy[out]], room)]
+
+
+@njit(cache=True, nogil=True)
+def _first_offers(
+    candidates: np.ndarray, seeker: np.ndarray, vacancy: np.ndarray, n_vacancies: int, n_refugees: int
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Of the ``candidates`` (best first), each vacancy's first whose seeker has no offer yet (compiled)."""
+    offered = np.zeros(n_vacancies, dtype=np.bool_)
     hired = np.zeros(n_refugees, dtype=np.bool_)
     out = np.empty(candidates.size, dtype=np.int64)
     n = 0
@@ -314,8 +322,7 @@ def _choose(
         hired[seeker[i]] = True
         out[n] = i
         n += 1
-    out = out[:n]
-    return out[capped(employer[vacancy[out]], room)]
+    return out[:n]
 
 
 def headcount(model: ThroughflowModel) -> np.ndarray:
@@ -438,6 +445,12 @@ def _screen_cold(
     Returns:
         The seeker and the vacancy of each application that passed, in order.
     """
+    keep = np.empty(n_vacancies)  # the share of a native's callback chance each vacancy's employer gives
+    cell_of = np.empty(n_vacancies, dtype=np.int64)
+    for v in range(n_vacancies):
+        in_bottleneck = bottleneck[v]
+        cell_of[v] = N_QUAL * in_bottleneck
+        keep[v] = 1.0 - (bottleneck_factor if in_bottleneck else 1.0) * bias[employer[v]]
     sent = np.zeros(2 * N_QUAL)
     passed = np.zeros(2 * N_QUAL)
     native = np.zeros(2 * N_QUAL)
@@ -449,16 +462,14 @@ def _screen_cold(
         s = seekers[i]
         months = float(month - since[s]) if status[s] == _UNEMPLOYED else 0.0
         p_native = p_callback * (1.0 - loss * min(months, loss_months) / loss_months)
-        q, place, reach = qualification[s], home[s], tolerance[s]
+        q, reach, travel = qualification[s], tolerance[s], minutes[home[s]]
         for _ in range(counts[i]):  # few branches: which application passes is not predictable
             v = np.int64(u[k] * n_vacancies)
             draw = u[total + k]
             k += 1
-            sent_here = minutes[place, municipality[v]] <= reach
-            in_bottleneck = bottleneck[v]
-            cell = q + N_QUAL * in_bottleneck
-            factor = bottleneck_factor if in_bottleneck else 1.0
-            ok = sent_here & (draw < p_native * (1.0 - factor * bias[employer[v]]))
+            sent_here = travel[municipality[v]] <= reach
+            cell = q + cell_of[v]
+            ok = sent_here & (draw < p_native * keep[v])
             sent[cell] += sent_here
             native[cell] += p_native if sent_here else 0.0
             passed[cell] += ok
@@ -550,20 +561,22 @@ def _warm_hits(
     return out[:n]
 
 
-@njit(cache=True, nogil=True)
-def _first_new(
-    hits: np.ndarray, n_employers: int, pending_seeker: np.ndarray, pending_employer: np.ndarray
-) -> np.ndarray:  # pragma: no cover - compiled
-    """The introductions to queue (compiled): one per seeker and employer, none already pending.
+def _first_new(hits: np.ndarray, n_employers: int, pending_seeker: np.ndarray, pending_employer: np.ndarray) -> np.ndarray:
+    """The introductions to queue: one per seeker and employer, none already pending.
 
     ``hits`` are rows of seeker, employer, channel (:func:`_warm_hits`, channels in order of
     precedence). The first row of each (seeker, employer) pair is kept, in the order of the
     pair's key ``seeker x (n_employers + 1) + employer``, which the returned rows hold in
-    their fourth column.
+    their fourth column. (The sorts are numpy's: numba's own sorts are several times slower.)
     """
     key = hits[:, 0] * (n_employers + 1) + hits[:, 1]
-    order = np.argsort(key, kind="mergesort")
     pending = np.sort(pending_seeker * (n_employers + 1) + pending_employer)
+    return _first_new_of(hits, key, np.argsort(key, kind="stable"), pending)
+
+
+@njit(cache=True, nogil=True)
+def _first_new_of(hits: np.ndarray, key: np.ndarray, order: np.ndarray, pending: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """:func:`_first_new` from the keys in (stable) ``order`` and the sorted ``pending`` keys, compiled."""
     out = np.empty((order.size, 4), dtype=np.int64)
     n = at = 0
     for j in range(order.size):  # both in key order: one walk through the pending keys

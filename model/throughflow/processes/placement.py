@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
 
-from throughflow.arrays import capped
+from throughflow.arrays import capped, rows_where
 from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
@@ -98,8 +97,10 @@ class Placement(Mechanism[Section]):
 _WAITING = int(Status.WAITING)
 
 
-@njit(cache=True, nogil=True)
-def _longest_waiting_first(status: np.ndarray, since: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    """The refugees waiting for a placement, longest waiting first, then by row (arrival order); compiled."""
-    waiting = np.flatnonzero(status == _WAITING)
-    return waiting[np.argsort(since[waiting], kind="mergesort")]
+def _longest_waiting_first(status: np.ndarray, since: np.ndarray) -> np.ndarray:
+    """The refugees waiting for a placement, longest waiting first, then by row (arrival order).
+
+    (numpy's stable sort: numba's own sorts are several times slower.)
+    """
+    waiting = rows_where(status == _WAITING)
+    return waiting[np.argsort(since[waiting], kind="stable")]
