@@ -13,6 +13,7 @@ from throughflow.agents.employer import _first_of_each
 from throughflow.arrays import capped
 from throughflow.enums import PairEnd, Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
+from throughflow.processes.advocacy import _contest
 from throughflow.processes.arrivals import _set_ties
 from throughflow.processes.contracts import _ending
 from throughflow.processes.employment import _base_separation, _groups
@@ -734,3 +735,61 @@ def test_rows_flagged_equal_the_array_expressions() -> None:
         other = rng.integers(-1, 6, size).astype(np.int32)
         np.testing.assert_array_equal(rows_flagged(flags, column), np.flatnonzero(flags[column]))
         np.testing.assert_array_equal(rows_flagged(flags, column, other), np.flatnonzero(flags[column] | flags[other]))
+
+
+def test_contested_placements_equal_the_former_loop() -> None:
+    def former(
+        advocated, u, clients, offers, home, mentor, advocacy, openness, growth, attempts, most, free, mun, sector, trade, minutes
+    ):
+        final, placed = offers.copy(), np.ones(clients.size, dtype=bool)
+        taken = np.bincount(offers, minlength=free.size)
+        success, after = [], []
+        for k, u_k in zip(advocated.tolist(), u.tolist(), strict=True):
+            row = int(clients[k])
+            ocmw = int(home[row])
+            ok = u_k < advocacy[mentor[row]] * openness[ocmw]
+            openness[ocmw] = min(1.0, float(openness[ocmw]) + growth)
+            attempts[row] += 1
+            success.append(int(ok))
+            after.append(float(openness[ocmw]))
+            if ok:
+                taken[offers[k]] -= 1
+                left = free - taken
+                candidates = np.flatnonzero(left > 0)
+                best = -1
+                if candidates.size:
+                    cost = minutes[home[row], mun[candidates]] / 60.0 + (sector[candidates] != trade[row]) * 1.0
+                    best = int(candidates[np.argmin(cost)])
+                final[k] = best if best >= 0 else offers[k]
+                taken[final[k]] += 1
+            elif attempts[row] < most:
+                taken[offers[k]] -= 1
+                placed[k] = False
+        return final, placed, np.array(success, dtype=np.int64), np.array(after)
+
+    rng = np.random.default_rng(21)
+    for _ in range(100):
+        n_ref, n_hosts, n_mun = 60, int(rng.integers(1, 8)), 4
+        free = rng.integers(0, 3, n_hosts).astype(np.int32)
+        if free.sum() == 0:
+            continue
+        clients = rng.permutation(n_ref)[: int(rng.integers(1, 1 + min(20, free.sum())))]
+        offers = rng.permutation(np.repeat(np.arange(n_hosts), free))[: clients.size]
+        home = rng.integers(0, n_mun, n_ref).astype(np.int32)
+        mentor = rng.integers(0, 10, n_ref).astype(np.int32)
+        advocacy = rng.random(10)
+        mun, sector = rng.integers(0, n_mun, n_hosts).astype(np.int32), rng.integers(0, 3, n_hosts).astype(np.int8)
+        trade = rng.integers(0, 3, n_ref).astype(np.int8)
+        minutes = np.round(rng.uniform(5, 120, (n_mun, n_mun)), 0)  # coarse: equal costs
+        advocated = np.flatnonzero(rng.random(clients.size) < 0.7)
+        u = rng.random(advocated.size)
+        openness, attempts = rng.random(n_mun), rng.integers(0, 2, n_ref).astype(np.int8)
+        args = (advocated, u, clients, offers, home, mentor, advocacy)
+        rest = (free, mun, sector, trade, minutes)
+        want_open, want_attempts = openness.copy(), attempts.copy()
+        want = former(*args, want_open, 0.05, want_attempts, 2, *rest)
+        got = _contest(*args, openness, 0.05, attempts, 2, *rest)
+        for g, w in zip(got, want, strict=True):
+            np.testing.assert_array_equal(g, w)
+        np.testing.assert_array_equal(openness, want_open)
+        np.testing.assert_array_equal(attempts, want_attempts)

@@ -62,6 +62,3 @@ class Ocmw(mesa.Agent):
         self.municipality = municipality
         self.row = municipality
 
-    def hear_advocacy(self, growth: float) -> None:
-        """Get a little more used to mentors at the table after an advocacy attempt."""
-        self.openness = min(1.0, self.openness + growth)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from throughflow.arrays import rows_where
 from throughflow.mechanism import Column, Mechanism
@@ -20,7 +21,6 @@ from throughflow.parameters import LEVER, Section, par
 from throughflow.population import NO
 
 if TYPE_CHECKING:
-    from throughflow.model import ThroughflowModel
     from throughflow.words import Words
 
 
@@ -69,26 +69,15 @@ class PlacementAdvocacy(Mechanism[PlacementAdvocacyPars]):
         placed = np.ones(clients.size, dtype=bool)
         if advocated.size == 0:
             return final, placed
-        u = self.uniforms(month, clients[advocated])
-        taken = np.bincount(offers, minlength=hosts.n)  # every offer reserves its place
-        growth = model.scenario.art60.openness_growth
-        for k, u_k in zip(advocated.tolist(), u.tolist(), strict=True):
-            row = int(clients[k])
-            ocmw = model.ocmws[int(r.home[row])]
-            success = u_k < model.mentors.advocacy[r.mentor[row]] * ocmw.openness
-            ocmw.hear_advocacy(growth)
-            attempts[row] += 1
-            self.log(month, "advocacy", np.array([row]), int(success), ocmw.openness)
-            if row == model.story_agent:
-                model.story_advocacy = bool(success) or bool(model.story_advocacy)
-            if success:
-                taken[offers[k]] -= 1
-                best = _best_host(model, row, hosts.free - taken)
-                final[k] = best if best >= 0 else offers[k]
-                taken[final[k]] += 1
-            elif attempts[row] < self.pars.attempts_max:
-                taken[offers[k]] -= 1
-                placed[k] = False  # the client waits for a better offer next month
+        rows = clients[advocated]
+        final, placed, success, openness = _contest(
+            advocated, self.uniforms(month, rows), clients, offers, r.home, r.mentor, model.mentors.advocacy,
+            model.ocmw_table.openness, model.scenario.art60.openness_growth, attempts, self.pars.attempts_max,
+            hosts.free, hosts.municipality, hosts.sector, r.trade, model.region.minutes,
+        )  # fmt: skip
+        self.log(month, "advocacy", rows, success, openness)
+        if model.story_agent is not None and (rows == model.story_agent).any():
+            model.story_advocacy = bool(success[rows == model.story_agent].any()) or bool(model.story_advocacy)
         return final, placed
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
@@ -99,14 +88,74 @@ class PlacementAdvocacy(Mechanism[PlacementAdvocacyPars]):
         )
 
 
-def _best_host(model: ThroughflowModel, row: int, free: np.ndarray) -> int:
-    """The free host with the best commute and trade fit for refugee ``row`` (-1: none)."""
-    r = model.refugees
-    hosts = model.hosts
-    candidates = rows_where(free > 0)
-    if candidates.size == 0:
-        return -1
-    commute_hours = model.region.minutes[r.home[row], hosts.municipality[candidates]] / 60.0
-    misfit = hosts.sector[candidates] != r.trade[row]
-    cost = commute_hours + misfit * 1.0  # an hour of commute weighs as much as a trade mismatch
-    return int(candidates[np.argmin(cost)])
+@njit(cache=True, nogil=True)
+def _contest(
+    advocated: np.ndarray,
+    u: np.ndarray,
+    clients: np.ndarray,
+    offers: np.ndarray,
+    home: np.ndarray,
+    mentor: np.ndarray,
+    advocacy: np.ndarray,
+    openness: np.ndarray,
+    growth: float,
+    attempts: np.ndarray,
+    attempts_max: int,
+    free: np.ndarray,
+    host_municipality: np.ndarray,
+    host_sector: np.ndarray,
+    trade: np.ndarray,
+    minutes: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The contested offers, one client after the other (compiled; :meth:`PlacementAdvocacy.contest_placement`).
+
+    Client ``clients[k]`` for ``k`` in ``advocated`` contests with the uniform number ``u``:
+    success when it is below the mentor's advocacy times the OCMW's openness (the OCMW of the
+    client's home, which grows by ``growth`` with every attempt, up to 1). A success moves
+    the client to the best free host (:func:`best_host`); a failure with attempts left
+    gives the place back and the client waits. Every offer reserves its place.
+
+    Returns:
+        The host each client gets, whether each client starts now, and for each advocated
+        client whether it succeeded and the OCMW's openness after the attempt.
+    """
+    final = offers.copy()
+    placed = np.ones(clients.size, dtype=np.bool_)
+    success = np.zeros(advocated.size, dtype=np.int64)
+    after = np.empty(advocated.size)
+    taken = np.zeros(free.size, dtype=np.int64)
+    for h in offers:
+        taken[h] += 1
+    for i in range(advocated.size):
+        k = advocated[i]
+        row, ocmw = clients[k], home[clients[k]]
+        ok = u[i] < advocacy[mentor[row]] * openness[ocmw]
+        openness[ocmw] = min(1.0, openness[ocmw] + growth)
+        attempts[row] += 1
+        success[i], after[i] = ok, openness[ocmw]
+        if ok:
+            taken[offers[k]] -= 1
+            best = best_host(home[row], trade[row], free - taken, host_municipality, host_sector, minutes)
+            final[k] = best if best >= 0 else offers[k]
+            taken[final[k]] += 1
+        elif attempts[row] < attempts_max:
+            taken[offers[k]] -= 1
+            placed[k] = False  # the client waits for a better offer next month
+    return final, placed, success, after
+
+
+@njit(cache=True, nogil=True)
+def best_host(
+    home: int, trade: int, free: np.ndarray, host_municipality: np.ndarray, host_sector: np.ndarray, minutes: np.ndarray
+) -> int:  # pragma: no cover - compiled
+    """The free host with the best commute and trade fit for a refugee living in ``home`` (-1: none), compiled.
+
+    An hour of commute weighs as much as a trade mismatch; of equal costs, the first host.
+    """
+    best, best_cost = -1, 0.0
+    for h in range(free.size):
+        if free[h] > 0:
+            cost = minutes[home, host_municipality[h]] / 60.0 + (1.0 if host_sector[h] != trade else 0.0)
+            if best < 0 or cost < best_cost:
+                best, best_cost = h, cost
+    return best

@@ -447,10 +447,10 @@ def _screen_cold(
     """
     keep = np.empty(n_vacancies)  # the share of a native's callback chance each vacancy's employer gives
     cell_of = np.empty(n_vacancies, dtype=np.int64)
-    for v in range(n_vacancies):
-        in_bottleneck = bottleneck[v]
-        cell_of[v] = N_QUAL * in_bottleneck
-        keep[v] = 1.0 - (bottleneck_factor if in_bottleneck else 1.0) * bias[employer[v]]
+    for j in range(n_vacancies):
+        in_bottleneck = bottleneck[j]
+        cell_of[j] = N_QUAL * in_bottleneck
+        keep[j] = 1.0 - (bottleneck_factor if in_bottleneck else 1.0) * bias[employer[j]]
     sent = np.zeros(2 * N_QUAL)
     passed = np.zeros(2 * N_QUAL)
     native = np.zeros(2 * N_QUAL)
