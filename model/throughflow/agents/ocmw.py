@@ -61,4 +61,3 @@ class Ocmw(mesa.Agent):
         super().__init__(model)
         self.municipality = municipality
         self.row = municipality
-

@@ -97,13 +97,22 @@ def _match(
     for p in range(place_home.size - 1, -1, -1):
         first[place_type[p]] = p
     limit = np.float32(radius)
+    part = np.empty(km.shape)  # the distance part of the cost, per pair of homes
+    for a in range(km.shape[0]):
+        for b in range(km.shape[1]):
+            d = np.float32(km[a, b])
+            outside = np.float32(1.0) if d > limit else np.float32(0.0)
+            part[a, b] = np.float64(outside + d / np.float32(100.0))
+    type_home = place_home[first]
+    type_tie = np.empty((sectors, types.size))  # the tie part, per sector and type
+    for t in range(types.size):
+        for sector in range(sectors):
+            type_tie[sector, t] = 0.5 if has_tie[first[t], sector] else 0.0
     cost = np.empty((kinds.size, types.size))
     for i in range(kinds.size):
+        distance, tie = part[kinds[i] // sectors], type_tie[kinds[i] % sectors]
         for t in range(types.size):
-            d = np.float32(km[kinds[i] // sectors, place_home[first[t]]])
-            outside = np.float32(1.0) if d > limit else np.float32(0.0)
-            tie = 0.5 if has_tie[first[t], kinds[i] % sectors] else 0.0
-            cost[i, t] = np.float64(outside + d / np.float32(100.0)) - tie
+            cost[i, t] = distance[type_home[t]] - tie[t]
     return _greedy(cost, mentee_kind, place_type)
 
 
