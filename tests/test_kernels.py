@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from throughflow.agents.employer import _first_of_each
-from throughflow.arrays import capped
+from throughflow.arrays import capped, factor_at_least
 from throughflow.enums import PairEnd, Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
 from throughflow.processes.advocacy import _contest
@@ -793,3 +793,18 @@ def test_contested_placements_equal_the_former_loop() -> None:
             np.testing.assert_array_equal(g, w)
         np.testing.assert_array_equal(openness, want_open)
         np.testing.assert_array_equal(attempts, want_attempts)
+
+
+def test_hook_factors_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(22)
+    for _ in range(50):
+        n = int(rng.integers(1, 200))
+        mentor = np.where(rng.random(n) < 0.5, rng.integers(0, 30, n), NO).astype(np.int32)
+        enrolled = rng.random(n) < 0.6
+        until = rng.integers(0, 40, n).astype(np.int32)
+        rows = rng.integers(0, n, int(rng.integers(0, 100)))
+        np.testing.assert_array_equal(
+            factor_at_least(rows, mentor, 0, 0.7, enrolled), np.where(enrolled[rows] & (mentor[rows] != NO), 0.7, 1.0)
+        )
+        np.testing.assert_array_equal(factor_at_least(rows, enrolled, 1, 0.6), np.where(enrolled[rows], 0.6, 1.0))
+        np.testing.assert_array_equal(factor_at_least(rows, until, 20, 1.3), np.where(until[rows] >= 20, 1.3, 1.0))

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from throughflow.arrays import rows_flagged
+from throughflow.arrays import factor_at_least, rows_flagged
 from throughflow.enums import Status
 from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -152,13 +152,11 @@ class Community(Mechanism[CommunityPars]):
 
     def shock_factor(self, rows: np.ndarray) -> np.ndarray:
         """Members of the community face life shocks with more support."""
-        belongs = self.model.refugees.belongs_until[rows] >= self.model.steps
-        return np.where(belongs, 1.0 - self.pars.shock_reduction, 1.0)
+        return factor_at_least(rows, self.model.refugees.belongs_until, self.model.steps, 1.0 - self.pars.shock_reduction)
 
     def reentry_factor(self, rows: np.ndarray) -> np.ndarray:
         """Inactive members of the community return to job search sooner."""
-        belongs = self.model.refugees.belongs_until[rows] >= self.model.steps
-        return np.where(belongs, 1.0 + self.pars.reentry_gain, 1.0)
+        return factor_at_least(rows, self.model.refugees.belongs_until, self.model.steps, 1.0 + self.pars.reentry_gain)
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """A community moment in words."""

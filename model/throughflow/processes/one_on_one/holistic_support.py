@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from throughflow.arrays import factor_at_least
 from throughflow.mechanism import Mechanism
 from throughflow.parameters import LEVER, Section, par, share
-from throughflow.population import NO
 
 
 class HolisticSupportPars(Section):
@@ -29,4 +29,4 @@ class HolisticSupport(Mechanism[HolisticSupportPars]):
     def shock_factor(self, rows: np.ndarray) -> np.ndarray:
         """Refugees with a mentor face fewer life shocks."""
         r = self.model.refugees
-        return np.where(r.enrolled[rows] & (r.mentor[rows] != NO), 1.0 - self.pars.shock_reduction, 1.0)
+        return factor_at_least(rows, r.mentor, 0, 1.0 - self.pars.shock_reduction, r.enrolled)  # enrolled, with a mentor

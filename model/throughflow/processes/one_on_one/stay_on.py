@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from throughflow.arrays import factor_at_least
 from throughflow.mechanism import Mechanism
 from throughflow.parameters import LEVER, Section, par, share
-from throughflow.population import NO
 
 
 class StayOnPars(Section):
@@ -33,6 +33,5 @@ class StayOn(Mechanism[StayOnPars]):
 
     def separation_factor(self, rows: np.ndarray, month: int) -> np.ndarray:
         """Workers whose mentor stays on lose their job less often."""
-        r = self.model.refugees
-        staying = r.enrolled[rows] & (r.mentor[rows] != NO)
-        return np.where(staying, 1.0 - self.pars.separation_reduction, 1.0)
+        r = self.model.refugees  # enrolled, with a mentor (NO = -1: none)
+        return factor_at_least(rows, r.mentor, 0, 1.0 - self.pars.separation_reduction, r.enrolled)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from throughflow.arrays import factor_at_least
 from throughflow.mechanism import Mechanism
 from throughflow.parameters import LEVER, Section, par, share
 
@@ -31,4 +32,4 @@ class HolisticGuidance(Mechanism[HolisticGuidancePars]):
 
     def shock_factor(self, rows: np.ndarray) -> np.ndarray:
         """Enrolled refugees face fewer life shocks."""
-        return np.where(self.model.refugees.enrolled[rows], 1.0 - self.pars.shock_reduction, 1.0)
+        return factor_at_least(rows, self.model.refugees.enrolled, 1, 1.0 - self.pars.shock_reduction)
