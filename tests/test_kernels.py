@@ -16,7 +16,7 @@ from throughflow.population import MAX_TIES, NO, RefugeeTable
 from throughflow.processes.advocacy import _contest
 from throughflow.processes.arrivals import _set_ties
 from throughflow.processes.contracts import _ending
-from throughflow.processes.employment import _base_separation, _groups
+from throughflow.processes.employment import SUSTAINED_MONTHS, _base_separation, _groups, _reaching
 from throughflow.processes.enrolment import _active, _reasons
 from throughflow.processes.hiring import (
     _applications,
@@ -28,6 +28,7 @@ from throughflow.processes.hiring import (
     _screen_cold,
     _search_rates_of,
     _searching,
+    _split_due,
     _still_open,
     _warm_hits,
 )
@@ -808,3 +809,27 @@ def test_hook_factors_equal_the_array_expressions() -> None:
         )
         np.testing.assert_array_equal(factor_at_least(rows, enrolled, 1, 0.6), np.where(enrolled[rows], 0.6, 1.0))
         np.testing.assert_array_equal(factor_at_least(rows, until, 20, 1.3), np.where(until[rows] >= 20, 1.3, 1.0))
+
+
+def test_sustained_spells_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(23)
+    for _ in range(50):
+        n, month = int(rng.integers(1, 200)), int(rng.integers(0, 40))
+        job_start = rng.integers(0, 40, n).astype(np.int32)
+        spell12 = np.where(rng.random(n) < 0.5, rng.integers(0, 40, n), NO).astype(np.int32)
+        employed = np.flatnonzero(rng.random(n) < 0.6)
+        separating = rng.random(employed.size) < 0.2
+        still = employed[~separating]
+        want = still[(month - job_start[still] + 1 >= SUSTAINED_MONTHS) & (spell12[still] == NO)]
+        np.testing.assert_array_equal(_reaching(employed, separating, job_start, spell12, month), want)
+
+
+def test_due_introductions_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(24)
+    for _ in range(30):
+        rows = rng.integers(0, 20, (int(rng.integers(0, 50)), 4))
+        month = int(rng.integers(0, 20))
+        due, later = _split_due(rows, month)
+        np.testing.assert_array_equal(due, rows[rows[:, 3] <= month])
+        np.testing.assert_array_equal(later, rows[rows[:, 3] > month])
+        assert due.shape[1] == later.shape[1] == 4

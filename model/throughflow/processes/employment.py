@@ -93,6 +93,20 @@ def _groups(status: np.ndarray, since: np.ndarray, month: int) -> tuple[np.ndarr
     return out[0, : counts[0]], out[1, : counts[1]], out[2, : counts[2]], out[3, : counts[3]]
 
 
+@njit(cache=True, nogil=True)
+def _reaching(
+    employed: np.ndarray, separating: np.ndarray, job_start: np.ndarray, spell12: np.ndarray, month: int
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The NEC workers who stay and whose spell reaches ``SUSTAINED_MONTHS`` for the first time this month (compiled)."""
+    out = np.empty(employed.size, dtype=np.int64)
+    n = 0
+    for i in range(employed.size):
+        row = employed[i]
+        out[n] = row
+        n += (not separating[i]) & (month - job_start[row] + 1 >= SUSTAINED_MONTHS) & (spell12[row] == NO)
+    return out[:n]
+
+
 _NEC, _WISE_JOB, _INACTIVE, _UNEMPLOYED = int(Status.NEC), int(Status.WISE_JOB), int(Status.INACTIVE), int(Status.UNEMPLOYED)
 _GROUP = np.full(len(Status), 4, dtype=np.int64)
 _GROUP[[_NEC, _WISE_JOB, _INACTIVE, _UNEMPLOYED]] = np.arange(4)
@@ -141,9 +155,7 @@ class Employment(Mechanism[Section]):
             r.benefit_exit[leaving[first_exit]] = month
             self.log(month, "inactive", leaving)
 
-        still = employed[~separating]
-        reached = still[(month - r.job_start[still] + 1 >= SUSTAINED_MONTHS) & (r.spell12[still] == NO)]
-        r.spell12[reached] = month
+        r.spell12[_reaching(employed, separating, r.job_start, r.spell12, month)] = month
 
         if month <= BENEFIT_FOLLOW_UP:
             return

@@ -122,9 +122,24 @@ class Introductions:
 
     def take_due(self, month: int) -> np.ndarray:
         """Remove and return the introductions whose interview is this month (or overdue)."""
-        now = self.rows[:, 3] <= month
-        due, self.rows = self.rows[now], self.rows[~now]
+        due, self.rows = _split_due(self.rows, month)
         return due
+
+
+@njit(cache=True, nogil=True)
+def _split_due(rows: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The rows due by ``month`` (fourth column) and the others, each in order (compiled)."""
+    due = np.empty_like(rows)
+    later = np.empty_like(rows)
+    n = m = 0
+    for i in range(rows.shape[0]):
+        if rows[i, 3] <= month:
+            due[n] = rows[i]
+            n += 1
+        else:
+            later[m] = rows[i]
+            m += 1
+    return due[:n], later[:m]
 
 
 class Hiring(Mechanism[Section]):
@@ -644,8 +659,12 @@ def _applications(
         at = np.searchsorted(seekers, s)
         if at < seekers.size:
             n_warm[at] += 1
-    active = np.flatnonzero(n_cold > 0)
-    return seekers[active], n_cold[active], n_warm[active]
+    out_seeker, out_cold, out_warm = np.empty_like(seekers), np.empty_like(n_cold), np.empty_like(n_warm)
+    n = 0
+    for i in range(seekers.size):  # those with a cold application
+        out_seeker[n], out_cold[n], out_warm[n] = seekers[i], n_cold[i], n_warm[i]
+        n += n_cold[i] > 0
+    return out_seeker[:n], out_cold[:n], out_warm[:n]
 
 
 @njit(cache=True, nogil=True)
