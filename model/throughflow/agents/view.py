@@ -67,12 +67,13 @@ def add_views[A: mesa.Agent](model: mesa.Model, cls: type[A], rows: Sequence[int
         agent.model, agent.unique_id, agent.pos, agent.row = model, unique_id, None, row
         agents.append(agent)
     model.agent_id_counter = first + len(agents)
-    model._all_agents._agents.update(dict.fromkeys(agents))
+    added = dict.fromkeys(agents)
+    model._all_agents._agents.update(added)
     by_type = model._agents_by_type.get(cls)
     if by_type is None:
         model._agents_by_type[cls] = _HardKeyAgentSet(agents, random=model.random)
     else:
-        by_type._agents.update(dict.fromkeys(agents))
+        by_type._agents.update(added)
     debug = _mesa_logger.isEnabledFor(logging.DEBUG)
     signalled = _signalled(model, ("agents", ModelSignals.AGENT_ADDED))
     if debug or signalled:
