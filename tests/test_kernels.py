@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from throughflow.agents.employer import _first_of_each
-from throughflow.arrays import capped, factor_at_least
+from throughflow.arrays import capped, factor_at_least, factor_flagged, split_flagged
 from throughflow.enums import PairEnd, Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
 from throughflow.processes.advocacy import _contest
@@ -833,3 +833,18 @@ def test_due_introductions_equal_the_array_expressions() -> None:
         np.testing.assert_array_equal(due, rows[rows[:, 3] <= month])
         np.testing.assert_array_equal(later, rows[rows[:, 3] > month])
         assert due.shape[1] == later.shape[1] == 4
+
+
+def test_flagged_factors_and_splits_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(25)
+    for _ in range(50):
+        n, n_emp = int(rng.integers(1, 200)), int(rng.integers(1, 20))
+        employer = np.where(rng.random(n) < 0.8, rng.integers(0, n_emp, n), NO).astype(np.int32)
+        participates = rng.random(n_emp) < 0.4
+        enrolled = rng.random(n) < 0.3
+        rows = rng.integers(0, n, int(rng.integers(0, 100)))
+        want = np.where(participates[employer[rows]], 0.7, 1.0)  # NO reads the last employer, as numpy does
+        np.testing.assert_array_equal(factor_flagged(rows, employer, participates, 0.7), want)
+        yes, no = split_flagged(rows, enrolled)
+        np.testing.assert_array_equal(yes, rows[enrolled[rows]])
+        np.testing.assert_array_equal(no, rows[~enrolled[rows]])

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from throughflow.arrays import split_flagged
 from throughflow.population import NO
 from throughflow.processes.transitions import tie_fades
 
@@ -22,8 +23,7 @@ def pick(model: ThroughflowModel, candidates: np.ndarray, n_seats: int, rng: np.
     """Mentees first, then others, at random, up to ``n_seats``."""
     if candidates.size == 0 or n_seats <= 0:
         return candidates[:0]
-    enrolled = model.refugees.enrolled[candidates]
-    mentees, others = candidates[enrolled], candidates[~enrolled]
+    mentees, others = split_flagged(candidates, model.refugees.enrolled)
     if mentees.size >= n_seats:
         return np.sort(rng.choice(mentees, size=n_seats, replace=False, shuffle=False))
     rest = n_seats - mentees.size

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from throughflow.arrays import factor_flagged
 from throughflow.mechanism import Mechanism
 from throughflow.parameters import LEVER, Section, par, share
 
@@ -26,5 +27,5 @@ class TeamSupport(Mechanism[TeamSupportPars]):
 
     def separation_factor(self, rows: np.ndarray, month: int) -> np.ndarray:
         """Workers at supported employers separate less often."""
-        supported = self.model.employers.participates[self.model.refugees.employer[rows]]
-        return np.where(supported, 1.0 - self.pars.separation_reduction, 1.0)
+        model = self.model
+        return factor_flagged(rows, model.refugees.employer, model.employers.participates, 1.0 - self.pars.separation_reduction)
