@@ -30,6 +30,7 @@ from throughflow.processes.hiring import (
     _searching,
     _split_due,
     _still_open,
+    _tie_hits,
     _warm_hits,
 )
 from throughflow.processes.labs.community import _new_ties
@@ -848,3 +849,19 @@ def test_flagged_factors_and_splits_equal_the_array_expressions() -> None:
         yes, no = split_flagged(rows, enrolled)
         np.testing.assert_array_equal(yes, rows[enrolled[rows]])
         np.testing.assert_array_equal(no, rows[~enrolled[rows]])
+
+
+def test_own_tie_hits_equal_the_hits_of_the_held_ties() -> None:
+    rng = np.random.default_rng(26)
+    table = random_ties(rng, 300)
+    p = people(rng, 300)
+    n_emp = int(table.ties.max()) + 1
+    minutes, municipality = rng.uniform(5, 100, (5, 5)), rng.integers(0, 5, n_emp)
+    for month in (0, 5, 12, 19):  # ties fade in months 0-19
+        first_open = np.append(np.where(rng.random(n_emp) < 0.5, rng.integers(0, 30, n_emp), NO), NO)
+        tied = np.unique(rng.integers(0, 300, 120))
+        args = (first_open, p["home"], p["tolerance"], minutes, municipality)
+        want = _warm_hits(tied, table.held_ties(tied, month), 1, *args)
+        got = _tie_hits(tied, table.ties, table.tie_fades, month, 1, *args)
+        assert want.shape[0] > 0
+        np.testing.assert_array_equal(got, want)

@@ -44,7 +44,7 @@ from throughflow.arrays import capped
 from throughflow.enums import N_QUAL, SECTORS, Channel, Status
 from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
-from throughflow.population import NO
+from throughflow.population import NO, tie_held
 from throughflow.processes.transitions import start_job
 from throughflow.randomness import months_until, uniforms_compiled
 
@@ -243,16 +243,21 @@ class Hiring(Mechanism[Section]):
         """New warm introductions: own ties, guide and coach referrals, and the mechanisms' channels."""
         model = self.model
         r, e = model.refugees, model.employers
-        tied = r.tied(seekers, month)
-        channels: list[tuple[np.ndarray, np.ndarray, int, Any]] = [(tied, r.held_ties(tied, month), int(Channel.OWN_TIE), None)]
+        minutes, home, tolerance, municipality = model.region.minutes, r.home, r.commute_tolerance, e.municipality
+        hits = [  # an employer with an open vacancy, within commuting reach: first through the refugee's own ties
+            _tie_hits(
+                r.tied(seekers, month), r.ties, r.tie_fades, month, int(Channel.OWN_TIE), first_open, home, tolerance,
+                minutes, municipality,
+            )
+        ]  # fmt: skip
+        channels: list[tuple[np.ndarray, np.ndarray, int, Any]] = []
         for hook in model.hooks["warm_applications"]:
             holders, employers, channel = hook(seekers, month)
             channels.append((holders, employers, int(channel), getattr(hook, "__self__", None)))
         coached = self.chance(month, seekers, coach, COACH)
         if coached.size:
             channels.append((coached, _coach_picks(model, coached, self.stream("coach")), int(Channel.COACH_REFERRAL), None))
-        minutes, home, tolerance, municipality = model.region.minutes, r.home, r.commute_tolerance, e.municipality
-        hits = [  # an employer with an open vacancy, within commuting reach
+        hits += [
             _warm_hits(holder, ties, channel, first_open, home, tolerance, minutes, municipality)
             for holder, ties, channel, _ in channels
         ]
@@ -542,6 +547,20 @@ def _coach_picks_of(
 
 
 @njit(cache=True, nogil=True)
+def _reaches(
+    seeker: int,
+    employer: int,
+    first_open: np.ndarray,
+    home: np.ndarray,
+    tolerance: np.ndarray,
+    minutes: np.ndarray,
+    municipality: np.ndarray,
+) -> bool:  # pragma: no cover - compiled
+    """Whether ``employer`` has an open vacancy (``first_open``) within the seeker's commute tolerance (compiled)."""
+    return first_open[employer] >= 0 and minutes[home[seeker], municipality[employer]] <= tolerance[seeker]
+
+
+@njit(cache=True, nogil=True)
 def _warm_hits(
     holder: np.ndarray,
     ties: np.ndarray,
@@ -567,12 +586,38 @@ def _warm_hits(
         s = holder[i]
         for k in range(ties.shape[1]):
             employer = ties[i, k]
-            if first_open[employer] < 0 or minutes[home[s], municipality[employer]] > tolerance[s]:
-                continue
-            out[n, 0] = s
-            out[n, 1] = employer
-            out[n, 2] = channel
-            n += 1
+            if _reaches(s, employer, first_open, home, tolerance, minutes, municipality):
+                out[n, 0], out[n, 1], out[n, 2] = s, employer, channel
+                n += 1
+    return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def _tie_hits(
+    tied: np.ndarray,
+    ties: np.ndarray,
+    fades: np.ndarray,
+    month: int,
+    channel: int,
+    first_open: np.ndarray,
+    home: np.ndarray,
+    tolerance: np.ndarray,
+    minutes: np.ndarray,
+    municipality: np.ndarray,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """:func:`_warm_hits` of the refugees' own employer ties held in ``month`` (compiled).
+
+    The same rows as ``_warm_hits(tied, held_ties(tied, month), ...)``, read from the tie
+    table directly.
+    """
+    out = np.zeros((tied.size * ties.shape[1], 4), dtype=np.int64)
+    n = 0
+    for s in tied:
+        for k in range(ties.shape[1]):
+            employer = ties[s, k]
+            if tie_held(ties, fades, s, k, month) and _reaches(s, employer, first_open, home, tolerance, minutes, municipality):
+                out[n, 0], out[n, 1], out[n, 2] = s, employer, channel
+                n += 1
     return out[:n]
 
 
