@@ -223,7 +223,9 @@ def tie_held(ties: np.ndarray, fades: np.ndarray, row: int, slot: int, month: in
     A slot holds a tie until the end of the tie's fading month (step 9), so a tie can still
     bring a warm application in that month.
     """
-    return ties[row, slot] != NO and fades[row, slot] >= month
+    if ties[row, slot] == NO:  # (not ``return a and b``: numba compiles that into a slow call)
+        return False
+    return fades[row, slot] >= month
 
 
 @njit(cache=True, nogil=True)

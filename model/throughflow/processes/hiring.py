@@ -557,7 +557,9 @@ def _reaches(
     municipality: np.ndarray,
 ) -> bool:  # pragma: no cover - compiled
     """Whether ``employer`` has an open vacancy (``first_open``) within the seeker's commute tolerance (compiled)."""
-    return first_open[employer] >= 0 and minutes[home[seeker], municipality[employer]] <= tolerance[seeker]
+    if first_open[employer] < 0:  # (not ``return a and b``: numba compiles that into a slow call)
+        return False
+    return minutes[home[seeker], municipality[employer]] <= tolerance[seeker]
 
 
 @njit(cache=True, nogil=True)
