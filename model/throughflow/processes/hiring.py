@@ -582,14 +582,14 @@ def _warm_hits(
     Returns:
         One row per pair, holder by holder: seeker, employer, ``channel``, 0.
     """
-    out = np.zeros((ties.size, 4), dtype=np.int64)
+    out = np.empty((ties.size, 4), dtype=np.int64)
     n = 0
     for i in range(ties.shape[0]):
         s = holder[i]
         for k in range(ties.shape[1]):
             employer = ties[i, k]
             if _reaches(s, employer, first_open, home, tolerance, minutes, municipality):
-                out[n, 0], out[n, 1], out[n, 2] = s, employer, channel
+                out[n, 0], out[n, 1], out[n, 2], out[n, 3] = s, employer, channel, 0
                 n += 1
     return out[:n]
 
@@ -612,13 +612,13 @@ def _tie_hits(
     The same rows as ``_warm_hits(tied, held_ties(tied, month), ...)``, read from the tie
     table directly.
     """
-    out = np.zeros((tied.size * ties.shape[1], 4), dtype=np.int64)
+    out = np.empty((tied.size * ties.shape[1], 4), dtype=np.int64)
     n = 0
     for s in tied:
         for k in range(ties.shape[1]):
             employer = ties[s, k]
             if tie_held(ties, fades, s, k, month) and _reaches(s, employer, first_open, home, tolerance, minutes, municipality):
-                out[n, 0], out[n, 1], out[n, 2] = s, employer, channel
+                out[n, 0], out[n, 1], out[n, 2], out[n, 3] = s, employer, channel, 0
                 n += 1
     return out[:n]
 
