@@ -767,9 +767,9 @@ def _margins(
     """Margins of the interviews (compiled; :func:`_margin`).
 
     The smaller of the visible skill's and Dutch's excess over the vacancy's requirements
-    (times ``factor``: one per interview, or one for all); a candidate who meets them gains a bonus for local work experience
-    in the vacancy's sector (an art. 60 place or an NEC job), and more when that experience
-    confirms the trade learnt abroad.
+    (times ``factor``: one per interview, or one for all); a candidate who meets them gains
+    a bonus for local work experience in the vacancy's sector (an art. 60 place or an NEC
+    job), and more when that experience confirms the trade learnt abroad.
     """
     out = np.empty(seeker.size)
     for i in range(seeker.size):
