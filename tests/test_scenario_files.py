@@ -65,6 +65,29 @@ def test_missing_scenario_file_is_a_scenario_error(tmp_path: Path) -> None:
         load_scenario(tmp_path / "nowhere.yaml")
 
 
+def test_a_file_rewritten_at_once_is_read_again(tmp_path: Path) -> None:
+    """A scenario parsed before is not parsed again, but a change to its file is seen at once."""
+    path = tmp_path / "s.yaml"
+    path.write_text("extends: baseline\nlabour_market:\n  bias: 0.3\n", encoding="utf-8")
+    assert load_scenario(path).labour_market.bias == 0.3
+    path.write_text("extends: baseline\nlabour_market:\n  bias: 0.4\n", encoding="utf-8")  # same size, same second
+    assert load_scenario(path).labour_market.bias == 0.4
+    path.write_text("extends: baseline\nlabour_market:\n  bias: 7\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"labour_market\.bias"):
+        load_scenario(path)
+
+
+def test_each_reader_of_a_parsed_file_gets_its_own_copy(tmp_path: Path) -> None:
+    """Changing what one reader got does not change what the next reader gets."""
+    from throughflow import yamlfile
+
+    path = tmp_path / "d.yaml"
+    path.write_text("a:\n  b: [1, 2]\n", encoding="utf-8")
+    first, _ = yamlfile.read(path)
+    first["a"]["b"].append(3)
+    assert yamlfile.read(path)[0] == {"a": {"b": [1, 2]}}
+
+
 def test_unknown_override_names_the_key() -> None:
     with pytest.raises(ScenarioError, match=r"labour_market\.biass: unknown key"):
         load_scenario("baseline", **{"labour_market.biass": 0.4})
