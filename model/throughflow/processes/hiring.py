@@ -233,11 +233,9 @@ class Hiring(Mechanism[Section]):
         """The best margin of the other job seekers applying to each open vacancy this month (-inf: none)."""
         pool, lm = self.model.vacancies, self.model.scenario.labour_market
         rng = self.stream("others")
-        rate = lm.other_applicants * np.where(pool.bottleneck, lm.bottleneck_competition, 1.0)
-        count = rng.poisson(rate)
+        count = rng.poisson(_applicant_rates(pool.bottleneck, lm.other_applicants, lm.bottleneck_competition))
         u = rng.random(pool.n)  # the best of k normal margins: the normal quantile of u ** (1 / k)
-        best = lm.other_margin_mean + lm.other_margin_sd * ndtri(u ** (1.0 / np.maximum(count, 1)))
-        return np.where(count > 0, best, -np.inf)
+        return _best_margins(ndtri(_best_quantiles(u, count)), count, lm.other_margin_mean, lm.other_margin_sd)
 
     def _introduce(self, seekers: np.ndarray, coach: np.ndarray, first_open: np.ndarray, month: int) -> None:
         """New warm introductions: own ties, guide and coach referrals, and the mechanisms' channels."""
@@ -317,10 +315,23 @@ def _choose(
     Returns:
         Indices of the hired interviews.
     """
-    candidates = np.flatnonzero((margin >= 0.0) & (margin > others[vacancy]))
-    candidates = candidates[np.argsort(-margin[candidates], kind="stable")]  # ties keep their order
+    candidates, worst_first = _beating(margin, others, vacancy)
+    candidates = candidates[np.argsort(worst_first, kind="stable")]  # ties keep their order
     out = _first_offers(candidates, seeker, vacancy, others.size, n_refugees)
     return out[capped(employer[vacancy[out]], room)]
+
+
+@njit(cache=True, nogil=True)
+def _beating(margin: np.ndarray, others: np.ndarray, vacancy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """The interviews whose candidate meets the requirements and beats the other applicants, and minus their margins."""
+    out = np.empty(margin.size, dtype=np.int64)
+    minus = np.empty(margin.size, dtype=np.float64)
+    n = 0
+    for i in range(margin.size):
+        if margin[i] >= 0.0 and margin[i] > others[vacancy[i]]:
+            out[n], minus[n] = i, -margin[i]
+            n += 1
+    return out[:n], minus[:n]
 
 
 @njit(cache=True, nogil=True)
@@ -361,6 +372,33 @@ def headcount(model: ThroughflowModel) -> np.ndarray:
 def within_room(model: ThroughflowModel, employers: np.ndarray) -> np.ndarray:
     """Mask of hires (in order of preference) that keep every employer's refugee headcount within its size."""
     return capped(employers, model.employers.posts - model.employers.staff)
+
+
+@njit(cache=True, nogil=True)
+def _applicant_rates(bottleneck: np.ndarray, applicants: float, competition: float) -> np.ndarray:  # pragma: no cover
+    """Expected other applicants per open vacancy: ``applicants``, times ``competition`` in bottleneck occupations."""
+    out = np.empty(bottleneck.size, dtype=np.float64)
+    for v in range(bottleneck.size):
+        out[v] = applicants * (competition if bottleneck[v] else 1.0)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _best_quantiles(u: np.ndarray, count: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """The quantile of the best of ``count`` draws, from one uniform number each: ``u ** (1 / count)`` (count 0: as 1)."""
+    out = np.empty(u.size, dtype=np.float64)
+    for v in range(u.size):
+        out[v] = u[v] ** (1.0 / max(count[v], 1))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _best_margins(quantile: np.ndarray, count: np.ndarray, mean: float, sd: float) -> np.ndarray:  # pragma: no cover
+    """The best other applicant's margin from its standard normal ``quantile`` (``-inf``: nobody else applied)."""
+    out = np.empty(quantile.size, dtype=np.float64)
+    for v in range(quantile.size):
+        out[v] = mean + sd * quantile[v] if count[v] > 0 else -np.inf
+    return out
 
 
 def _search_rates(model: ThroughflowModel, seekers: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray]:
