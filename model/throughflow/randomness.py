@@ -89,7 +89,21 @@ def chosen(key: int, month: int, rows: np.ndarray, p: float | np.ndarray, draw: 
         ``rows[uniforms(key, month, rows, draw) < p]``, as int64.
     """
     rows = rows if type(rows) is np.ndarray and rows.dtype == np.int64 else np.asarray(rows, dtype=np.int64)
+    if isinstance(p, float):
+        return _chosen_all(key, month, rows, draw, p)
     return _chosen(key, month, rows, draw, np.atleast_1d(np.asarray(p, dtype=np.float64)))
+
+
+@njit(cache=True, nogil=True)
+def _chosen_all(key: int, month: int, rows: np.ndarray, draw: int, p: float) -> np.ndarray:  # pragma: no cover - compiled
+    """:func:`_chosen` with one probability for all rows (compiled)."""
+    u = _uniforms(key, month, rows, draw)
+    out = np.empty(rows.size, dtype=np.int64)
+    n = 0
+    for i in range(rows.size):
+        out[n] = rows[i]
+        n += u[i] < p
+    return out[:n]
 
 
 class Categorical:
