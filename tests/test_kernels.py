@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.special import ndtri
 
 import throughflow
 from throughflow.agents.employer import _first_of_each
@@ -23,7 +24,9 @@ from throughflow.processes.contracts import _ending
 from throughflow.processes.employment import SUSTAINED_MONTHS, _base_separation, _groups, _reaching
 from throughflow.processes.enrolment import _active, _reasons
 from throughflow.processes.hiring import (
+    _applicant_rates,
     _applications,
+    _best_margins,
     _choose,
     _coach_picks_of,
     _first_new,
@@ -565,12 +568,27 @@ def test_chosen_rows_equal_the_rows_whose_uniform_is_below_p() -> None:
     rng = np.random.default_rng(4)
     for size in (0, 1, 7, 500):
         rows = np.sort(rng.choice(5000, size, replace=False))
-        for p in (0.0, 0.37, 1.0, rng.random(size)):
+        for p in (0.0, 0.37, 1.0, np.float64(0.37), np.array([0.37]), rng.random(size)):
             expected = rows[uniforms(99, 5, rows, 3) < p]
             np.testing.assert_array_equal(chosen(99, 5, rows, p, 3), expected)
             np.testing.assert_array_equal(chosen(99, 5, rows.astype(np.int32), p, 3), expected)
     repeated = np.array([4, 4, 9, 4])
     np.testing.assert_array_equal(chosen(3, 1, repeated, 0.5), repeated[uniforms(3, 1, repeated) < 0.5])
+
+
+def test_other_applicants_best_margins_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(21)
+    for size in (0, 1, 9, 300):
+        bottleneck = rng.random(size) < 0.3
+        applicants, competition, mean, sd = 2.5, 1.7, -0.1, 0.35
+        rate = applicants * np.where(bottleneck, competition, 1.0)
+        np.testing.assert_array_equal(_applicant_rates(bottleneck, applicants, competition), rate)
+        count = rng.poisson(rate)
+        count[: size // 3] = 0  # vacancies no one else applies to
+        u = rng.random(size)
+        quantile = u ** (1.0 / np.maximum(count, 1))
+        best = mean + sd * ndtri(quantile)
+        np.testing.assert_array_equal(_best_margins(ndtri(quantile), count, mean, sd), np.where(count > 0, best, -np.inf))
 
 
 def test_interviews_held_equal_the_array_expressions() -> None:

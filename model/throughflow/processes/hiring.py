@@ -235,7 +235,8 @@ class Hiring(Mechanism[Section]):
         rng = self.stream("others")
         count = rng.poisson(_applicant_rates(pool.bottleneck, lm.other_applicants, lm.bottleneck_competition))
         u = rng.random(pool.n)  # the best of k normal margins: the normal quantile of u ** (1 / k)
-        return _best_margins(ndtri(_best_quantiles(u, count)), count, lm.other_margin_mean, lm.other_margin_sd)
+        quantile = ndtri(u ** (1.0 / np.maximum(count, 1)))  # numpy's power: numba's differs in the last bit
+        return _best_margins(quantile, count, lm.other_margin_mean, lm.other_margin_sd)
 
     def _introduce(self, seekers: np.ndarray, coach: np.ndarray, first_open: np.ndarray, month: int) -> None:
         """New warm introductions: own ties, guide and coach referrals, and the mechanisms' channels."""
@@ -380,15 +381,6 @@ def _applicant_rates(bottleneck: np.ndarray, applicants: float, competition: flo
     out = np.empty(bottleneck.size, dtype=np.float64)
     for v in range(bottleneck.size):
         out[v] = applicants * (competition if bottleneck[v] else 1.0)
-    return out
-
-
-@njit(cache=True, nogil=True)
-def _best_quantiles(u: np.ndarray, count: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    """The quantile of the best of ``count`` draws, from one uniform number each: ``u ** (1 / count)`` (count 0: as 1)."""
-    out = np.empty(u.size, dtype=np.float64)
-    for v in range(u.size):
-        out[v] = u[v] ** (1.0 / max(count[v], 1))
     return out
 
 
