@@ -30,7 +30,7 @@ def move(model: ThroughflowModel, rows: np.ndarray, status: Status, month: int) 
         return
     r = model.refugees
     code = int(status)
-    origin, qualification = _move(_int_rows(rows), code, month, r.status, r.status_since, r.qualification)
+    origin, qualification = move_rows(_int_rows(rows), code, month, r.status, r.status_since, r.qualification)
     model.recorder.count_moves(code, origin, qualification)
 
 
@@ -42,10 +42,10 @@ def _int_rows(rows: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _move(
+def move_rows(
     rows: np.ndarray, status: int, month: int, statuses: np.ndarray, since: np.ndarray, qualification: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
-    """Set the status of ``rows`` and its start month (compiled; :func:`move`).
+    """Set the status of ``rows`` and its start month (compiled: :func:`move`, and for other compiled steps).
 
     Returns:
         The status each refugee leaves and their qualification, to count the flows.
@@ -75,7 +75,7 @@ def start_job(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, 
         return
     r, e = model.refugees, model.employers
     rows = _int_rows(rows)
-    origin, qualification = _move(rows, _NEC, month, r.status, r.status_since, r.qualification)
+    origin, qualification = move_rows(rows, _NEC, month, r.status, r.status_since, r.qualification)
     model.recorder.count_moves(_NEC, origin, qualification)
     _start_jobs(
         rows, employers, month, e.sector, e.municipality, model.region.minutes, r.home,
