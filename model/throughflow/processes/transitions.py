@@ -126,14 +126,14 @@ def end_contract(model: ThroughflowModel, rows: np.ndarray, month: int) -> None:
     if len(rows) == 0:
         return
     r = model.refugees
-    _end_contracts(_int_rows(rows), month, model.hosts.used, r.ended, r.host)
+    end_contract_rows(_int_rows(rows), month, model.hosts.used, r.ended, r.host)
 
 
 @njit(cache=True, nogil=True)
-def _end_contracts(
+def end_contract_rows(
     rows: np.ndarray, month: int, used: np.ndarray, ended: np.ndarray, host: np.ndarray
 ) -> None:  # pragma: no cover - compiled
-    """Give back the hosts' places of ``rows`` and record the end month (compiled; :func:`end_contract`)."""
+    """Give back the hosts' places of ``rows`` and record the end month (compiled: :func:`end_contract`; other compiled steps)."""
     for i in range(rows.size):
         used[host[rows[i]]] -= 1
     for i in range(rows.size):
