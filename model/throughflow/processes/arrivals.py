@@ -18,7 +18,6 @@ from throughflow.enums import SECTORS, Qualification, Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Population, Section
 from throughflow.population import MAX_TIES, NO
-from throughflow.processes.transitions import tie_fades
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -100,10 +99,11 @@ def add_refugees(
     u_home = rng.random(count)
     n_ties = rng.poisson(p.ties_mean, size=count)
     u_ties = rng.random((count, MAX_TIES))
-    fades = tie_fades(model, month, rng, count * MAX_TIES).reshape(count, MAX_TIES)
+    p_fade = p.p_tie_fades_per_month  # the lifetimes of :func:`~throughflow.processes.transitions.tie_fades`
+    lifetimes = rng.geometric(p_fade, size=(count, MAX_TIES)) if p_fade > 0.0 else np.empty((0, MAX_TIES), dtype=np.int64)
     _new_refugees(
         rows, month, qual, traits, tolerance, u_trade, len(SECTORS), u_home, model.home_mix.edges, n_ties, u_ties,
-        model.employers.n, fades, r.qualification, r.status, r.arrival, r.status_since, r.skill, r.recognition,
+        model.employers.n, lifetimes, r.qualification, r.status, r.arrival, r.status_since, r.skill, r.recognition,
         r.language, r.search, r.commute_tolerance, r.trade, r.home, r.ties, r.tie_fades, r.ties_until,
     )  # fmt: skip
     model.refugee_agents += add_views(model, Refugee, rows.tolist())
@@ -113,6 +113,8 @@ def add_refugees(
 
 
 _WAITING = int(Status.WAITING)
+_NEVER = int(np.iinfo(np.int32).max)
+"""Fading month of a tie that never fades (:func:`~throughflow.processes.transitions.tie_fades`)."""
 
 
 @njit(cache=True, nogil=True)
@@ -164,7 +166,7 @@ def _new_refugees(
     n_ties: np.ndarray,
     u_ties: np.ndarray,
     n_employers: int,
-    fades: np.ndarray,
+    lifetimes: np.ndarray,
     qualification: np.ndarray,
     status: np.ndarray,
     arrival: np.ndarray,
@@ -185,9 +187,11 @@ def _new_refugees(
     WAITING since their arrival month, the drawn traits (rows of ``traits``), a commute
     tolerance of at least 15 minutes, a trade and an employer per tie slot of
     ``floor(u x number)`` (:func:`~throughflow.randomness.below`), a home from the home mix
-    (cumulative shares ``home_edges``) and the initial ties (:func:`_set_ties`).
+    (cumulative shares ``home_edges``) and the initial ties (:func:`_set_ties`), each tie
+    fading after its drawn lifetime in months (never without ``lifetimes``).
     """
     ties = np.empty(u_ties.shape, dtype=np.int64)
+    fades = np.full(u_ties.shape, _NEVER, dtype=np.int32)
     for i in range(rows.size):
         row = rows[i]
         qualification[row] = qual[i]
@@ -200,6 +204,8 @@ def _new_refugees(
         home[row] = _category(home_edges, u_home[i])
         for k in range(u_ties.shape[1]):
             ties[i, k] = np.int64(u_ties[i, k] * n_employers)
+            if lifetimes.shape[0]:
+                fades[i, k] = month - 1 + lifetimes[i, k]
     _set_ties(table_ties, table_fades, until, rows, ties, n_ties, fades)
 
 
