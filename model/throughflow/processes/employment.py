@@ -138,6 +138,33 @@ def _separations(
     return employed[separating]
 
 
+_ONE = np.ones(1)
+"""A factor of one for all."""
+
+
+def _per_row(factor: np.ndarray | float) -> np.ndarray:
+    """A hooks' factor as an array: one per row, or one for all."""
+    return factor if type(factor) is np.ndarray else np.full(1, float(factor))
+
+
+@njit(cache=True, nogil=True)
+def _happening(
+    key: int, month: int, rows: np.ndarray, p: float, factor: np.ndarray, draw: int
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The ``rows`` for whom an event of probability ``p x factor`` happens this month, in order (compiled).
+
+    :meth:`~throughflow.mechanism.Mechanism.chance` with the mechanism's uniform numbers of
+    decision ``draw``; ``factor`` (a hooks' product) is one per row or one for all.
+    """
+    u = uniforms_compiled(key, month, rows, draw)
+    out = np.empty(rows.size, dtype=np.int64)
+    n = 0
+    for i in range(rows.size):
+        out[n] = rows[i]
+        n += u[i] < p * (factor[i] if factor.size == rows.size else factor[0])
+    return out[:n]
+
+
 @njit(cache=True, nogil=True)
 def _separate(
     rows: np.ndarray,
@@ -198,9 +225,9 @@ class Employment(Mechanism[Section]):
         # the groups do not change during the update: its moves go to statuses whose clock starts now
         employed, in_wise, inactive, unemployed = _groups(r.column("status"), r.column("status_since"), month)
         lm = model.scenario.labour_market
-        factor = model.product("separation_factor", employed, month)
+        factor = _per_row(model.product("separation_factor", employed, month))
         separated = _separations(
-            self.key, month, employed, factor if isinstance(factor, np.ndarray) else np.full(1, factor), r.job_start,
+            self.key, month, employed, factor, r.job_start,
             r.job_sector, r.trade, r.spell12, lm.separation_per_month, lm.early_separation_factor,
             lm.poor_fit_separation_factor,
         )  # fmt: skip
@@ -211,20 +238,20 @@ class Employment(Mechanism[Section]):
             self.log(month, "separation", separated, employer, months)
             model.recorder.count_moves(_UNEMPLOYED, origin, qualification)
 
-        ending = self.chance(month, in_wise, model.scenario.art60.wise_job_separation_per_month, 2)
+        ending = _happening(self.key, month, in_wise, model.scenario.art60.wise_job_separation_per_month, _ONE, 2)
         if ending.size:
             self.log(month, "separation", ending, -1, month - r.status_since[ending])
             move(model, ending, Status.UNEMPLOYED, month)
             r.wise[ending] = NO
 
-        p_return = model.scenario.labour_market.p_reentry_per_month * model.product("reentry_factor", inactive)
-        returning = self.chance(month, inactive, p_return, 3)
+        factor = _per_row(model.product("reentry_factor", inactive))
+        returning = _happening(self.key, month, inactive, lm.p_reentry_per_month, factor, 3)
         if returning.size:
             move(model, returning, Status.UNEMPLOYED, month)
             self.log(month, "reentry", returning)
 
-        p_inactive = model.scenario.labour_market.p_inactive_per_month * model.product("shock_factor", unemployed)
-        leaving = self.chance(month, unemployed, p_inactive, 1)
+        factor = _per_row(model.product("shock_factor", unemployed))
+        leaving = _happening(self.key, month, unemployed, lm.p_inactive_per_month, factor, 1)
         if leaving.size:
             move(model, leaving, Status.INACTIVE, month)
             first_exit = (r.benefit_entry[leaving] != NO) & (r.benefit_exit[leaving] == NO)
