@@ -130,19 +130,6 @@ class VacancyPool:
         """Number of open vacancies."""
         return len(self.records)
 
-    def append(self, **columns: np.ndarray) -> None:
-        """Add new vacancies (one array per field)."""
-        n = len(self.records)
-        end = n + len(columns["employer"])
-        if end > len(self._buffer):
-            grown = np.zeros(2 * end, dtype=self.DTYPE)
-            grown[:n] = self.records
-            self._buffer = grown
-        new = self._buffer[n:end]
-        for name in self.FIELDS:
-            new[name] = columns[name]
-        self.records = self._buffer[:end]
-
     def add(
         self,
         employers: EmployerTable,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
+from throughflow.agents.ocmw import take_budgets
 from throughflow.arrays import capped
 from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
@@ -156,13 +157,7 @@ def _clients_and_places(
         free += slots[h] - used[h]
     if waiting.size == 0 or free == 0:
         return none, none
-    budgets = np.empty(budget_per_month.size, dtype=np.int64)
-    for m in range(budget_per_month.size):
-        available = budget_per_month[m] + carry[m]
-        whole = np.floor(available)
-        carry[m] = available - whole
-        budgets[m] = np.int64(whole)
-    clients = waiting[capped(home[waiting], budgets)]
+    clients = waiting[capped(home[waiting], take_budgets(budget_per_month, carry))]
     places = np.empty(free, dtype=np.int64)
     k = 0
     for h in range(slots.size):
