@@ -153,8 +153,9 @@ def learn_language(model: ThroughflowModel, rows: np.ndarray, hours: np.ndarray 
     if len(rows) == 0:
         return
     r = model.refugees
-    each = np.atleast_1d(np.asarray(hours, dtype=np.float64))  # one for all, or one per refugee
-    _learn(np.asarray(rows, dtype=np.int64), each, r.qualification, model.hours_per_level, r.language)
+    # one for all, or one per refugee
+    each = np.atleast_1d(np.asarray(hours, dtype=np.float64)) if isinstance(hours, np.ndarray) else np.full(1, float(hours))
+    _learn(_int_rows(rows), each, r.qualification, model.hours_per_level, r.language)
 
 
 @njit(cache=True, nogil=True)
