@@ -130,18 +130,30 @@ class VacancyPool:
         """Number of open vacancies."""
         return len(self.records)
 
-    def append(self, **columns: np.ndarray) -> None:
-        """Add new vacancies (one array per field)."""
+    def add(
+        self,
+        employers: EmployerTable,
+        employer: np.ndarray,
+        bottleneck: np.ndarray,
+        skill_req: np.ndarray,
+        language_req: np.ndarray,
+        closes: int,
+    ) -> None:
+        """Add new vacancies of ``employer`` (at the employers' sector and location), open until ``closes``."""
         n = len(self.records)
-        end = n + len(columns["employer"])
+        end = n + employer.size
         if end > len(self._buffer):
             grown = np.zeros(2 * end, dtype=self.DTYPE)
             grown[:n] = self.records
             self._buffer = grown
-        new = self._buffer[n:end]
-        for name in self.FIELDS:
-            new[name] = columns[name]
+        _write_vacancies(
+            self._buffer, n, employer, employers.sector, employers.municipality, bottleneck, skill_req, language_req, closes
+        )
         self.records = self._buffer[:end]
+
+    def close(self, month: int) -> None:
+        """Drop the vacancies whose last open month is before ``month`` (the others keep their order)."""
+        self.records = self._buffer[: _keep_open(self._buffer, len(self.records), month)]
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the vacancies where ``mask`` is true."""
@@ -182,3 +194,40 @@ def _first_of_each(employer: np.ndarray, n_employers: int) -> np.ndarray:  # pra
     for v in range(employer.size - 1, -1, -1):
         first[employer[v]] = v
     return first
+
+
+@njit(cache=True, nogil=True)
+def _write_vacancies(
+    records: np.ndarray,
+    start: int,
+    employer: np.ndarray,
+    sector: np.ndarray,
+    municipality: np.ndarray,
+    bottleneck: np.ndarray,
+    skill_req: np.ndarray,
+    language_req: np.ndarray,
+    closes: int,
+) -> None:  # pragma: no cover - compiled
+    """Write new vacancy records from ``start`` on (compiled; :meth:`VacancyPool.add`)."""
+    for i in range(employer.size):
+        record = records[start + i]
+        e = employer[i]
+        record.employer = e
+        record.sector = sector[e]
+        record.municipality = municipality[e]
+        record.bottleneck = bottleneck[i]
+        record.skill_req = skill_req[i]
+        record.language_req = language_req[i]
+        record.closes = closes
+
+
+@njit(cache=True, nogil=True)
+def _keep_open(records: np.ndarray, n: int, month: int) -> int:  # pragma: no cover - compiled
+    """Move the first ``n`` records still open in ``month`` to the front, in order; return their number (compiled)."""
+    kept = 0
+    for i in range(n):
+        if records[i].closes >= month:
+            if kept < i:
+                records[kept] = records[i]
+            kept += 1
+    return kept

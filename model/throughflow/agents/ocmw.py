@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from numba import njit
 
 from throughflow.agents.view import Column
 
@@ -36,10 +37,19 @@ class OcmwTable:
 
     def budgets(self) -> np.ndarray:
         """Contracts each OCMW can start this month (the fractional remainders carry over)."""
-        available = self.budget_per_month + self.carry
-        whole = np.floor(available)
-        self.carry = available - whole
-        return whole.astype(np.int64)
+        return take_budgets(self.budget_per_month, self.carry)
+
+
+@njit(cache=True, nogil=True)
+def take_budgets(budget_per_month: np.ndarray, carry: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """Whole contracts each OCMW can start this month; the fractional remainders go to ``carry`` (compiled)."""
+    whole = np.empty(budget_per_month.size, dtype=np.int64)
+    for m in range(budget_per_month.size):
+        available = budget_per_month[m] + carry[m]
+        floor = np.floor(available)
+        carry[m] = available - floor
+        whole[m] = np.int64(floor)
+    return whole
 
 
 class Ocmw(mesa.Agent):

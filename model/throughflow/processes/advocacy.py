@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from throughflow.arrays import rows_where
 from throughflow.mechanism import Column, Mechanism
 from throughflow.parameters import LEVER, Section, par
 from throughflow.population import NO
@@ -62,13 +61,12 @@ class PlacementAdvocacy(Mechanism[PlacementAdvocacyPars]):
         """
         model = self.model
         r, hosts = model.refugees, model.hosts
-        poor = (commute > r.commute_tolerance[clients]) | (hosts.sector[offers] != r.trade[clients])
         attempts = r.advocacy_attempts
-        advocated = rows_where(poor & (r.mentor[clients] != NO) & (attempts[clients] < self.pars.attempts_max))
-        final = offers.copy()
-        placed = np.ones(clients.size, dtype=bool)
+        advocated = _advocated(
+            clients, offers, commute, r.commute_tolerance, hosts.sector, r.trade, r.mentor, attempts, self.pars.attempts_max
+        )
         if advocated.size == 0:
-            return final, placed
+            return offers.copy(), np.ones(clients.size, dtype=bool)
         rows = clients[advocated]
         final, placed, success, openness = _contest(
             advocated, self.uniforms(month, rows), clients, offers, r.home, r.mentor, model.mentors.advocacy,
@@ -86,6 +84,33 @@ class PlacementAdvocacy(Mechanism[PlacementAdvocacyPars]):
         return (
             f"{words.mentor_name} goes with {words.name} to the OCMW to contest the offer; {verdict} (openness now {value:.2f})."
         )
+
+
+@njit(cache=True, nogil=True)
+def _advocated(
+    clients: np.ndarray,
+    offers: np.ndarray,
+    commute: np.ndarray,
+    tolerance: np.ndarray,
+    host_sector: np.ndarray,
+    trade: np.ndarray,
+    mentor: np.ndarray,
+    attempts: np.ndarray,
+    attempts_max: int,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Which offers a mentor contests (indices into ``clients``), compiled.
+
+    A poor offer (a commute above the client's tolerance, or a host outside the client's
+    trade) of a client with a mentor who has attempts left.
+    """
+    out = np.empty(clients.size, dtype=np.int64)
+    n = 0
+    for k in range(clients.size):
+        row = clients[k]
+        poor = (commute[k] > tolerance[row]) | (host_sector[offers[k]] != trade[row])
+        out[n] = k
+        n += poor & (mentor[row] != NO) & (attempts[row] < attempts_max)
+    return out[:n]
 
 
 @njit(cache=True, nogil=True)

@@ -18,8 +18,6 @@ from throughflow.enums import SECTORS, Qualification, Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Population, Section
 from throughflow.population import MAX_TIES, NO
-from throughflow.processes.transitions import tie_fades
-from throughflow.randomness import below
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -87,28 +85,128 @@ def add_refugees(
     p = model.scenario.population
     r = model.refugees
     rows = r.add(count)
-    qual = model.qualification_mix.draw(rng, count)
-    if qualification is not None:
-        qual[:] = qualification
-    r.qualification[rows] = qual
-    r.status[rows] = int(Status.WAITING)
-    r.arrival[rows] = month
-    r.status_since[rows] = month
+    if count == 0 and model.refugee_agents:  # zero-size draws draw nothing: nothing to do
+        return rows
+    # the same draws, in the same order, as ``Categorical.draw`` and ``below`` make them
+    u_qualification = rng.random(count)
+    qual, alpha, beta = _qualification_traits(
+        model.qualification_mix.edges, u_qualification, NO if qualification is None else qualification, *model.trait_beta
+    )
     # skill, recognition, language and search: beta draws around the means of each group
-    alpha, beta = model.trait_beta
-    traits = rng.beta(alpha[:, qual], beta[:, qual])
-    r.skill[rows], r.recognition[rows], r.language[rows], r.search[rows] = traits
-    r.commute_tolerance[rows] = np.maximum(15.0, rng.normal(p.commute_tolerance_minutes, 15.0, size=count))
-    r.trade[rows] = below(rng, len(SECTORS), count)
-    r.home[rows] = model.home_mix.draw(rng, count)
+    traits = rng.beta(alpha, beta)
+    tolerance = rng.normal(p.commute_tolerance_minutes, 15.0, size=count)
+    u_trade = rng.random(count)
+    u_home = rng.random(count)
     n_ties = rng.poisson(p.ties_mean, size=count)
-    ties = below(rng, model.employers.n, (count, MAX_TIES))
-    fades = tie_fades(model, month, rng, count * MAX_TIES).reshape(count, MAX_TIES)
-    _set_ties(r.ties, r.tie_fades, r.ties_until, rows, ties, n_ties, fades)
+    u_ties = rng.random((count, MAX_TIES))
+    p_fade = p.p_tie_fades_per_month  # the lifetimes of :func:`~throughflow.processes.transitions.tie_fades`
+    lifetimes = rng.geometric(p_fade, size=(count, MAX_TIES)) if p_fade > 0.0 else np.empty((0, MAX_TIES), dtype=np.int64)
+    _new_refugees(
+        rows, month, qual, traits, tolerance, u_trade, len(SECTORS), u_home, model.home_mix.edges, n_ties, u_ties,
+        model.employers.n, lifetimes, r.qualification, r.status, r.arrival, r.status_since, r.skill, r.recognition,
+        r.language, r.search, r.commute_tolerance, r.trade, r.home, r.ties, r.tie_fades, r.ties_until,
+    )  # fmt: skip
     model.refugee_agents += add_views(model, Refugee, rows.tolist())
     model.events.log(month, model.event_code["arrive"], rows, qual)
     model.recorder.add_people("arrivals", rows, r)
     return rows
+
+
+_WAITING = int(Status.WAITING)
+_NEVER = int(np.iinfo(np.int32).max)
+"""Fading month of a tie that never fades (:func:`~throughflow.processes.transitions.tie_fades`)."""
+
+
+@njit(cache=True, nogil=True)
+def _category(edges: np.ndarray, u: float) -> int:  # pragma: no cover - compiled
+    """``searchsorted(edges, u, side="right")``: the category of uniform number ``u`` (compiled)."""
+    lo, hi = 0, edges.size
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if edges[mid] <= u:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True, nogil=True)
+def _qualification_traits(
+    edges: np.ndarray, u: np.ndarray, fixed: int, alpha: np.ndarray, beta: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The new refugees' qualification groups and the beta parameters of their traits (compiled).
+
+    The group of each is the category of its uniform number in the qualification mix
+    (cumulative shares ``edges``), or ``fixed`` for all unless it is ``NO``; the parameters
+    are the columns of ``alpha`` and ``beta`` (traits x groups) for the groups.
+    """
+    qual = np.empty(u.size, dtype=np.int64)
+    a = np.empty((alpha.shape[0], u.size))
+    b = np.empty((beta.shape[0], u.size))
+    for i in range(u.size):
+        q = _category(edges, u[i]) if fixed == NO else fixed
+        qual[i] = q
+        for t in range(alpha.shape[0]):
+            a[t, i] = alpha[t, q]
+            b[t, i] = beta[t, q]
+    return qual, a, b
+
+
+@njit(cache=True, nogil=True)
+def _new_refugees(
+    rows: np.ndarray,
+    month: int,
+    qual: np.ndarray,
+    traits: np.ndarray,
+    tolerance: np.ndarray,
+    u_trade: np.ndarray,
+    n_sectors: int,
+    u_home: np.ndarray,
+    home_edges: np.ndarray,
+    n_ties: np.ndarray,
+    u_ties: np.ndarray,
+    n_employers: int,
+    lifetimes: np.ndarray,
+    qualification: np.ndarray,
+    status: np.ndarray,
+    arrival: np.ndarray,
+    since: np.ndarray,
+    skill: np.ndarray,
+    recognition: np.ndarray,
+    language: np.ndarray,
+    search: np.ndarray,
+    commute_tolerance: np.ndarray,
+    trade: np.ndarray,
+    home: np.ndarray,
+    table_ties: np.ndarray,
+    table_fades: np.ndarray,
+    until: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """The new refugees' columns from this month's draws (compiled; :func:`add_refugees`).
+
+    WAITING since their arrival month, the drawn traits (rows of ``traits``), a commute
+    tolerance of at least 15 minutes, a trade and an employer per tie slot of
+    ``floor(u x number)`` (:func:`~throughflow.randomness.below`), a home from the home mix
+    (cumulative shares ``home_edges``) and the initial ties (:func:`_set_ties`), each tie
+    fading after its drawn lifetime in months (never without ``lifetimes``).
+    """
+    ties = np.empty(u_ties.shape, dtype=np.int64)
+    fades = np.full(u_ties.shape, _NEVER, dtype=np.int32)
+    for i in range(rows.size):
+        row = rows[i]
+        qualification[row] = qual[i]
+        status[row] = _WAITING
+        arrival[row] = month
+        since[row] = month
+        skill[row], recognition[row], language[row], search[row] = traits[0, i], traits[1, i], traits[2, i], traits[3, i]
+        commute_tolerance[row] = tolerance[i] if tolerance[i] > 15.0 else 15.0
+        trade[row] = np.int64(u_trade[i] * n_sectors)
+        home[row] = _category(home_edges, u_home[i])
+        for k in range(u_ties.shape[1]):
+            ties[i, k] = np.int64(u_ties[i, k] * n_employers)
+            if lifetimes.shape[0]:
+                fades[i, k] = month - 1 + lifetimes[i, k]
+    _set_ties(table_ties, table_fades, until, rows, ties, n_ties, fades)
 
 
 @njit(cache=True, nogil=True)

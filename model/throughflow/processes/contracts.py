@@ -16,7 +16,8 @@ from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
 from throughflow.population import NO
-from throughflow.processes.transitions import end_contract, move, start_job
+from throughflow.processes.transitions import end_contract_rows, move, start_job
+from throughflow.randomness import uniforms_compiled
 
 if TYPE_CHECKING:
     from throughflow.words import Words
@@ -52,24 +53,81 @@ def end_contracts(mechanism: Contracts, month: int) -> None:
     ending = _ending(r.column("contract_end"), r.column("status"), month)
     if ending.size == 0:
         return
-    host = r.host[ending]
-    end_contract(model, ending, month)
-    hired = r.offer[ending] != NO
-    p_retain = np.where(model.hosts.is_wise[host], a.retention_max * (1.0 - model.hosts.orientation[host]) * r.skill[ending], 0.0)
-    retained = ~hired & (mechanism.uniforms(month, ending) < p_retain)
-    benefit = ~hired & ~retained
-    outcome = np.where(hired, int(Status.NEC), np.where(retained, int(Status.WISE_JOB), int(Status.UNEMPLOYED)))
-    r.contract_outcome[ending] = outcome
-    mechanism.log(month, "contract_end", ending, outcome, r.skill[ending])
-    start_job(model, ending[hired], r.offer[ending[hired]], month)
-    move(model, ending[retained], Status.WISE_JOB, month)
-    r.wise[ending[retained]] = host[retained]
-    to_benefit = ending[benefit]
-    move(model, to_benefit, Status.UNEMPLOYED, month)
-    r.benefit_entry[to_benefit] = month
+    outcome, skill, hired, retained, retained_by, to_benefit = _contract_outcomes(
+        mechanism.key, month, ending, a.retention_max, model.hosts.is_wise, model.hosts.orientation, model.hosts.used,
+        r.host, r.ended, r.offer, r.skill, r.contract_outcome,
+    )  # fmt: skip
+    mechanism.log(month, "contract_end", ending, outcome, skill)
+    if hired.size:
+        start_job(model, hired, r.offer[hired], month)
+    if retained.size:
+        move(model, retained, Status.WISE_JOB, month)
+        r.wise[retained] = retained_by
+    if to_benefit.size:
+        move(model, to_benefit, Status.UNEMPLOYED, month)
+        r.benefit_entry[to_benefit] = month
 
 
-_ART60 = int(Status.ART60)
+_ART60, _NEC, _WISE_JOB, _UNEMPLOYED = int(Status.ART60), int(Status.NEC), int(Status.WISE_JOB), int(Status.UNEMPLOYED)
+
+
+@njit(cache=True, nogil=True)
+def _contract_outcomes(
+    key: int,
+    month: int,
+    ending: np.ndarray,
+    retention_max: float,
+    is_wise: np.ndarray,
+    orientation: np.ndarray,
+    used: np.ndarray,
+    host: np.ndarray,
+    ended: np.ndarray,
+    offer: np.ndarray,
+    skill: np.ndarray,
+    contract_outcome: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """End the contracts of ``ending`` and decide where each worker goes (compiled; :func:`end_contracts`).
+
+    A worker holding a job offer is hired; else a WISE host retains the worker when the
+    mechanism's uniform number is below ``retention_max x (1 - orientation) x skill``;
+    else the worker goes on benefit. The places are given back and the outcome recorded.
+
+    Returns:
+        The outcome and the skill of each worker (the events), the hired, the retained and
+        the WISE retaining each, and those going on benefit.
+    """
+    hosts = np.empty(ending.size, dtype=host.dtype)
+    for i in range(ending.size):
+        hosts[i] = host[ending[i]]
+    end_contract_rows(ending, month, used, ended, host)
+    u = uniforms_compiled(key, month, ending, 0)
+    outcome = np.empty(ending.size, dtype=np.int64)
+    skills = np.empty(ending.size)
+    groups = np.empty((3, ending.size), dtype=np.int64)
+    counts = np.zeros(3, dtype=np.int64)
+    retained_by = np.empty(ending.size, dtype=host.dtype)
+    for i in range(ending.size):
+        row, h = ending[i], hosts[i]
+        p_retain = retention_max * (1.0 - orientation[h]) * skill[row] if is_wise[h] else 0.0
+        if offer[row] != NO:
+            g, outcome[i] = 0, _NEC
+        elif u[i] < p_retain:
+            g, outcome[i] = 1, _WISE_JOB
+            retained_by[counts[1]] = h
+        else:
+            g, outcome[i] = 2, _UNEMPLOYED
+        groups[g, counts[g]] = row
+        counts[g] += 1
+        contract_outcome[row] = outcome[i]
+        skills[i] = skill[row]
+    return (
+        outcome,
+        skills,
+        groups[0, : counts[0]],
+        groups[1, : counts[1]],
+        retained_by[: counts[1]],
+        groups[2, : counts[2]],
+    )
 
 
 @njit(cache=True, nogil=True)

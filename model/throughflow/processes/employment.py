@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from throughflow.arrays import rows_where
 from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
 from throughflow.population import NO
-from throughflow.processes.transitions import move
+from throughflow.processes.transitions import move, move_rows
+from throughflow.randomness import uniforms_compiled
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -107,6 +107,103 @@ def _reaching(
     return out[:n]
 
 
+@njit(cache=True, nogil=True)
+def _separations(
+    key: int,
+    month: int,
+    employed: np.ndarray,
+    factor: np.ndarray,
+    job_start: np.ndarray,
+    job_sector: np.ndarray,
+    trade: np.ndarray,
+    spell12: np.ndarray,
+    hazard: float,
+    early: float,
+    poor_fit: float,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The NEC workers who lose their job this month, in order (compiled; :meth:`Employment.update`).
+
+    A worker separates when the mechanism's uniform number (draw 0) is below the separation
+    hazard (:func:`separation_hazard`: the base hazard times the hooks' ``factor``, one per
+    worker or one for all). The workers who stay and whose spell reaches
+    ``SUSTAINED_MONTHS`` for the first time get this month in ``spell12``.
+    """
+    u = uniforms_compiled(key, month, employed, 0)
+    base = _base_separation(employed, month, job_start, job_sector, trade, hazard, early, poor_fit)
+    separating = np.empty(employed.size, dtype=np.bool_)
+    for i in range(employed.size):
+        separating[i] = u[i] < base[i] * (factor[i] if factor.size == employed.size else factor[0])
+    for row in _reaching(employed, separating, job_start, spell12, month):
+        spell12[row] = month
+    return employed[separating]
+
+
+_ONE = np.ones(1)
+"""A factor of one for all."""
+
+
+def _per_row(factor: np.ndarray | float) -> np.ndarray:
+    """A hooks' factor as an array: one per row, or one for all."""
+    return factor if type(factor) is np.ndarray else np.full(1, float(factor))
+
+
+@njit(cache=True, nogil=True)
+def _happening(
+    key: int, month: int, rows: np.ndarray, p: float, factor: np.ndarray, draw: int
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The ``rows`` for whom an event of probability ``p x factor`` happens this month, in order (compiled).
+
+    :meth:`~throughflow.mechanism.Mechanism.chance` with the mechanism's uniform numbers of
+    decision ``draw``; ``factor`` (a hooks' product) is one per row or one for all.
+    """
+    u = uniforms_compiled(key, month, rows, draw)
+    out = np.empty(rows.size, dtype=np.int64)
+    n = 0
+    for i in range(rows.size):
+        out[n] = rows[i]
+        n += u[i] < p * (factor[i] if factor.size == rows.size else factor[0])
+    return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def _separate(
+    rows: np.ndarray,
+    month: int,
+    employer: np.ndarray,
+    job_start: np.ndarray,
+    staff: np.ndarray,
+    status: np.ndarray,
+    since: np.ndarray,
+    qualification: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """NEC workers ``rows`` lose their job: to UNEMPLOYED, one fewer at their employer (compiled).
+
+    Returns:
+        The employer each leaves and the months the job lasted (the events), the status each
+        leaves and their qualification (the flows).
+    """
+    left = np.empty(rows.size, dtype=employer.dtype)
+    months = np.empty(rows.size, dtype=np.int64)
+    for i in range(rows.size):
+        left[i] = employer[rows[i]]
+        months[i] = month - job_start[rows[i]]
+    origin, qual = move_rows(rows, _UNEMPLOYED, month, status, since, qualification)
+    for i in range(rows.size):
+        staff[left[i]] -= 1
+        employer[rows[i]] = NO
+    return left, months, origin, qual
+
+
+@njit(cache=True, nogil=True)
+def _follow_up(
+    entry_month: int, benefit_entry: np.ndarray, status: np.ndarray, on_benefit: np.ndarray
+) -> None:  # pragma: no cover
+    """Whether each refugee who entered benefit in ``entry_month`` is on benefit (UNEMPLOYED) now (compiled)."""
+    for i in range(benefit_entry.size):
+        if benefit_entry[i] == entry_month:
+            on_benefit[i] = status[i] == _UNEMPLOYED
+
+
 _NEC, _WISE_JOB, _INACTIVE, _UNEMPLOYED = int(Status.NEC), int(Status.WISE_JOB), int(Status.INACTIVE), int(Status.UNEMPLOYED)
 _GROUP = np.full(len(Status), 4, dtype=np.int64)
 _GROUP[[_NEC, _WISE_JOB, _INACTIVE, _UNEMPLOYED]] = np.arange(4)
@@ -127,40 +224,43 @@ class Employment(Mechanism[Section]):
         r = model.refugees
         # the groups do not change during the update: its moves go to statuses whose clock starts now
         employed, in_wise, inactive, unemployed = _groups(r.column("status"), r.column("status_since"), month)
-        separating = self.uniforms(month, employed, 0) < separation_hazard(model, employed, month)
-        separated = employed[separating]
+        lm = model.scenario.labour_market
+        factor = _per_row(model.product("separation_factor", employed, month))
+        separated = _separations(
+            self.key, month, employed, factor, r.job_start,
+            r.job_sector, r.trade, r.spell12, lm.separation_per_month, lm.early_separation_factor,
+            lm.poor_fit_separation_factor,
+        )  # fmt: skip
         if separated.size:
-            self.log(month, "separation", separated, r.employer[separated], month - r.job_start[separated])
-            move(model, separated, Status.UNEMPLOYED, month)
-            model.employers.let_go(r.employer[separated])
-            r.employer[separated] = NO
+            employer, months, origin, qualification = _separate(
+                separated, month, r.employer, r.job_start, model.employers.staff, r.status, r.status_since, r.qualification
+            )
+            self.log(month, "separation", separated, employer, months)
+            model.recorder.count_moves(_UNEMPLOYED, origin, qualification)
 
-        ending = self.chance(month, in_wise, model.scenario.art60.wise_job_separation_per_month, 2)
+        ending = _happening(self.key, month, in_wise, model.scenario.art60.wise_job_separation_per_month, _ONE, 2)
         if ending.size:
             self.log(month, "separation", ending, -1, month - r.status_since[ending])
             move(model, ending, Status.UNEMPLOYED, month)
             r.wise[ending] = NO
 
-        p_return = model.scenario.labour_market.p_reentry_per_month * model.product("reentry_factor", inactive)
-        returning = self.chance(month, inactive, p_return, 3)
+        factor = _per_row(model.product("reentry_factor", inactive))
+        returning = _happening(self.key, month, inactive, lm.p_reentry_per_month, factor, 3)
         if returning.size:
             move(model, returning, Status.UNEMPLOYED, month)
             self.log(month, "reentry", returning)
 
-        p_inactive = model.scenario.labour_market.p_inactive_per_month * model.product("shock_factor", unemployed)
-        leaving = self.chance(month, unemployed, p_inactive, 1)
+        factor = _per_row(model.product("shock_factor", unemployed))
+        leaving = _happening(self.key, month, unemployed, lm.p_inactive_per_month, factor, 1)
         if leaving.size:
             move(model, leaving, Status.INACTIVE, month)
             first_exit = (r.benefit_entry[leaving] != NO) & (r.benefit_exit[leaving] == NO)
             r.benefit_exit[leaving[first_exit]] = month
             self.log(month, "inactive", leaving)
 
-        r.spell12[_reaching(employed, separating, r.job_start, r.spell12, month)] = month
-
         if month <= BENEFIT_FOLLOW_UP:
             return
-        follow_up = rows_where(r.column("benefit_entry") == month - BENEFIT_FOLLOW_UP)
-        r.on_benefit_60m[follow_up] = r.status[follow_up] == Status.UNEMPLOYED
+        _follow_up(month - BENEFIT_FOLLOW_UP, r.column("benefit_entry"), r.status, r.on_benefit_60m)
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """Separations, exits to inactivity and returns in words."""

@@ -13,6 +13,8 @@ from throughflow.population import NO
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
 
+_NEC = int(Status.NEC)
+
 
 def move(model: ThroughflowModel, rows: np.ndarray, status: Status, month: int) -> None:
     """Move refugees to ``status``, counting the flow by origin and qualification.
@@ -27,9 +29,36 @@ def move(model: ThroughflowModel, rows: np.ndarray, status: Status, month: int) 
     if len(rows) == 0:
         return
     r = model.refugees
-    model.recorder.count_moves(int(status), r.status[rows], r.qualification[rows])
-    r.status[rows] = int(status)
-    r.status_since[rows] = month
+    code = int(status)
+    origin, qualification = move_rows(_int_rows(rows), code, month, r.status, r.status_since, r.qualification)
+    model.recorder.count_moves(code, origin, qualification)
+
+
+def _int_rows(rows: np.ndarray) -> np.ndarray:
+    """``rows`` as a one-dimensional int64 array (without a copy when it is one already)."""
+    if type(rows) is np.ndarray and rows.dtype == np.int64 and rows.ndim == 1:
+        return rows
+    return np.asarray(rows, dtype=np.int64).ravel()
+
+
+@njit(cache=True, nogil=True)
+def move_rows(
+    rows: np.ndarray, status: int, month: int, statuses: np.ndarray, since: np.ndarray, qualification: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Set the status of ``rows`` and its start month (compiled: :func:`move`, and for other compiled steps).
+
+    Returns:
+        The status each refugee leaves and their qualification, to count the flows.
+    """
+    origin = np.empty(rows.size, dtype=statuses.dtype)
+    qual = np.empty(rows.size, dtype=qualification.dtype)
+    for i in range(rows.size):
+        origin[i] = statuses[rows[i]]
+        qual[i] = qualification[rows[i]]
+    for i in range(rows.size):
+        statuses[rows[i]] = status
+        since[rows[i]] = month
+    return origin, qual
 
 
 def start_job(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, month: int) -> None:
@@ -45,9 +74,11 @@ def start_job(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, 
     if len(rows) == 0:
         return
     r, e = model.refugees, model.employers
-    move(model, rows, Status.NEC, month)
+    rows = _int_rows(rows)
+    origin, qualification = move_rows(rows, _NEC, month, r.status, r.status_since, r.qualification)
+    model.recorder.count_moves(_NEC, origin, qualification)
     _start_jobs(
-        np.asarray(rows, dtype=np.int64), employers, month, e.sector, e.municipality, model.region.minutes, r.home,
+        rows, employers, month, e.sector, e.municipality, model.region.minutes, r.home,
         r.employer, r.job_sector, r.commute, r.job_start, r.first_nec, r.nec_jobs, r.benefit_entry, r.benefit_exit,
         r.offer, r.wise,
     )  # fmt: skip
@@ -95,10 +126,19 @@ def end_contract(model: ThroughflowModel, rows: np.ndarray, month: int) -> None:
     if len(rows) == 0:
         return
     r = model.refugees
-    hosts = model.hosts
-    hosts.used -= np.bincount(r.host[rows], minlength=hosts.n).astype(hosts.used.dtype)
-    r.ended[rows] = month
-    r.host[rows] = NO
+    end_contract_rows(_int_rows(rows), month, model.hosts.used, r.ended, r.host)
+
+
+@njit(cache=True, nogil=True)
+def end_contract_rows(
+    rows: np.ndarray, month: int, used: np.ndarray, ended: np.ndarray, host: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Give back the hosts' places of ``rows`` and record the end month (compiled: :func:`end_contract`; other compiled steps)."""
+    for i in range(rows.size):
+        used[host[rows[i]]] -= 1
+    for i in range(rows.size):
+        ended[rows[i]] = month
+        host[rows[i]] = NO
 
 
 def learn_language(model: ThroughflowModel, rows: np.ndarray, hours: np.ndarray | float) -> None:
@@ -113,8 +153,9 @@ def learn_language(model: ThroughflowModel, rows: np.ndarray, hours: np.ndarray 
     if len(rows) == 0:
         return
     r = model.refugees
-    each = np.atleast_1d(np.asarray(hours, dtype=np.float64))  # one for all, or one per refugee
-    _learn(np.asarray(rows, dtype=np.int64), each, r.qualification, model.hours_per_level, r.language)
+    # one for all, or one per refugee
+    each = np.atleast_1d(np.asarray(hours, dtype=np.float64)) if isinstance(hours, np.ndarray) else np.full(1, float(hours))
+    _learn(_int_rows(rows), each, r.qualification, model.hours_per_level, r.language)
 
 
 @njit(cache=True, nogil=True)

@@ -18,7 +18,8 @@ from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
 from throughflow.population import NO
-from throughflow.processes.transitions import end_contract, language_after, move
+from throughflow.processes.transitions import end_contract_rows, language_after, move_rows
+from throughflow.randomness import uniforms_compiled
 
 if TYPE_CHECKING:
     from throughflow.words import Words
@@ -55,18 +56,18 @@ class WorkExperience(Mechanism[Section]):
             s.labour_market.skill_decay_per_month,
             s.labour_market.search_decay_per_month,
         )
-        excess_hours = np.maximum(0.0, r.commute[on_art60] - r.commute_tolerance[on_art60]) / 60.0
         shock = model.product("shock_factor", on_art60)
-        p_drop = s.art60.p_shock_per_month * shock + s.art60.p_dropout_per_excess_hour * excess_hours
-        dropped = self.chance(month, on_art60, p_drop)
+        dropped = _dropping(
+            self.key, month, on_art60, shock if isinstance(shock, np.ndarray) else np.full(1, shock), r.commute,
+            r.commute_tolerance, s.art60.p_shock_per_month, s.art60.p_dropout_per_excess_hour,
+        )  # fmt: skip
         if dropped.size:
-            move(model, dropped, Status.INACTIVE, month)
-            end_contract(model, dropped, month)
-            r.contract_outcome[dropped] = int(Status.INACTIVE)
-            offers = r.offer[dropped]
-            model.employers.let_go(offers[offers != NO])
-            r.offer[dropped] = NO
-            self.log(month, "dropout", dropped, 0, r.commute[dropped])
+            origin, qualification, commute = _drop_out(
+                dropped, month, r.status, r.status_since, r.qualification, model.hosts.used, r.ended, r.host,
+                r.contract_outcome, r.offer, model.employers.staff, r.commute,
+            )  # fmt: skip
+            model.recorder.count_moves(_INACTIVE, origin, qualification)
+            self.log(month, "dropout", dropped, 0, commute)
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """A placement dropout in words."""
@@ -74,6 +75,72 @@ class WorkExperience(Mechanism[Section]):
 
 
 _ART60, _WAITING, _UNEMPLOYED = int(Status.ART60), int(Status.WAITING), int(Status.UNEMPLOYED)
+_INACTIVE = int(Status.INACTIVE)
+
+
+@njit(cache=True, nogil=True)
+def _dropping(
+    key: int,
+    month: int,
+    on_art60: np.ndarray,
+    shock: np.ndarray,
+    commute: np.ndarray,
+    tolerance: np.ndarray,
+    p_shock: float,
+    p_excess_hour: float,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The art. 60 workers who drop out this month, in order (compiled; :meth:`WorkExperience.work`).
+
+    A worker drops out when the mechanism's uniform number is below the shock probability
+    times the hooks' ``shock`` factor (one per worker or one for all) plus the dropout per
+    hour of commute above the worker's tolerance.
+    """
+    u = uniforms_compiled(key, month, on_art60, 0)
+    out = np.empty(on_art60.size, dtype=np.int64)
+    n = 0
+    for i in range(on_art60.size):
+        row = on_art60[i]
+        excess_hours = max(0.0, commute[row] - tolerance[row]) / 60.0
+        p_drop = p_shock * (shock[i] if shock.size == on_art60.size else shock[0]) + p_excess_hour * excess_hours
+        out[n] = row
+        n += u[i] < p_drop
+    return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def _drop_out(
+    rows: np.ndarray,
+    month: int,
+    status: np.ndarray,
+    since: np.ndarray,
+    qualification: np.ndarray,
+    used: np.ndarray,
+    ended: np.ndarray,
+    host: np.ndarray,
+    outcome: np.ndarray,
+    offer: np.ndarray,
+    staff: np.ndarray,
+    commute: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Art. 60 workers ``rows`` drop out to INACTIVE (compiled; :meth:`WorkExperience.work`).
+
+    Their contracts end (the places are given back), and a job offer they held is lost to
+    its employer.
+
+    Returns:
+        The status each leaves and their qualification (the flows), and their commutes.
+    """
+    origin, qual = move_rows(rows, _INACTIVE, month, status, since, qualification)
+    end_contract_rows(rows, month, used, ended, host)
+    out = np.empty(rows.size)
+    for i in range(rows.size):
+        row = rows[i]
+        outcome[row] = _INACTIVE
+        if offer[row] != NO:
+            staff[offer[row]] -= 1
+        offer[row] = NO
+        out[i] = commute[row]
+    return origin, qual, out
 
 
 @njit(cache=True, nogil=True)
