@@ -15,10 +15,10 @@ from numba import njit
 
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
-from throughflow.population import MAX_TIES, NO, tie_held
+from throughflow.population import MAX_TIES, NO, _add_ties_once, tie_held
 from throughflow.processes.enrolment import programme
 from throughflow.processes.transitions import tie_fades
-from throughflow.randomness import months_until
+from throughflow.randomness import months_until, uniforms_compiled
 
 if TYPE_CHECKING:
     from throughflow.words import Words
@@ -57,16 +57,15 @@ class PassTies(Mechanism[PassTiesPars]):
     def introduce(self, month: int) -> None:
         """This month's introductions."""
         model = self.model
-        r, mt = model.refugees, model.mentors
-        paired = programme(model).paired_rows
-        passing = self.chance(month, paired, self.pars.p_per_month, PASS)
-        ties = mt.ties[r.mentor[passing]]
-        n_ties = (ties != NO).sum(axis=1)
-        has = n_ties > 0
-        passing, ties, n_ties = passing[has], ties[has], n_ties[has]
-        pick = ties[np.arange(passing.size), (self.uniforms(month, passing, PICK) * n_ties).astype(int)]
-        r.add_tie(passing, pick, tie_fades(model, month, self.stream(), passing.size), month)
-        self.log(month, "tie", passing, pick, 1.0)
+        r = model.refugees
+        passing, pick = _introductions(
+            self.key, month, programme(model).paired_rows, self.pars.p_per_month, r.mentor, model.mentors.ties
+        )
+        fades = tie_fades(model, month, self.stream(), passing.size)
+        if passing.size:
+            # the mentees are distinct (one pair each): RefugeeTable.add_tie's single pass, without its checks
+            _add_ties_once(r.ties, r.tie_fades, r.ties_until, passing, pick, fades, month)
+            self.log(month, "tie", passing, pick, 1.0)
 
     def pairs_end(
         self, rows: np.ndarray, mentee: np.ndarray, mentor: np.ndarray, reason: np.ndarray, leaving: np.ndarray, month: int
@@ -112,3 +111,33 @@ def _mentors_ties_held(
                     n += 1
                     break
     return rows[:n], where[:n]
+
+
+@njit(cache=True, nogil=True)
+def _introductions(
+    key: int, month: int, paired: np.ndarray, p: float, mentor: np.ndarray, mentor_ties: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """This month's introductions (compiled): the mentees who get a tie, in order, and the employer of each.
+
+    A paired mentee gets one of the mentor's ties with probability ``p`` (draw ``PASS``) when the
+    mentor has any: the tie in slot ``floor(u x n)`` of the mentor's row, ``n`` the mentor's
+    ties and ``u`` the mentee's uniform of draw ``PICK``.
+    """
+    u = uniforms_compiled(key, month, paired, PASS)
+    passing = np.empty(paired.size, dtype=np.int64)
+    n_ties = np.empty(paired.size, dtype=np.int64)
+    n = 0
+    for i in range(paired.size):
+        if not u[i] < p:
+            continue
+        held = 0
+        for tie in mentor_ties[mentor[paired[i]]]:
+            held += tie != NO
+        passing[n], n_ties[n] = paired[i], held
+        n += held > 0
+    passing = passing[:n]
+    u = uniforms_compiled(key, month, passing, PICK)
+    pick = np.empty(n, dtype=mentor_ties.dtype)
+    for i in range(n):
+        pick[i] = mentor_ties[mentor[passing[i]], int(u[i] * n_ties[i])]
+    return passing, pick
