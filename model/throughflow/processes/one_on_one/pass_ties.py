@@ -71,12 +71,12 @@ class PassTies(Mechanism[PassTiesPars]):
         self, rows: np.ndarray, mentee: np.ndarray, mentor: np.ndarray, reason: np.ndarray, leaving: np.ndarray, month: int
     ) -> None:
         """Ties to the mentor's employers fade soon after the pair ends."""
-        r, mt = self.model.refugees, self.model.mentors
-        rows_, slots = _mentors_ties_held(mentee, mentor, month, r.ties_until, r.ties, r.tie_fades, mt.ties)
-        if rows_.size == 0:
-            return
-        lasts = month - 1 + months_until(self.uniforms(month, rows_ * MAX_TIES + slots, FADE), 1.0 / self.pars.months_after_pair)
-        r.tie_fades[rows_, slots] = np.minimum(r.tie_fades[rows_, slots], lasts)
+        r = self.model.refugees
+        rows_, slots, u = _ties_to_fade(
+            self.key, month, mentee, mentor, r.ties_until, r.ties, r.tie_fades, self.model.mentors.ties
+        )
+        if rows_.size:
+            _fade_sooner(r.tie_fades, rows_, slots, month - 1, months_until(u, 1.0 / self.pars.months_after_pair))
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """An introduction in words."""
@@ -141,3 +141,34 @@ def _introductions(
     for i in range(n):
         pick[i] = mentor_ties[mentor[passing[i]], int(u[i] * n_ties[i])]
     return passing, pick
+
+
+@njit(cache=True, nogil=True)
+def _ties_to_fade(
+    key: int,
+    month: int,
+    mentee: np.ndarray,
+    mentor: np.ndarray,
+    ties_until: np.ndarray,
+    ties: np.ndarray,
+    fades: np.ndarray,
+    mentor_ties: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The ties of ended pairs' mentees to their mentors' employers (compiled): rows, slots and uniforms.
+
+    The (mentee, slot) of :func:`_mentors_ties_held`, and the uniform of draw ``FADE`` of each
+    tie (counted as ``row x MAX_TIES + slot``) that sets how long it lasts.
+    """
+    rows, slots = _mentors_ties_held(mentee, mentor, month, ties_until, ties, fades, mentor_ties)
+    return rows, slots, uniforms_compiled(key, month, rows * MAX_TIES + slots, FADE)
+
+
+@njit(cache=True, nogil=True)
+def _fade_sooner(
+    fades: np.ndarray, rows: np.ndarray, slots: np.ndarray, last_month: int, months: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Ties in ``(rows, slots)`` fade by ``last_month + months`` at the latest (compiled)."""
+    for i in range(rows.size):
+        last = last_month + months[i]
+        if last < fades[rows[i], slots[i]]:
+            fades[rows[i], slots[i]] = last
