@@ -125,8 +125,11 @@ class Recorder:
 
     def add_people(self, counter: str, rows: np.ndarray, refugees: Any) -> None:
         """Count refugees ``rows`` in a by-qualification counter (and, when it is priced, by arrival cohort)."""
+        counts = self.channels[counter]
+        if len(rows) == 0:
+            return
         _count_people(
-            self.channels[counter],
+            counts,
             self.cohort_channels.get(counter, _NO_COHORTS),
             self.month_now,
             np.asarray(rows, dtype=np.int64),
