@@ -144,7 +144,7 @@ REPORTERS: tuple[Reporter, ...] = (
 """The ``DataCollector``'s model reporters, declared once (names, units and definitions in docs/design.md)."""
 
 
-_NEC_ROW, _LEFT = int(Status.NEC), int(MentorStatus.LEFT)
+_NEC, _LEFT = int(Status.NEC), int(MentorStatus.LEFT)
 
 
 def _declared_values(model: ThroughflowModel) -> list[float | int]:
@@ -201,12 +201,12 @@ def _month_figures(
             row += stocks[month, s, q]
         out[s] = float(row)
         present += row
-    out[n_status] = out[_NEC_ROW] / float(present) if present else np.nan
+    out[n_status] = out[_NEC] / float(present) if present else np.nan
     for q in range(n_qual):
         group = 0
         for s in range(n_status):
             group += stocks[month, s, q]
-        out[n_status + 1 + q] = float(stocks[month, _NEC_ROW, q]) / float(group) if group else np.nan
+        out[n_status + 1 + q] = float(stocks[month, _NEC, q]) / float(group) if group else np.nan
     at = n_status + 1 + n_qual
     out[at] = float(hires[month])
     count = 0
