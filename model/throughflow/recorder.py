@@ -82,6 +82,7 @@ class Recorder:
         self.cost_items = tuple(costs)
         self.priced = frozenset(priced)
         self._monthly_prices: tuple[list[tuple[int, float]], list[tuple[str, float]]] | None = None
+        self._month_prices: tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...], np.ndarray] | None = None
         self.stocks = np.zeros((size, N_STATUS, N_QUAL), dtype=np.int64)
         self._month_table: tuple[int, list[list[int]]] | None = None
         # stocks by month, arrival month, status and qualification: the cohorts' costs by horizon
@@ -95,6 +96,8 @@ class Recorder:
         self.channels = {
             name: np.zeros((size, N_QUAL) if c.by_qualification else size, dtype=np.int64) for name, c in self.counters.items()
         }
+        self._uncohorted = {name: channel for name, channel in self.channels.items() if name not in self.cohort_channels}
+        self._vacancies_open = self.channels["vacancies_open"]
         self._moves: list[tuple[int, int, np.ndarray, np.ndarray]] = []
         self._flows = np.zeros((size, N_STATUS, N_STATUS, N_QUAL), dtype=np.int64)
         self._folded = 0
@@ -113,16 +116,22 @@ class Recorder:
             ValueError: For a priced by-qualification counter: its cost is also counted by
                 arrival cohort, so its refugees must be counted with :meth:`add_people`.
         """
-        if counter in self.cohort_channels:
-            raise ValueError(f"counter {counter} is priced per refugee: count it with add_people (count_people)")
-        self.channels[counter][self.month_now] += value
+        channel = self._uncohorted.get(counter)
+        if channel is None:
+            if counter in self.cohort_channels:
+                raise ValueError(f"counter {counter} is priced per refugee: count it with add_people (count_people)")
+            channel = self.channels[counter]  # an unknown counter: KeyError
+        channel[self.month_now] += value
 
     def add_people(self, counter: str, rows: np.ndarray, refugees: Any) -> None:
         """Count refugees ``rows`` in a by-qualification counter (and, when it is priced, by arrival cohort)."""
-        cohort = self.cohort_channels.get(counter)
+        counts = self.channels[counter]
+        if len(rows) == 0:
+            return
         _count_people(
-            self.channels[counter][self.month_now],
-            _NO_COHORTS if cohort is None else cohort[self.month_now],
+            counts,
+            self.cohort_channels.get(counter, _NO_COHORTS),
+            self.month_now,
             np.asarray(rows, dtype=np.int64),
             refugees.qualification,
             refugees.arrival,
@@ -139,7 +148,7 @@ class Recorder:
         (:attr:`flows`): one operation for many months instead of one per move.
         """
         self._moves.append((self.month_now, status, origin, qualification))
-        if status == Status.NEC:
+        if status == _NEC:
             self.channels["hires"][self.month_now] += len(origin)
 
     @property
@@ -188,6 +197,32 @@ class Recorder:
             self._monthly_prices = (stocks, items)
         return self._monthly_prices
 
+    def month_prices(self) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...], np.ndarray]:
+        """:meth:`monthly_prices` in arrays, for compiled reading every month.
+
+        Returns:
+            The priced statuses and their prices, then the channels of the priced counters
+            (each as months x groups, a month-level channel as one group; one unused empty
+            channel when there are none) and their prices.
+        """
+        cached = self._month_prices
+        if cached is None:
+            stocks, items = self.monthly_prices()
+            counts = tuple(self.channels[counter].reshape(self.months + 1, -1) for counter, _ in items)
+            cached = self._month_prices = (
+                np.array([status for status, _ in stocks], dtype=np.int64),
+                np.array([price for _, price in stocks], dtype=np.float64),
+                counts or (np.zeros((0, 1), dtype=np.int64),),
+                np.array([price for _, price in items], dtype=np.float64),
+            )
+        return cached
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The recorder's state without the views cached for reading (they would come back as copies)."""
+        state = self.__dict__.copy()
+        state["_month_prices"] = None
+        return state
+
     def _price(self, names: Iterable[str]) -> float:
         return float(sum(getattr(self.scenario.section(n.rpartition(".")[0]), n.rpartition(".")[2]) for n in names))
 
@@ -207,17 +242,18 @@ class Recorder:
         r = model.refugees
         _count_stocks(
             month,
-            r.column("status"),
-            r.column("qualification"),
-            r.column("arrival"),
-            self.cohort_stocks[month],
+            r.n,
+            r.status,
+            r.qualification,
+            r.arrival,
+            self.cohort_stocks,
+            self.stocks,
             self.employed_by_months_since_arrival,
             self.nec_by_months_since_arrival,
         )
-        self.stocks[month] = self.cohort_stocks[month].sum(axis=0)
         self._month_table = None
         self.observed = month
-        self.channels["vacancies_open"][month] = model.vacancies.n
+        self._vacancies_open[month] = model.vacancies.n
         self.month_now = month + 1
 
     def month_stocks(self, month: int) -> list[list[int]]:
@@ -288,41 +324,56 @@ class Recorder:
         return table
 
 
-_NO_COHORTS = np.zeros((0, N_QUAL), dtype=np.int32)
+_NO_COHORTS = np.zeros((0, 0, N_QUAL), dtype=np.int32)
 _NEC, _WISE_JOB = int(Status.NEC), int(Status.WISE_JOB)
 
 
 @njit(cache=True, nogil=True)
 def _count_people(
-    counts: np.ndarray, cohorts: np.ndarray, rows: np.ndarray, qualification: np.ndarray, arrival: np.ndarray
+    counts: np.ndarray, cohorts: np.ndarray, month: int, rows: np.ndarray, qualification: np.ndarray, arrival: np.ndarray
 ) -> None:  # pragma: no cover - compiled
-    """Add refugees ``rows`` to ``counts`` by qualification and, unless empty, to ``cohorts`` by arrival month too."""
+    """Add refugees ``rows`` to month ``month`` of ``counts`` by qualification (compiled).
+
+    Unless ``cohorts`` is empty, also to month ``month`` of ``cohorts`` by arrival month.
+    """
     for row in rows:
         q = qualification[row]
-        counts[q] += 1
+        counts[month, q] += 1
         if cohorts.shape[0]:
-            cohorts[arrival[row], q] += 1
+            cohorts[month, arrival[row], q] += 1
 
 
 @njit(cache=True, nogil=True)
 def _count_stocks(
     month: int,
+    n: int,
     status: np.ndarray,
     qualification: np.ndarray,
     arrival: np.ndarray,
-    by_cohort: np.ndarray,
+    cohort_stocks: np.ndarray,
+    stocks: np.ndarray,
     employed: np.ndarray,
     nec: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """This month's stocks by arrival month, status and qualification (compiled).
+    """This month's stocks of the first ``n`` refugees by arrival month, status and qualification (compiled).
 
-    Also adds the month's employed (NEC or WISE job) and NEC workers, by months since arrival
-    and qualification, to the running counts ``employed`` and ``nec``.
+    Fills the ``month`` rows of ``cohort_stocks`` (by arrival month) and of ``stocks`` (their
+    sum), and adds the month's employed (NEC or WISE job) and NEC workers, by months since
+    arrival and qualification, to the running counts ``employed`` and ``nec``.
     """
+    by_cohort = cohort_stocks[month]
     by_cohort[:] = 0
-    for i in range(status.size):
-        s, q = status[i], qualification[i]
-        by_cohort[arrival[i], s, q] += 1
-        at_work = s == _NEC  # counted without branches: statuses come in no predictable order
-        nec[month - arrival[i], q] += at_work
-        employed[month - arrival[i], q] += at_work | (s == _WISE_JOB)
+    last = -1  # the latest arrival month counted: the later cohorts stay empty
+    for i in range(n):
+        a = arrival[i]
+        by_cohort[a, status[i], qualification[i]] += 1
+        last = max(last, a)
+    total = stocks[month]
+    total[:] = 0
+    for a in range(last + 1):
+        for q in range(by_cohort.shape[2]):
+            at_work = by_cohort[a, _NEC, q]
+            nec[month - a, q] += at_work
+            employed[month - a, q] += at_work + by_cohort[a, _WISE_JOB, q]
+            for s in range(by_cohort.shape[1]):
+                total[s, q] += by_cohort[a, s, q]

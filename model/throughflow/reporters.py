@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from mesa import DataCollector
+from numba import njit
 
 from throughflow.enums import MentorStatus, Qualification, Status
 
@@ -143,27 +144,132 @@ REPORTERS: tuple[Reporter, ...] = (
 """The ``DataCollector``'s model reporters, declared once (names, units and definitions in docs/design.md)."""
 
 
+_NEC, _LEFT = int(Status.NEC), int(MentorStatus.LEFT)
+
+
+def _declared_values(model: ThroughflowModel) -> list[float | int]:
+    """This month's value of every declared reporter (:data:`REPORTERS`, in order), computed together.
+
+    The same numbers as the reporters one by one, with the same floating-point operations in
+    the same order (the public cost adds its terms one after the other), in one compiled call.
+    """
+    rec, r, mt = model.recorder, model.refugees, model.mentors
+    stock_status, stock_price, item_counts, item_price = rec.month_prices()
+    figures = _month_figures(
+        rec.stocks,
+        model.steps,
+        stock_status,
+        stock_price,
+        item_counts,
+        item_price,
+        rec.channels["hires"],
+        r.reached,
+        r.n,
+        mt.status,
+        mt.n,
+    ).tolist()
+    return [model.seed, *figures]
+
+
+@njit(cache=True, nogil=True)
+def _month_figures(
+    stocks: np.ndarray,
+    month: int,
+    stock_status: np.ndarray,
+    stock_price: np.ndarray,
+    item_counts: tuple[np.ndarray, ...],
+    item_price: np.ndarray,
+    hires: np.ndarray,
+    reached: np.ndarray,
+    n: int,
+    mentor_status: np.ndarray,
+    n_mentors: int,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The month's figures of the declared reporters after the seed (compiled), in their order.
+
+    The stock of each status, the share in an NEC job (all, then each qualification group),
+    the NEC job starts, the refugees reached, the mentors who have not left, and the public
+    cost: each priced status's stock, then each priced count (``item_counts``, months x
+    groups, the first ``item_price.size``), times its price, added one after the other.
+    """
+    n_status, n_qual = stocks.shape[1], stocks.shape[2]
+    out = np.empty(n_status + 1 + n_qual + 4)
+    present = 0
+    for s in range(n_status):
+        row = 0
+        for q in range(n_qual):
+            row += stocks[month, s, q]
+        out[s] = float(row)
+        present += row
+    out[n_status] = out[_NEC] / float(present) if present else np.nan
+    for q in range(n_qual):
+        group = 0
+        for s in range(n_status):
+            group += stocks[month, s, q]
+        out[n_status + 1 + q] = float(stocks[month, _NEC, q]) / float(group) if group else np.nan
+    at = n_status + 1 + n_qual
+    out[at] = float(hires[month])
+    count = 0
+    for i in range(n):
+        count += reached[i] != 0
+    out[at + 1] = float(count)
+    count = 0
+    for i in range(n_mentors):
+        count += mentor_status[i] != _LEFT
+    out[at + 2] = float(count)
+    total = 0.0
+    for k in range(stock_status.size):
+        row = 0
+        for q in range(n_qual):
+            row += stocks[month, stock_status[k], q]
+        total += float(row) * stock_price[k]
+    for k in range(item_price.size):
+        counts = item_counts[k]
+        row = 0
+        for q in range(counts.shape[1]):
+            row += counts[month, q]
+        total += float(row) * item_price[k]
+    out[at + 3] = total
+    return out
+
+
 class MonthlyCollector(DataCollector):
     """Mesa's ``DataCollector`` for model reporters that return plain numbers.
 
     Mesa's ``collect`` checks each reporter's kind and deep-copies each value every month; the
     declared reporters are functions of the model returning a float or an int, so this
     ``collect`` calls them and appends the values (the same tables, at a fraction of the
-    cost: the collector runs every month of every run).
+    cost: the collector runs every month of every run). With exactly the declared reporters
+    (:data:`REPORTERS`) it computes their values together (:func:`_declared_values`).
     """
+
+    declared: bool = False
+    """Whether the model reporters are the declared ones, in order (set by :func:`datacollector`)."""
+    _columns: tuple[dict[str, list[Any]], list[list[Any]]] | None = None
 
     def collect(self, model: Any) -> None:
         """Append this month's value of every model reporter."""
         if hasattr(self, "_collection_steps"):
             self._collection_steps.append(model.time)
-        for var, reporter in self.model_reporters.items():
+        reporters = self.model_reporters
+        if self.declared and len(reporters) == len(REPORTERS):
+            model_vars = self.model_vars
+            columns = self._columns
+            if columns is None or columns[0] is not model_vars:
+                columns = self._columns = (model_vars, [model_vars[var] for var in reporters])
+            for column, value in zip(columns[1], _declared_values(model), strict=True):
+                column.append(value)
+            return
+        for var, reporter in reporters.items():
             self.model_vars[var].append(reporter(model))
 
 
 def datacollector(reporters: Sequence[Reporter] = REPORTERS) -> DataCollector:
     """A ``DataCollector`` with the declared model reporters (picklable: no lambdas)."""
     # Mesa calls a reporter with the model only if it is a lambda or a partial
-    return MonthlyCollector(model_reporters={r.name: partial(r.report) for r in reporters})
+    collector = MonthlyCollector(model_reporters={r.name: partial(r.report) for r in reporters})
+    collector.declared = tuple(reporters) == REPORTERS
+    return collector
 
 
 def root_seed(rng: Any = None, seed: int | None = None) -> int:

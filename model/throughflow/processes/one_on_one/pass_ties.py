@@ -15,10 +15,10 @@ from numba import njit
 
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
-from throughflow.population import MAX_TIES, NO, tie_held
+from throughflow.population import MAX_TIES, NO, _add_ties_once, tie_held
 from throughflow.processes.enrolment import programme
 from throughflow.processes.transitions import tie_fades
-from throughflow.randomness import months_until
+from throughflow.randomness import months_until, uniforms_compiled
 
 if TYPE_CHECKING:
     from throughflow.words import Words
@@ -57,27 +57,26 @@ class PassTies(Mechanism[PassTiesPars]):
     def introduce(self, month: int) -> None:
         """This month's introductions."""
         model = self.model
-        r, mt = model.refugees, model.mentors
-        paired = programme(model).paired_rows
-        passing = self.chance(month, paired, self.pars.p_per_month, PASS)
-        ties = mt.ties[r.mentor[passing]]
-        n_ties = (ties != NO).sum(axis=1)
-        has = n_ties > 0
-        passing, ties, n_ties = passing[has], ties[has], n_ties[has]
-        pick = ties[np.arange(passing.size), (self.uniforms(month, passing, PICK) * n_ties).astype(int)]
-        r.add_tie(passing, pick, tie_fades(model, month, self.stream(), passing.size), month)
-        self.log(month, "tie", passing, pick, 1.0)
+        r = model.refugees
+        passing, pick = _introductions(
+            self.key, month, programme(model).paired_rows, self.pars.p_per_month, r.mentor, model.mentors.ties
+        )
+        fades = tie_fades(model, month, self.stream(), passing.size)
+        if passing.size:
+            # the mentees are distinct (one pair each): RefugeeTable.add_tie's single pass, without its checks
+            _add_ties_once(r.ties, r.tie_fades, r.ties_until, passing, pick, fades, month)
+            self.log(month, "tie", passing, pick, 1.0)
 
     def pairs_end(
         self, rows: np.ndarray, mentee: np.ndarray, mentor: np.ndarray, reason: np.ndarray, leaving: np.ndarray, month: int
     ) -> None:
         """Ties to the mentor's employers fade soon after the pair ends."""
-        r, mt = self.model.refugees, self.model.mentors
-        rows_, slots = _mentors_ties_held(mentee, mentor, month, r.ties_until, r.ties, r.tie_fades, mt.ties)
-        if rows_.size == 0:
-            return
-        lasts = month - 1 + months_until(self.uniforms(month, rows_ * MAX_TIES + slots, FADE), 1.0 / self.pars.months_after_pair)
-        r.tie_fades[rows_, slots] = np.minimum(r.tie_fades[rows_, slots], lasts)
+        r = self.model.refugees
+        rows_, slots, u = _ties_to_fade(
+            self.key, month, mentee, mentor, r.ties_until, r.ties, r.tie_fades, self.model.mentors.ties
+        )
+        if rows_.size:
+            _fade_sooner(r.tie_fades, rows_, slots, month - 1, months_until(u, 1.0 / self.pars.months_after_pair))
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """An introduction in words."""
@@ -112,3 +111,64 @@ def _mentors_ties_held(
                     n += 1
                     break
     return rows[:n], where[:n]
+
+
+@njit(cache=True, nogil=True)
+def _introductions(
+    key: int, month: int, paired: np.ndarray, p: float, mentor: np.ndarray, mentor_ties: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """This month's introductions (compiled): the mentees who get a tie, in order, and the employer of each.
+
+    A paired mentee gets one of the mentor's ties with probability ``p`` (draw ``PASS``) when the
+    mentor has any: the tie in slot ``floor(u x n)`` of the mentor's row, ``n`` the mentor's
+    ties and ``u`` the mentee's uniform of draw ``PICK``.
+    """
+    u = uniforms_compiled(key, month, paired, PASS)
+    passing = np.empty(paired.size, dtype=np.int64)
+    n_ties = np.empty(paired.size, dtype=np.int64)
+    n = 0
+    for i in range(paired.size):
+        if not u[i] < p:
+            continue
+        held = 0
+        for tie in mentor_ties[mentor[paired[i]]]:
+            held += tie != NO
+        passing[n], n_ties[n] = paired[i], held
+        n += held > 0
+    passing = passing[:n]
+    u = uniforms_compiled(key, month, passing, PICK)
+    pick = np.empty(n, dtype=mentor_ties.dtype)
+    for i in range(n):
+        pick[i] = mentor_ties[mentor[passing[i]], int(u[i] * n_ties[i])]
+    return passing, pick
+
+
+@njit(cache=True, nogil=True)
+def _ties_to_fade(
+    key: int,
+    month: int,
+    mentee: np.ndarray,
+    mentor: np.ndarray,
+    ties_until: np.ndarray,
+    ties: np.ndarray,
+    fades: np.ndarray,
+    mentor_ties: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The ties of ended pairs' mentees to their mentors' employers (compiled): rows, slots and uniforms.
+
+    The (mentee, slot) of :func:`_mentors_ties_held`, and the uniform of draw ``FADE`` of each
+    tie (counted as ``row x MAX_TIES + slot``) that sets how long it lasts.
+    """
+    rows, slots = _mentors_ties_held(mentee, mentor, month, ties_until, ties, fades, mentor_ties)
+    return rows, slots, uniforms_compiled(key, month, rows * MAX_TIES + slots, FADE)
+
+
+@njit(cache=True, nogil=True)
+def _fade_sooner(
+    fades: np.ndarray, rows: np.ndarray, slots: np.ndarray, last_month: int, months: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Ties in ``(rows, slots)`` fade by ``last_month + months`` at the latest (compiled)."""
+    for i in range(rows.size):
+        last = last_month + months[i]
+        if last < fades[rows[i], slots[i]]:
+            fades[rows[i], slots[i]] = last
