@@ -19,7 +19,6 @@ from numba import njit
 
 from throughflow.agents.mentor import Mentor
 from throughflow.agents.view import add_views
-from throughflow.arrays import rows_where
 from throughflow.enums import MentorStatus, PairEnd
 from throughflow.limits import LIMITS, Entity
 from throughflow.mechanism import Counter, Mechanism, Phase
@@ -112,23 +111,27 @@ class Volunteers(Mechanism[OneOnOnePars]):
 
     def init(self) -> None:
         """The volunteers present at the start."""
+        self._recruitment = per_year_of_arrivals(self.model.scenario, self.pars.recruitment_per_1000)
         self.recruit(round(per_year_of_arrivals(self.model.scenario, self.pars.mentors_per_1000)), 0)
 
     def recruit_month(self, month: int) -> None:
         """This month's recruits (with the organisation: only while it needs more available mentors)."""
-        p = self.pars
-        rate = per_year_of_arrivals(self.model.scenario, p.recruitment_per_1000) * self.model.product("recruitment_factor")
-        count = int(self.stream().poisson(rate))
-        capacity = [hook() for hook in self.model.hooks["enrolment_capacity"]]
-        if capacity and self.available().size >= min(capacity):
-            count = 0
-        self.recruit(count, month)
+        model = self.model
+        count = int(self.stream().poisson(self._recruitment * model.product("recruitment_factor")))
+        capacity = model.hooks["enrolment_capacity"]
+        if capacity and self._spare_places(False).size >= min([hook() for hook in capacity]):
+            return
+        if count > 0:
+            self.recruit(count, month)
 
     def available(self) -> np.ndarray:
         """Mentors who can take another mentee now."""
+        return self._spare_places(False)
+
+    def _spare_places(self, places: bool) -> np.ndarray:
+        """Mentors who can take another mentee now, each once or (``places``) once per free place."""
         mt = self.model.mentors
-        spare = rows_where((mt.column("status") != MentorStatus.LEFT) & ~mt.column("retiring"))
-        return spare[mt.mentees[spare] < self.pars.mentor_capacity]
+        return _spare(mt.status, mt.retiring, mt.mentees, mt.n, self.pars.mentor_capacity, places)
 
     def recruit(self, count: int, month: int) -> np.ndarray:
         """Add ``count`` volunteer mentors with home, advocacy and employer ties; return their rows."""
@@ -158,30 +161,22 @@ class Volunteers(Mechanism[OneOnOnePars]):
     def assign_mentors(self, mentees: np.ndarray, month: int) -> np.ndarray:
         """A free mentor for each of ``mentees`` in order (``NO`` once none is left)."""
         mt = self.model.mentors
-        spare = self.available()
-        room = self.pars.mentor_capacity - mt.mentees[spare]
-        places = np.repeat(spare, room)
-        out = np.full(mentees.size, NO, dtype=np.int32)
+        places = self._spare_places(True)
         if places.size == 0:
-            return out
+            return np.full(mentees.size, NO, dtype=np.int32)
         matchers = self.model.hooks["match_mentors"]
         if matchers:
-            picks = matchers[0](mentees, places)
-            matched = picks >= 0
-            out[matched] = places[picks[matched]]
-        else:
-            chosen = self.stream().permutation(places)[: mentees.size]
-            out[: chosen.size] = chosen
-        given = out[out != NO]
-        mentees_of = mt.column("mentees")
-        mentees_of += np.bincount(given, minlength=mt.n).astype(mentees_of.dtype)
-        mt.status[given] = int(MentorStatus.PAIRED)
+            return _take_places(matchers[0](mentees, places), places, mt.mentees, mt.status)
+        out = np.full(mentees.size, NO, dtype=np.int32)
+        chosen = self.stream().permutation(places)[: mentees.size]
+        out[: chosen.size] = chosen
+        _pair_mentors(out, mt.mentees, mt.status)
         return out
 
     def leaving_mentors(self, month: int) -> np.ndarray:
         """Volunteers who leave this month (idle or paired)."""
         mt = self.model.mentors
-        return rows_where((mt.column("leaves") <= month) & (mt.column("status") != MentorStatus.LEFT))
+        return _leaving(mt.leaves, mt.status, mt.n, month)
 
     def pairs_end(
         self, rows: np.ndarray, mentee: np.ndarray, mentor: np.ndarray, reason: np.ndarray, leaving: np.ndarray, month: int
@@ -208,14 +203,16 @@ class Volunteers(Mechanism[OneOnOnePars]):
 
     def observe(self, month: int) -> None:
         """Month-level figures of the mentor pool."""
-        count = np.bincount(self.model.mentors.column("status"), minlength=len(MentorStatus))
+        mt = self.model.mentors
+        count = np.bincount(mt.status[: mt.n], minlength=_STATUSES)
         rec = self.model.recorder
-        rec.set("mentors_available", count[MentorStatus.AVAILABLE])
-        rec.set("mentors_paired", count[MentorStatus.PAIRED])
-        rec.set("mentors_left", count[MentorStatus.LEFT])
+        rec.set("mentors_available", count[_AVAILABLE])
+        rec.set("mentors_paired", count[_PAIRED])
+        rec.set("mentors_left", count[_LEFT])
 
 
 _LEFT, _AVAILABLE, _MENTOR_LEFT = int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE), int(PairEnd.MENTOR_LEFT)
+_PAIRED, _STATUSES = int(MentorStatus.PAIRED), len(MentorStatus)
 
 
 @njit(cache=True, nogil=True)
@@ -263,3 +260,58 @@ def _pairs_ended(
             pairs_done[m] += ended[m]
             if mentees[m] == 0 and status[m] != _LEFT and not leaves[m]:
                 status[m] = _LEFT if retiring[m] else _AVAILABLE
+
+
+@njit(cache=True, nogil=True)
+def _spare(
+    status: np.ndarray, retiring: np.ndarray, mentees: np.ndarray, n: int, capacity: int, places: bool
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Mentors who have not left, not decided to stop and have room, in order (compiled).
+
+    With ``places`` each such mentor comes once per free place (``capacity`` less their mentees).
+    """
+    count = 0
+    for m in range(n):
+        if status[m] != _LEFT and not retiring[m] and mentees[m] < capacity:
+            count += capacity - mentees[m] if places else 1
+    out = np.empty(count, dtype=np.int64)
+    k = 0
+    for m in range(n):
+        if status[m] != _LEFT and not retiring[m] and mentees[m] < capacity:
+            for _ in range(capacity - mentees[m] if places else 1):
+                out[k] = m
+                k += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _pair_mentors(mentor_of: np.ndarray, mentees: np.ndarray, status: np.ndarray) -> None:  # pragma: no cover - compiled
+    """Each mentor given to a mentee (``mentor_of``, ``NO``: none) has one more mentee and is paired (compiled)."""
+    for m in mentor_of:
+        if m != NO:
+            mentees[m] += 1
+            status[m] = _PAIRED
+
+
+@njit(cache=True, nogil=True)
+def _take_places(
+    picks: np.ndarray, places: np.ndarray, mentees: np.ndarray, status: np.ndarray
+) -> np.ndarray:  # pragma: no cover
+    """The mentor of each mentee from the place index it took (``picks``, -1: none; ``NO``), paired (compiled)."""
+    out = np.full(picks.size, NO, dtype=np.int32)
+    for i in range(picks.size):
+        if picks[i] >= 0:
+            out[i] = places[picks[i]]
+    _pair_mentors(out, mentees, status)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _leaving(leaves: np.ndarray, status: np.ndarray, n: int, month: int) -> np.ndarray:  # pragma: no cover - compiled
+    """Volunteers whose departure month has come and who have not left yet, in order (compiled)."""
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for m in range(n):
+        out[k] = m
+        k += leaves[m] <= month and status[m] != _LEFT
+    return out[:k]
