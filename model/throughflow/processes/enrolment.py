@@ -145,11 +145,12 @@ class Enrolment(Mechanism[MentoringPars]):
         stays = hooks["stay_on_months"]
         stay = max([hook() for hook in stays]) if stays else 0
         p_break = self.pars.p_breakdown_per_month * model.product("breakdown_factor")
-        rows, mentee, mentor, reason = _end(
+        rows = _end(
             month, stay, p_break, self.key, leaving_mentors, model.mentors.n, p.n,
             p.end, p.reason, p.mentee, p.mentor, p.planned_end, r.status, r.job_start, r.enrolled, r.mentor,
         )  # fmt: skip
         if rows.size:
+            mentee, mentor, reason = p.mentee[rows], p.mentor[rows], p.reason[rows]
             self.log(month, "pair_end", mentee, reason, mentor)
             for hook in hooks["pairs_end"]:
                 hook(rows, mentee, mentor, reason, leaving_mentors, month)
@@ -201,6 +202,8 @@ class Enrolment(Mechanism[MentoringPars]):
                 candidates, mentors = _with_mentor(candidates, assign(candidates, month))
         else:
             mentors = np.full(candidates.size, NO, dtype=np.int32)
+        if candidates.size == 0:  # no one to enrol: no planned ends drawn (a draw of none leaves the stream as it is)
+            return False
         self._start(candidates, mentors, month, self.planned_ends(candidates.size))
         return True
 
@@ -330,8 +333,8 @@ def _end(
     job_start: np.ndarray,
     enrolled: np.ndarray,
     mentor_of: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
-    """End the pairs that end this month (compiled): rows, mentees, mentors and reasons of those that end.
+) -> np.ndarray:  # pragma: no cover - compiled
+    """End the pairs that end this month (compiled): the rows of those that end, in order.
 
     The active pairs each draw their breakdown number (counter-based, draw ``BREAKDOWN``),
     :func:`_reasons` says why each ends; an ending pair gets its end month and reason, and
@@ -345,13 +348,13 @@ def _end(
         leaving[m] = True
     reason = _reasons(active, mentee, mentor, month, stay, breaks, leaving, planned_end, status, job_start)
     ending = reason != NO
-    rows, mentee, mentor, reason = active[ending], mentee[ending], mentor[ending], reason[ending]
+    rows, mentee, reason = active[ending], mentee[ending], reason[ending]
     for i in range(rows.size):
         end[rows[i]] = month
         reason_of[rows[i]] = reason[i]
         enrolled[mentee[i]] = False
         mentor_of[mentee[i]] = NO
-    return rows, mentee, mentor, reason
+    return rows
 
 
 @njit(cache=True, nogil=True)

@@ -119,7 +119,7 @@ class Volunteers(Mechanism[OneOnOnePars]):
         model = self.model
         count = int(self.stream().poisson(self._recruitment * model.product("recruitment_factor")))
         capacity = model.hooks["enrolment_capacity"]
-        if capacity and self._spare_places(False).size >= min([hook() for hook in capacity]):
+        if capacity and self._spare_count() >= min([hook() for hook in capacity]):
             return
         if count > 0:
             self.recruit(count, month)
@@ -132,6 +132,11 @@ class Volunteers(Mechanism[OneOnOnePars]):
         """Mentors who can take another mentee now, each once or (``places``) once per free place."""
         mt = self.model.mentors
         return _spare(mt.status, mt.retiring, mt.mentees, mt.n, self.pars.mentor_capacity, places)
+
+    def _spare_count(self) -> int:
+        """How many mentors can take another mentee now."""
+        mt = self.model.mentors
+        return int(_spare_count(mt.status, mt.retiring, mt.mentees, mt.n, self.pars.mentor_capacity, False))
 
     def recruit(self, count: int, month: int) -> np.ndarray:
         """Add ``count`` volunteer mentors with home, advocacy and employer ties; return their rows."""
@@ -199,7 +204,8 @@ class Volunteers(Mechanism[OneOnOnePars]):
 
     def mentors_leave(self, leaving: np.ndarray) -> None:
         """Volunteers who leave this month are gone."""
-        self.model.mentors.status[leaving] = int(MentorStatus.LEFT)
+        if leaving.size:
+            self.model.mentors.status[leaving] = int(MentorStatus.LEFT)
 
     def observe(self, month: int) -> None:
         """Month-level figures of the mentor pool."""
@@ -270,11 +276,7 @@ def _spare(
 
     With ``places`` each such mentor comes once per free place (``capacity`` less their mentees).
     """
-    count = 0
-    for m in range(n):
-        if status[m] != _LEFT and not retiring[m] and mentees[m] < capacity:
-            count += capacity - mentees[m] if places else 1
-    out = np.empty(count, dtype=np.int64)
+    out = np.empty(_spare_count(status, retiring, mentees, n, capacity, places), dtype=np.int64)
     k = 0
     for m in range(n):
         if status[m] != _LEFT and not retiring[m] and mentees[m] < capacity:
@@ -315,3 +317,15 @@ def _leaving(leaves: np.ndarray, status: np.ndarray, n: int, month: int) -> np.n
         out[k] = m
         k += leaves[m] <= month and status[m] != _LEFT
     return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def _spare_count(
+    status: np.ndarray, retiring: np.ndarray, mentees: np.ndarray, n: int, capacity: int, places: bool
+) -> int:  # pragma: no cover - compiled
+    """How many mentors (or, with ``places``, free places) :func:`_spare` lists (compiled)."""
+    count = 0
+    for m in range(n):
+        if status[m] != _LEFT and not retiring[m] and mentees[m] < capacity:
+            count += capacity - mentees[m] if places else 1
+    return count
