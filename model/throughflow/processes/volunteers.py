@@ -24,7 +24,7 @@ from throughflow.limits import LIMITS, Entity
 from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, ScenarioBase, Section, par, per_year_of_arrivals, share
 from throughflow.population import MAX_MENTOR_TIES, NO
-from throughflow.randomness import below, months_until
+from throughflow.randomness import below, months_until, uniforms_compiled
 
 DEPARTURE, REENROL = 0, 1
 """Draw indices of the volunteers' counter-based numbers (departure: by mentor; re-enrolment: by pair)."""
@@ -146,17 +146,13 @@ class Volunteers(Mechanism[OneOnOnePars]):
         rng = self.stream()
         mt = model.mentors
         rows = mt.add(count)
-        mt.status[rows] = int(MentorStatus.AVAILABLE)
         mt.home[rows] = model.home_mix.draw(rng, count)
         mean = min(0.95, p.advocacy_mean + sum(hook() for hook in model.hooks["advocacy_gain"]))
         mt.advocacy[rows] = rng.beta(mean * 10, (1 - mean) * 10, size=count)
-        n_ties = np.minimum(rng.poisson(p.mentor_ties_mean, size=count), MAX_MENTOR_TIES)
-        ties = below(rng, model.employers.n, (count, MAX_MENTOR_TIES))
-        ties[np.arange(MAX_MENTOR_TIES)[None, :] >= n_ties[:, None]] = NO
-        ties = -np.sort(-ties, axis=1)  # descending: held ties first
-        ties[:, 1:][ties[:, 1:] == ties[:, :-1]] = NO  # a tie to the same employer counts once
-        mt.ties[rows] = -np.sort(-ties, axis=1)
-        mt.joined[rows] = month
+        n_ties = rng.poisson(p.mentor_ties_mean, size=count)
+        _new_mentors(
+            rows[0], n_ties, below(rng, model.employers.n, (count, MAX_MENTOR_TIES)), month, mt.ties, mt.status, mt.joined
+        )
         # every volunteer may leave in any month from the first month of the run: the month is
         # drawn now, one number per mentor (common random numbers across scenarios)
         mt.leaves[rows] = max(month, 1) - 1 + months_until(self.uniforms(0, rows, DEPARTURE), p.p_mentor_leave_per_month)
@@ -194,11 +190,15 @@ class Volunteers(Mechanism[OneOnOnePars]):
         when their last pair ends. A mentor left without a mentee is available again, or gone.
         """
         mt = self.model.mentors
-        p_stay: float | np.ndarray = self.pars.p_reenrol
+        p_stay = self.pars.p_reenrol
         if self.model.hooks["mentor_stop_factor"]:  # e.g. growth paths: fewer volunteers stop after a pair
-            p_stay = 1.0 - (1.0 - p_stay) * self.model.product("mentor_stop_factor", np.maximum(mentor, 0))
-        _pairs_ended(
-            rows, mentor, reason, leaving, self.uniforms(month, rows, REENROL), np.atleast_1d(p_stay), mt.n,
+            p_stays = 1.0 - (1.0 - p_stay) * self.model.product("mentor_stop_factor", np.maximum(mentor, 0))
+        else:
+            p_stays = np.array([p_stay])
+        if rows.dtype != np.int64:
+            rows = rows.astype(np.int64)
+        _pairs_ended_drawn(
+            self.key, month, rows, mentor, reason, leaving, p_stays, mt.n,
             mt.mentees, mt.pairs_done, mt.retiring, mt.status, self.model.pairs.reenrolled,
         )  # fmt: skip
 
@@ -329,3 +329,47 @@ def _spare_count(
         if status[m] != _LEFT and not retiring[m] and mentees[m] < capacity:
             count += capacity - mentees[m] if places else 1
     return count
+
+
+@njit(cache=True, nogil=True)
+def _new_mentors(
+    first: int, n_ties: np.ndarray, drawn: np.ndarray, month: int, ties: np.ndarray, status: np.ndarray, joined: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """The new mentors from row ``first`` on: available, joined this month, with their employer ties (compiled).
+
+    Mentor ``i`` holds the first ``n_ties[i]`` (at most ``MAX_MENTOR_TIES``) of its ``drawn``
+    employers, each employer once, held ties first in descending order and ``NO`` after them.
+    """
+    for i in range(drawn.shape[0]):
+        row = first + i
+        status[row] = _AVAILABLE
+        joined[row] = month
+        held = drawn[i].copy()
+        held[min(n_ties[i], MAX_MENTOR_TIES) :] = NO
+        held = np.sort(held)[::-1]  # descending: held ties first
+        once = held.copy()
+        for k in range(1, held.size):
+            if held[k] == held[k - 1]:  # a tie to the same employer counts once
+                once[k] = NO
+        ties[row, :] = np.sort(once)[::-1]
+
+
+@njit(cache=True, nogil=True)
+def _pairs_ended_drawn(
+    key: int,
+    month: int,
+    rows: np.ndarray,
+    mentor: np.ndarray,
+    reason: np.ndarray,
+    leaving: np.ndarray,
+    p_stay: np.ndarray,
+    n_mentors: int,
+    mentees: np.ndarray,
+    pairs_done: np.ndarray,
+    retiring: np.ndarray,
+    status: np.ndarray,
+    reenrolled: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """:func:`_pairs_ended` with the pairs' re-enrolment numbers drawn (counter-based, draw ``REENROL``), compiled."""
+    u = uniforms_compiled(key, month, rows, REENROL)
+    _pairs_ended(rows, mentor, reason, leaving, u, p_stay, n_mentors, mentees, pairs_done, retiring, status, reenrolled)
