@@ -142,8 +142,9 @@ class Enrolment(Mechanism[MentoringPars]):
             leaving_mentors = leavers[0](month)
         else:
             leaving_mentors = np.concatenate([hook(month) for hook in leavers] or [np.zeros(0, np.int64)])
-        stays = hooks["stay_on_months"]
-        stay = max([hook() for hook in stays]) if stays else 0
+        stay = 0
+        for i, hook in enumerate(hooks["stay_on_months"]):
+            stay = hook() if i == 0 else max(stay, hook())
         p_break = self.pars.p_breakdown_per_month * model.product("breakdown_factor")
         rows = _end(
             month, stay, p_break, self.key, leaving_mentors, model.mentors.n, p.n,
@@ -160,16 +161,24 @@ class Enrolment(Mechanism[MentoringPars]):
 
     def eligible(self, month: int) -> np.ndarray:
         """Refugees the programme would enrol now (targeting, timing, never enrolled before)."""
+        return self._candidates(month, False)
+
+    def _candidates(self, month: int, mark: bool) -> np.ndarray:
+        """:meth:`eligible`; with ``mark``, those eligible for the first time are eligible since ``month``."""
         m = self.pars
         r = self.model.refugees
+        filters = self.model.hooks["enrolment_filter"]
+        at_once = mark and self._targeting != _RANDOM_SHARE and not filters  # marked in the same pass
         rows = _eligible(
             self._timing, self._targeting, month, m.late_contract_months, r.n,
-            r.status, r.ever_enrolled, r.qualification, r.contract_end, r.ended,
+            r.status, r.ever_enrolled, r.qualification, r.contract_end, r.ended, r.eligible_since, at_once,
         )  # fmt: skip
         if self._targeting == _RANDOM_SHARE:  # one number per refugee, the same every month
             rows = self.chance(0, rows, m.coverage_share, COVERAGE)
-        for allowed in self.model.hooks["enrolment_filter"]:
+        for allowed in filters:
             rows = rows[allowed(rows, month)]
+        if mark and not at_once:
+            _mark_eligible(rows, r.eligible_since, month)
         return rows
 
     def _priority(self, candidates: np.ndarray, month: int, free: int) -> np.ndarray:
@@ -188,11 +197,11 @@ class Enrolment(Mechanism[MentoringPars]):
     def _enrol(self, month: int) -> bool:
         """Enrol and match the candidates the free places allow; whether the enrolments may have changed."""
         model = self.model
-        candidates = self.eligible(month)
-        _mark_eligible(candidates, model.refugees.eligible_since, month)
+        candidates = self._candidates(month, True)
         model.recorder.set("waiting_mentees", candidates.size)
-        capacity = model.hooks["enrolment_capacity"]
-        free = min([hook() for hook in capacity]) if capacity else candidates.size
+        free = candidates.size
+        for i, hook in enumerate(model.hooks["enrolment_capacity"]):
+            free = hook() if i == 0 else min(free, hook())
         if free <= 0 or candidates.size == 0:
             return False
         candidates = self._priority(candidates, month, free)
@@ -381,8 +390,13 @@ def _eligible(
     qualification: np.ndarray,
     contract_end: np.ndarray,
     ended: np.ndarray,
+    eligible_since: np.ndarray,
+    mark: bool,
 ) -> np.ndarray:  # pragma: no cover - compiled
-    """Refugees eligible by the timing and targeting rules who were never enrolled, in order (compiled)."""
+    """Refugees eligible by the timing and targeting rules who were never enrolled, in order (compiled).
+
+    With ``mark``, those eligible for the first time are eligible since ``month``.
+    """
     out = np.empty(n, dtype=np.int64)
     k = 0
     for i in range(n):
@@ -401,6 +415,8 @@ def _eligible(
             ok = ok and qualification[i] == 0
         elif targeting == _MEDIUM_HIGH:
             ok = ok and qualification[i] > 0
+        if ok and mark and eligible_since[i] == NO:
+            eligible_since[i] = month
         out[k] = i
         k += ok
     return out[:k]

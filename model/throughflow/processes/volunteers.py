@@ -190,15 +190,14 @@ class Volunteers(Mechanism[OneOnOnePars]):
         when their last pair ends. A mentor left without a mentee is available again, or gone.
         """
         mt = self.model.mentors
-        p_stay = self.pars.p_reenrol
         if self.model.hooks["mentor_stop_factor"]:  # e.g. growth paths: fewer volunteers stop after a pair
-            p_stays = 1.0 - (1.0 - p_stay) * self.model.product("mentor_stop_factor", np.maximum(mentor, 0))
+            factor = np.asarray(self.model.product("mentor_stop_factor", np.maximum(mentor, 0)), dtype=np.float64)
         else:
-            p_stays = np.array([p_stay])
+            factor = _NO_FACTOR
         if rows.dtype != np.int64:
             rows = rows.astype(np.int64)
         _pairs_ended_drawn(
-            self.key, month, rows, mentor, reason, leaving, p_stays, mt.n,
+            self.key, month, rows, mentor, reason, leaving, self.pars.p_reenrol, np.atleast_1d(factor), mt.n,
             mt.mentees, mt.pairs_done, mt.retiring, mt.status, self.model.pairs.reenrolled,
         )  # fmt: skip
 
@@ -219,6 +218,7 @@ class Volunteers(Mechanism[OneOnOnePars]):
 
 _LEFT, _AVAILABLE, _MENTOR_LEFT = int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE), int(PairEnd.MENTOR_LEFT)
 _PAIRED, _STATUSES = int(MentorStatus.PAIRED), len(MentorStatus)
+_NO_FACTOR = np.zeros(0)
 
 
 @njit(cache=True, nogil=True)
@@ -362,7 +362,8 @@ def _pairs_ended_drawn(
     mentor: np.ndarray,
     reason: np.ndarray,
     leaving: np.ndarray,
-    p_stay: np.ndarray,
+    p_reenrol: float,
+    factor: np.ndarray,
     n_mentors: int,
     mentees: np.ndarray,
     pairs_done: np.ndarray,
@@ -370,6 +371,17 @@ def _pairs_ended_drawn(
     status: np.ndarray,
     reenrolled: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """:func:`_pairs_ended` with the pairs' re-enrolment numbers drawn (counter-based, draw ``REENROL``), compiled."""
+    """:func:`_pairs_ended` with the pairs' re-enrolment numbers drawn (counter-based, draw ``REENROL``), compiled.
+
+    The chance to take another mentee is ``p_reenrol``, or with a stop ``factor`` (one per
+    pair, or one for all) ``1 - (1 - p_reenrol) x factor``.
+    """
     u = uniforms_compiled(key, month, rows, REENROL)
+    if factor.size == 0:
+        p_stay = np.full(1, p_reenrol)
+    else:
+        p_stay = np.empty(factor.size)
+        p_stop = 1.0 - p_reenrol
+        for i in range(factor.size):
+            p_stay[i] = 1.0 - p_stop * factor[i]
     _pairs_ended(rows, mentor, reason, leaving, u, p_stay, n_mentors, mentees, pairs_done, retiring, status, reenrolled)
