@@ -24,7 +24,7 @@ from throughflow.limits import LIMITS, Entity
 from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, ScenarioBase, Section, par, per_year_of_arrivals, share
 from throughflow.population import MAX_MENTOR_TIES, NO
-from throughflow.randomness import below, months_until, uniforms_compiled
+from throughflow.randomness import NEVER, below, months_until, uniforms_compiled
 
 DEPARTURE, REENROL = 0, 1
 """Draw indices of the volunteers' counter-based numbers (departure: by mentor; re-enrolment: by pair)."""
@@ -155,7 +155,11 @@ class Volunteers(Mechanism[OneOnOnePars]):
         )
         # every volunteer may leave in any month from the first month of the run: the month is
         # drawn now, one number per mentor (common random numbers across scenarios)
-        mt.leaves[rows] = max(month, 1) - 1 + months_until(self.uniforms(0, rows, DEPARTURE), p.p_mentor_leave_per_month)
+        u, leave, start = self.uniforms(0, rows, DEPARTURE), p.p_mentor_leave_per_month, max(month, 1) - 1
+        if 0.0 < leave < 1.0:  # months_until, its logarithms in numpy and the rest compiled
+            _leave_months(start, np.log1p(-u), np.log1p(-leave), rows[0], mt.leaves)
+        else:
+            mt.leaves[rows] = start + months_until(u, leave)
         model.mentor_agents += add_views(model, Mentor, rows.tolist())
         return rows
 
@@ -219,6 +223,7 @@ class Volunteers(Mechanism[OneOnOnePars]):
 _LEFT, _AVAILABLE, _MENTOR_LEFT = int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE), int(PairEnd.MENTOR_LEFT)
 _PAIRED, _STATUSES = int(MentorStatus.PAIRED), len(MentorStatus)
 _NO_FACTOR = np.zeros(0)
+_NEVER = float(NEVER)
 
 
 @njit(cache=True, nogil=True)
@@ -385,3 +390,15 @@ def _pairs_ended_drawn(
         for i in range(factor.size):
             p_stay[i] = 1.0 - p_stop * factor[i]
     _pairs_ended(rows, mentor, reason, leaving, u, p_stay, n_mentors, mentees, pairs_done, retiring, status, reenrolled)
+
+
+@njit(cache=True, nogil=True)
+def _leave_months(start: int, log_u: np.ndarray, log_p: float, first: int, leaves: np.ndarray) -> None:  # pragma: no cover
+    """Departure months of the new mentors from row ``first`` on (compiled).
+
+    ``start`` plus :func:`~throughflow.randomness.months_until` of their uniforms, given the
+    logarithms ``log1p(-u)`` and ``log1p(-p)`` computed by numpy: the same operations in the same order.
+    """
+    for i in range(log_u.size):
+        months = min(1.0 + np.floor(log_u[i] / log_p), _NEVER)
+        leaves[first + i] = start + np.int64(months)
