@@ -213,15 +213,15 @@ class Volunteers(Mechanism[OneOnOnePars]):
     def observe(self, month: int) -> None:
         """Month-level figures of the mentor pool."""
         mt = self.model.mentors
-        count = np.bincount(mt.status[: mt.n], minlength=_STATUSES)
+        available, paired, left = _status_counts(mt.status, mt.n)
         rec = self.model.recorder
-        rec.set("mentors_available", count[_AVAILABLE])
-        rec.set("mentors_paired", count[_PAIRED])
-        rec.set("mentors_left", count[_LEFT])
+        rec.set("mentors_available", available)
+        rec.set("mentors_paired", paired)
+        rec.set("mentors_left", left)
 
 
 _LEFT, _AVAILABLE, _MENTOR_LEFT = int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE), int(PairEnd.MENTOR_LEFT)
-_PAIRED, _STATUSES = int(MentorStatus.PAIRED), len(MentorStatus)
+_PAIRED = int(MentorStatus.PAIRED)
 _NO_FACTOR = np.zeros(0)
 _NEVER = float(NEVER)
 
@@ -402,3 +402,16 @@ def _leave_months(start: int, log_u: np.ndarray, log_p: float, first: int, leave
     for i in range(log_u.size):
         months = min(1.0 + np.floor(log_u[i] / log_p), _NEVER)
         leaves[first + i] = start + np.int64(months)
+
+
+@njit(cache=True, nogil=True)
+def _status_counts(status: np.ndarray, n: int) -> tuple[int, int, int]:  # pragma: no cover - compiled
+    """Volunteers available, paired and gone (compiled)."""
+    available = 0
+    paired = 0
+    left = 0
+    for m in range(n):
+        available += status[m] == _AVAILABLE
+        paired += status[m] == _PAIRED
+        left += status[m] == _LEFT
+    return available, paired, left
