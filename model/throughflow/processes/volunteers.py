@@ -193,17 +193,18 @@ class Volunteers(Mechanism[OneOnOnePars]):
         unless they leave this month or already decided to stop; a mentor who stops retires
         when their last pair ends. A mentor left without a mentee is available again, or gone.
         """
-        mt = self.model.mentors
+        mt, p_reenrol = self.model.mentors, self.pars.p_reenrol
+        state = (mt.mentees, mt.pairs_done, mt.retiring, mt.status, self.model.pairs.reenrolled)
+        factor = _NO_FACTOR
         if self.model.hooks["mentor_stop_factor"]:  # e.g. growth paths: fewer volunteers stop after a pair
-            factor = np.asarray(self.model.product("mentor_stop_factor", np.maximum(mentor, 0)), dtype=np.float64)
-        else:
-            factor = _NO_FACTOR
+            factor = self.model.product("mentor_stop_factor", np.maximum(mentor, 0))
+            if type(factor) is not np.ndarray or factor.dtype != np.float64 or factor.ndim != 1:  # as numpy computes it
+                p_stay = np.atleast_1d(1.0 - (1.0 - p_reenrol) * factor)
+                _pairs_ended(rows, mentor, reason, leaving, self.uniforms(month, rows, REENROL), p_stay, mt.n, *state)
+                return
         if rows.dtype != np.int64:
             rows = rows.astype(np.int64)
-        _pairs_ended_drawn(
-            self.key, month, rows, mentor, reason, leaving, self.pars.p_reenrol, np.atleast_1d(factor), mt.n,
-            mt.mentees, mt.pairs_done, mt.retiring, mt.status, self.model.pairs.reenrolled,
-        )  # fmt: skip
+        _pairs_ended_drawn(self.key, month, rows, mentor, reason, leaving, p_reenrol, factor, mt.n, *state)
 
     def mentors_leave(self, leaving: np.ndarray) -> None:
         """Volunteers who leave this month are gone."""
