@@ -367,7 +367,11 @@ def _end(
 
 
 @njit(cache=True, nogil=True)
-def _enrolled(enrolled: np.ndarray, mentor: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+def _enrolled(
+    enrolled: np.ndarray,
+    mentor: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
     """The enrolled refugees, and those of them with a mentor, in order (compiled)."""
     rows = np.flatnonzero(enrolled[:n])
     paired = np.empty(rows.size, dtype=np.int64)
@@ -431,14 +435,21 @@ def _mark_eligible(candidates: np.ndarray, eligible_since: np.ndarray, month: in
 
 
 @njit(cache=True, nogil=True)
-def _first_served(candidates: np.ndarray, eligible_since: np.ndarray, free: int) -> np.ndarray:  # pragma: no cover
+def _first_served(
+    candidates: np.ndarray,
+    eligible_since: np.ndarray,
+    free: int,
+) -> np.ndarray:  # pragma: no cover - compiled
     """The first ``free`` candidates of the waiting list: first eligible first, ties in order (compiled, stable)."""
     order = np.argsort(eligible_since[candidates], kind="mergesort")
     return candidates[order[:free]]
 
 
 @njit(cache=True, nogil=True)
-def _with_mentor(candidates: np.ndarray, mentors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+def _with_mentor(
+    candidates: np.ndarray,
+    mentors: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
     """The candidates who got a mentor, and their mentors (compiled)."""
     matched = mentors != NO
     return candidates[matched], mentors[matched]
@@ -480,7 +491,7 @@ def _start_pairs(
 @njit(cache=True, nogil=True)
 def _pair_figures(
     start: np.ndarray, end: np.ndarray, reason: np.ndarray, n: int, month: int
-) -> tuple[int, int]:  # pragma: no cover
+) -> tuple[int, int]:  # pragma: no cover - compiled
     """Pairs started this month, and pairs ended this month by breakdown or the mentor leaving (compiled)."""
     started = 0
     early = 0

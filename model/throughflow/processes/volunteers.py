@@ -304,7 +304,7 @@ def _pair_mentors(mentor_of: np.ndarray, mentees: np.ndarray, status: np.ndarray
 @njit(cache=True, nogil=True)
 def _take_places(
     picks: np.ndarray, places: np.ndarray, mentees: np.ndarray, status: np.ndarray
-) -> np.ndarray:  # pragma: no cover
+) -> np.ndarray:  # pragma: no cover - compiled
     """The mentor of each mentee from the place index it took (``picks``, -1: none; ``NO``), paired (compiled)."""
     out = np.full(picks.size, NO, dtype=np.int32)
     for i in range(picks.size):
@@ -394,7 +394,13 @@ def _pairs_ended_drawn(
 
 
 @njit(cache=True, nogil=True)
-def _leave_months(start: int, log_u: np.ndarray, log_p: float, first: int, leaves: np.ndarray) -> None:  # pragma: no cover
+def _leave_months(
+    start: int,
+    log_u: np.ndarray,
+    log_p: float,
+    first: int,
+    leaves: np.ndarray,
+) -> None:  # pragma: no cover - compiled
     """Departure months of the new mentors from row ``first`` on (compiled).
 
     ``start`` plus :func:`~throughflow.randomness.months_until` of their uniforms, given the
