@@ -20,12 +20,11 @@ import numpy as np
 from numba import njit
 from pydantic import model_validator
 
-from throughflow.arrays import rows_where
 from throughflow.enums import PairEnd, Status
 from throughflow.mechanism import Column, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Priority, ScenarioBase, Section, Targeting, Timing, par, share
 from throughflow.population import NO
-from throughflow.randomness import below
+from throughflow.randomness import below, uniforms_compiled
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -120,102 +119,102 @@ class Enrolment(Mechanism[MentoringPars]):
         """No one is enrolled at the start."""
         self.enrolled_rows = np.zeros(0, dtype=np.int64)
         self.paired_rows = np.zeros(0, dtype=np.int64)
+        self._timing = _TIMINGS[self.pars.timing]
+        self._targeting = _TARGETINGS[self.pars.targeting]
 
     def organise(self, month: int) -> None:
         """End the pairs that end this month, then enrol and match."""
-        self._end_pairs(month)
-        self._enrol(month)
+        changed = self._end_pairs(month)
+        if self._enrol(month) or changed:
+            self._refresh()
 
     def _refresh(self) -> None:
+        """The lists of enrolled refugees, and of those with a mentor, after enrolments changed."""
         r = self.model.refugees
-        self.enrolled_rows = rows_where(r.column("enrolled"))
-        self.paired_rows = self.enrolled_rows[r.mentor[self.enrolled_rows] != NO]
+        self.enrolled_rows, self.paired_rows = _enrolled(r.enrolled, r.mentor, r.n)
 
-    def _end_pairs(self, month: int) -> None:
+    def _end_pairs(self, month: int) -> bool:
+        """End this month's pairs (before the mentors who leave are gone); whether any ended."""
         model = self.model
-        p, r = model.pairs, model.refugees
-        leaving_mentors = np.concatenate([hook(month) for hook in model.hooks["leaving_mentors"]] or [np.zeros(0, np.int64)])
-        active = _active(p.column("end"))
-        if active.size:
-            mentee = p.mentee[active]
-            mentor = p.mentor[active]
-            stay = max((hook() for hook in model.hooks["stay_on_months"]), default=0)
-            p_break = self.pars.p_breakdown_per_month * model.product("breakdown_factor")
-            leaving = np.zeros(model.mentors.n + 1, dtype=np.bool_)  # the last slot: no mentor (NO = -1)
-            leaving[leaving_mentors] = True
-            reason = _reasons(
-                active, mentee, mentor, month, stay, self.uniforms(month, active, BREAKDOWN) < p_break, leaving,
-                p.planned_end, r.status, r.job_start,
-            )  # fmt: skip
-            ending = reason != NO
-            if ending.any():
-                rows, mentee, mentor, reason = active[ending], mentee[ending], mentor[ending], reason[ending]
-                p.end[rows] = month
-                p.reason[rows] = reason
-                r.enrolled[mentee] = False
-                r.mentor[mentee] = NO
-                self.log(month, "pair_end", mentee, reason, mentor)
-                for hook in model.hooks["pairs_end"]:
-                    hook(rows, mentee, mentor, reason, leaving_mentors, month)
-                self._refresh()
-        for hook in model.hooks["mentors_leave"]:
+        p, r, hooks = model.pairs, model.refugees, model.hooks
+        leavers = hooks["leaving_mentors"]
+        if len(leavers) == 1:
+            leaving_mentors = leavers[0](month)
+        else:
+            leaving_mentors = np.concatenate([hook(month) for hook in leavers] or [np.zeros(0, np.int64)])
+        stay = 0
+        for i, hook in enumerate(hooks["stay_on_months"]):
+            stay = hook() if i == 0 else max(stay, hook())
+        p_break = self.pars.p_breakdown_per_month * model.product("breakdown_factor")
+        rows = _end(
+            month, stay, p_break, self.key, leaving_mentors, model.mentors.n, p.n,
+            p.end, p.reason, p.mentee, p.mentor, p.planned_end, r.status, r.job_start, r.enrolled, r.mentor,
+        )  # fmt: skip
+        if rows.size:
+            mentee, mentor, reason = p.mentee[rows], p.mentor[rows], p.reason[rows]
+            self.log(month, "pair_end", mentee, reason, mentor)
+            for hook in hooks["pairs_end"]:
+                hook(rows, mentee, mentor, reason, leaving_mentors, month)
+        for hook in hooks["mentors_leave"]:
             hook(leaving_mentors)
+        return rows.size > 0
 
     def eligible(self, month: int) -> np.ndarray:
         """Refugees the programme would enrol now (targeting, timing, never enrolled before)."""
+        return self._candidates(month, False)
+
+    def _candidates(self, month: int, mark: bool) -> np.ndarray:
+        """:meth:`eligible`; with ``mark``, those eligible for the first time are eligible since ``month``."""
         m = self.pars
         r = self.model.refugees
-        status = r.column("status")
-        if m.timing == "waiting_list":
-            ok = (status == Status.WAITING) | (status == Status.ART60)
-        elif m.timing == "placement":
-            ok = status == Status.ART60
-        elif m.timing == "late_contract":
-            ok = (status == Status.ART60) & (r.column("contract_end") - month < m.late_contract_months)
-        else:
-            ok = (status == Status.UNEMPLOYED) & (r.column("ended") != NO)
-        ok &= ~r.column("ever_enrolled")
-        qual = r.column("qualification")
-        if m.targeting == "low":
-            ok &= qual == 0
-        elif m.targeting == "medium_high":
-            ok &= qual > 0
-        rows = rows_where(ok)
-        if m.targeting == "random_share":  # one number per refugee, the same every month
+        filters = self.model.hooks["enrolment_filter"]
+        at_once = mark and self._targeting != _RANDOM_SHARE and not filters  # marked in the same pass
+        rows = _eligible(
+            self._timing, self._targeting, month, m.late_contract_months, r.n,
+            r.status, r.ever_enrolled, r.qualification, r.contract_end, r.ended, r.eligible_since, at_once,
+        )  # fmt: skip
+        if self._targeting == _RANDOM_SHARE:  # one number per refugee, the same every month
             rows = self.chance(0, rows, m.coverage_share, COVERAGE)
-        for allowed in self.model.hooks["enrolment_filter"]:
+        for allowed in filters:
             rows = rows[allowed(rows, month)]
+        if mark and not at_once:
+            _mark_eligible(rows, r.eligible_since, month)
         return rows
 
-    def _priority(self, candidates: np.ndarray, month: int) -> np.ndarray:
-        """The candidates in the order the declared priority rule serves them."""
+    def _priority(self, candidates: np.ndarray, month: int, free: int) -> np.ndarray:
+        """The first ``free`` candidates in the order the declared priority rule serves them."""
         r = self.model.refugees
         rule = self.pars.priority
         if rule == "first_eligible":  # a waiting list: first eligible first, then in order of arrival
-            key = r.eligible_since[candidates]
-        elif rule == "contract_end":  # the soonest contract end first; those without a contract last
+            return _first_served(candidates, r.eligible_since, free)
+        if rule == "contract_end":  # the soonest contract end first; those without a contract last
             end = r.contract_end[candidates]
             key = np.where(end == NO, np.iinfo(np.int32).max, end)
         else:
             key = self.uniforms(month, candidates, PRIORITY)
-        return candidates[np.argsort(key, kind="stable")]
+        return candidates[np.argsort(key, kind="stable")][:free]
 
-    def _enrol(self, month: int) -> None:
+    def _enrol(self, month: int) -> bool:
+        """Enrol and match the candidates the free places allow; whether the enrolments may have changed."""
         model = self.model
-        r = model.refugees
-        candidates = self.eligible(month)
-        new = candidates[r.eligible_since[candidates] == NO]
-        r.eligible_since[new] = month
-        self.model.recorder.set("waiting_mentees", candidates.size)
-        free = min((hook() for hook in model.hooks["enrolment_capacity"]), default=candidates.size)
+        candidates = self._candidates(month, True)
+        model.recorder.set("waiting_mentees", candidates.size)
+        free = candidates.size
+        for i, hook in enumerate(model.hooks["enrolment_capacity"]):
+            free = hook() if i == 0 else min(free, hook())
         if free <= 0 or candidates.size == 0:
-            return
-        candidates = self._priority(candidates, month)[:free]
-        mentors = np.full(candidates.size, NO, dtype=np.int32)
-        for assign in model.hooks["assign_mentors"]:
-            mentors = assign(candidates, month)
-            candidates, mentors = candidates[mentors != NO], mentors[mentors != NO]
-        self.start_pairs(candidates, mentors, month, self.planned_ends(candidates.size))
+            return False
+        candidates = self._priority(candidates, month, free)
+        assigners = model.hooks["assign_mentors"]
+        if assigners:
+            for assign in assigners:
+                candidates, mentors = _with_mentor(candidates, assign(candidates, month))
+        else:
+            mentors = np.full(candidates.size, NO, dtype=np.int32)
+        if candidates.size == 0:  # no one to enrol: no planned ends drawn (a draw of none leaves the stream as it is)
+            return False
+        self._start(candidates, mentors, month, self.planned_ends(candidates.size))
+        return True
 
     def planned_ends(self, count: int) -> np.ndarray:
         """Planned pair durations (months) of ``count`` new pairs, drawn uniformly between the declared bounds."""
@@ -224,30 +223,28 @@ class Enrolment(Mechanism[MentoringPars]):
 
     def start_pairs(self, mentees: np.ndarray, mentors: np.ndarray, month: int, months: np.ndarray) -> None:
         """Enrol ``mentees`` (with ``mentors``, or ``NO``) from ``month`` for ``months`` months each."""
+        self._start(mentees, mentors, month, months)
+        self._refresh()
+
+    def _start(self, mentees: np.ndarray, mentors: np.ndarray, month: int, months: np.ndarray) -> None:
+        """:meth:`start_pairs` without refreshing the lists of enrolled and paired refugees."""
         model = self.model
         r, p = model.refugees, model.pairs
-        rows = p.add(mentees.size)
-        p.mentee[rows] = mentees
-        p.mentor[rows] = mentors
-        p.start[rows] = month
-        p.planned_end[rows] = month + months
-        r.mentor[mentees] = mentors
-        r.enrolled[mentees] = True
-        r.ever_enrolled[mentees] = True
-        r.ever_mentored[mentees] |= mentors != NO
-        r.reached[mentees] = True
-        r.enrol_month[mentees] = month
+        first = p.n
+        p.add(mentees.size)
+        _start_pairs(
+            first, mentees, mentors, month, months, p.mentee, p.mentor, p.start, p.planned_end,
+            r.mentor, r.enrolled, r.ever_enrolled, r.ever_mentored, r.reached, r.enrol_month,
+        )  # fmt: skip
         self.log(month, "match", mentees, mentors)
-        self._refresh()
 
     def observe(self, month: int) -> None:
         """Month-level figures of the programme."""
         p, rec = self.model.pairs, self.model.recorder
         rec.set("enrolled", self.enrolled_rows.size)
-        rec.set("pairs_started", np.count_nonzero(p.column("start") == month))
-        end, reason = p.column("end"), p.column("reason")
-        early = (end == month) & ((reason == PairEnd.BREAKDOWN) | (reason == PairEnd.MENTOR_LEFT))
-        rec.set("pairs_ended_early", np.count_nonzero(early))
+        started, early = _pair_figures(p.start, p.end, p.reason, p.n, month)
+        rec.set("pairs_started", started)
+        rec.set("pairs_ended_early", early)
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """Enrolments and pair ends in words."""
@@ -271,6 +268,16 @@ def programme_or_none(model: ThroughflowModel) -> Enrolment | None:
 
 
 _NEC, _WISE_JOB, _INACTIVE = int(Status.NEC), int(Status.WISE_JOB), int(Status.INACTIVE)
+_WAITING, _ART60, _UNEMPLOYED = int(Status.WAITING), int(Status.ART60), int(Status.UNEMPLOYED)
+_WAITING_LIST, _PLACEMENT, _LATE_CONTRACT, _AFTER_CONTRACT = 0, 1, 2, 3
+_TIMINGS = {
+    "waiting_list": _WAITING_LIST,
+    "placement": _PLACEMENT,
+    "late_contract": _LATE_CONTRACT,
+    "after_contract": _AFTER_CONTRACT,
+}
+_ALL, _LOW, _MEDIUM_HIGH, _RANDOM_SHARE = 0, 1, 2, 3
+_TARGETINGS = {"all": _ALL, "low": _LOW, "medium_high": _MEDIUM_HIGH, "random_share": _RANDOM_SHARE}
 _COMPLETED, _BREAKDOWN = int(PairEnd.COMPLETED), int(PairEnd.BREAKDOWN)
 _MENTOR_LEFT, _MENTEE_LEFT = int(PairEnd.MENTOR_LEFT), int(PairEnd.MENTEE_LEFT)
 
@@ -315,3 +322,181 @@ def _reasons(
         if s == _INACTIVE:
             reason[i] = _MENTEE_LEFT
     return reason
+
+
+@njit(cache=True, nogil=True)
+def _end(
+    month: int,
+    stay: int,
+    p_break: float,
+    key: int,
+    leaving_mentors: np.ndarray,
+    n_mentors: int,
+    n_pairs: int,
+    end: np.ndarray,
+    reason_of: np.ndarray,
+    pair_mentee: np.ndarray,
+    pair_mentor: np.ndarray,
+    planned_end: np.ndarray,
+    status: np.ndarray,
+    job_start: np.ndarray,
+    enrolled: np.ndarray,
+    mentor_of: np.ndarray,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """End the pairs that end this month (compiled): the rows of those that end, in order.
+
+    The active pairs each draw their breakdown number (counter-based, draw ``BREAKDOWN``),
+    :func:`_reasons` says why each ends; an ending pair gets its end month and reason, and
+    its mentee is no longer enrolled nor has a mentor.
+    """
+    active = _active(end[:n_pairs])
+    mentee, mentor = pair_mentee[active], pair_mentor[active]
+    breaks = uniforms_compiled(key, month, active, BREAKDOWN) < p_break
+    leaving = np.zeros(n_mentors + 1, dtype=np.bool_)  # the last slot: no mentor (NO = -1)
+    for m in leaving_mentors:
+        leaving[m] = True
+    reason = _reasons(active, mentee, mentor, month, stay, breaks, leaving, planned_end, status, job_start)
+    ending = reason != NO
+    rows, mentee, reason = active[ending], mentee[ending], reason[ending]
+    for i in range(rows.size):
+        end[rows[i]] = month
+        reason_of[rows[i]] = reason[i]
+        enrolled[mentee[i]] = False
+        mentor_of[mentee[i]] = NO
+    return rows
+
+
+@njit(cache=True, nogil=True)
+def _enrolled(
+    enrolled: np.ndarray,
+    mentor: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The enrolled refugees, and those of them with a mentor, in order (compiled)."""
+    rows = np.flatnonzero(enrolled[:n])
+    paired = np.empty(rows.size, dtype=np.int64)
+    k = 0
+    for row in rows:
+        paired[k] = row
+        k += mentor[row] != NO
+    return rows, paired[:k]
+
+
+@njit(cache=True, nogil=True)
+def _eligible(
+    timing: int,
+    targeting: int,
+    month: int,
+    late_months: int,
+    n: int,
+    status: np.ndarray,
+    ever_enrolled: np.ndarray,
+    qualification: np.ndarray,
+    contract_end: np.ndarray,
+    ended: np.ndarray,
+    eligible_since: np.ndarray,
+    mark: bool,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Refugees eligible by the timing and targeting rules who were never enrolled, in order (compiled).
+
+    With ``mark``, those eligible for the first time are eligible since ``month``.
+    """
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        s = status[i]
+        if timing == _WAITING_LIST:
+            ok = s in (_WAITING, _ART60)
+        elif timing == _PLACEMENT:
+            ok = s == _ART60
+        elif timing == _LATE_CONTRACT:
+            ok = s == _ART60 and contract_end[i] - month < late_months
+        else:
+            ok = s == _UNEMPLOYED and ended[i] != NO
+        if ever_enrolled[i]:
+            ok = False
+        if targeting == _LOW:
+            ok = ok and qualification[i] == 0
+        elif targeting == _MEDIUM_HIGH:
+            ok = ok and qualification[i] > 0
+        if ok and mark and eligible_since[i] == NO:
+            eligible_since[i] = month
+        out[k] = i
+        k += ok
+    return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def _mark_eligible(candidates: np.ndarray, eligible_since: np.ndarray, month: int) -> None:  # pragma: no cover - compiled
+    """Candidates eligible for the first time are eligible since ``month`` (compiled)."""
+    for row in candidates:
+        if eligible_since[row] == NO:
+            eligible_since[row] = month
+
+
+@njit(cache=True, nogil=True)
+def _first_served(
+    candidates: np.ndarray,
+    eligible_since: np.ndarray,
+    free: int,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The first ``free`` candidates of the waiting list: first eligible first, ties in order (compiled, stable)."""
+    order = np.argsort(eligible_since[candidates], kind="mergesort")
+    return candidates[order[:free]]
+
+
+@njit(cache=True, nogil=True)
+def _with_mentor(
+    candidates: np.ndarray,
+    mentors: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The candidates who got a mentor, and their mentors (compiled)."""
+    matched = mentors != NO
+    return candidates[matched], mentors[matched]
+
+
+@njit(cache=True, nogil=True)
+def _start_pairs(
+    first: int,
+    mentees: np.ndarray,
+    mentors: np.ndarray,
+    month: int,
+    months: np.ndarray,
+    pair_mentee: np.ndarray,
+    pair_mentor: np.ndarray,
+    start: np.ndarray,
+    planned_end: np.ndarray,
+    mentor_of: np.ndarray,
+    enrolled: np.ndarray,
+    ever_enrolled: np.ndarray,
+    ever_mentored: np.ndarray,
+    reached: np.ndarray,
+    enrol_month: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Write the new pairs from row ``first`` on and enrol their mentees (compiled)."""
+    for i in range(mentees.size):
+        row, mentee = first + i, mentees[i]
+        pair_mentee[row] = mentee
+        pair_mentor[row] = mentors[i]
+        start[row] = month
+        planned_end[row] = month + months[i]
+        mentor_of[mentee] = mentors[i]
+        enrolled[mentee] = True
+        ever_enrolled[mentee] = True
+        ever_mentored[mentee] |= mentors[i] != NO
+        reached[mentee] = True
+        enrol_month[mentee] = month
+
+
+@njit(cache=True, nogil=True)
+def _pair_figures(
+    start: np.ndarray, end: np.ndarray, reason: np.ndarray, n: int, month: int
+) -> tuple[int, int]:  # pragma: no cover - compiled
+    """Pairs started this month, and pairs ended this month by breakdown or the mentor leaving (compiled)."""
+    started = 0
+    early = 0
+    for i in range(n):
+        started += start[i] == month
+        if end[i] == month and (reason[i] == _BREAKDOWN or reason[i] == _MENTOR_LEFT):
+            early += 1
+    return started, early

@@ -19,13 +19,12 @@ from numba import njit
 
 from throughflow.agents.mentor import Mentor
 from throughflow.agents.view import add_views
-from throughflow.arrays import rows_where
 from throughflow.enums import MentorStatus, PairEnd
 from throughflow.limits import LIMITS, Entity
 from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, ScenarioBase, Section, par, per_year_of_arrivals, share
 from throughflow.population import MAX_MENTOR_TIES, NO
-from throughflow.randomness import below, months_until
+from throughflow.randomness import NEVER, below, months_until, uniforms_compiled
 
 DEPARTURE, REENROL = 0, 1
 """Draw indices of the volunteers' counter-based numbers (departure: by mentor; re-enrolment: by pair)."""
@@ -112,23 +111,32 @@ class Volunteers(Mechanism[OneOnOnePars]):
 
     def init(self) -> None:
         """The volunteers present at the start."""
+        self._recruitment = per_year_of_arrivals(self.model.scenario, self.pars.recruitment_per_1000)
         self.recruit(round(per_year_of_arrivals(self.model.scenario, self.pars.mentors_per_1000)), 0)
 
     def recruit_month(self, month: int) -> None:
         """This month's recruits (with the organisation: only while it needs more available mentors)."""
-        p = self.pars
-        rate = per_year_of_arrivals(self.model.scenario, p.recruitment_per_1000) * self.model.product("recruitment_factor")
-        count = int(self.stream().poisson(rate))
-        capacity = [hook() for hook in self.model.hooks["enrolment_capacity"]]
-        if capacity and self.available().size >= min(capacity):
-            count = 0
-        self.recruit(count, month)
+        model = self.model
+        count = int(self.stream().poisson(self._recruitment * model.product("recruitment_factor")))
+        capacity = model.hooks["enrolment_capacity"]
+        if capacity and self._spare_count() >= min([hook() for hook in capacity]):
+            return
+        if count > 0:
+            self.recruit(count, month)
 
     def available(self) -> np.ndarray:
         """Mentors who can take another mentee now."""
+        return self._spare_places(False)
+
+    def _spare_places(self, places: bool) -> np.ndarray:
+        """Mentors who can take another mentee now, each once or (``places``) once per free place."""
         mt = self.model.mentors
-        spare = rows_where((mt.column("status") != MentorStatus.LEFT) & ~mt.column("retiring"))
-        return spare[mt.mentees[spare] < self.pars.mentor_capacity]
+        return _spare(mt.status, mt.retiring, mt.mentees, mt.n, self.pars.mentor_capacity, places)
+
+    def _spare_count(self) -> int:
+        """How many mentors can take another mentee now."""
+        mt = self.model.mentors
+        return int(_spare_count(mt.status, mt.retiring, mt.mentees, mt.n, self.pars.mentor_capacity, False))
 
     def recruit(self, count: int, month: int) -> np.ndarray:
         """Add ``count`` volunteer mentors with home, advocacy and employer ties; return their rows."""
@@ -138,50 +146,42 @@ class Volunteers(Mechanism[OneOnOnePars]):
         rng = self.stream()
         mt = model.mentors
         rows = mt.add(count)
-        mt.status[rows] = int(MentorStatus.AVAILABLE)
         mt.home[rows] = model.home_mix.draw(rng, count)
         mean = min(0.95, p.advocacy_mean + sum(hook() for hook in model.hooks["advocacy_gain"]))
         mt.advocacy[rows] = rng.beta(mean * 10, (1 - mean) * 10, size=count)
-        n_ties = np.minimum(rng.poisson(p.mentor_ties_mean, size=count), MAX_MENTOR_TIES)
-        ties = below(rng, model.employers.n, (count, MAX_MENTOR_TIES))
-        ties[np.arange(MAX_MENTOR_TIES)[None, :] >= n_ties[:, None]] = NO
-        ties = -np.sort(-ties, axis=1)  # descending: held ties first
-        ties[:, 1:][ties[:, 1:] == ties[:, :-1]] = NO  # a tie to the same employer counts once
-        mt.ties[rows] = -np.sort(-ties, axis=1)
-        mt.joined[rows] = month
+        n_ties = rng.poisson(p.mentor_ties_mean, size=count)
+        _new_mentors(
+            rows[0], n_ties, below(rng, model.employers.n, (count, MAX_MENTOR_TIES)), month, mt.ties, mt.status, mt.joined
+        )
         # every volunteer may leave in any month from the first month of the run: the month is
         # drawn now, one number per mentor (common random numbers across scenarios)
-        mt.leaves[rows] = max(month, 1) - 1 + months_until(self.uniforms(0, rows, DEPARTURE), p.p_mentor_leave_per_month)
+        u, leave, start = self.uniforms(0, rows, DEPARTURE), p.p_mentor_leave_per_month, max(month, 1) - 1
+        if 0.0 < leave < 1.0:  # months_until, its logarithms in numpy and the rest compiled
+            _leave_months(start, np.log1p(-u), np.log1p(-leave), rows[0], mt.leaves)
+        else:
+            mt.leaves[rows] = start + months_until(u, leave)
         model.mentor_agents += add_views(model, Mentor, rows.tolist())
         return rows
 
     def assign_mentors(self, mentees: np.ndarray, month: int) -> np.ndarray:
         """A free mentor for each of ``mentees`` in order (``NO`` once none is left)."""
         mt = self.model.mentors
-        spare = self.available()
-        room = self.pars.mentor_capacity - mt.mentees[spare]
-        places = np.repeat(spare, room)
-        out = np.full(mentees.size, NO, dtype=np.int32)
+        places = self._spare_places(True)
         if places.size == 0:
-            return out
+            return np.full(mentees.size, NO, dtype=np.int32)
         matchers = self.model.hooks["match_mentors"]
         if matchers:
-            picks = matchers[0](mentees, places)
-            matched = picks >= 0
-            out[matched] = places[picks[matched]]
-        else:
-            chosen = self.stream().permutation(places)[: mentees.size]
-            out[: chosen.size] = chosen
-        given = out[out != NO]
-        mentees_of = mt.column("mentees")
-        mentees_of += np.bincount(given, minlength=mt.n).astype(mentees_of.dtype)
-        mt.status[given] = int(MentorStatus.PAIRED)
+            return _take_places(matchers[0](mentees, places), places, mt.mentees, mt.status)
+        out = np.full(mentees.size, NO, dtype=np.int32)
+        chosen = self.stream().permutation(places)[: mentees.size]
+        out[: chosen.size] = chosen
+        _pair_mentors(out, mt.mentees, mt.status)
         return out
 
     def leaving_mentors(self, month: int) -> np.ndarray:
         """Volunteers who leave this month (idle or paired)."""
         mt = self.model.mentors
-        return rows_where((mt.column("leaves") <= month) & (mt.column("status") != MentorStatus.LEFT))
+        return _leaving(mt.leaves, mt.status, mt.n, month)
 
     def pairs_end(
         self, rows: np.ndarray, mentee: np.ndarray, mentor: np.ndarray, reason: np.ndarray, leaving: np.ndarray, month: int
@@ -193,29 +193,38 @@ class Volunteers(Mechanism[OneOnOnePars]):
         unless they leave this month or already decided to stop; a mentor who stops retires
         when their last pair ends. A mentor left without a mentee is available again, or gone.
         """
-        mt = self.model.mentors
-        p_stay: float | np.ndarray = self.pars.p_reenrol
+        mt, p_reenrol = self.model.mentors, self.pars.p_reenrol
+        state = (mt.mentees, mt.pairs_done, mt.retiring, mt.status, self.model.pairs.reenrolled)
+        factor = _NO_FACTOR
         if self.model.hooks["mentor_stop_factor"]:  # e.g. growth paths: fewer volunteers stop after a pair
-            p_stay = 1.0 - (1.0 - p_stay) * self.model.product("mentor_stop_factor", np.maximum(mentor, 0))
-        _pairs_ended(
-            rows, mentor, reason, leaving, self.uniforms(month, rows, REENROL), np.atleast_1d(p_stay), mt.n,
-            mt.mentees, mt.pairs_done, mt.retiring, mt.status, self.model.pairs.reenrolled,
-        )  # fmt: skip
+            factor = self.model.product("mentor_stop_factor", np.maximum(mentor, 0))
+            if type(factor) is not np.ndarray or factor.dtype != np.float64 or factor.ndim != 1:  # as numpy computes it
+                p_stay = np.atleast_1d(1.0 - (1.0 - p_reenrol) * factor)
+                _pairs_ended(rows, mentor, reason, leaving, self.uniforms(month, rows, REENROL), p_stay, mt.n, *state)
+                return
+        if rows.dtype != np.int64:
+            rows = rows.astype(np.int64)
+        _pairs_ended_drawn(self.key, month, rows, mentor, reason, leaving, p_reenrol, factor, mt.n, *state)
 
     def mentors_leave(self, leaving: np.ndarray) -> None:
         """Volunteers who leave this month are gone."""
-        self.model.mentors.status[leaving] = int(MentorStatus.LEFT)
+        if leaving.size:
+            self.model.mentors.status[leaving] = int(MentorStatus.LEFT)
 
     def observe(self, month: int) -> None:
         """Month-level figures of the mentor pool."""
-        count = np.bincount(self.model.mentors.column("status"), minlength=len(MentorStatus))
+        mt = self.model.mentors
+        available, paired, left = _status_counts(mt.status, mt.n)
         rec = self.model.recorder
-        rec.set("mentors_available", count[MentorStatus.AVAILABLE])
-        rec.set("mentors_paired", count[MentorStatus.PAIRED])
-        rec.set("mentors_left", count[MentorStatus.LEFT])
+        rec.set("mentors_available", available)
+        rec.set("mentors_paired", paired)
+        rec.set("mentors_left", left)
 
 
 _LEFT, _AVAILABLE, _MENTOR_LEFT = int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE), int(PairEnd.MENTOR_LEFT)
+_PAIRED = int(MentorStatus.PAIRED)
+_NO_FACTOR = np.zeros(0)
+_NEVER = float(NEVER)
 
 
 @njit(cache=True, nogil=True)
@@ -263,3 +272,153 @@ def _pairs_ended(
             pairs_done[m] += ended[m]
             if mentees[m] == 0 and status[m] != _LEFT and not leaves[m]:
                 status[m] = _LEFT if retiring[m] else _AVAILABLE
+
+
+@njit(cache=True, nogil=True)
+def _spare(
+    status: np.ndarray, retiring: np.ndarray, mentees: np.ndarray, n: int, capacity: int, places: bool
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Mentors who have not left, not decided to stop and have room, in order (compiled).
+
+    With ``places`` each such mentor comes once per free place (``capacity`` less their mentees).
+    """
+    out = np.empty(_spare_count(status, retiring, mentees, n, capacity, places), dtype=np.int64)
+    k = 0
+    for m in range(n):
+        if status[m] != _LEFT and not retiring[m] and mentees[m] < capacity:
+            for _ in range(capacity - mentees[m] if places else 1):
+                out[k] = m
+                k += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _pair_mentors(mentor_of: np.ndarray, mentees: np.ndarray, status: np.ndarray) -> None:  # pragma: no cover - compiled
+    """Each mentor given to a mentee (``mentor_of``, ``NO``: none) has one more mentee and is paired (compiled)."""
+    for m in mentor_of:
+        if m != NO:
+            mentees[m] += 1
+            status[m] = _PAIRED
+
+
+@njit(cache=True, nogil=True)
+def _take_places(
+    picks: np.ndarray, places: np.ndarray, mentees: np.ndarray, status: np.ndarray
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The mentor of each mentee from the place index it took (``picks``, -1: none; ``NO``), paired (compiled)."""
+    out = np.full(picks.size, NO, dtype=np.int32)
+    for i in range(picks.size):
+        if picks[i] >= 0:
+            out[i] = places[picks[i]]
+    _pair_mentors(out, mentees, status)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _leaving(leaves: np.ndarray, status: np.ndarray, n: int, month: int) -> np.ndarray:  # pragma: no cover - compiled
+    """Volunteers whose departure month has come and who have not left yet, in order (compiled)."""
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for m in range(n):
+        out[k] = m
+        k += leaves[m] <= month and status[m] != _LEFT
+    return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def _spare_count(
+    status: np.ndarray, retiring: np.ndarray, mentees: np.ndarray, n: int, capacity: int, places: bool
+) -> int:  # pragma: no cover - compiled
+    """How many mentors (or, with ``places``, free places) :func:`_spare` lists (compiled)."""
+    count = 0
+    for m in range(n):
+        if status[m] != _LEFT and not retiring[m] and mentees[m] < capacity:
+            count += capacity - mentees[m] if places else 1
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _new_mentors(
+    first: int, n_ties: np.ndarray, drawn: np.ndarray, month: int, ties: np.ndarray, status: np.ndarray, joined: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """The new mentors from row ``first`` on: available, joined this month, with their employer ties (compiled).
+
+    Mentor ``i`` holds the first ``n_ties[i]`` (at most ``MAX_MENTOR_TIES``) of its ``drawn``
+    employers, each employer once, held ties first in descending order and ``NO`` after them.
+    """
+    for i in range(drawn.shape[0]):
+        row = first + i
+        status[row] = _AVAILABLE
+        joined[row] = month
+        held = drawn[i].copy()
+        held[min(n_ties[i], MAX_MENTOR_TIES) :] = NO
+        held = np.sort(held)[::-1]  # descending: held ties first
+        once = held.copy()
+        for k in range(1, held.size):
+            if held[k] == held[k - 1]:  # a tie to the same employer counts once
+                once[k] = NO
+        ties[row, :] = np.sort(once)[::-1]
+
+
+@njit(cache=True, nogil=True)
+def _pairs_ended_drawn(
+    key: int,
+    month: int,
+    rows: np.ndarray,
+    mentor: np.ndarray,
+    reason: np.ndarray,
+    leaving: np.ndarray,
+    p_reenrol: float,
+    factor: np.ndarray,
+    n_mentors: int,
+    mentees: np.ndarray,
+    pairs_done: np.ndarray,
+    retiring: np.ndarray,
+    status: np.ndarray,
+    reenrolled: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """:func:`_pairs_ended` with the pairs' re-enrolment numbers drawn (counter-based, draw ``REENROL``), compiled.
+
+    The chance to take another mentee is ``p_reenrol``, or with a stop ``factor`` (one per
+    pair, or one for all) ``1 - (1 - p_reenrol) x factor``.
+    """
+    u = uniforms_compiled(key, month, rows, REENROL)
+    if factor.size == 0:
+        p_stay = np.full(1, p_reenrol)
+    else:
+        p_stay = np.empty(factor.size)
+        p_stop = 1.0 - p_reenrol
+        for i in range(factor.size):
+            p_stay[i] = 1.0 - p_stop * factor[i]
+    _pairs_ended(rows, mentor, reason, leaving, u, p_stay, n_mentors, mentees, pairs_done, retiring, status, reenrolled)
+
+
+@njit(cache=True, nogil=True)
+def _leave_months(
+    start: int,
+    log_u: np.ndarray,
+    log_p: float,
+    first: int,
+    leaves: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Departure months of the new mentors from row ``first`` on (compiled).
+
+    ``start`` plus :func:`~throughflow.randomness.months_until` of their uniforms, given the
+    logarithms ``log1p(-u)`` and ``log1p(-p)`` computed by numpy: the same operations in the same order.
+    """
+    for i in range(log_u.size):
+        months = min(1.0 + np.floor(log_u[i] / log_p), _NEVER)
+        leaves[first + i] = start + np.int64(months)
+
+
+@njit(cache=True, nogil=True)
+def _status_counts(status: np.ndarray, n: int) -> tuple[int, int, int]:  # pragma: no cover - compiled
+    """Volunteers available, paired and gone (compiled)."""
+    available = 0
+    paired = 0
+    left = 0
+    for m in range(n):
+        available += status[m] == _AVAILABLE
+        paired += status[m] == _PAIRED
+        left += status[m] == _LEFT
+    return available, paired, left

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+from numba import njit
+
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
 from throughflow.processes.enrolment import programme
@@ -27,6 +30,11 @@ class MenteeExchange(Mechanism[MenteeExchangePars]):
 
     def exchange(self, month: int) -> None:
         """Enrolled refugees gain search effectiveness."""
-        r = self.model.refugees
-        enrolled = programme(self.model).enrolled_rows
-        r.search[enrolled] += self.pars.search_gain * (1.0 - r.search[enrolled])
+        _exchange(programme(self.model).enrolled_rows, self.model.refugees.search, self.pars.search_gain)
+
+
+@njit(cache=True, nogil=True)
+def _exchange(enrolled: np.ndarray, search: np.ndarray, gain: float) -> None:  # pragma: no cover - compiled
+    """Each enrolled refugee's search effectiveness grows toward 1 by ``gain`` (compiled)."""
+    for row in enrolled:
+        search[row] += gain * (1.0 - search[row])

@@ -14,7 +14,9 @@ the sessions, on the advocacy of active mentors. The two breakdown reductions mu
 
 from __future__ import annotations
 
-from throughflow.arrays import rows_where
+import numpy as np
+from numba import njit
+
 from throughflow.enums import MentorStatus
 from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -57,10 +59,22 @@ class Intervision(Mechanism[IntervisionPars]):
         if month % self.pars.every_months:
             return
         mt = self.model.mentors
-        present = rows_where(mt.column("status") == MentorStatus.PAIRED)
-        mt.advocacy[present] += self.pars.advocacy_gain * (1.0 - mt.advocacy[present])
-        self.count("intervision_sessions", present.size)
+        self.count("intervision_sessions", _session(mt.status, mt.advocacy, mt.n, self.pars.advocacy_gain))
 
     def breakdown_factor(self) -> float:
         """Pairs whose mentors share their cases in intervision break down less often."""
         return 1.0 - self.pars.breakdown_reduction
+
+
+_PAIRED = int(MentorStatus.PAIRED)
+
+
+@njit(cache=True, nogil=True)
+def _session(status: np.ndarray, advocacy: np.ndarray, n: int, gain: float) -> int:  # pragma: no cover - compiled
+    """Every mentor with a mentee gains advocacy toward 1; the number of participants (compiled)."""
+    present = 0
+    for m in range(n):
+        if status[m] == _PAIRED:
+            advocacy[m] += gain * (1.0 - advocacy[m])
+            present += 1
+    return present

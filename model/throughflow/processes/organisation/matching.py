@@ -38,16 +38,47 @@ class Matching(Mechanism[MatchingPars]):
         """The index in ``places`` (mentor rows, one per free mentee place) each mentee takes; -1: none."""
         model = self.model
         r, mt = model.refugees, model.mentors
-        return _match(
-            r.home[mentees].astype(np.int64),
-            r.trade[mentees].astype(np.int64),
-            mt.home[places].astype(np.int64),
-            mt.ties[places],
+        return _match_rows(
+            mentees,
+            places,
+            r.home,
+            r.trade,
+            mt.home,
+            mt.ties,
             model.employers.sector,
             model.region.km,
             self.pars.radius_km,
-            len(SECTORS),
+            _SECTORS,
         )
+
+
+_SECTORS = len(SECTORS)
+
+
+@njit(cache=True, nogil=True)
+def _match_rows(
+    mentees: np.ndarray,
+    places: np.ndarray,
+    home: np.ndarray,
+    trade: np.ndarray,
+    mentor_home: np.ndarray,
+    mentor_ties: np.ndarray,
+    employer_sector: np.ndarray,
+    km: np.ndarray,
+    radius: float,
+    sectors: int,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """:func:`_match` of the refugees ``mentees`` and the mentor ``places``, read from their columns (compiled)."""
+    return _match(
+        home[mentees].astype(np.int64),
+        trade[mentees].astype(np.int64),
+        mentor_home[places].astype(np.int64),
+        mentor_ties[places],
+        employer_sector,
+        km,
+        radius,
+        sectors,
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -87,12 +118,8 @@ def _match(
             if has_tie[p, sector]:
                 mask |= 1 << sector
         code[p] = (place_home[p] << sectors) | mask
-    type_of = np.full(km.shape[0] << sectors, -1, dtype=np.int64)
-    for c in code:
-        type_of[c] = 0
-    types = np.flatnonzero(type_of == 0)
-    type_of[types] = np.arange(types.size)
-    place_type = type_of[code]
+    types = np.unique(code)  # types present, numbered in order of their code
+    place_type = np.searchsorted(types, code)
     first = np.empty(types.size, dtype=np.int64)  # the first place of each type
     for p in range(place_home.size - 1, -1, -1):
         first[place_type[p]] = p

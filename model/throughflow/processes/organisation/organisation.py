@@ -9,6 +9,7 @@ between mentees, holistic guidance) are mechanisms of their own in this package.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, per_year_of_arrivals
@@ -70,7 +71,8 @@ class Organisation(Mechanism[OrganisationPars]):
 
     def enrolment_capacity(self) -> int:
         """Places free in the programme: capacity minus active enrolments."""
-        return int(self.model.org.capacity - np.count_nonzero(self.model.pairs.column("end") == -1))
+        pairs = self.model.pairs
+        return int(self.model.org.capacity - _open_pairs(pairs.end, pairs.n))
 
     def recruitment_factor(self) -> float:
         """The organisation recruits volunteers."""
@@ -79,3 +81,12 @@ class Organisation(Mechanism[OrganisationPars]):
     def count_pair_months(self, month: int) -> None:
         """Pay for this month's active enrolments."""
         self.count_people("pair_months", programme(self.model).enrolled_rows)
+
+
+@njit(cache=True, nogil=True)
+def _open_pairs(end: np.ndarray, n: int) -> int:  # pragma: no cover - compiled
+    """Pairs (enrolments) that have not ended (compiled)."""
+    count = 0
+    for i in range(n):
+        count += end[i] == -1
+    return count
