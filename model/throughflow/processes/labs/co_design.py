@@ -31,11 +31,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from throughflow.arrays import rows_flagged, rows_where
+from throughflow.arrays import rows_where
 from throughflow.enums import SECTORS, Channel, Status
 from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
 from throughflow.population import NO
+from throughflow.randomness import uniforms_compiled
 
 if TYPE_CHECKING:
     from throughflow.words import Words
@@ -119,22 +120,27 @@ class CoDesign(Mechanism[CoDesignPars]):
         self.until = np.full(hosts.n, NO, dtype=np.int32)  # last month of the current or last trajectory
         # referring partner WISEs this month; one extra row so that a missing link (NO) reads False
         self.partner = np.zeros(hosts.n + 1, dtype=bool)
+        self.partnering = False  # whether any WISE refers this month
 
     def run(self, month: int) -> None:
         """Open a round when the calendar says so, then this month's orientation change and reach."""
         hosts, p = self.model.hosts, self.pars
         if month % p.every_months == 0:
             self._open_round(month)
-        in_trajectory = self.until >= month
-        o = hosts.orientation
-        o[in_trajectory] += p.orientation_gain * (1.0 - o[in_trajectory])
-        fading = ~in_trajectory & (o > self.base)
-        o[fading] -= p.fade_per_month * (o[fading] - self.base[fading])
-        self.partner[:-1] = (self.started != NO) & (month <= self.until + p.partnership_months)
-        self.count("co_design_wise_months", int(in_trajectory.sum()))
-        if self.partner.any():
-            r = self.model.refugees
-            r.reached[rows_flagged(self.partner, r.column("host"), r.column("wise"))] = True
+        r = self.model.refugees
+        in_trajectory = _advance(
+            month,
+            p.orientation_gain,
+            p.fade_per_month,
+            p.partnership_months,
+            self.started,
+            self.until,
+            self.base,
+            hosts.orientation,
+            self.partner,
+        )
+        self.count("co_design_wise_months", in_trajectory)
+        self.partnering = _reach(self.partner, r.host, r.wise, r.reached, r.n)
 
     def _open_round(self, month: int) -> None:
         """WISEs join a trajectory; the OCMWs that place at them become more open to mentors."""
@@ -162,11 +168,12 @@ class CoDesign(Mechanism[CoDesignPars]):
         """Searching workers of partner WISEs referred to a partner employer with an open post in the WISE's sector."""
         model = self.model
         r = model.refugees
-        if not self.partner.any():
+        if not self.partnering:
             return seekers[:0], np.zeros((0, 1), dtype=np.int64), Channel.WISE_PARTNER
-        referred = self.chance(month, _at_partners(seekers, r.host, r.wise, self.partner), self.pars.p_referral, 1)
-        at = np.where(r.host[referred] != NO, r.host[referred], r.wise[referred])
-        return referred, self._partner_posts(model.hosts.sector[at]), Channel.WISE_PARTNER
+        referred, sectors = _referrals(
+            self.key, month, self.pars.p_referral, seekers, r.host, r.wise, self.partner, model.hosts.sector
+        )
+        return referred, self._partner_posts(sectors), Channel.WISE_PARTNER
 
     def _partner_posts(self, sectors: np.ndarray) -> np.ndarray:
         """For each referral, a participating employer of the sector with an open vacancy (``NO``: none).
@@ -176,19 +183,13 @@ class CoDesign(Mechanism[CoDesignPars]):
         """
         model = self.model
         pool = model.vacancies
-        out = np.full((sectors.size, 1), NO, dtype=np.int64)
-        posts = rows_where(model.employers.participates[pool.employer])
-        if sectors.size == 0 or posts.size == 0:
-            return out
-        sector = pool.sector[posts]
-        posts = posts[np.argsort(sector, kind="stable")]
-        counts = np.bincount(sector, minlength=len(SECTORS))
-        starts = np.cumsum(counts) - counts
-        size = counts[sectors]
+        if sectors.size == 0:
+            return np.full((0, 1), NO, dtype=np.int64)
+        posts, starts, counts = _posts_by_sector(model.employers.participates, pool.employer, pool.sector, len(SECTORS))
+        if posts.size == 0:
+            return np.full((sectors.size, 1), NO, dtype=np.int64)
         u = self.stream("partners").random(sectors.size)
-        pick = posts[np.minimum(starts[sectors] + (u * size).astype(np.int64), posts.size - 1)]
-        out[:, 0] = np.where(size > 0, pool.employer[pick], NO)
-        return out
+        return _pick_posts(sectors, u, posts, starts, counts, pool.employer)
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """A WISE starting a co-design trajectory, in words."""
@@ -207,3 +208,123 @@ def _at_partners(seekers: np.ndarray, host: np.ndarray, wise: np.ndarray, partne
         out[n] = s
         n += partner[host[s] if host[s] != NO else wise[s]]
     return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def _advance(
+    month: int,
+    gain: float,
+    fade: float,
+    partnership_months: int,
+    started: np.ndarray,
+    until: np.ndarray,
+    base: np.ndarray,
+    orientation: np.ndarray,
+    partner: np.ndarray,
+) -> int:  # pragma: no cover - compiled
+    """This month's orientation of every host and which WISEs refer (compiled).
+
+    In a trajectory the orientation grows toward 1 at ``gain``; otherwise what was gained
+    above the level before co-design falls back at ``fade``. A WISE refers from the start of
+    its trajectory until ``partnership_months`` after its end (``partner``, one flag per
+    host; its last element, for ``NO``, stays False).
+
+    Returns:
+        The number of hosts in a trajectory.
+    """
+    in_trajectory = 0
+    for h in range(until.size):
+        o = orientation[h]
+        if until[h] >= month:
+            orientation[h] = o + gain * (1.0 - o)
+            in_trajectory += 1
+        elif o > base[h]:
+            orientation[h] = o - fade * (o - base[h])
+        partner[h] = (started[h] != NO) & (month <= until[h] + partnership_months)
+    return in_trajectory
+
+
+@njit(cache=True, nogil=True)
+def _reach(partner: np.ndarray, host: np.ndarray, wise: np.ndarray, reached: np.ndarray, n: int) -> bool:  # pragma: no cover
+    """Mark the workers of referring WISEs (art. 60 host or WISE employer) as reached (compiled).
+
+    Returns:
+        Whether any WISE refers this month.
+    """
+    if not partner.any():
+        return False
+    for i in range(n):
+        if partner[host[i]] or partner[wise[i]]:
+            reached[i] = True
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _referrals(
+    key: int,
+    month: int,
+    p: float,
+    seekers: np.ndarray,
+    host: np.ndarray,
+    wise: np.ndarray,
+    partner: np.ndarray,
+    sector: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The seekers a referring WISE refers this month, and the WISE's sector for each (compiled).
+
+    A seeker is at a partner WISE when their art. 60 host, or else the WISE that employs
+    them, is one; each is referred when their counter-based uniform (draw 1) is below ``p``.
+    """
+    at = _at_partners(seekers, host, wise, partner)
+    u = uniforms_compiled(key, month, at, 1)
+    referred = np.empty(at.size, dtype=np.int64)
+    sectors = np.empty(at.size, dtype=sector.dtype)
+    k = 0
+    for i in range(at.size):
+        if u[i] < p:
+            s = at[i]
+            referred[k] = s
+            sectors[k] = sector[host[s] if host[s] != NO else wise[s]]
+            k += 1
+    return referred[:k], sectors[:k]
+
+
+@njit(cache=True, nogil=True)
+def _posts_by_sector(
+    participates: np.ndarray, employer: np.ndarray, sector: np.ndarray, n_sectors: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Open vacancies of participating employers, grouped by sector in pool order (compiled).
+
+    Returns:
+        The vacancies (pool rows), the first of each sector among them and their number per sector.
+    """
+    counts = np.zeros(n_sectors, dtype=np.int64)
+    n = 0
+    for v in range(employer.size):
+        if participates[employer[v]]:
+            counts[sector[v]] += 1
+            n += 1
+    starts = np.cumsum(counts) - counts
+    at = starts.copy()
+    posts = np.empty(n, dtype=np.int64)
+    for v in range(employer.size):
+        if participates[employer[v]]:
+            posts[at[sector[v]]] = v
+            at[sector[v]] += 1
+    return posts, starts, counts
+
+
+@njit(cache=True, nogil=True)
+def _pick_posts(
+    sectors: np.ndarray, u: np.ndarray, posts: np.ndarray, starts: np.ndarray, counts: np.ndarray, employer: np.ndarray
+) -> np.ndarray:  # pragma: no cover - compiled
+    """For each referral, the employer of the post ``floor(u x count)`` of its sector (``NO``: none), compiled."""
+    out = np.empty((sectors.size, 1), dtype=np.int64)
+    last = posts.size - 1
+    for i in range(sectors.size):
+        size = counts[sectors[i]]
+        if size > 0:
+            out[i, 0] = employer[posts[min(starts[sectors[i]] + np.int64(u[i] * size), last)]]
+        else:
+            out[i, 0] = NO
+    return out

@@ -106,6 +106,8 @@ class Ecosystem(Mechanism[LabsPars]):
 
     def attend(self, month: int, rows: np.ndarray, lab: Lab) -> None:
         """Log and count seats taken in an activity."""
+        if rows.size == 0:
+            return
         self.log(month, "lab", rows, int(lab))
         self.model.refugees.reached[rows] = True
         self.count_people("lab_seats", rows)
