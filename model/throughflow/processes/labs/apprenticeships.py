@@ -9,6 +9,7 @@ firm has seen the apprentice work, so it judges true skill.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from throughflow.arrays import rows_where
 from throughflow.enums import Channel, Lab, Status
@@ -16,7 +17,7 @@ from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
 from throughflow.population import NO
 from throughflow.processes.hiring import hire, within_room
-from throughflow.processes.labs.common import give_ties, partners, pick, seats
+from throughflow.processes.labs.common import give_ties, partner_of, pick, seats
 from throughflow.processes.labs.ecosystem import ecosystem
 from throughflow.processes.vacancies import draw_requirement
 
@@ -54,26 +55,32 @@ class Apprenticeships(Mechanism[ApprenticeshipsPars]):
     steps = {Phase.SUPPORT: "run"}
     employer_facing = True
 
+    def init(self) -> None:
+        """No apprenticeship runs at the start."""
+        self.ends: set[int] = set()  # last months of the apprenticeships under way
+
     def run(self, month: int) -> None:
         """Apprenticeships that end this month, then an intake when the calendar says so."""
         model, rng = self.model, self.stream()
         r = model.refugees
-        ending = rows_where(r.column("apprentice_until") == month)
-        if ending.size:
-            self._convert(ending, month, rng)
-            r.apprentice_until[ending] = NO
-            r.apprentice_at[ending] = NO
+        if month in self.ends:  # only this mechanism sets the last months of apprenticeships
+            self.ends.discard(month)
+            ending = rows_where(r.column("apprentice_until") == month)
+            if ending.size:
+                self._convert(ending, month, rng)
+                r.apprentice_until[ending] = NO
+                r.apprentice_at[ending] = NO
         if month % self.pars.every_months:
             return
         apprentices = pick(model, ecosystem(model).seekers, seats(model, self.pars.seats), rng)
-        firm = partners(model, r.trade[apprentices], rng)[:, 0]
-        placed, firm = apprentices[firm != NO], firm[firm != NO]
-        r.apprentice_at[placed] = firm
-        r.apprentice_until[placed] = month + self.pars.months
-        r.skill[placed] += self.pars.skill_gain * (1.0 - r.skill[placed])
+        placed, firm = partner_of(model, apprentices, rng)
+        if placed.size:
+            self.ends.add(month + self.pars.months)
+        _start(
+            placed, firm, month + self.pars.months, self.pars.skill_gain, r.apprentice_at, r.apprentice_until, r.skill, r.reached
+        )
         give_ties(model, month, placed, firm, rng)
         self.log(month, "lab", placed, int(Lab.APPRENTICESHIP), firm)
-        r.reached[placed] = True
         self.count_people("apprenticeships_started", placed)
 
     def _convert(self, rows: np.ndarray, month: int, rng: np.random.Generator) -> None:
@@ -95,3 +102,23 @@ class Apprenticeships(Mechanism[ApprenticeshipsPars]):
     def busy(self, rows: np.ndarray, month: int) -> np.ndarray:
         """Apprentices do not search."""
         return self.model.refugees.apprentice_until[rows] >= month
+
+
+@njit(cache=True, nogil=True)
+def _start(
+    placed: np.ndarray,
+    firm: np.ndarray,
+    until: int,
+    gain: float,
+    apprentice_at: np.ndarray,
+    apprentice_until: np.ndarray,
+    skill: np.ndarray,
+    reached: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Apprentices ``placed`` (distinct) start at ``firm`` until ``until``; their skill grows at ``gain`` (compiled)."""
+    for i in range(placed.size):
+        row = placed[i]
+        apprentice_at[row] = firm[i]
+        apprentice_until[row] = until
+        skill[row] = skill[row] + gain * (1.0 - skill[row])
+        reached[row] = True

@@ -84,6 +84,36 @@ def _partners(
     return out
 
 
+def partner_of(model: ThroughflowModel, rows: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """One participating employer for each of refugees ``rows``, in their trade when possible (:func:`partners`).
+
+    Returns:
+        The refugees who meet an employer (all of ``rows``, or none when no employer takes
+        part) and the employer each meets.
+    """
+    if model.employers.participants.size == 0:
+        return rows[:0], np.zeros(0, dtype=np.int64)
+    return rows, partners(model, model.refugees.trade[rows], rng)[:, 0]
+
+
+@njit(cache=True, nogil=True)
+def kept(rows: np.ndarray, u: np.ndarray, p: float) -> np.ndarray:  # pragma: no cover - compiled
+    """``rows[u < p]`` in one pass (compiled): the participants for whom an event of probability ``p`` happens."""
+    out = np.empty(rows.size, dtype=rows.dtype)
+    n = 0
+    for i in range(rows.size):
+        out[n] = rows[i]
+        n += u[i] < p
+    return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def grow_skill(rows: np.ndarray, skill: np.ndarray, gain: float) -> None:  # pragma: no cover - compiled
+    """Skill of ``rows`` (distinct) grows toward 1 at ``gain`` (compiled)."""
+    for row in rows:
+        skill[row] = skill[row] + gain * (1.0 - skill[row])
+
+
 def give_ties(model: ThroughflowModel, month: int, rows: np.ndarray, employers: np.ndarray, rng: np.random.Generator) -> None:
     """New weak ties of refugees ``rows`` to ``employers``, formed this month (fading months from ``rng``)."""
     if len(rows) == 0:  # no draw either: a generator draws nothing for no ties

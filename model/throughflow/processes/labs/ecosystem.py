@@ -96,12 +96,13 @@ class Ecosystem(Mechanism[LabsPars]):
         e = self.model.employers
         e.set_participants(self.stream().random(e.n) < self.pars.employer_participation)
         self.supports_employers = any(getattr(m, "employer_facing", False) for m in self.model.mechanisms.values())
+        self.participants = e.participates.sum()  # the participants are fixed for the run
         self.seekers = np.zeros(0, dtype=np.int64)
 
     def begin_month(self, month: int) -> None:
         """Employer support this month, and the job seekers the activities draw from."""
         if self.supports_employers:
-            self.count("employer_support_months", self.model.employers.participates.sum())
+            self.count("employer_support_months", self.participants)
         self.seekers = job_seekers(self.model, month)
 
     def attend(self, month: int, rows: np.ndarray, lab: Lab) -> None:

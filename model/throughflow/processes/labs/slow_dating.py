@@ -8,7 +8,7 @@ from throughflow.enums import Lab
 from throughflow.mechanism import Column, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par
 from throughflow.population import NO
-from throughflow.processes.labs.common import give_ties, partners, pick, seats
+from throughflow.processes.labs.common import give_ties, partner_of, pick, seats
 from throughflow.processes.labs.ecosystem import ecosystem
 
 
@@ -42,8 +42,7 @@ class SlowDating(Mechanism[SlowDatingPars]):
         labs = ecosystem(model)
         r = model.refugees
         shadow = pick(model, labs.seekers, seats(model, self.pars.seats), rng)
-        host = partners(model, r.trade[shadow], rng)[:, 0]
-        shadow, host = shadow[host != NO], host[host != NO]
+        shadow, host = partner_of(model, shadow, rng)
         give_ties(model, month, shadow, host, rng)
         r.seen_by[shadow] = host
         labs.attend(month, shadow, Lab.SLOW_DATING)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from throughflow.enums import Lab
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
-from throughflow.processes.labs.common import pick, seats
+from throughflow.processes.labs.common import grow_skill, pick, seats
 from throughflow.processes.labs.ecosystem import ecosystem
 
 
@@ -36,6 +36,5 @@ class Workshops(Mechanism[WorkshopsPars]):
         model = self.model
         labs = ecosystem(model)
         shop = pick(model, labs.seekers, seats(model, self.pars.seats), self.stream())
-        r = model.refugees
-        r.skill[shop] += self.pars.skill_gain * (1.0 - r.skill[shop])
+        grow_skill(shop, model.refugees.skill, self.pars.skill_gain)
         labs.attend(month, shop, Lab.WORKSHOP)
