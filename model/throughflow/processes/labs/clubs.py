@@ -57,14 +57,12 @@ def _learners(flags: np.ndarray, status: np.ndarray, enrolled: np.ndarray) -> tu
     mentees = np.empty(status.size, dtype=np.int64)
     others = np.empty(status.size, dtype=np.int64)
     n = m = 0
-    for i in range(status.size):
-        if flags[status[i]]:
-            if enrolled[i]:
-                mentees[n] = i
-                n += 1
-            else:
-                others[m] = i
-                m += 1
+    for i in range(status.size):  # without branches: statuses come in no order a branch predictor could learn
+        flagged = flags[status[i]]
+        mentees[n] = i
+        others[m] = i
+        n += flagged & enrolled[i]
+        m += flagged & (not enrolled[i])
     return mentees[:n], others[:m]
 
 

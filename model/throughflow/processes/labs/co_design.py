@@ -38,6 +38,8 @@ from throughflow.parameters import LEVER, Section, par, share
 from throughflow.population import NO
 from throughflow.randomness import uniforms_compiled
 
+_ART60 = int(Status.ART60)
+
 if TYPE_CHECKING:
     from throughflow.words import Words
 
@@ -153,15 +155,9 @@ class CoDesign(Mechanism[CoDesignPars]):
         self.started[joining] = month
         self.until[joining] = month + p.months - 1
         self.trajectories[joining] += 1
-        joins = np.zeros(hosts.n + 1, dtype=bool)
-        joins[joining] = True
-        status = r.column("status")
-        at_wise = rows_where(((status == Status.ART60) & joins[r.column("host")]) | joins[r.column("wise")])
-        art60 = at_wise[status[at_wise] == Status.ART60]
-        ocmws = np.unique(np.concatenate([hosts.municipality[joining], r.home[art60]]))
-        openness = model.ocmw_table.openness
-        openness[ocmws] += p.openness_gain * (1.0 - openness[ocmws])
-        where = np.where(status[at_wise] == Status.ART60, r.host[at_wise], r.wise[at_wise])
+        at_wise, where = _join(
+            joining, p.openness_gain, hosts.municipality, model.ocmw_table.openness, r.status, r.host, r.wise, r.home, r.n
+        )
         self.log(month, "co_design", at_wise, where)
 
     def warm_applications(self, seekers: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray, Channel]:
@@ -208,6 +204,51 @@ def _at_partners(seekers: np.ndarray, host: np.ndarray, wise: np.ndarray, partne
         out[n] = s
         n += partner[host[s] if host[s] != NO else wise[s]]
     return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def _join(
+    joining: np.ndarray,
+    gain: float,
+    municipality: np.ndarray,
+    openness: np.ndarray,
+    status: np.ndarray,
+    host: np.ndarray,
+    wise: np.ndarray,
+    home: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The workers of the WISEs ``joining`` a trajectory, and the openness gained by their OCMWs (compiled).
+
+    A worker is on art. 60 at a joining WISE, or kept on a regular contract by one. The
+    OCMWs of the joining WISEs' municipalities and of the art. 60 workers' home
+    municipalities each grow once toward 1 at ``gain``.
+
+    Returns:
+        The workers, in order, and the WISE of each (art. 60 host, else employer).
+    """
+    joins = np.zeros(municipality.size + 1, dtype=np.bool_)  # the last element, for NO, stays False
+    opens = np.zeros(openness.size, dtype=np.bool_)
+    for j in joining:
+        joins[j] = True
+        opens[municipality[j]] = True
+    at = np.empty(n, dtype=np.int64)
+    where = np.empty(n, dtype=host.dtype)
+    k = 0
+    for i in range(n):
+        art60 = status[i] == _ART60
+        if (art60 and joins[host[i]]) or joins[wise[i]]:
+            at[k] = i
+            if art60:
+                where[k] = host[i]
+                opens[home[i]] = True
+            else:
+                where[k] = wise[i]
+            k += 1
+    for o in range(openness.size):
+        if opens[o]:
+            openness[o] = openness[o] + gain * (1.0 - openness[o])
+    return at[:k], where[:k]
 
 
 @njit(cache=True, nogil=True)
