@@ -21,6 +21,8 @@ from throughflow.processes.labs.common import give_ties, partner_of, pick, seats
 from throughflow.processes.labs.ecosystem import ecosystem
 from throughflow.processes.vacancies import draw_requirement
 
+_UNEMPLOYED, _WISE_JOB, _ART60 = int(Status.UNEMPLOYED), int(Status.WISE_JOB), int(Status.ART60)
+
 
 class ApprenticeshipsPars(Section):
     """Apprenticeships in NEC firms."""
@@ -92,10 +94,7 @@ class Apprenticeships(Mechanism[ApprenticeshipsPars]):
         cut = model.product("requirement_factor", firm)  # apprenticeship firms take part in job design
         skill_req = draw_requirement(rng, lm.skill_requirement, rows.size) * cut
         language_req = draw_requirement(rng, lm.language_requirement, rows.size) * cut
-        status = r.status[rows]
-        on_art60 = (status == Status.ART60) & (r.offer[rows] == NO)
-        searching = (status == Status.UNEMPLOYED) | (status == Status.WISE_JOB) | on_art60
-        converts = searching & (u < self.pars.p_hire) & (r.skill[rows] >= skill_req) & (r.language[rows] >= language_req)
+        converts = _converting(rows, u, self.pars.p_hire, skill_req, language_req, r.status, r.offer, r.skill, r.language)
         converts[converts] &= within_room(model, firm[converts])
         hire(model, rows[converts], firm[converts], month, Channel.APPRENTICESHIP)
 
@@ -122,3 +121,30 @@ def _start(
         apprentice_until[row] = until
         skill[row] = skill[row] + gain * (1.0 - skill[row])
         reached[row] = True
+
+
+@njit(cache=True, nogil=True)
+def _converting(
+    rows: np.ndarray,
+    u: np.ndarray,
+    p_hire: float,
+    skill_req: np.ndarray,
+    language_req: np.ndarray,
+    status: np.ndarray,
+    offer: np.ndarray,
+    skill: np.ndarray,
+    language: np.ndarray,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Whether each ending apprenticeship converts, before the firm's room (compiled).
+
+    The apprentice still searches (unemployed, in a WISE job, or on art. 60 without an
+    offer), the firm has a post (uniform below ``p_hire``) and the apprentice meets its
+    skill and language requirements.
+    """
+    out = np.empty(rows.size, dtype=np.bool_)
+    for i in range(rows.size):
+        row = rows[i]
+        s = status[row]
+        searching = (s == _UNEMPLOYED) | (s == _WISE_JOB) | ((s == _ART60) & (offer[row] == NO))
+        out[i] = searching & (u[i] < p_hire) & (skill[row] >= skill_req[i]) & (language[row] >= language_req[i])
+    return out

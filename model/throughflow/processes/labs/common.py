@@ -31,7 +31,7 @@ def pick(model: ThroughflowModel, candidates: np.ndarray, n_seats: int, rng: np.
 def pick_split(mentees: np.ndarray, others: np.ndarray, n_seats: int, rng: np.random.Generator) -> np.ndarray:
     """:func:`pick` from candidates already split into ``mentees`` and ``others`` (``n_seats`` at least 1)."""
     if mentees.size >= n_seats:
-        return _seated(mentees[:0], rng.choice(mentees, size=n_seats, replace=False, shuffle=False))
+        return np.sort(rng.choice(mentees, size=n_seats, replace=False, shuffle=False))
     rest = n_seats - mentees.size
     if rest >= others.size:
         return np.concatenate([mentees, others])
@@ -40,7 +40,7 @@ def pick_split(mentees: np.ndarray, others: np.ndarray, n_seats: int, rng: np.ra
 
 @njit(cache=True, nogil=True)
 def _seated(first: np.ndarray, drawn: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    """The seated: ``first``, then the ``drawn`` in ascending order (compiled; distinct rows, so any sort will do)."""
+    """``first``, then the ``drawn`` in ascending order, in one call (compiled; distinct rows, so any sort will do)."""
     out = np.empty(first.size + drawn.size, dtype=first.dtype)
     out[: first.size] = first
     out[first.size :] = np.sort(drawn)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from throughflow.arrays import factor_at_least
 from throughflow.enums import MentorStatus
 from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -110,7 +111,7 @@ class GrowthPaths(Mechanism[GrowthPathsPars]):
 
     def mentor_stop_factor(self, mentors: np.ndarray) -> np.ndarray:
         """Volunteers on a growth path stop taking mentees less often."""
-        return np.where(self.model.mentors.growth_path[mentors] != NO, 1.0 - self.pars.departure_reduction, 1.0)
+        return factor_at_least(mentors, self.model.mentors.growth_path, 0, 1.0 - self.pars.departure_reduction)  # NO is -1
 
 
 @njit(cache=True, nogil=True)

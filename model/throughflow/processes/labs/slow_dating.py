@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from throughflow.enums import Lab
 from throughflow.mechanism import Column, Mechanism, Phase
@@ -50,4 +51,15 @@ class SlowDating(Mechanism[SlowDatingPars]):
     def visible_skill(self, seekers: np.ndarray, employers: np.ndarray, visible: np.ndarray) -> np.ndarray:
         """An employer who has seen the person at work sees their true skill."""
         r = self.model.refugees
-        return np.where(r.seen_by[seekers] == employers, r.skill[seekers], visible)
+        return _seen_skill(seekers, employers, visible, r.seen_by, r.skill)
+
+
+@njit(cache=True, nogil=True)
+def _seen_skill(
+    seekers: np.ndarray, employers: np.ndarray, visible: np.ndarray, seen_by: np.ndarray, skill: np.ndarray
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The skill each employer sees in each applicant: the true skill where it saw them at work, else ``visible`` (compiled)."""
+    out = np.empty(seekers.size)
+    for i in range(seekers.size):
+        out[i] = skill[seekers[i]] if seen_by[seekers[i]] == employers[i] else visible[i]
+    return out
