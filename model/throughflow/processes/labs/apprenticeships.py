@@ -100,7 +100,7 @@ class Apprenticeships(Mechanism[ApprenticeshipsPars]):
 
     def busy(self, rows: np.ndarray, month: int) -> np.ndarray:
         """Apprentices do not search."""
-        return self.model.refugees.apprentice_until[rows] >= month
+        return _busy(rows, self.model.refugees.apprentice_until, month)
 
 
 @njit(cache=True, nogil=True)
@@ -147,4 +147,13 @@ def _converting(
         s = status[row]
         searching = (s == _UNEMPLOYED) | (s == _WISE_JOB) | ((s == _ART60) & (offer[row] == NO))
         out[i] = searching & (u[i] < p_hire) & (skill[row] >= skill_req[i]) & (language[row] >= language_req[i])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _busy(rows: np.ndarray, until: np.ndarray, month: int) -> np.ndarray:  # pragma: no cover - compiled
+    """Whether each of ``rows`` is on an apprenticeship in ``month`` (compiled)."""
+    out = np.empty(rows.size, dtype=np.bool_)
+    for i in range(rows.size):
+        out[i] = until[rows[i]] >= month
     return out

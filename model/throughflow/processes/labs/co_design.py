@@ -39,6 +39,8 @@ from throughflow.population import NO
 from throughflow.randomness import uniforms_compiled
 
 _ART60 = int(Status.ART60)
+_NO_REFERRALS = np.zeros((0, 1), dtype=np.int64)
+"""No partner employer for no referral (read only)."""
 
 if TYPE_CHECKING:
     from throughflow.words import Words
@@ -165,7 +167,7 @@ class CoDesign(Mechanism[CoDesignPars]):
         model = self.model
         r = model.refugees
         if not self.partnering:
-            return seekers[:0], np.zeros((0, 1), dtype=np.int64), Channel.WISE_PARTNER
+            return seekers[:0], _NO_REFERRALS, Channel.WISE_PARTNER
         referred, sectors = _referrals(
             self.key, month, self.pars.p_referral, seekers, r.host, r.wise, self.partner, model.hosts.sector
         )
