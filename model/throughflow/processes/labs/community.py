@@ -121,10 +121,21 @@ class Community(Mechanism[CommunityPars]):
         r = model.refugees
         welcome = rows_flagged(OPEN, r.column("status"))
         guests = rng.choice(welcome, size=min(self.n_seats, welcome.size), replace=False)  # in random order
-        u = rng.random((4, guests.size))
-        rows, employers = _gather(
+        rows, employers = self._new_ties(guests, month, rng)
+        give_ties(model, month, rows, employers, rng)
+        self.log(month, "community", guests)
+        self.count_people("community_participants", guests)
+
+    def _new_ties(self, guests: np.ndarray, month: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """The guests belong and are reached; ties they gain through a local resident and from the participant they talk with.
+
+        Returns:
+            The participants (a participant may appear twice) and the employer of each new tie.
+        """
+        p, r = self.pars, self.model.refugees
+        return _gather(
             guests,
-            u,
+            rng.random((4, guests.size)),
             month,
             month + p.belonging_months,
             p.p_local_tie,
@@ -138,9 +149,6 @@ class Community(Mechanism[CommunityPars]):
             self.place_start,
             self.by_place,
         )
-        give_ties(model, month, rows, employers, rng)
-        self.log(month, "community", guests)
-        self.count_people("community_participants", guests)
 
     def shock_factor(self, rows: np.ndarray) -> np.ndarray:
         """Members of the community face life shocks with more support."""
