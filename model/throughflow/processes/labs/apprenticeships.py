@@ -55,6 +55,7 @@ class Apprenticeships(Mechanism[ApprenticeshipsPars]):
     counters = (Counter("apprenticeships_started", "apprenticeships started"),)
     costs = (CostItem("apprenticeships", "apprenticeships_started", "labs.apprenticeships.cost_eur"),)
     steps = {Phase.SUPPORT: "run"}
+    draws_seekers = True  # from the job seekers of the month (the ecosystem lists them)
     employer_facing = True
 
     def init(self) -> None:

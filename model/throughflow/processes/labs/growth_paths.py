@@ -88,7 +88,8 @@ class GrowthPaths(Mechanism[GrowthPathsPars]):
         offered = _offered(mt.status, mt.retiring, mt.growth_path, mt.n)
         taken = self.chance(month, offered, p.participation, TAKE_UP)
         _take_up(taken, month, p.advocacy_gain, mt.growth_path, mt.advocacy)
-        mt.leaves[taken] = month + self._months_to_go(taken, mt.leaves[taken] - month, month)
+        if taken.size:  # counter-based numbers: nothing drawn for no one
+            mt.leaves[taken] = month + self._months_to_go(taken, mt.leaves[taken] - month, month)
         self.count("growth_paths_started", taken.size)
 
     def _months_to_go(self, rows: np.ndarray, left: np.ndarray, month: int) -> np.ndarray:

@@ -50,6 +50,7 @@ class NetworkEvents(Mechanism[NetworkEventsPars]):
     Pars = NetworkEventsPars
     reads = ("population.p_tie_fades_per_month",)
     steps = {Phase.SUPPORT: "meet"}
+    draws_seekers = True  # from the job seekers of the month (the ecosystem lists them)
     employer_facing = True
 
     def meet(self, month: int) -> None:

@@ -33,6 +33,7 @@ class SlowDating(Mechanism[SlowDatingPars]):
     reads = ("population.p_tie_fades_per_month",)
     refugee_columns = {"seen_by": Column(np.int32, NO, "employer that saw the refugee at work in job shadowing")}
     steps = {Phase.SUPPORT: "shadow"}
+    draws_seekers = True  # from the job seekers of the month (the ecosystem lists them)
     employer_facing = True
 
     def shadow(self, month: int) -> None:

@@ -28,6 +28,7 @@ class Workshops(Mechanism[WorkshopsPars]):
     section = "labs.workshops"
     Pars = WorkshopsPars
     steps = {Phase.SUPPORT: "hold"}
+    draws_seekers = True  # from the job seekers of the month (the ecosystem lists them)
 
     def hold(self, month: int) -> None:
         """A workshop, when the calendar says so."""
