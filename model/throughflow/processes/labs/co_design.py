@@ -40,7 +40,7 @@ from throughflow.randomness import uniforms_compiled
 
 _ART60 = int(Status.ART60)
 _NO_REFERRALS = np.zeros((0, 1), dtype=np.int64)
-"""No partner employer for no referral (read only)."""
+"""No partner employer for no referral (shared by every month without a referring WISE; never written)."""
 
 if TYPE_CHECKING:
     from throughflow.words import Words
