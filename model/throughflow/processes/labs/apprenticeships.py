@@ -9,6 +9,7 @@ firm has seen the apprentice work, so it judges true skill.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from throughflow.arrays import rows_where
 from throughflow.enums import Channel, Lab, Status
@@ -16,9 +17,11 @@ from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
 from throughflow.population import NO
 from throughflow.processes.hiring import hire, within_room
-from throughflow.processes.labs.common import give_ties, partners, pick, seats
+from throughflow.processes.labs.common import give_ties, partner_of, pick, seats
 from throughflow.processes.labs.ecosystem import ecosystem
 from throughflow.processes.vacancies import draw_requirement
+
+_UNEMPLOYED, _WISE_JOB, _ART60 = int(Status.UNEMPLOYED), int(Status.WISE_JOB), int(Status.ART60)
 
 
 class ApprenticeshipsPars(Section):
@@ -52,28 +55,35 @@ class Apprenticeships(Mechanism[ApprenticeshipsPars]):
     counters = (Counter("apprenticeships_started", "apprenticeships started"),)
     costs = (CostItem("apprenticeships", "apprenticeships_started", "labs.apprenticeships.cost_eur"),)
     steps = {Phase.SUPPORT: "run"}
+    draws_seekers = True  # from the job seekers of the month (the ecosystem lists them)
     employer_facing = True
+
+    def init(self) -> None:
+        """No apprenticeship runs at the start."""
+        self.ends: set[int] = set()  # last months of the apprenticeships under way
 
     def run(self, month: int) -> None:
         """Apprenticeships that end this month, then an intake when the calendar says so."""
         model, rng = self.model, self.stream()
         r = model.refugees
-        ending = rows_where(r.column("apprentice_until") == month)
-        if ending.size:
-            self._convert(ending, month, rng)
-            r.apprentice_until[ending] = NO
-            r.apprentice_at[ending] = NO
+        if month in self.ends:  # only this mechanism sets the last months of apprenticeships
+            self.ends.discard(month)
+            ending = rows_where(r.column("apprentice_until") == month)
+            if ending.size:
+                self._convert(ending, month, rng)
+                r.apprentice_until[ending] = NO
+                r.apprentice_at[ending] = NO
         if month % self.pars.every_months:
             return
         apprentices = pick(model, ecosystem(model).seekers, seats(model, self.pars.seats), rng)
-        firm = partners(model, r.trade[apprentices], rng)[:, 0]
-        placed, firm = apprentices[firm != NO], firm[firm != NO]
-        r.apprentice_at[placed] = firm
-        r.apprentice_until[placed] = month + self.pars.months
-        r.skill[placed] += self.pars.skill_gain * (1.0 - r.skill[placed])
+        placed, firm = partner_of(model, apprentices, rng)
+        if placed.size:
+            self.ends.add(month + self.pars.months)
+        _start(
+            placed, firm, month + self.pars.months, self.pars.skill_gain, r.apprentice_at, r.apprentice_until, r.skill, r.reached
+        )
         give_ties(model, month, placed, firm, rng)
         self.log(month, "lab", placed, int(Lab.APPRENTICESHIP), firm)
-        r.reached[placed] = True
         self.count_people("apprenticeships_started", placed)
 
     def _convert(self, rows: np.ndarray, month: int, rng: np.random.Generator) -> None:
@@ -85,13 +95,66 @@ class Apprenticeships(Mechanism[ApprenticeshipsPars]):
         cut = model.product("requirement_factor", firm)  # apprenticeship firms take part in job design
         skill_req = draw_requirement(rng, lm.skill_requirement, rows.size) * cut
         language_req = draw_requirement(rng, lm.language_requirement, rows.size) * cut
-        status = r.status[rows]
-        on_art60 = (status == Status.ART60) & (r.offer[rows] == NO)
-        searching = (status == Status.UNEMPLOYED) | (status == Status.WISE_JOB) | on_art60
-        converts = searching & (u < self.pars.p_hire) & (r.skill[rows] >= skill_req) & (r.language[rows] >= language_req)
+        converts = _converting(rows, u, self.pars.p_hire, skill_req, language_req, r.status, r.offer, r.skill, r.language)
         converts[converts] &= within_room(model, firm[converts])
         hire(model, rows[converts], firm[converts], month, Channel.APPRENTICESHIP)
 
     def busy(self, rows: np.ndarray, month: int) -> np.ndarray:
         """Apprentices do not search."""
-        return self.model.refugees.apprentice_until[rows] >= month
+        return _busy(rows, self.model.refugees.apprentice_until, month)
+
+
+@njit(cache=True, nogil=True)
+def _start(
+    placed: np.ndarray,
+    firm: np.ndarray,
+    until: int,
+    gain: float,
+    apprentice_at: np.ndarray,
+    apprentice_until: np.ndarray,
+    skill: np.ndarray,
+    reached: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Apprentices ``placed`` (distinct) start at ``firm`` until ``until``; their skill grows at ``gain`` (compiled)."""
+    for i in range(placed.size):
+        row = placed[i]
+        apprentice_at[row] = firm[i]
+        apprentice_until[row] = until
+        skill[row] = skill[row] + gain * (1.0 - skill[row])
+        reached[row] = True
+
+
+@njit(cache=True, nogil=True)
+def _converting(
+    rows: np.ndarray,
+    u: np.ndarray,
+    p_hire: float,
+    skill_req: np.ndarray,
+    language_req: np.ndarray,
+    status: np.ndarray,
+    offer: np.ndarray,
+    skill: np.ndarray,
+    language: np.ndarray,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Whether each ending apprenticeship converts, before the firm's room (compiled).
+
+    The apprentice still searches (unemployed, in a WISE job, or on art. 60 without an
+    offer), the firm has a post (uniform below ``p_hire``) and the apprentice meets its
+    skill and language requirements.
+    """
+    out = np.empty(rows.size, dtype=np.bool_)
+    for i in range(rows.size):
+        row = rows[i]
+        s = status[row]
+        searching = (s == _UNEMPLOYED) | (s == _WISE_JOB) | ((s == _ART60) & (offer[row] == NO))
+        out[i] = searching & (u[i] < p_hire) & (skill[row] >= skill_req[i]) & (language[row] >= language_req[i])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _busy(rows: np.ndarray, until: np.ndarray, month: int) -> np.ndarray:  # pragma: no cover - compiled
+    """Whether each of ``rows`` is on an apprenticeship in ``month`` (compiled)."""
+    out = np.empty(rows.size, dtype=np.bool_)
+    for i in range(rows.size):
+        out[i] = until[rows[i]] >= month
+    return out

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from throughflow.arrays import rows_flagged
+import numpy as np
+from numba import njit
+
 from throughflow.enums import Lab
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par
-from throughflow.processes.labs.common import pick, seats
+from throughflow.processes.labs.common import pick_split, seats
 from throughflow.processes.labs.ecosystem import LEARNING, ecosystem
-from throughflow.processes.transitions import learn_language
+from throughflow.processes.transitions import language_after
 
 
 class ConversationClubsPars(Section):
@@ -31,10 +33,43 @@ class ConversationClubs(Mechanism[ConversationClubsPars]):
     reads = ("labour_market.practice_efficiency",)
     steps = {Phase.SUPPORT: "meet"}
 
+    def init(self) -> None:
+        """The club's seats and practice hours at the run's scale (fixed for the run)."""
+        model = self.model
+        self.n_seats = seats(model, self.pars.seats)
+        self.hours = self.pars.hours_per_month * model.scenario.labour_market.practice_efficiency
+
     def meet(self, month: int) -> None:
         """This month's club."""
         model = self.model
-        learners = rows_flagged(LEARNING, model.refugees.column("status"))
-        club = pick(model, learners, seats(model, self.pars.seats), self.stream())
-        learn_language(model, club, self.pars.hours_per_month * model.scenario.labour_market.practice_efficiency)
+        r = model.refugees
+        mentees, others = _learners(LEARNING, r.column("status"), r.enrolled)
+        if self.n_seats <= 0 or mentees.size + others.size == 0:
+            return
+        club = pick_split(mentees, others, self.n_seats, self.stream())
+        _practise(club, self.hours, r.qualification, model.hours_per_level, r.language)
         ecosystem(model).attend(month, club, Lab.CONVERSATION_CLUB)
+
+
+@njit(cache=True, nogil=True)
+def _learners(flags: np.ndarray, status: np.ndarray, enrolled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """Refugees whose status is flagged, split into mentees and others, each in order (compiled)."""
+    mentees = np.empty(status.size, dtype=np.int64)
+    others = np.empty(status.size, dtype=np.int64)
+    n = m = 0
+    for i in range(status.size):  # without branches: statuses come in no order a branch predictor could learn
+        flagged = flags[status[i]]
+        mentees[n] = i
+        others[m] = i
+        n += flagged & enrolled[i]
+        m += flagged & (not enrolled[i])
+    return mentees[:n], others[:m]
+
+
+@njit(cache=True, nogil=True)
+def _practise(
+    rows: np.ndarray, hours: float, qualification: np.ndarray, hours_per_level: np.ndarray, language: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Dutch of the club's participants after ``hours`` course-hour equivalents of practice (compiled)."""
+    for row in rows:
+        language[row] = language_after(language[row], hours, hours_per_level[qualification[row]])

@@ -31,11 +31,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from throughflow.arrays import rows_flagged, rows_where
+from throughflow.arrays import rows_where
 from throughflow.enums import SECTORS, Channel, Status
 from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
 from throughflow.population import NO
+from throughflow.randomness import uniforms_compiled
+
+_ART60 = int(Status.ART60)
+_NO_REFERRALS = np.zeros((0, 1), dtype=np.int64)
+"""No partner employer for no referral (shared by every month without a referring WISE; never written)."""
 
 if TYPE_CHECKING:
     from throughflow.words import Words
@@ -119,22 +124,27 @@ class CoDesign(Mechanism[CoDesignPars]):
         self.until = np.full(hosts.n, NO, dtype=np.int32)  # last month of the current or last trajectory
         # referring partner WISEs this month; one extra row so that a missing link (NO) reads False
         self.partner = np.zeros(hosts.n + 1, dtype=bool)
+        self.partnering = False  # whether any WISE refers this month
 
     def run(self, month: int) -> None:
         """Open a round when the calendar says so, then this month's orientation change and reach."""
         hosts, p = self.model.hosts, self.pars
         if month % p.every_months == 0:
             self._open_round(month)
-        in_trajectory = self.until >= month
-        o = hosts.orientation
-        o[in_trajectory] += p.orientation_gain * (1.0 - o[in_trajectory])
-        fading = ~in_trajectory & (o > self.base)
-        o[fading] -= p.fade_per_month * (o[fading] - self.base[fading])
-        self.partner[:-1] = (self.started != NO) & (month <= self.until + p.partnership_months)
-        self.count("co_design_wise_months", int(in_trajectory.sum()))
-        if self.partner.any():
-            r = self.model.refugees
-            r.reached[rows_flagged(self.partner, r.column("host"), r.column("wise"))] = True
+        r = self.model.refugees
+        in_trajectory = _advance(
+            month,
+            p.orientation_gain,
+            p.fade_per_month,
+            p.partnership_months,
+            self.started,
+            self.until,
+            self.base,
+            hosts.orientation,
+            self.partner,
+        )
+        self.count("co_design_wise_months", in_trajectory)
+        self.partnering = _reach(self.partner, r.host, r.wise, r.reached, r.n)
 
     def _open_round(self, month: int) -> None:
         """WISEs join a trajectory; the OCMWs that place at them become more open to mentors."""
@@ -147,26 +157,21 @@ class CoDesign(Mechanism[CoDesignPars]):
         self.started[joining] = month
         self.until[joining] = month + p.months - 1
         self.trajectories[joining] += 1
-        joins = np.zeros(hosts.n + 1, dtype=bool)
-        joins[joining] = True
-        status = r.column("status")
-        at_wise = rows_where(((status == Status.ART60) & joins[r.column("host")]) | joins[r.column("wise")])
-        art60 = at_wise[status[at_wise] == Status.ART60]
-        ocmws = np.unique(np.concatenate([hosts.municipality[joining], r.home[art60]]))
-        openness = model.ocmw_table.openness
-        openness[ocmws] += p.openness_gain * (1.0 - openness[ocmws])
-        where = np.where(status[at_wise] == Status.ART60, r.host[at_wise], r.wise[at_wise])
+        at_wise, where = _join(
+            joining, p.openness_gain, hosts.municipality, model.ocmw_table.openness, r.status, r.host, r.wise, r.home, r.n
+        )
         self.log(month, "co_design", at_wise, where)
 
     def warm_applications(self, seekers: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray, Channel]:
         """Searching workers of partner WISEs referred to a partner employer with an open post in the WISE's sector."""
         model = self.model
         r = model.refugees
-        if not self.partner.any():
-            return seekers[:0], np.zeros((0, 1), dtype=np.int64), Channel.WISE_PARTNER
-        referred = self.chance(month, _at_partners(seekers, r.host, r.wise, self.partner), self.pars.p_referral, 1)
-        at = np.where(r.host[referred] != NO, r.host[referred], r.wise[referred])
-        return referred, self._partner_posts(model.hosts.sector[at]), Channel.WISE_PARTNER
+        if not self.partnering:
+            return seekers[:0], _NO_REFERRALS, Channel.WISE_PARTNER
+        referred, sectors = _referrals(
+            self.key, month, self.pars.p_referral, seekers, r.host, r.wise, self.partner, model.hosts.sector
+        )
+        return referred, self._partner_posts(sectors), Channel.WISE_PARTNER
 
     def _partner_posts(self, sectors: np.ndarray) -> np.ndarray:
         """For each referral, a participating employer of the sector with an open vacancy (``NO``: none).
@@ -176,19 +181,13 @@ class CoDesign(Mechanism[CoDesignPars]):
         """
         model = self.model
         pool = model.vacancies
-        out = np.full((sectors.size, 1), NO, dtype=np.int64)
-        posts = rows_where(model.employers.participates[pool.employer])
-        if sectors.size == 0 or posts.size == 0:
-            return out
-        sector = pool.sector[posts]
-        posts = posts[np.argsort(sector, kind="stable")]
-        counts = np.bincount(sector, minlength=len(SECTORS))
-        starts = np.cumsum(counts) - counts
-        size = counts[sectors]
+        if sectors.size == 0:
+            return np.full((0, 1), NO, dtype=np.int64)
+        posts, starts, counts = _posts_by_sector(model.employers.participates, pool.employer, pool.sector, len(SECTORS))
+        if posts.size == 0:
+            return np.full((sectors.size, 1), NO, dtype=np.int64)
         u = self.stream("partners").random(sectors.size)
-        pick = posts[np.minimum(starts[sectors] + (u * size).astype(np.int64), posts.size - 1)]
-        out[:, 0] = np.where(size > 0, pool.employer[pick], NO)
-        return out
+        return _pick_posts(sectors, u, posts, starts, counts, pool.employer)
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """A WISE starting a co-design trajectory, in words."""
@@ -207,3 +206,168 @@ def _at_partners(seekers: np.ndarray, host: np.ndarray, wise: np.ndarray, partne
         out[n] = s
         n += partner[host[s] if host[s] != NO else wise[s]]
     return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def _join(
+    joining: np.ndarray,
+    gain: float,
+    municipality: np.ndarray,
+    openness: np.ndarray,
+    status: np.ndarray,
+    host: np.ndarray,
+    wise: np.ndarray,
+    home: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The workers of the WISEs ``joining`` a trajectory, and the openness gained by their OCMWs (compiled).
+
+    A worker is on art. 60 at a joining WISE, or kept on a regular contract by one. The
+    OCMWs of the joining WISEs' municipalities and of the art. 60 workers' home
+    municipalities each grow once toward 1 at ``gain``.
+
+    Returns:
+        The workers, in order, and the WISE of each (art. 60 host, else employer).
+    """
+    joins = np.zeros(municipality.size + 1, dtype=np.bool_)  # the last element, for NO, stays False
+    opens = np.zeros(openness.size, dtype=np.bool_)
+    for j in joining:
+        joins[j] = True
+        opens[municipality[j]] = True
+    at = np.empty(n, dtype=np.int64)
+    where = np.empty(n, dtype=host.dtype)
+    k = 0
+    for i in range(n):
+        art60 = status[i] == _ART60
+        if (art60 and joins[host[i]]) or joins[wise[i]]:
+            at[k] = i
+            if art60:
+                where[k] = host[i]
+                opens[home[i]] = True
+            else:
+                where[k] = wise[i]
+            k += 1
+    for o in range(openness.size):
+        if opens[o]:
+            openness[o] = openness[o] + gain * (1.0 - openness[o])
+    return at[:k], where[:k]
+
+
+@njit(cache=True, nogil=True)
+def _advance(
+    month: int,
+    gain: float,
+    fade: float,
+    partnership_months: int,
+    started: np.ndarray,
+    until: np.ndarray,
+    base: np.ndarray,
+    orientation: np.ndarray,
+    partner: np.ndarray,
+) -> int:  # pragma: no cover - compiled
+    """This month's orientation of every host and which WISEs refer (compiled).
+
+    In a trajectory the orientation grows toward 1 at ``gain``; otherwise what was gained
+    above the level before co-design falls back at ``fade``. A WISE refers from the start of
+    its trajectory until ``partnership_months`` after its end (``partner``, one flag per
+    host; its last element, for ``NO``, stays False).
+
+    Returns:
+        The number of hosts in a trajectory.
+    """
+    in_trajectory = 0
+    for h in range(until.size):
+        o = orientation[h]
+        if until[h] >= month:
+            orientation[h] = o + gain * (1.0 - o)
+            in_trajectory += 1
+        elif o > base[h]:
+            orientation[h] = o - fade * (o - base[h])
+        partner[h] = (started[h] != NO) & (month <= until[h] + partnership_months)
+    return in_trajectory
+
+
+@njit(cache=True, nogil=True)
+def _reach(partner: np.ndarray, host: np.ndarray, wise: np.ndarray, reached: np.ndarray, n: int) -> bool:  # pragma: no cover
+    """Mark the workers of referring WISEs (art. 60 host or WISE employer) as reached (compiled).
+
+    Returns:
+        Whether any WISE refers this month.
+    """
+    if not partner.any():
+        return False
+    for i in range(n):
+        if partner[host[i]] or partner[wise[i]]:
+            reached[i] = True
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _referrals(
+    key: int,
+    month: int,
+    p: float,
+    seekers: np.ndarray,
+    host: np.ndarray,
+    wise: np.ndarray,
+    partner: np.ndarray,
+    sector: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The seekers a referring WISE refers this month, and the WISE's sector for each (compiled).
+
+    A seeker is at a partner WISE when their art. 60 host, or else the WISE that employs
+    them, is one; each is referred when their counter-based uniform (draw 1) is below ``p``.
+    """
+    at = _at_partners(seekers, host, wise, partner)
+    u = uniforms_compiled(key, month, at, 1)
+    referred = np.empty(at.size, dtype=np.int64)
+    sectors = np.empty(at.size, dtype=sector.dtype)
+    k = 0
+    for i in range(at.size):
+        if u[i] < p:
+            s = at[i]
+            referred[k] = s
+            sectors[k] = sector[host[s] if host[s] != NO else wise[s]]
+            k += 1
+    return referred[:k], sectors[:k]
+
+
+@njit(cache=True, nogil=True)
+def _posts_by_sector(
+    participates: np.ndarray, employer: np.ndarray, sector: np.ndarray, n_sectors: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Open vacancies of participating employers, grouped by sector in pool order (compiled).
+
+    Returns:
+        The vacancies (pool rows), the first of each sector among them and their number per sector.
+    """
+    counts = np.zeros(n_sectors, dtype=np.int64)
+    n = 0
+    for v in range(employer.size):
+        if participates[employer[v]]:
+            counts[sector[v]] += 1
+            n += 1
+    starts = np.cumsum(counts) - counts
+    at = starts.copy()
+    posts = np.empty(n, dtype=np.int64)
+    for v in range(employer.size):
+        if participates[employer[v]]:
+            posts[at[sector[v]]] = v
+            at[sector[v]] += 1
+    return posts, starts, counts
+
+
+@njit(cache=True, nogil=True)
+def _pick_posts(
+    sectors: np.ndarray, u: np.ndarray, posts: np.ndarray, starts: np.ndarray, counts: np.ndarray, employer: np.ndarray
+) -> np.ndarray:  # pragma: no cover - compiled
+    """For each referral, the employer of the post ``floor(u x count)`` of its sector (``NO``: none), compiled."""
+    out = np.empty((sectors.size, 1), dtype=np.int64)
+    last = posts.size - 1
+    for i in range(sectors.size):
+        size = counts[sectors[i]]
+        if size > 0:
+            out[i, 0] = employer[posts[min(starts[sectors[i]] + np.int64(u[i] * size), last)]]
+        else:
+            out[i, 0] = NO
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from throughflow.arrays import split_flagged
 from throughflow.population import NO
@@ -24,12 +25,26 @@ def pick(model: ThroughflowModel, candidates: np.ndarray, n_seats: int, rng: np.
     if candidates.size == 0 or n_seats <= 0:
         return candidates[:0]
     mentees, others = split_flagged(candidates, model.refugees.enrolled)
+    return pick_split(mentees, others, n_seats, rng)
+
+
+def pick_split(mentees: np.ndarray, others: np.ndarray, n_seats: int, rng: np.random.Generator) -> np.ndarray:
+    """:func:`pick` from candidates already split into ``mentees`` and ``others`` (``n_seats`` at least 1)."""
     if mentees.size >= n_seats:
         return np.sort(rng.choice(mentees, size=n_seats, replace=False, shuffle=False))
     rest = n_seats - mentees.size
     if rest >= others.size:
         return np.concatenate([mentees, others])
-    return np.concatenate([mentees, np.sort(rng.choice(others, size=rest, replace=False, shuffle=False))])
+    return _seated(mentees, rng.choice(others, size=rest, replace=False, shuffle=False))
+
+
+@njit(cache=True, nogil=True)
+def _seated(first: np.ndarray, drawn: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """``first``, then the ``drawn`` in ascending order, in one call (compiled; distinct rows, so any sort will do)."""
+    out = np.empty(first.size + drawn.size, dtype=first.dtype)
+    out[: first.size] = first
+    out[first.size :] = np.sort(drawn)
+    return out
 
 
 def partners(model: ThroughflowModel, trades: np.ndarray, rng: np.random.Generator, count: int = 1) -> np.ndarray:
@@ -43,13 +58,64 @@ def partners(model: ThroughflowModel, trades: np.ndarray, rng: np.random.Generat
     if part.size == 0 or trades.size == 0:
         return np.full((trades.size, count), NO, dtype=np.int64)
     u = rng.random((trades.size, count))
-    size = e.participants_per_sector[trades][:, None]
-    start = e.participants_sector_start[trades][:, None]
-    own = e.participants_by_sector[np.minimum(start + (u * size).astype(np.int64), part.size - 1)]
-    anyone = part[(u * part.size).astype(np.int64)]
-    return np.where(size > 0, own, anyone)
+    return _partners(trades, u, e.participants_per_sector, e.participants_sector_start, e.participants_by_sector, part)
+
+
+@njit(cache=True, nogil=True)
+def _partners(
+    trades: np.ndarray, u: np.ndarray, per_sector: np.ndarray, sector_start: np.ndarray, by_sector: np.ndarray, part: np.ndarray
+) -> np.ndarray:  # pragma: no cover - compiled
+    """:func:`partners` from the uniforms ``u`` (one row per participant), compiled.
+
+    An employer of the participant's trade, ``floor(u x size)`` into the trade's participants;
+    any participating employer, ``floor(u x count)`` into them all, where none is of the trade.
+    """
+    n, count = u.shape
+    out = np.empty((n, count), dtype=np.int64)
+    last = part.size - 1
+    for i in range(n):
+        size = per_sector[trades[i]]
+        start = sector_start[trades[i]]
+        for j in range(count):
+            if size > 0:
+                out[i, j] = by_sector[min(start + np.int64(u[i, j] * size), last)]
+            else:
+                out[i, j] = part[np.int64(u[i, j] * part.size)]
+    return out
+
+
+def partner_of(model: ThroughflowModel, rows: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """One participating employer for each of refugees ``rows``, in their trade when possible (:func:`partners`).
+
+    Returns:
+        The refugees who meet an employer (all of ``rows``, or none when no employer takes
+        part) and the employer each meets.
+    """
+    if model.employers.participants.size == 0:
+        return rows[:0], np.zeros(0, dtype=np.int64)
+    return rows, partners(model, model.refugees.trade[rows], rng)[:, 0]
+
+
+@njit(cache=True, nogil=True)
+def kept(rows: np.ndarray, u: np.ndarray, p: float) -> np.ndarray:  # pragma: no cover - compiled
+    """``rows[u < p]`` in one pass (compiled): the participants for whom an event of probability ``p`` happens."""
+    out = np.empty(rows.size, dtype=rows.dtype)
+    n = 0
+    for i in range(rows.size):
+        out[n] = rows[i]
+        n += u[i] < p
+    return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def grow_skill(rows: np.ndarray, skill: np.ndarray, gain: float) -> None:  # pragma: no cover - compiled
+    """Skill of ``rows`` (distinct) grows toward 1 at ``gain`` (compiled)."""
+    for row in rows:
+        skill[row] = skill[row] + gain * (1.0 - skill[row])
 
 
 def give_ties(model: ThroughflowModel, month: int, rows: np.ndarray, employers: np.ndarray, rng: np.random.Generator) -> None:
     """New weak ties of refugees ``rows`` to ``employers``, formed this month (fading months from ``rng``)."""
+    if len(rows) == 0:  # no draw either: a generator draws nothing for no ties
+        return
     model.refugees.add_tie(rows, employers, tie_fades(model, month, rng, len(rows)), month)

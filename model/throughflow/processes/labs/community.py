@@ -110,6 +110,7 @@ class Community(Mechanism[CommunityPars]):
         self.by_place = np.argsort(e.municipality, kind="stable")
         self.per_place = np.bincount(e.municipality, minlength=self.model.region.n)
         self.place_start = np.cumsum(self.per_place) - self.per_place
+        self.n_seats = seats(self.model, self.pars.seats)
 
     def gather(self, month: int) -> None:
         """A community moment, when the calendar says so."""
@@ -119,36 +120,35 @@ class Community(Mechanism[CommunityPars]):
         model, rng = self.model, self.stream()
         r = model.refugees
         welcome = rows_flagged(OPEN, r.column("status"))
-        guests = rng.choice(welcome, size=min(seats(model, p.seats), welcome.size), replace=False)  # in random order
-        r.belongs_until[guests] = month + p.belonging_months
-        r.reached[guests] = True
+        guests = rng.choice(welcome, size=min(self.n_seats, welcome.size), replace=False)  # in random order
         rows, employers = self._new_ties(guests, month, rng)
         give_ties(model, month, rows, employers, rng)
         self.log(month, "community", guests)
         self.count_people("community_participants", guests)
 
     def _new_ties(self, guests: np.ndarray, month: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """Ties participants gain: through a local resident, and from the participant they talk with.
+        """The guests belong and are reached; ties they gain through a local resident and from the participant they talk with.
 
         Returns:
             The participants (a participant may appear twice) and the employer of each new tie.
         """
         p, r = self.pars, self.model.refugees
-        u = rng.random((4, guests.size))
-        rows, employers = _new_ties(
+        return _gather(
             guests,
-            u,
+            rng.random((4, guests.size)),
             month,
+            month + p.belonging_months,
             p.p_local_tie,
             p.p_peer_tie,
             r.home,
             r.ties,
             r.tie_fades,
+            r.belongs_until,
+            r.reached,
             self.per_place,
             self.place_start,
             self.by_place,
         )
-        return rows, employers
 
     def shock_factor(self, rows: np.ndarray) -> np.ndarray:
         """Members of the community face life shocks with more support."""
@@ -211,3 +211,31 @@ def _new_ties(
             rows[k], out[k] = guests[i], held[np.int64(u[3, i] * count)]
             k += 1
     return rows[:k], out[:k]
+
+
+@njit(cache=True, nogil=True)
+def _gather(
+    guests: np.ndarray,
+    u: np.ndarray,
+    month: int,
+    belongs_until: int,
+    p_local: float,
+    p_peer: float,
+    home: np.ndarray,
+    ties: np.ndarray,
+    fades: np.ndarray,
+    belongs: np.ndarray,
+    reached: np.ndarray,
+    per_place: np.ndarray,
+    place_start: np.ndarray,
+    by_place: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """A gathering's guests belong until ``belongs_until`` and are reached; the ties they gain (:func:`_new_ties`), compiled.
+
+    Returns:
+        The participants (a participant may appear twice) and the employer of each new tie.
+    """
+    for g in guests:
+        belongs[g] = belongs_until
+        reached[g] = True
+    return _new_ties(guests, u, month, p_local, p_peer, home, ties, fades, per_place, place_start, by_place)

@@ -96,16 +96,24 @@ class Ecosystem(Mechanism[LabsPars]):
         e = self.model.employers
         e.set_participants(self.stream().random(e.n) < self.pars.employer_participation)
         self.supports_employers = any(getattr(m, "employer_facing", False) for m in self.model.mechanisms.values())
+        self.participants = e.participates.sum()  # the participants are fixed for the run
         self.seekers = np.zeros(0, dtype=np.int64)
+        # the calendars of the activities that draw from the job seekers
+        self.calendars = [m.pars.every_months for m in self.model.mechanisms.values() if getattr(m, "draws_seekers", False)]
 
     def begin_month(self, month: int) -> None:
-        """Employer support this month, and the job seekers the activities draw from."""
+        """Employer support this month, and the job seekers the activities draw from (when one meets this month)."""
         if self.supports_employers:
-            self.count("employer_support_months", self.model.employers.participates.sum())
-        self.seekers = job_seekers(self.model, month)
+            self.count("employer_support_months", self.participants)
+        for every in self.calendars:
+            if month % every == 0:
+                self.seekers = job_seekers(self.model, month)
+                return
 
     def attend(self, month: int, rows: np.ndarray, lab: Lab) -> None:
         """Log and count seats taken in an activity."""
+        if rows.size == 0:
+            return
         self.log(month, "lab", rows, int(lab))
         self.model.refugees.reached[rows] = True
         self.count_people("lab_seats", rows)

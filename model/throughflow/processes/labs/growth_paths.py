@@ -20,8 +20,9 @@ sizes are assumptions. The programme pays per growth path taken.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from throughflow.arrays import rows_where
+from throughflow.arrays import factor_at_least
 from throughflow.enums import MentorStatus
 from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -30,6 +31,8 @@ from throughflow.randomness import NEVER
 
 TAKE_UP, QUANTILE = 0, 1
 """Draw indices of the mechanism's counter-based numbers (by mentor)."""
+
+_LEFT = int(MentorStatus.LEFT)
 
 
 class GrowthPathsPars(Section):
@@ -82,13 +85,11 @@ class GrowthPaths(Mechanism[GrowthPathsPars]):
         if month % p.every_months:
             return
         mt = self.model.mentors
-        offered = rows_where(
-            (mt.column("status") != MentorStatus.LEFT) & ~mt.column("retiring") & (mt.column("growth_path") == NO)
-        )
+        offered = _offered(mt.status, mt.retiring, mt.growth_path, mt.n)
         taken = self.chance(month, offered, p.participation, TAKE_UP)
-        mt.growth_path[taken] = month
-        mt.advocacy[taken] += p.advocacy_gain * (1.0 - mt.advocacy[taken])
-        mt.leaves[taken] = month + self._months_to_go(taken, mt.leaves[taken] - month, month)
+        _take_up(taken, month, p.advocacy_gain, mt.growth_path, mt.advocacy)
+        if taken.size:  # counter-based numbers: nothing drawn for no one
+            mt.leaves[taken] = month + self._months_to_go(taken, mt.leaves[taken] - month, month)
         self.count("growth_paths_started", taken.size)
 
     def _months_to_go(self, rows: np.ndarray, left: np.ndarray, month: int) -> np.ndarray:
@@ -111,4 +112,25 @@ class GrowthPaths(Mechanism[GrowthPathsPars]):
 
     def mentor_stop_factor(self, mentors: np.ndarray) -> np.ndarray:
         """Volunteers on a growth path stop taking mentees less often."""
-        return np.where(self.model.mentors.growth_path[mentors] != NO, 1.0 - self.pars.departure_reduction, 1.0)
+        return factor_at_least(mentors, self.model.mentors.growth_path, 0, 1.0 - self.pars.departure_reduction)  # NO is -1
+
+
+@njit(cache=True, nogil=True)
+def _offered(status: np.ndarray, retiring: np.ndarray, growth_path: np.ndarray, n: int) -> np.ndarray:  # pragma: no cover
+    """The volunteers offered a growth path: still active (not gone, not retiring) and without one yet (compiled)."""
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        out[k] = i
+        k += (status[i] != _LEFT) & (not retiring[i]) & (growth_path[i] == NO)
+    return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def _take_up(
+    taken: np.ndarray, month: int, gain: float, growth_path: np.ndarray, advocacy: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Volunteers ``taken`` (distinct) take a growth path in ``month``; their advocacy grows toward 1 at ``gain`` (compiled)."""
+    for m in taken:
+        growth_path[m] = month
+        advocacy[m] = advocacy[m] + gain * (1.0 - advocacy[m])

@@ -8,13 +8,13 @@ volunteers (hook ``recruitment_factor``).
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from throughflow.arrays import rows_where
 from throughflow.enums import SECTORS, Lab
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
 from throughflow.population import NO
-from throughflow.processes.labs.common import give_ties, partners, pick, seats
+from throughflow.processes.labs.common import give_ties, kept, partner_of, partners, pick, seats
 from throughflow.processes.labs.ecosystem import ecosystem
 from throughflow.randomness import below
 
@@ -50,6 +50,7 @@ class NetworkEvents(Mechanism[NetworkEventsPars]):
     Pars = NetworkEventsPars
     reads = ("population.p_tie_fades_per_month",)
     steps = {Phase.SUPPORT: "meet"}
+    draws_seekers = True  # from the job seekers of the month (the ecosystem lists them)
     employer_facing = True
 
     def meet(self, month: int) -> None:
@@ -58,27 +59,55 @@ class NetworkEvents(Mechanism[NetworkEventsPars]):
             return
         model, rng = self.model, self.stream()
         labs = ecosystem(model)
-        r = model.refugees
         guests = pick(model, labs.seekers, seats(model, self.pars.seats), rng)
-        met = guests[rng.random(guests.size) < self.pars.p_tie]
-        employer = partners(model, r.trade[met], rng)[:, 0]
-        give_ties(model, month, met[employer != NO], employer[employer != NO], rng)
+        met = kept(guests, rng.random(guests.size), self.pars.p_tie)
+        met, employer = partner_of(model, met, rng)
+        give_ties(model, month, met, employer, rng)
         self._mentor_ties(guests, rng)
         labs.attend(month, guests, Lab.NETWORK_EVENT)
 
     def _mentor_ties(self, guests: np.ndarray, rng: np.random.Generator) -> None:
         """Mentors who come along with their mentees meet employers too (a tie in a free slot)."""
         model = self.model
-        r, mt = model.refugees, model.mentors
-        mentor = r.mentor[guests]
-        mentors = rows_where(np.bincount(mentor[mentor != NO], minlength=mt.n))
-        mentors = mentors[rng.random(mentors.size) < self.pars.p_tie]
+        mt = model.mentors
+        mentors = _mentors_of(guests, model.refugees.mentor, mt.n)
+        mentors = kept(mentors, rng.random(mentors.size), self.pars.p_tie)
         employer = partners(model, below(rng, len(SECTORS), mentors.size), rng)[:, 0]
-        held = mt.ties[mentors]
-        room = (held == NO).any(axis=1) & ~(held == employer[:, None]).any(axis=1) & (employer != NO)
-        mentors, employer, held = mentors[room], employer[room], held[room]
-        mt.ties[mentors, np.argmax(held == NO, axis=1)] = employer
+        _meet(mentors, employer, mt.ties)
 
     def recruitment_factor(self) -> float:
         """Community building brings in more volunteers."""
         return 1.0 + self.pars.recruitment_gain
+
+
+@njit(cache=True, nogil=True)
+def _mentors_of(guests: np.ndarray, mentor: np.ndarray, n_mentors: int) -> np.ndarray:  # pragma: no cover - compiled
+    """The mentors of the guests, each once, in ascending order (compiled)."""
+    comes = np.zeros(n_mentors, dtype=np.bool_)
+    for g in guests:
+        if mentor[g] != NO:
+            comes[mentor[g]] = True
+    return np.flatnonzero(comes)
+
+
+@njit(cache=True, nogil=True)
+def _meet(mentors: np.ndarray, employer: np.ndarray, ties: np.ndarray) -> None:  # pragma: no cover - compiled
+    """Each mentor (distinct) gains a tie to ``employer`` in their first free slot, unless they hold it or have no room.
+
+    Compiled; no tie where the employer is ``NO``.
+    """
+    slots = ties.shape[1]
+    for i in range(mentors.size):
+        m, e = mentors[i], employer[i]
+        if e == NO:
+            continue
+        free = -1
+        held = False
+        for s in range(slots):
+            if ties[m, s] == NO:
+                if free < 0:
+                    free = s
+            elif ties[m, s] == e:
+                held = True
+        if free >= 0 and not held:
+            ties[m, free] = e

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from throughflow.enums import Lab
 from throughflow.mechanism import Column, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par
 from throughflow.population import NO
-from throughflow.processes.labs.common import give_ties, partners, pick, seats
+from throughflow.processes.labs.common import give_ties, partner_of, pick, seats
 from throughflow.processes.labs.ecosystem import ecosystem
 
 
@@ -32,6 +33,7 @@ class SlowDating(Mechanism[SlowDatingPars]):
     reads = ("population.p_tie_fades_per_month",)
     refugee_columns = {"seen_by": Column(np.int32, NO, "employer that saw the refugee at work in job shadowing")}
     steps = {Phase.SUPPORT: "shadow"}
+    draws_seekers = True  # from the job seekers of the month (the ecosystem lists them)
     employer_facing = True
 
     def shadow(self, month: int) -> None:
@@ -42,8 +44,7 @@ class SlowDating(Mechanism[SlowDatingPars]):
         labs = ecosystem(model)
         r = model.refugees
         shadow = pick(model, labs.seekers, seats(model, self.pars.seats), rng)
-        host = partners(model, r.trade[shadow], rng)[:, 0]
-        shadow, host = shadow[host != NO], host[host != NO]
+        shadow, host = partner_of(model, shadow, rng)
         give_ties(model, month, shadow, host, rng)
         r.seen_by[shadow] = host
         labs.attend(month, shadow, Lab.SLOW_DATING)
@@ -51,4 +52,15 @@ class SlowDating(Mechanism[SlowDatingPars]):
     def visible_skill(self, seekers: np.ndarray, employers: np.ndarray, visible: np.ndarray) -> np.ndarray:
         """An employer who has seen the person at work sees their true skill."""
         r = self.model.refugees
-        return np.where(r.seen_by[seekers] == employers, r.skill[seekers], visible)
+        return _seen_skill(seekers, employers, visible, r.seen_by, r.skill)
+
+
+@njit(cache=True, nogil=True)
+def _seen_skill(
+    seekers: np.ndarray, employers: np.ndarray, visible: np.ndarray, seen_by: np.ndarray, skill: np.ndarray
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The skill each employer sees in each applicant: the true skill where it saw them at work, else ``visible`` (compiled)."""
+    out = np.empty(seekers.size)
+    for i in range(seekers.size):
+        out[i] = skill[seekers[i]] if seen_by[seekers[i]] == employers[i] else visible[i]
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from throughflow.enums import Lab
 from throughflow.mechanism import Mechanism, Phase
@@ -33,6 +34,7 @@ class SpeedDating(Mechanism[SpeedDatingPars]):
     Pars = SpeedDatingPars
     reads = ("population.p_tie_fades_per_month",)
     steps = {Phase.SUPPORT: "meet"}
+    draws_seekers = True  # from the job seekers of the month (the ecosystem lists them)
     employer_facing = True
 
     def meet(self, month: int) -> None:
@@ -43,6 +45,27 @@ class SpeedDating(Mechanism[SpeedDatingPars]):
         labs = ecosystem(model)
         dating = pick(model, labs.seekers, seats(model, self.pars.seats), rng)
         contacts = partners(model, model.refugees.trade[dating], rng, self.pars.contacts)
-        kept = (contacts != NO) & (rng.random(contacts.shape) < self.pars.p_tie)
-        give_ties(model, month, np.repeat(dating, self.pars.contacts)[kept.ravel()], contacts[kept], rng)
+        rows, employers = _kept_contacts(dating, contacts, rng.random(contacts.shape), self.pars.p_tie)
+        give_ties(model, month, rows, employers, rng)
         labs.attend(month, dating, Lab.SPEED_DATING)
+
+
+@njit(cache=True, nogil=True)
+def _kept_contacts(
+    dating: np.ndarray, contacts: np.ndarray, u: np.ndarray, p: float
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The contacts that become ties (an employer met, uniform below ``p``), in order (compiled).
+
+    Returns:
+        The participant and the employer of each new tie.
+    """
+    n, count = contacts.shape
+    rows = np.empty(n * count, dtype=dating.dtype)
+    employers = np.empty(n * count, dtype=contacts.dtype)
+    k = 0
+    for i in range(n):
+        for j in range(count):
+            if contacts[i, j] != NO and u[i, j] < p:
+                rows[k], employers[k] = dating[i], contacts[i, j]
+                k += 1
+    return rows[:k], employers[:k]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from throughflow.enums import Lab
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
-from throughflow.processes.labs.common import pick, seats
+from throughflow.processes.labs.common import grow_skill, pick, seats
 from throughflow.processes.labs.ecosystem import ecosystem
 
 
@@ -28,6 +28,7 @@ class Workshops(Mechanism[WorkshopsPars]):
     section = "labs.workshops"
     Pars = WorkshopsPars
     steps = {Phase.SUPPORT: "hold"}
+    draws_seekers = True  # from the job seekers of the month (the ecosystem lists them)
 
     def hold(self, month: int) -> None:
         """A workshop, when the calendar says so."""
@@ -36,6 +37,5 @@ class Workshops(Mechanism[WorkshopsPars]):
         model = self.model
         labs = ecosystem(model)
         shop = pick(model, labs.seekers, seats(model, self.pars.seats), self.stream())
-        r = model.refugees
-        r.skill[shop] += self.pars.skill_gain * (1.0 - r.skill[shop])
+        grow_skill(shop, model.refugees.skill, self.pars.skill_gain)
         labs.attend(month, shop, Lab.WORKSHOP)
