@@ -47,7 +47,7 @@ from throughflow.processes.placement import _longest_waiting_first
 from throughflow.processes.transitions import _learn, _start_jobs
 from throughflow.processes.vacancies import _employers_of
 from throughflow.processes.work_experience import _grow
-from throughflow.randomness import chosen, uniforms
+from throughflow.randomness import NEVER, chosen, months_until, uniforms
 
 MASK64 = (1 << 64) - 1
 
@@ -589,6 +589,19 @@ def test_other_applicants_best_margins_equal_the_array_expressions() -> None:
         quantile = u ** (1.0 / np.maximum(count, 1))
         best = mean + sd * ndtri(quantile)
         np.testing.assert_array_equal(_best_margins(ndtri(quantile), count, mean, sd), np.where(count > 0, best, -np.inf))
+
+
+def test_geometric_durations_equal_the_array_expression() -> None:
+    rng = np.random.default_rng(22)
+    for size in (0, 1, 50, 5000):
+        u = rng.random(size)
+        u[: size // 10] = 0.0  # the shortest duration
+        u[size // 10 : size // 5] = np.nextafter(1.0, 0.0)  # the longest
+        for p in (1e-12, 0.01, 1.0 / 3.0, 0.5, 0.999999):
+            expected = np.minimum(1 + np.floor(np.log1p(-u) / np.log1p(-p)), NEVER).astype(np.int64)
+            np.testing.assert_array_equal(months_until(u, p), expected)
+        np.testing.assert_array_equal(months_until(u, 0.0), np.full(size, NEVER))
+        np.testing.assert_array_equal(months_until(u, 1.0), np.ones(size, dtype=np.int64))
 
 
 def test_interviews_held_equal_the_array_expressions() -> None:

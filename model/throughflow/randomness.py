@@ -149,4 +149,13 @@ def months_until(u: np.ndarray, p: float) -> np.ndarray:
         return np.full(len(u), never, dtype=np.int64)
     if p >= 1.0:
         return np.ones(len(u), dtype=np.int64)
-    return np.minimum(1 + np.floor(np.log1p(-u) / np.log1p(-p)), never).astype(np.int64)
+    return _months(np.log1p(-u), np.log1p(-p), never)  # the logarithms stay numpy's (numba's may differ in the last bit)
+
+
+@njit(cache=True, nogil=True)
+def _months(log_u: np.ndarray, log_p: float, never: int) -> np.ndarray:  # pragma: no cover - compiled
+    """``min(1 + floor(log_u / log_p), never)`` as integers: the geometric durations of :func:`months_until` (compiled)."""
+    out = np.empty(log_u.size, dtype=np.int64)
+    for i in range(log_u.size):
+        out[i] = int(min(1.0 + np.floor(log_u[i] / log_p), float(never)))
+    return out

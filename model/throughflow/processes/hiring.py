@@ -259,6 +259,7 @@ class Hiring(Mechanism[Section]):
         hits += [
             _warm_hits(holder, ties, channel, first_open, home, tolerance, minutes, municipality)
             for holder, ties, channel, _ in channels
+            if holder.size
         ]
         # one introduction per seeker and employer at a time: the first channel that reaches them
         new = _first_new(np.concatenate(hits), e.n, self.pending.seeker, self.pending.employer)
@@ -661,9 +662,18 @@ def _first_new(hits: np.ndarray, n_employers: int, pending_seeker: np.ndarray, p
     pair's key ``seeker x (n_employers + 1) + employer``, which the returned rows hold in
     their fourth column. (The sorts are numpy's: numba's own sorts are several times slower.)
     """
-    key = hits[:, 0] * (n_employers + 1) + hits[:, 1]
-    pending = np.sort(pending_seeker * (n_employers + 1) + pending_employer)
+    key = _pair_keys(hits[:, 0], hits[:, 1], n_employers)
+    pending = np.sort(_pair_keys(pending_seeker, pending_employer, n_employers))
     return _first_new_of(hits, key, np.argsort(key, kind="stable"), pending)
+
+
+@njit(cache=True, nogil=True)
+def _pair_keys(seeker: np.ndarray, employer: np.ndarray, n_employers: int) -> np.ndarray:  # pragma: no cover - compiled
+    """The key of each (seeker, employer) pair: ``seeker x (n_employers + 1) + employer`` (compiled)."""
+    out = np.empty(seeker.size, dtype=np.int64)
+    for i in range(seeker.size):
+        out[i] = seeker[i] * (n_employers + 1) + employer[i]
+    return out
 
 
 @njit(cache=True, nogil=True)
