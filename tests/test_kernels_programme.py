@@ -199,7 +199,7 @@ def test_eligibility_for_every_timing_and_targeting_equals_the_array_expressions
 def test_waiting_list_served_first_eligible_first_equals_the_stable_sort() -> None:
     rng = np.random.default_rng(104)
     for size in (0, 1, 2, 7, 64, 65, 1000, 5000):
-        for distinct in (1, 2, 5, 40):  # many equal keys: the order among them must be kept
+        for distinct in (1, 2, 5, 40, 2**30):  # many equal keys (their order kept); keys spread wide
             eligible_since = rng.integers(0, distinct, size + 50).astype(np.int32)
             eligible_since[rng.random(size + 50) < 0.1] = NO
             for candidates in (np.sort(rng.choice(size + 50, size, replace=False)), rng.permutation(size + 50)[:size]):

@@ -281,7 +281,7 @@ def test_new_vacancies_equal_the_array_expressions() -> None:
             u_share, u_bottleneck = rng.random(n), rng.random(n)
             u_bottleneck[: n // 4] = p_bottleneck  # on the boundary
             got = _new_vacancies(
-                u_share, total, cumulative, u_bottleneck, p_bottleneck, skill, shift, language, REQUIREMENT_CONCENTRATION
+                np.sort(u_share), total, cumulative, u_bottleneck, p_bottleneck, skill, shift, language, REQUIREMENT_CONCENTRATION
             )
             # the former array expressions
             share = np.sort(u_share) * total

@@ -435,14 +435,38 @@ def _mark_eligible(candidates: np.ndarray, eligible_since: np.ndarray, month: in
 
 
 @njit(cache=True, nogil=True)
-def _first_served(
-    candidates: np.ndarray,
-    eligible_since: np.ndarray,
-    free: int,
-) -> np.ndarray:  # pragma: no cover - compiled
-    """The first ``free`` candidates of the waiting list: first eligible first, ties in order (compiled, stable)."""
-    order = np.argsort(eligible_since[candidates], kind="mergesort")
-    return candidates[order[:free]]
+def _first_served(candidates: np.ndarray, eligible_since: np.ndarray, free: int) -> np.ndarray:  # pragma: no cover - compiled
+    """The first ``free`` candidates of the waiting list: first eligible first, ties in order (compiled, stable).
+
+    The months of eligibility span a few hundred values at most, so the order is a counting
+    sort (one pass to count, one to place), where a comparison sort of a 100,000-refugee
+    waiting list would cost far more; keys spread wider than the list take a stable mergesort.
+    """
+    n = candidates.size
+    take = min(max(free, 0), n)
+    if n == 0:
+        return candidates[:0]
+    low = high = eligible_since[candidates[0]]
+    for c in candidates:
+        low, high = min(low, eligible_since[c]), max(high, eligible_since[c])
+    span = int(high) - int(low) + 1
+    if span > 4 * n + 1024:
+        keys = np.empty(n, dtype=np.int64)
+        for i in range(n):
+            keys[i] = eligible_since[candidates[i]]
+        return candidates[np.argsort(keys, kind="mergesort")[:take]]
+    start = np.zeros(span + 1, dtype=np.int64)  # then: the first position of each month
+    for c in candidates:
+        start[eligible_since[c] - low + 1] += 1
+    for k in range(span):
+        start[k + 1] += start[k]
+    out = np.empty(take, dtype=candidates.dtype)
+    for c in candidates:
+        k = eligible_since[c] - low
+        if start[k] < take:
+            out[start[k]] = c
+        start[k] += 1
+    return out
 
 
 @njit(cache=True, nogil=True)

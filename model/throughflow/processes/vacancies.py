@@ -50,7 +50,7 @@ class Vacancies(Mechanism[Section]):
         u_share = rng.random(n)
         u_bottleneck = rng.random(n)
         employer, bottleneck, alpha, beta = _new_vacancies(
-            u_share, e.vacancy_total, e.vacancy_cumulative, u_bottleneck, lm.p_bottleneck, lm.skill_requirement,
+            np.sort(u_share), e.vacancy_total, e.vacancy_cumulative, u_bottleneck, lm.p_bottleneck, lm.skill_requirement,
             lm.bottleneck_requirement_shift, lm.language_requirement, REQUIREMENT_CONCENTRATION,
         )  # fmt: skip
         requirement = rng.beta(alpha, beta, size=alpha.shape)  # as :func:`draw_requirement` draws them
@@ -71,13 +71,14 @@ def _new_vacancies(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
     """The employer and bottleneck flag of each new vacancy, and the beta parameters of its requirements (compiled).
 
-    The employers split the vacancies in proportion to their rates (the sorted uniform
-    numbers ``u_share`` scaled to the total rate, located among the cumulative rates); a
+    The employers split the vacancies in proportion to their rates (the uniform numbers
+    ``u_share``, sorted by the caller with numpy's sort, which is several times faster than
+    numba's, scaled to the total rate, located among the cumulative rates); a
     vacancy is in a bottleneck occupation when its ``u_bottleneck`` is below
     ``p_bottleneck``, which raises its mean skill requirement. The parameters (skill in the
     first row, Dutch in the second) are those of :func:`draw_requirement` for these means.
     """
-    employer = _employers_of(cumulative, np.sort(u_share) * total)  # sorted: employers come out in order
+    employer = _employers_of(cumulative, u_share * total)  # sorted: employers come out in order
     n = u_share.size
     bottleneck = np.empty(n, dtype=np.bool_)
     alpha = np.empty((2, n))
