@@ -27,7 +27,7 @@ from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
 from throughflow.population import NO
-from throughflow.processes.transitions import move, move_rows
+from throughflow.processes.transitions import move_rows
 from throughflow.randomness import uniforms_compiled
 
 if TYPE_CHECKING:
@@ -195,6 +195,53 @@ def _separate(
 
 
 @njit(cache=True, nogil=True)
+def _end_wise_jobs(
+    rows: np.ndarray,
+    month: int,
+    status: np.ndarray,
+    since: np.ndarray,
+    qualification: np.ndarray,
+    wise: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """WISE workers ``rows`` lose their regular job: to UNEMPLOYED, no longer kept by a WISE (compiled).
+
+    Returns:
+        The months each job lasted (the events), the status each leaves and their
+        qualification (the flows).
+    """
+    months = np.empty(rows.size, dtype=since.dtype)
+    for i in range(rows.size):
+        months[i] = month - since[rows[i]]
+    origin, qual = move_rows(rows, _UNEMPLOYED, month, status, since, qualification)
+    for i in range(rows.size):
+        wise[rows[i]] = NO
+    return months, origin, qual
+
+
+@njit(cache=True, nogil=True)
+def _leave_benefit(
+    rows: np.ndarray,
+    month: int,
+    status: np.ndarray,
+    since: np.ndarray,
+    qualification: np.ndarray,
+    benefit_entry: np.ndarray,
+    benefit_exit: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Refugees ``rows`` on benefit leave the labour market: to INACTIVE, a first exit from benefit this month (compiled).
+
+    Returns:
+        The status each leaves and their qualification (the flows).
+    """
+    origin, qual = move_rows(rows, _INACTIVE, month, status, since, qualification)
+    for i in range(rows.size):
+        row = rows[i]
+        if benefit_entry[row] != NO and benefit_exit[row] == NO:
+            benefit_exit[row] = month
+    return origin, qual
+
+
+@njit(cache=True, nogil=True)
 def _follow_up(
     entry_month: int, benefit_entry: np.ndarray, status: np.ndarray, on_benefit: np.ndarray
 ) -> None:  # pragma: no cover
@@ -240,22 +287,24 @@ class Employment(Mechanism[Section]):
 
         ending = _happening(self.key, month, in_wise, model.scenario.art60.wise_job_separation_per_month, _ONE, 2)
         if ending.size:
-            self.log(month, "separation", ending, -1, month - r.status_since[ending])
-            move(model, ending, Status.UNEMPLOYED, month)
-            r.wise[ending] = NO
+            months, origin, qualification = _end_wise_jobs(ending, month, r.status, r.status_since, r.qualification, r.wise)
+            self.log(month, "separation", ending, -1, months)
+            model.recorder.count_moves(_UNEMPLOYED, origin, qualification)
 
         factor = _per_row(model.product("reentry_factor", inactive))
         returning = _happening(self.key, month, inactive, lm.p_reentry_per_month, factor, 3)
         if returning.size:
-            move(model, returning, Status.UNEMPLOYED, month)
+            origin, qualification = move_rows(returning, _UNEMPLOYED, month, r.status, r.status_since, r.qualification)
+            model.recorder.count_moves(_UNEMPLOYED, origin, qualification)
             self.log(month, "reentry", returning)
 
         factor = _per_row(model.product("shock_factor", unemployed))
         leaving = _happening(self.key, month, unemployed, lm.p_inactive_per_month, factor, 1)
         if leaving.size:
-            move(model, leaving, Status.INACTIVE, month)
-            first_exit = (r.benefit_entry[leaving] != NO) & (r.benefit_exit[leaving] == NO)
-            r.benefit_exit[leaving[first_exit]] = month
+            origin, qualification = _leave_benefit(
+                leaving, month, r.status, r.status_since, r.qualification, r.benefit_entry, r.benefit_exit
+            )
+            model.recorder.count_moves(_INACTIVE, origin, qualification)
             self.log(month, "inactive", leaving)
 
         if month <= BENEFIT_FOLLOW_UP:

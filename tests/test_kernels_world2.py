@@ -1,0 +1,80 @@
+"""More of the world's compiled kernels give exactly what the array expressions they replaced give.
+
+The ends of WISE jobs and the exits from benefit to inactivity in the employment dynamics:
+each compiled kernel is checked against the former numpy expressions (the removed lines,
+written here) on random inputs that cover the edge cases (empty input, ``NO`` links, months
+on the boundaries). Kernels that write in place are compared by the arrays after the call.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from throughflow.enums import Status
+from throughflow.population import NO, RefugeeTable
+from throughflow.processes.employment import _end_wise_jobs, _leave_benefit
+
+UNEMPLOYED, INACTIVE = int(Status.UNEMPLOYED), int(Status.INACTIVE)
+
+
+def refugees(rng: np.random.Generator, n: int) -> RefugeeTable:
+    """A table of ``n`` refugees with random statuses, months, WISE links and benefit months (the model's dtypes)."""
+    table = RefugeeTable(n)
+    table.add(n)
+    table.status[:n] = rng.integers(0, 6, n)
+    table.status_since[:n] = rng.integers(-5, 40, n)
+    table.qualification[:n] = rng.integers(0, 3, n)
+    table.wise[:n] = np.where(rng.random(n) < 0.6, rng.integers(0, 4, n), NO)
+    table.benefit_entry[:n] = np.where(rng.random(n) < 0.6, rng.integers(0, 40, n), NO)
+    table.benefit_exit[:n] = np.where(rng.random(n) < 0.4, rng.integers(0, 40, n), NO)
+    return table
+
+
+def columns(table: RefugeeTable) -> dict[str, np.ndarray]:
+    """Copies of all the table's columns."""
+    return {name: getattr(table, name).copy() for name in RefugeeTable.COLUMNS}
+
+
+def assert_same_columns(got: RefugeeTable, expected: dict[str, np.ndarray]) -> None:
+    for name, column in expected.items():
+        np.testing.assert_array_equal(getattr(got, name), column, err_msg=name)
+
+
+def test_wise_job_ends_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(201)
+    for _ in range(100):
+        n, month = 60, int(rng.integers(0, 41))
+        table = refugees(rng, n)
+        rows = np.sort(rng.choice(n, int(rng.choice([0, 1, 30, n])), replace=False)).astype(np.int64)
+        expected = columns(table)
+        months, origin, qual = _end_wise_jobs(rows, month, table.status, table.status_since, table.qualification, table.wise)
+        # the former array expressions (the event's months, ``move`` and the WISE link)
+        c = expected
+        np.testing.assert_array_equal(months, month - c["status_since"][rows])
+        np.testing.assert_array_equal(origin, c["status"][rows])
+        np.testing.assert_array_equal(qual, c["qualification"][rows])
+        c["status"][rows] = UNEMPLOYED
+        c["status_since"][rows] = month
+        c["wise"][rows] = NO
+        assert_same_columns(table, expected)
+
+
+def test_exits_from_benefit_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(202)
+    for _ in range(100):
+        n, month = 60, int(rng.integers(0, 41))
+        table = refugees(rng, n)
+        rows = np.sort(rng.choice(n, int(rng.choice([0, 1, 30, n])), replace=False)).astype(np.int64)
+        expected = columns(table)
+        origin, qual = _leave_benefit(
+            rows, month, table.status, table.status_since, table.qualification, table.benefit_entry, table.benefit_exit
+        )
+        # the former array expressions (``move`` and the first exit from benefit)
+        c = expected
+        np.testing.assert_array_equal(origin, c["status"][rows])
+        np.testing.assert_array_equal(qual, c["qualification"][rows])
+        c["status"][rows] = INACTIVE
+        c["status_since"][rows] = month
+        first_exit = (c["benefit_entry"][rows] != NO) & (c["benefit_exit"][rows] == NO)
+        c["benefit_exit"][rows[first_exit]] = month
+        assert_same_columns(table, expected)
