@@ -46,7 +46,7 @@ class PlacementAdvocacy(Mechanism[PlacementAdvocacyPars]):
 
     def contest_placement(
         self, clients: np.ndarray, offers: np.ndarray, commute: np.ndarray, month: int
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Contest poor offers of clients with a mentor.
 
         Args:
@@ -57,7 +57,8 @@ class PlacementAdvocacy(Mechanism[PlacementAdvocacyPars]):
 
         Returns:
             The host each client gets and whether the client starts now (a failed attempt
-            with attempts left: the client waits for the next offer).
+            with attempts left: the client waits for the next offer); ``None`` when all start now
+            (no offer contested: the offers as they are).
         """
         model = self.model
         r, hosts = model.refugees, model.hosts
@@ -66,7 +67,7 @@ class PlacementAdvocacy(Mechanism[PlacementAdvocacyPars]):
             clients, offers, commute, r.commute_tolerance, hosts.sector, r.trade, r.mentor, attempts, self.pars.attempts_max
         )
         if advocated.size == 0:
-            return offers.copy(), np.ones(clients.size, dtype=bool)
+            return offers, None
         rows = clients[advocated]
         final, placed, success, openness = _contest(
             advocated, self.uniforms(month, rows), clients, offers, r.home, r.mentor, model.mentors.advocacy,
