@@ -1,9 +1,10 @@
 """More of the world's compiled kernels give exactly what the array expressions they replaced give.
 
-The ends of WISE jobs and the exits from benefit to inactivity in the employment dynamics:
-each compiled kernel is checked against the former numpy expressions (the removed lines,
-written here) on random inputs that cover the edge cases (empty input, ``NO`` links, months
-on the boundaries). Kernels that write in place are compared by the arrays after the call.
+The ends of WISE jobs and the exits from benefit to inactivity in the employment dynamics, and
+the new weak ties of the lab activities: each compiled kernel is checked against the former
+numpy expressions (the removed lines, written here) on random inputs that cover the edge
+cases (empty input, repeats, ``NO`` links, months on the boundaries). Kernels that write in
+place are compared by the arrays after the call.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from throughflow.enums import Status
-from throughflow.population import NO, RefugeeTable
+from throughflow.population import MAX_TIES, NO, RefugeeTable
 from throughflow.processes.employment import _end_wise_jobs, _leave_benefit
+from throughflow.processes.labs.common import _give_ties
 
 UNEMPLOYED, INACTIVE = int(Status.UNEMPLOYED), int(Status.INACTIVE)
 
@@ -78,3 +80,29 @@ def test_exits_from_benefit_equal_the_array_expressions() -> None:
         first_exit = (c["benefit_entry"][rows] != NO) & (c["benefit_exit"][rows] == NO)
         c["benefit_exit"][rows[first_exit]] = month
         assert_same_columns(table, expected)
+
+
+def test_new_ties_equal_the_table_method() -> None:
+    rng = np.random.default_rng(203)
+    for trial in range(200):
+        n, n_emp, month = 30, int(rng.integers(1, 8)), int(rng.integers(0, 41))
+        table = RefugeeTable(n)
+        table.add(n)
+        table.ties[:n] = np.where(rng.random((n, MAX_TIES)) < 0.6, rng.integers(0, n_emp, (n, MAX_TIES)), NO)
+        table.tie_fades[:n] = rng.integers(month - 3, month + 3, (n, MAX_TIES))  # faded, fading now and held
+        table.ties_until[:n] = table.tie_fades[:n].max(axis=1)
+        size = int(rng.choice([1, 2, 10, 60]))
+        rows = rng.integers(0, n if trial % 2 else 5, size)  # repeats, many with few refugees
+        employers = rng.integers(0, n_emp, size)
+        never = trial % 5 == 0  # ties that never fade: no lifetimes
+        lifetimes = np.zeros(0, dtype=np.int64) if never else rng.geometric(0.3, size=size)
+        expected = columns(table)
+        _give_ties(rows, employers, lifetimes, month, table.ties, table.tie_fades, table.ties_until)
+        # the former array expressions (``tie_fades`` and ``RefugeeTable.add_tie``)
+        fades = np.full(size, np.iinfo(np.int32).max, dtype=np.int32) if never else (month - 1 + lifetimes).astype(np.int32)
+        former = RefugeeTable(n)
+        former.add(n)
+        for name, column in expected.items():
+            getattr(former, name)[:] = column
+        former.add_tie(rows, employers, fades, month)
+        assert_same_columns(table, columns(former))

@@ -8,8 +8,7 @@ import numpy as np
 from numba import njit
 
 from throughflow.arrays import split_flagged
-from throughflow.population import NO
-from throughflow.processes.transitions import tie_fades
+from throughflow.population import NO, _add_ties_once
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -115,7 +114,44 @@ def grow_skill(rows: np.ndarray, skill: np.ndarray, gain: float) -> None:  # pra
 
 
 def give_ties(model: ThroughflowModel, month: int, rows: np.ndarray, employers: np.ndarray, rng: np.random.Generator) -> None:
-    """New weak ties of refugees ``rows`` to ``employers``, formed this month (fading months from ``rng``)."""
+    """New weak ties of refugees ``rows`` to ``employers``, formed this month (fading months from ``rng``).
+
+    The fading months are those of :func:`~throughflow.processes.transitions.tie_fades` (a
+    geometric lifetime each), and the ties are added as
+    :meth:`~throughflow.population.RefugeeTable.add_tie` adds them, in one compiled call.
+    """
     if len(rows) == 0:  # no draw either: a generator draws nothing for no ties
         return
-    model.refugees.add_tie(rows, employers, tie_fades(model, month, rng, len(rows)), month)
+    p = model.scenario.population.p_tie_fades_per_month
+    lifetimes = rng.geometric(p, size=len(rows)) if p > 0.0 else _NO_LIFETIMES
+    r = model.refugees
+    _give_ties(rows, employers, lifetimes, month, r.ties, r.tie_fades, r.ties_until)
+
+
+_NO_LIFETIMES = np.zeros(0, dtype=np.int64)
+"""No lifetimes: ties that never fade."""
+_NEVER = np.int32(np.iinfo(np.int32).max)
+"""Fading month of a tie that never fades (:func:`~throughflow.processes.transitions.tie_fades`)."""
+
+
+@njit(cache=True, nogil=True)
+def _give_ties(
+    rows: np.ndarray,
+    employers: np.ndarray,
+    lifetimes: np.ndarray,
+    month: int,
+    ties: np.ndarray,
+    fades: np.ndarray,
+    until: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """New weak ties of refugees ``rows`` to ``employers``, of the given ``lifetimes`` (none: never fading), compiled.
+
+    Each tie fades in month ``month - 1 + lifetime``. The ties are added one after the other
+    in their order: what :meth:`~throughflow.population.RefugeeTable.add_tie` does in
+    passes over the rows sorted stably (a refugee's ties in their order; each refugee's
+    slots are their own, so the order between refugees does not matter).
+    """
+    fade = np.empty(1, dtype=np.int32)
+    for i in range(rows.size):
+        fade[0] = np.int32(month - 1 + lifetimes[i]) if lifetimes.size else _NEVER
+        _add_ties_once(ties, fades, until, rows[i : i + 1], employers[i : i + 1], fade, month)
