@@ -1,10 +1,11 @@
 """More of the world's compiled kernels give exactly what the array expressions they replaced give.
 
-The ends of WISE jobs and the exits from benefit to inactivity in the employment dynamics, and
-the new weak ties of the lab activities: each compiled kernel is checked against the former
-numpy expressions (the removed lines, written here) on random inputs that cover the edge
-cases (empty input, repeats, ``NO`` links, months on the boundaries). Kernels that write in
-place are compared by the arrays after the call.
+The ends of WISE jobs and the exits from benefit to inactivity in the employment dynamics, the
+retentions and benefit entries at the end of art. 60 contracts, and the new weak ties of the
+lab activities: each compiled kernel is checked against the former numpy expressions (the
+removed lines, written here) on random inputs that cover the edge cases (empty input,
+repeats, ``NO`` links, months on the boundaries). Kernels that write in place are compared
+by the arrays after the call.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import numpy as np
 
 from throughflow.enums import Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
+from throughflow.processes.contracts import _enter_benefit, _retain
 from throughflow.processes.employment import _end_wise_jobs, _leave_benefit
 from throughflow.processes.labs.common import _give_ties
 
-UNEMPLOYED, INACTIVE = int(Status.UNEMPLOYED), int(Status.INACTIVE)
+WISE_JOB, UNEMPLOYED, INACTIVE = int(Status.WISE_JOB), int(Status.UNEMPLOYED), int(Status.INACTIVE)
 
 
 def refugees(rng: np.random.Generator, n: int) -> RefugeeTable:
@@ -40,6 +42,12 @@ def columns(table: RefugeeTable) -> dict[str, np.ndarray]:
 def assert_same_columns(got: RefugeeTable, expected: dict[str, np.ndarray]) -> None:
     for name, column in expected.items():
         np.testing.assert_array_equal(getattr(got, name), column, err_msg=name)
+
+
+def assert_all_equal(got: tuple[np.ndarray, ...], expected: tuple[np.ndarray, ...]) -> None:
+    assert len(got) == len(expected)
+    for k, (g, e) in enumerate(zip(got, expected, strict=True)):
+        np.testing.assert_array_equal(g, e, err_msg=f"result {k}")
 
 
 def test_wise_job_ends_equal_the_array_expressions() -> None:
@@ -106,3 +114,31 @@ def test_new_ties_equal_the_table_method() -> None:
             getattr(former, name)[:] = column
         former.add_tie(rows, employers, fades, month)
         assert_same_columns(table, columns(former))
+
+
+def test_retentions_and_benefit_entries_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(204)
+    for _ in range(100):
+        n, month = 60, int(rng.integers(0, 41))
+        table = refugees(rng, n)
+        rows = np.sort(rng.choice(n, int(rng.choice([0, 1, 30, n])), replace=False)).astype(np.int64)
+        by = rng.integers(0, 5, rows.size).astype(np.int32)
+        expected = columns(table)
+        got = _retain(rows, by, month, table.status, table.status_since, table.qualification, table.wise)
+        # the former array expressions (``move`` and the WISE that retains)
+        c = expected
+        assert_all_equal(got, (c["status"][rows], c["qualification"][rows]))
+        c["status"][rows] = WISE_JOB
+        c["status_since"][rows] = month
+        c["wise"][rows] = by
+        assert_same_columns(table, expected)
+
+        expected = columns(table)
+        got = _enter_benefit(rows, month, table.status, table.status_since, table.qualification, table.benefit_entry)
+        # the former array expressions (``move`` and the benefit entry)
+        c = expected
+        assert_all_equal(got, (c["status"][rows], c["qualification"][rows]))
+        c["status"][rows] = UNEMPLOYED
+        c["status_since"][rows] = month
+        c["benefit_entry"][rows] = month
+        assert_same_columns(table, expected)

@@ -16,7 +16,7 @@ from throughflow.enums import Status
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import Section
 from throughflow.population import NO
-from throughflow.processes.transitions import end_contract_rows, move, start_job
+from throughflow.processes.transitions import end_contract_rows, move_rows, start_job
 from throughflow.randomness import uniforms_compiled
 
 if TYPE_CHECKING:
@@ -61,11 +61,11 @@ def end_contracts(mechanism: Contracts, month: int) -> None:
     if hired.size:
         start_job(model, hired, r.offer[hired], month)
     if retained.size:
-        move(model, retained, Status.WISE_JOB, month)
-        r.wise[retained] = retained_by
+        origin, qualification = _retain(retained, retained_by, month, r.status, r.status_since, r.qualification, r.wise)
+        model.recorder.count_moves(_WISE_JOB, origin, qualification)
     if to_benefit.size:
-        move(model, to_benefit, Status.UNEMPLOYED, month)
-        r.benefit_entry[to_benefit] = month
+        origin, qualification = _enter_benefit(to_benefit, month, r.status, r.status_since, r.qualification, r.benefit_entry)
+        model.recorder.count_moves(_UNEMPLOYED, origin, qualification)
 
 
 _ART60, _NEC, _WISE_JOB, _UNEMPLOYED = int(Status.ART60), int(Status.NEC), int(Status.WISE_JOB), int(Status.UNEMPLOYED)
@@ -134,3 +134,39 @@ def _contract_outcomes(
 def _ending(contract_end: np.ndarray, status: np.ndarray, month: int) -> np.ndarray:  # pragma: no cover - compiled
     """Rows whose art. 60 contract ends in ``month`` (not those who dropped out), compiled."""
     return np.flatnonzero((contract_end == month) & (status == _ART60))
+
+
+@njit(cache=True, nogil=True)
+def _retain(
+    rows: np.ndarray,
+    by: np.ndarray,
+    month: int,
+    status: np.ndarray,
+    since: np.ndarray,
+    qualification: np.ndarray,
+    wise: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Workers ``rows`` stay on a regular job at the WISE ``by`` each: to WISE_JOB (compiled).
+
+    Returns:
+        The status each leaves and their qualification (the flows).
+    """
+    origin, qual = move_rows(rows, _WISE_JOB, month, status, since, qualification)
+    for i in range(rows.size):
+        wise[rows[i]] = by[i]
+    return origin, qual
+
+
+@njit(cache=True, nogil=True)
+def _enter_benefit(
+    rows: np.ndarray, month: int, status: np.ndarray, since: np.ndarray, qualification: np.ndarray, benefit_entry: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Workers ``rows`` go on benefit: to UNEMPLOYED, entering benefit this month (compiled).
+
+    Returns:
+        The status each leaves and their qualification (the flows).
+    """
+    origin, qual = move_rows(rows, _UNEMPLOYED, month, status, since, qualification)
+    for i in range(rows.size):
+        benefit_entry[rows[i]] = month
+    return origin, qual
