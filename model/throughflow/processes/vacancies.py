@@ -49,8 +49,9 @@ class Vacancies(Mechanism[Section]):
         n = int(rng.poisson(e.vacancy_total))
         u_share = rng.random(n)
         u_bottleneck = rng.random(n)
+        u_share.sort()  # numpy's sort, in place
         employer, bottleneck, alpha, beta = _new_vacancies(
-            np.sort(u_share), e.vacancy_total, e.vacancy_cumulative, u_bottleneck, lm.p_bottleneck, lm.skill_requirement,
+            u_share, e.vacancy_total, e.vacancy_cumulative, u_bottleneck, lm.p_bottleneck, lm.skill_requirement,
             lm.bottleneck_requirement_shift, lm.language_requirement, REQUIREMENT_CONCENTRATION,
         )  # fmt: skip
         requirement = rng.beta(alpha, beta, size=alpha.shape)  # as :func:`draw_requirement` draws them

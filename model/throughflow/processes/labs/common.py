@@ -30,7 +30,9 @@ def pick(model: ThroughflowModel, candidates: np.ndarray, n_seats: int, rng: np.
 def pick_split(mentees: np.ndarray, others: np.ndarray, n_seats: int, rng: np.random.Generator) -> np.ndarray:
     """:func:`pick` from candidates already split into ``mentees`` and ``others`` (``n_seats`` at least 1)."""
     if mentees.size >= n_seats:
-        return np.sort(rng.choice(mentees, size=n_seats, replace=False, shuffle=False))
+        drawn = rng.choice(mentees, size=n_seats, replace=False, shuffle=False)  # a new array: sorted in place
+        drawn.sort()
+        return drawn
     rest = n_seats - mentees.size
     if rest >= others.size:
         return np.concatenate([mentees, others])
