@@ -525,3 +525,14 @@ def test_looking_up_apprenticeship_ends_only_when_one_ends_changes_no_run(name: 
     assert isinstance(looking.mechanisms["apprenticeships"].ends, EveryMonth)
     assert (skipping.refugees.column("apprentice_at") != NO).any()
     assert_same_run(skipping, looking)
+
+
+def test_an_activity_that_reads_the_seekers_without_declaring_it_fails_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job seekers are listed only for declared activities: an undeclared reader is told so, not given stale rows."""
+    from throughflow.processes.labs.workshops import Workshops
+
+    only = {f"labs.{other}.enabled": other == "workshops" for other in LAB_ACTIVITIES}
+    ThroughflowModel(load_scenario("pillar_labs", **only), seed=2, months=12).run()  # declared: runs
+    monkeypatch.setattr(Workshops, "draws_seekers", False)
+    with pytest.raises(RuntimeError, match="draws_seekers = True"):
+        ThroughflowModel(load_scenario("pillar_labs", **only), seed=2, months=12).run()

@@ -17,6 +17,7 @@ from throughflow.enums import Lab, Status
 from throughflow.limits import LIMITS, Entity
 from throughflow.mechanism import CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, ScenarioBase, Section, par, share
+from throughflow.population import NO
 from throughflow.processes.hiring import job_seekers
 
 if TYPE_CHECKING:
@@ -97,7 +98,8 @@ class Ecosystem(Mechanism[LabsPars]):
         e.set_participants(self.stream().random(e.n) < self.pars.employer_participation)
         self.supports_employers = any(getattr(m, "employer_facing", False) for m in self.model.mechanisms.values())
         self.participants = e.participates.sum()  # the participants are fixed for the run
-        self.seekers = np.zeros(0, dtype=np.int64)
+        self._seekers = np.zeros(0, dtype=np.int64)
+        self._listed = NO  # the month the job seekers were last listed
         # the calendars of the activities that draw from the job seekers
         self.calendars = [m.pars.every_months for m in self.model.mechanisms.values() if getattr(m, "draws_seekers", False)]
 
@@ -109,6 +111,28 @@ class Ecosystem(Mechanism[LabsPars]):
             if month % every == 0:
                 self.seekers = job_seekers(self.model, month)
                 return
+
+    @property
+    def seekers(self) -> np.ndarray:
+        """The job seekers of this month, for the activities that draw from them.
+
+        They are listed only in months when an activity that declares ``draws_seekers = True``
+        meets (its ``every_months`` calendar).
+
+        Raises:
+            RuntimeError: When read in a month they were not listed: the activity reading
+                them does not declare ``draws_seekers = True``.
+        """
+        if self._listed != self.model.steps:
+            raise RuntimeError(
+                f"the job seekers of month {self.model.steps} were not listed: "
+                "a lab activity that draws from them must declare draws_seekers = True"
+            )
+        return self._seekers
+
+    @seekers.setter
+    def seekers(self, rows: np.ndarray) -> None:
+        self._seekers, self._listed = rows, self.model.steps
 
     def attend(self, month: int, rows: np.ndarray, lab: Lab) -> None:
         """Log and count seats taken in an activity."""
