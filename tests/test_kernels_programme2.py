@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from throughflow.enums import Status
 from throughflow.population import MAX_MENTOR_TIES, NO
+from throughflow.processes.enrolment import _TARGETINGS, _TIMINGS, _eligible
 from throughflow.processes.organisation.matching import _match
 
 
@@ -50,3 +52,36 @@ def test_matching_by_classes_equals_the_greedy_over_every_place() -> None:
                 d = km[home[:, None], place_home[None, :]].astype(np.float32)
                 cost = (d > radius) + d / 100.0 - 0.5 * has_tie[:, trade].T
                 np.testing.assert_array_equal(got, _greedy_by_argmin(cost))
+
+
+def test_eligibility_skipping_early_equals_the_array_expressions() -> None:
+    rng = np.random.default_rng(202)
+    for n in (0, 1, 5, 300):
+        for _ in range(6):
+            month, late_months = int(rng.integers(0, 30)), int(rng.integers(1, 7))
+            status = np.sort(rng.integers(0, 6, n)).astype(np.int8)  # runs of one status, as arrival order gives
+            rng.shuffle(status[: n // 2])
+            ever_enrolled = rng.random(n) < rng.choice([0.0, 0.3, 1.0])
+            qualification = rng.integers(0, 3, n).astype(np.int8)
+            contract_end = np.where(rng.random(n) < 0.2, NO, month + late_months + rng.integers(-2, 3, n)).astype(np.int32)
+            ended = np.where(rng.random(n) < 0.5, NO, rng.integers(0, 30, n)).astype(np.int32)
+            since = np.where(rng.random(n) < 0.5, NO, rng.integers(0, 30, n)).astype(np.int32)
+            by_timing = {
+                "waiting_list": (status == Status.WAITING) | (status == Status.ART60),
+                "placement": status == Status.ART60,
+                "late_contract": (status == Status.ART60) & (contract_end - month < late_months),
+                "after_contract": (status == Status.UNEMPLOYED) & (ended != NO),
+            }
+            by_targeting = {"all": True, "low": qualification == 0, "medium_high": qualification > 0, "random_share": True}
+            for timing, t in _TIMINGS.items():
+                for targeting, g in _TARGETINGS.items():
+                    want = np.flatnonzero(by_timing[timing] & ~ever_enrolled & by_targeting[targeting])
+                    for mark in (False, True):
+                        got_since = since.copy()
+                        columns = (status, ever_enrolled, qualification, contract_end, ended, got_since)
+                        got = _eligible(t, g, month, late_months, n, *columns, mark)
+                        np.testing.assert_array_equal(got, want)
+                        want_since = since.copy()
+                        if mark:
+                            want_since[want[since[want] == NO]] = month
+                        np.testing.assert_array_equal(got_since, want_since)
