@@ -12,7 +12,9 @@ import numpy as np
 from throughflow.enums import Status
 from throughflow.population import MAX_MENTOR_TIES, NO
 from throughflow.processes.enrolment import _TARGETINGS, _TIMINGS, _eligible
+from throughflow.processes.one_on_one.pass_ties import _fade_sooner, _fade_sooner_geometric
 from throughflow.processes.organisation.matching import _match
+from throughflow.randomness import NEVER, months_until
 
 
 def _greedy_by_argmin(cost: np.ndarray) -> np.ndarray:
@@ -85,3 +87,25 @@ def test_eligibility_skipping_early_equals_the_array_expressions() -> None:
                         if mark:
                             want_since[want[since[want] == NO]] = month
                         np.testing.assert_array_equal(got_since, want_since)
+
+
+def test_fading_sooner_by_geometric_months_equals_months_until_then_the_minimum() -> None:
+    rng = np.random.default_rng(203)
+    for n in (0, 1, 40):
+        for p in (1e-12, 0.004, 0.25, 0.5, 0.999):
+            fades = rng.integers(0, 60, (50, 4)).astype(np.int32)
+            fades[:5] = NO  # faded long ago: never moved later
+            fades[5:10] = NEVER  # never fade: moved to the new month
+            cells = rng.choice(200, n, replace=False)
+            rows, slots = (cells // 4).astype(np.int64), (cells % 4).astype(np.int64)
+            u = rng.random(n)
+            u[: n // 4] = 0.0  # the first month
+            last_month = int(rng.integers(0, 40))
+            got = fades.copy()
+            _fade_sooner_geometric(got, rows, slots, last_month, np.log1p(-u), float(np.log1p(-p)), float(NEVER))
+            want = fades.copy()
+            want[rows, slots] = np.minimum(want[rows, slots], last_month + months_until(u, p))
+            np.testing.assert_array_equal(got, want)
+            former = fades.copy()
+            _fade_sooner(former, rows, slots, last_month, months_until(u, p))
+            np.testing.assert_array_equal(got, former)
