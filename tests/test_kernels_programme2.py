@@ -12,6 +12,7 @@ import numpy as np
 from throughflow.enums import Status
 from throughflow.population import MAX_MENTOR_TIES, NO
 from throughflow.processes.enrolment import _TARGETINGS, _TIMINGS, _eligible
+from throughflow.processes.labs.growth_paths import _on_path_factor
 from throughflow.processes.one_on_one.pass_ties import _fade_sooner, _fade_sooner_geometric
 from throughflow.processes.organisation.matching import _match
 from throughflow.randomness import NEVER, months_until
@@ -109,3 +110,15 @@ def test_fading_sooner_by_geometric_months_equals_months_until_then_the_minimum(
             former = fades.copy()
             _fade_sooner(former, rows, slots, last_month, months_until(u, p))
             np.testing.assert_array_equal(got, former)
+
+
+def test_growth_path_stop_factor_equals_the_array_expression() -> None:
+    rng = np.random.default_rng(204)
+    for n in (0, 1, 30):
+        growth_path = np.where(rng.random(40) < 0.4, rng.integers(0, 3, 40), NO).astype(np.int32)  # month 0: a path
+        mentors = rng.integers(0, 40, n).astype(np.int64)  # repeats
+        for factor in (0.5, 0.7, 1.0):
+            got = _on_path_factor(mentors, growth_path, factor)
+            want = np.where(growth_path[mentors] >= 0, factor, 1.0)
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)
