@@ -43,7 +43,9 @@ def test_matching_by_classes_equals_the_greedy_over_every_place() -> None:
                 n_mentees, n_places = int(rng.integers(0, 40)), int(rng.integers(0, 40))
                 home = rng.integers(0, regions, n_mentees).astype(np.int64)
                 trade = rng.integers(0, int(rng.integers(1, sectors + 1)), n_mentees).astype(np.int64)  # repeats
-                place_home = np.sort(rng.integers(0, regions, n_places)).astype(np.int64)
+                place_home = rng.integers(0, regions, n_places).astype(np.int64)
+                if rng.random() < 0.5:  # mentors listed by home (the places of a class together), or not
+                    place_home.sort()
                 share = rng.choice([0.0, 0.3, 1.0])
                 place_ties = np.where(
                     rng.random((n_places, MAX_MENTOR_TIES)) < share, rng.integers(0, 30, (n_places, MAX_MENTOR_TIES)), NO

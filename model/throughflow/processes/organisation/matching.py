@@ -100,8 +100,9 @@ def _match(
     the mentor's home and whether the mentor has a tie in that trade (the place's class), so
     all places of a class cost the same and the cheapest free place of a class is its lowest
     free place. Per trade, the places are listed by class, each class in index order; each
-    mentee, in order, compares the next free place of each class that has one (the lowest
-    cost, then the lowest place index, as the greedy over all places) and takes it.
+    mentee, in order, takes the cheapest next free place of a class, the lowest place index
+    among equal costs (as the greedy over all places): the classes are visited from the
+    cheapest for the mentee's home (sorted once per home) until they cost more than the best.
     """
     n_places, homes = place_home.size, km.shape[0]
     classes = 2 * homes  # home x (no tie, tie)
@@ -123,8 +124,6 @@ def _match(
     order = np.empty((sectors, n_places), dtype=np.int64)  # per trade: the places by class, in index order
     head = np.zeros((sectors, classes + 1), dtype=np.int64)  # per trade: the next place of each class in ``order``
     end = np.zeros((sectors, classes), dtype=np.int64)
-    active = np.empty((sectors, classes), dtype=np.int64)  # per trade: the classes that may have a free place
-    n_active = np.zeros(sectors, dtype=np.int64)
     for s in range(sectors):
         if not wanted[s]:
             continue
@@ -133,9 +132,6 @@ def _match(
             start[2 * place_home[p] + has_tie[s, p] + 1] += 1
         for c in range(classes):
             start[c + 1] += start[c]
-            if start[c + 1] > start[c]:
-                active[s, n_active[s]] = c
-                n_active[s] += 1
         fill = start[:classes].copy()
         for c in range(classes):
             end[s, c] = start[c + 1]
@@ -143,27 +139,32 @@ def _match(
             c = 2 * place_home[p] + has_tie[s, p]
             order[s, fill[c]] = p
             fill[c] += 1
+    by_cost = np.full((homes, classes), -1, dtype=np.int64)  # per mentee's home: the classes by cost (when needed)
+    cost_of = np.empty((homes, classes))  # and their costs, in that order
     taken = np.zeros(n_places, dtype=np.bool_)
     out = np.full(home.size, -1, dtype=np.int64)
     for i in range(min(home.size, n_places)):
-        s, distance = trade[i], part[home[i]]
-        best, best_place, best_cost = -1, -1, 0.0
-        j = 0
-        while j < n_active[s]:
-            c = active[s, j]
-            h = head[s, c]
-            while h < end[s, c] and taken[order[s, h]]:
-                h += 1
-            head[s, c] = h
-            if h == end[s, c]:  # the class has no free place left: dropped
-                n_active[s] -= 1
-                active[s, j] = active[s, n_active[s]]
+        s, h = trade[i], home[i]
+        if by_cost[h, 0] < 0:
+            for c in range(classes):
+                cost_of[h, c] = part[h, c // 2] - (0.5 if c % 2 else 0.0)
+            by_cost[h] = np.argsort(cost_of[h], kind="mergesort")
+            cost_of[h] = cost_of[h][by_cost[h]]
+        best_place, best_cost = -1, 0.0
+        for j in range(classes):
+            cost = cost_of[h, j]
+            if best_place >= 0 and cost > best_cost:  # the classes left cost more
+                break
+            c = by_cost[h, j]
+            k = head[s, c]
+            while k < end[s, c] and taken[order[s, k]]:
+                k += 1
+            head[s, c] = k
+            if k == end[s, c]:  # no free place left in the class
                 continue
-            p = order[s, h]
-            cost = distance[c // 2] - (0.5 if c % 2 else 0.0)
-            if best < 0 or cost < best_cost or (cost == best_cost and p < best_place):
-                best, best_place, best_cost = c, p, cost
-            j += 1
+            p = order[s, k]
+            if best_place < 0 or cost < best_cost or (cost == best_cost and p < best_place):
+                best_place, best_cost = p, cost
         out[i] = best_place
         taken[best_place] = True
     return out
