@@ -403,26 +403,26 @@ def _eligible(
     """
     out = np.empty(n, dtype=np.int64)
     k = 0
-    for i in range(n):
+    for i in range(n):  # few refugees pass the timing rule: the others are skipped at once
         s = status[i]
         if timing == _WAITING_LIST:
-            ok = s in (_WAITING, _ART60)
+            ok = (s == _WAITING) | (s == _ART60)
         elif timing == _PLACEMENT:
             ok = s == _ART60
         elif timing == _LATE_CONTRACT:
             ok = s == _ART60 and contract_end[i] - month < late_months
         else:
             ok = s == _UNEMPLOYED and ended[i] != NO
-        if ever_enrolled[i]:
-            ok = False
-        if targeting == _LOW:
-            ok = ok and qualification[i] == 0
-        elif targeting == _MEDIUM_HIGH:
-            ok = ok and qualification[i] > 0
-        if ok and mark and eligible_since[i] == NO:
+        if not ok or ever_enrolled[i]:
+            continue
+        if targeting == _LOW and qualification[i] != 0:
+            continue
+        if targeting == _MEDIUM_HIGH and qualification[i] <= 0:
+            continue
+        if mark and eligible_since[i] == NO:
             eligible_since[i] = month
         out[k] = i
-        k += ok
+        k += 1
     return out[:k]
 
 

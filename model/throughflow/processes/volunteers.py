@@ -112,6 +112,8 @@ class Volunteers(Mechanism[OneOnOnePars]):
     def init(self) -> None:
         """The volunteers present at the start."""
         self._recruitment = per_year_of_arrivals(self.model.scenario, self.pars.recruitment_per_1000)
+        leave = self.pars.p_mentor_leave_per_month
+        self._log_stay = float(np.log1p(-leave)) if 0.0 < leave < 1.0 else 0.0  # numpy's, as months_until takes it
         self.recruit(round(per_year_of_arrivals(self.model.scenario, self.pars.mentors_per_1000)), 0)
 
     def recruit_month(self, month: int) -> None:
@@ -146,9 +148,13 @@ class Volunteers(Mechanism[OneOnOnePars]):
         rng = self.stream()
         mt = model.mentors
         rows = mt.add(count)
-        mt.home[rows] = model.home_mix.draw(rng, count)
-        mean = min(0.95, p.advocacy_mean + sum(hook() for hook in model.hooks["advocacy_gain"]))
-        mt.advocacy[rows] = rng.beta(mean * 10, (1 - mean) * 10, size=count)
+        new = slice(rows[0], rows[0] + count)  # the rows added are consecutive
+        mt.home[new] = model.home_mix.draw(rng, count)
+        gain = 0.0
+        for hook in model.hooks["advocacy_gain"]:
+            gain += hook()
+        mean = min(0.95, p.advocacy_mean + gain)
+        mt.advocacy[new] = rng.beta(mean * 10, (1 - mean) * 10, size=count)
         n_ties = rng.poisson(p.mentor_ties_mean, size=count)
         _new_mentors(
             rows[0], n_ties, below(rng, model.employers.n, (count, MAX_MENTOR_TIES)), month, mt.ties, mt.status, mt.joined
@@ -156,8 +162,8 @@ class Volunteers(Mechanism[OneOnOnePars]):
         # every volunteer may leave in any month from the first month of the run: the month is
         # drawn now, one number per mentor (common random numbers across scenarios)
         u, leave, start = self.uniforms(0, rows, DEPARTURE), p.p_mentor_leave_per_month, max(month, 1) - 1
-        if 0.0 < leave < 1.0:  # months_until, its logarithms in numpy and the rest compiled
-            _leave_months(start, np.log1p(-u), np.log1p(-leave), rows[0], mt.leaves)
+        if self._log_stay < 0.0:  # months_until, its logarithms in numpy and the rest compiled
+            _leave_months(start, np.log1p(-u), self._log_stay, rows[0], mt.leaves)
         else:
             mt.leaves[rows] = start + months_until(u, leave)
         model.mentor_agents += add_views(model, Mentor, rows.tolist())

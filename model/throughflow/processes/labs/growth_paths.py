@@ -22,7 +22,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from throughflow.arrays import factor_at_least
 from throughflow.enums import MentorStatus
 from throughflow.mechanism import Column, CostItem, Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
@@ -79,6 +78,10 @@ class GrowthPaths(Mechanism[GrowthPathsPars]):
     costs = (CostItem("growth_paths", "growth_paths_started", "labs.growth_paths.cost_eur"),)
     steps = {Phase.SUPPORT: "offer"}
 
+    def init(self) -> None:
+        """The factor on the chance to stop taking mentees of a volunteer on a growth path."""
+        self._stop_factor = 1.0 - self.pars.departure_reduction
+
     def offer(self, month: int) -> None:
         """A round of growth paths, when the calendar says so."""
         p = self.pars
@@ -112,7 +115,7 @@ class GrowthPaths(Mechanism[GrowthPathsPars]):
 
     def mentor_stop_factor(self, mentors: np.ndarray) -> np.ndarray:
         """Volunteers on a growth path stop taking mentees less often."""
-        return factor_at_least(mentors, self.model.mentors.growth_path, 0, 1.0 - self.pars.departure_reduction)  # NO is -1
+        return _on_path_factor(mentors, self.model.mentors.growth_path, self._stop_factor)
 
 
 @njit(cache=True, nogil=True)
@@ -134,3 +137,12 @@ def _take_up(
     for m in taken:
         growth_path[m] = month
         advocacy[m] = advocacy[m] + gain * (1.0 - advocacy[m])
+
+
+@njit(cache=True, nogil=True)
+def _on_path_factor(mentors: np.ndarray, growth_path: np.ndarray, factor: float) -> np.ndarray:  # pragma: no cover
+    """``factor`` for each of ``mentors`` who took a growth path (``growth_path`` not ``NO``, -1), else 1 (compiled)."""
+    out = np.empty(mentors.size)
+    for i in range(mentors.size):
+        out[i] = factor if growth_path[mentors[i]] >= 0 else 1.0
+    return out

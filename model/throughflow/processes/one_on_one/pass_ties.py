@@ -18,7 +18,7 @@ from throughflow.parameters import LEVER, Section, par, share
 from throughflow.population import MAX_TIES, NO, _add_ties_once, tie_held
 from throughflow.processes.enrolment import programme
 from throughflow.processes.transitions import tie_fades
-from throughflow.randomness import months_until, uniforms_compiled
+from throughflow.randomness import NEVER, months_until, uniforms_compiled
 
 if TYPE_CHECKING:
     from throughflow.words import Words
@@ -54,6 +54,11 @@ class PassTies(Mechanism[PassTiesPars]):
     events = ("tie",)
     steps = {Phase.SUPPORT: "introduce"}
 
+    def init(self) -> None:
+        """The monthly chance that a tie to an ended pair's mentor's employer fades, and its logarithm (numpy's)."""
+        self._p_fade = 1.0 / self.pars.months_after_pair
+        self._log_keep = float(np.log1p(-self._p_fade)) if 0.0 < self._p_fade < 1.0 else 0.0
+
     def introduce(self, month: int) -> None:
         """This month's introductions."""
         model = self.model
@@ -75,8 +80,12 @@ class PassTies(Mechanism[PassTiesPars]):
         rows_, slots, u = _ties_to_fade(
             self.key, month, mentee, mentor, r.ties_until, r.ties, r.tie_fades, self.model.mentors.ties
         )
-        if rows_.size:
-            _fade_sooner(r.tie_fades, rows_, slots, month - 1, months_until(u, 1.0 / self.pars.months_after_pair))
+        if not rows_.size:
+            return
+        if self._log_keep < 0.0:  # months_until, its logarithms in numpy and the rest compiled with the fading
+            _fade_sooner_geometric(r.tie_fades, rows_, slots, month - 1, np.log1p(-u), self._log_keep, _NEVER)
+        else:
+            _fade_sooner(r.tie_fades, rows_, slots, month - 1, months_until(u, self._p_fade))
 
     def describe(self, event: str, words: Words, ref: int, value: float) -> str:
         """An introduction in words."""
@@ -170,5 +179,23 @@ def _fade_sooner(
     """Ties in ``(rows, slots)`` fade by ``last_month + months`` at the latest (compiled)."""
     for i in range(rows.size):
         last = last_month + months[i]
+        if last < fades[rows[i], slots[i]]:
+            fades[rows[i], slots[i]] = last
+
+
+_NEVER = float(NEVER)
+
+
+@njit(cache=True, nogil=True)
+def _fade_sooner_geometric(
+    fades: np.ndarray, rows: np.ndarray, slots: np.ndarray, last_month: int, log_u: np.ndarray, log_keep: float, never: float
+) -> None:  # pragma: no cover - compiled
+    """:func:`_fade_sooner` by the geometric months of :func:`~throughflow.randomness.months_until` (compiled).
+
+    The months of each tie are ``min(1 + floor(log_u / log_keep), never)``, ``log_u`` the
+    logarithms of one less its uniform and ``log_keep`` of one less the monthly chance.
+    """
+    for i in range(rows.size):
+        last = last_month + int(min(1.0 + np.floor(log_u[i] / log_keep), never))
         if last < fades[rows[i], slots[i]]:
             fades[rows[i], slots[i]] = last

@@ -95,34 +95,17 @@ def _match(
     """:meth:`Matching.match_mentors`, compiled.
 
     The cost of a pairing is 1 outside the matching radius, plus the distance in hundreds of
-    km, less a half when the mentor has a tie in the mentee's trade. It depends on the mentee
-    only through home and trade (the mentee's kind) and on the place only through the
-    mentor's home and the sectors of the mentor's ties (the place's type), so it is computed
-    per kind and type, in single precision as the distances are, and the greedy runs on types.
+    km (in single precision, as the distances are), less a half when the mentor has a tie in
+    the mentee's trade. For a mentee of a given trade it depends on the place only through
+    the mentor's home and whether the mentor has a tie in that trade (the place's class), so
+    all places of a class cost the same and the cheapest free place of a class is its lowest
+    free place. Per trade, the places are listed by class, each class in index order; each
+    mentee, in order, takes the cheapest next free place of a class, the lowest place index
+    among equal costs (as the greedy over all places): the classes are visited from the
+    cheapest for the mentee's home (sorted once per home) until they cost more than the best.
     """
-    n_kinds = km.shape[0] * sectors
-    kind_of = np.full(n_kinds, -1, dtype=np.int64)  # kinds present, numbered in order of their code
-    for code in home * sectors + trade:
-        kind_of[code] = 0
-    kinds = np.flatnonzero(kind_of == 0)
-    kind_of[kinds] = np.arange(kinds.size)
-    mentee_kind = kind_of[home * sectors + trade]
-    has_tie = np.zeros((place_home.size, sectors), dtype=np.bool_)
-    code = np.empty(place_home.size, dtype=np.int64)
-    for p in range(place_home.size):
-        mask = 0
-        for k in range(place_ties.shape[1]):
-            if place_ties[p, k] != NO:
-                has_tie[p, employer_sector[place_ties[p, k]]] = True
-        for sector in range(sectors):
-            if has_tie[p, sector]:
-                mask |= 1 << sector
-        code[p] = (place_home[p] << sectors) | mask
-    types = np.unique(code)  # types present, numbered in order of their code
-    place_type = np.searchsorted(types, code)
-    first = np.empty(types.size, dtype=np.int64)  # the first place of each type
-    for p in range(place_home.size - 1, -1, -1):
-        first[place_type[p]] = p
+    n_places, homes = place_home.size, km.shape[0]
+    classes = 2 * homes  # home x (no tie, tie)
     limit = np.float32(radius)
     part = np.empty(km.shape)  # the distance part of the cost, per pair of homes
     for a in range(km.shape[0]):
@@ -130,17 +113,61 @@ def _match(
             d = np.float32(km[a, b])
             outside = np.float32(1.0) if d > limit else np.float32(0.0)
             part[a, b] = np.float64(outside + d / np.float32(100.0))
-    type_home = place_home[first]
-    type_tie = np.empty((sectors, types.size))  # the tie part, per sector and type
-    for t in range(types.size):
-        for sector in range(sectors):
-            type_tie[sector, t] = 0.5 if has_tie[first[t], sector] else 0.0
-    cost = np.empty((kinds.size, types.size))
-    for i in range(kinds.size):
-        distance, tie = part[kinds[i] // sectors], type_tie[kinds[i] % sectors]
-        for t in range(types.size):
-            cost[i, t] = distance[type_home[t]] - tie[t]
-    return _greedy(cost, mentee_kind, place_type)
+    has_tie = np.zeros((sectors, n_places), dtype=np.bool_)
+    for p in range(n_places):
+        for k in range(place_ties.shape[1]):
+            if place_ties[p, k] != NO:
+                has_tie[employer_sector[place_ties[p, k]], p] = True
+    wanted = np.zeros(sectors, dtype=np.bool_)
+    for t in trade:
+        wanted[t] = True
+    order = np.empty((sectors, n_places), dtype=np.int64)  # per trade: the places by class, in index order
+    head = np.zeros((sectors, classes + 1), dtype=np.int64)  # per trade: the next place of each class in ``order``
+    end = np.zeros((sectors, classes), dtype=np.int64)
+    for s in range(sectors):
+        if not wanted[s]:
+            continue
+        start = head[s]
+        for p in range(n_places):
+            start[2 * place_home[p] + has_tie[s, p] + 1] += 1
+        for c in range(classes):
+            start[c + 1] += start[c]
+        fill = start[:classes].copy()
+        for c in range(classes):
+            end[s, c] = start[c + 1]
+        for p in range(n_places):
+            c = 2 * place_home[p] + has_tie[s, p]
+            order[s, fill[c]] = p
+            fill[c] += 1
+    by_cost = np.full((homes, classes), -1, dtype=np.int64)  # per mentee's home: the classes by cost (when needed)
+    cost_of = np.empty((homes, classes))  # and their costs, in that order
+    taken = np.zeros(n_places, dtype=np.bool_)
+    out = np.full(home.size, -1, dtype=np.int64)
+    for i in range(min(home.size, n_places)):
+        s, h = trade[i], home[i]
+        if by_cost[h, 0] < 0:
+            for c in range(classes):
+                cost_of[h, c] = part[h, c // 2] - (0.5 if c % 2 else 0.0)
+            by_cost[h] = np.argsort(cost_of[h], kind="mergesort")
+            cost_of[h] = cost_of[h][by_cost[h]]
+        best_place, best_cost = -1, 0.0
+        for j in range(classes):
+            cost = cost_of[h, j]
+            if best_place >= 0 and cost > best_cost:  # the classes left cost more
+                break
+            c = by_cost[h, j]
+            k = head[s, c]
+            while k < end[s, c] and taken[order[s, k]]:
+                k += 1
+            head[s, c] = k
+            if k == end[s, c]:  # no free place left in the class
+                continue
+            p = order[s, k]
+            if best_place < 0 or cost < best_cost or (cost == best_cost and p < best_place):
+                best_place, best_cost = p, cost
+        out[i] = best_place
+        taken[best_place] = True
+    return out
 
 
 def greedy(cost: np.ndarray, kind: np.ndarray, place_type: np.ndarray | None = None) -> np.ndarray:
