@@ -46,7 +46,7 @@ from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
 from throughflow.population import NO, tie_held
 from throughflow.processes.transitions import start_job
-from throughflow.randomness import months_until, uniforms_compiled
+from throughflow.randomness import NEVER, months_until, uniforms_compiled
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -178,16 +178,15 @@ class Hiring(Mechanism[Section]):
         first_open = pool.first_open_by_employer(model.employers.n)
         self._introduce(seekers, coach, first_open, month)
         warm_seeker, warm_vacancy, warm_kind = self._interviews(seekers, first_open, month)
-        kind = np.concatenate([np.zeros(seeker.size, dtype=np.int64), warm_kind])
-        seeker = np.concatenate([seeker, warm_seeker])
-        vacancy = np.concatenate([vacancy, warm_vacancy])
+        seeker, vacancy, kind = _joined(seeker, vacancy, warm_seeker, warm_vacancy, warm_kind)
         if model.events.enabled:
             self.log(month, "apply", *_applications(seekers, n_cold, warm_seeker))
         if seeker.size:
-            room = model.employers.posts - model.employers.staff
-            pick = _choose(_margin(model, seeker, vacancy), others, seeker, vacancy, pool.employer, room, r.n)
-            seeker, vacancy, kind = seeker[pick], vacancy[pick], kind[pick]
-            hire(model, seeker, pool.employer[vacancy], month, kind)
+            e = model.employers
+            seeker, vacancy, kind, employer = _hired(
+                _margin(model, seeker, vacancy), others, seeker, vacancy, kind, pool.employer, e.posts, e.staff, r.n
+            )
+            hire(model, seeker, employer, month, kind)
         open_, other_hires = _still_open(vacancy, others)
         self.count("other_hires", other_hires)
         pool.keep(open_)
@@ -262,10 +261,13 @@ class Hiring(Mechanism[Section]):
             if holder.size
         ]
         # one introduction per seeker and employer at a time: the first channel that reaches them
-        new = _first_new(np.concatenate(hits), e.n, self.pending.seeker, self.pending.employer)
-        lag = months_until(self.uniforms(month, new[:, 3], LAG), 1.0 / model.scenario.labour_market.warm_lag_months)
-        new[:, 3] = month + lag
-        self.pending.add(new)
+        new, u = _new_introductions(np.concatenate(hits), e.n, self.pending, self.key, month)
+        p = 1.0 / model.scenario.labour_market.warm_lag_months
+        if 0.0 < p < 1.0:  # the interview month: geometric lag (:func:`~throughflow.randomness.months_until`)
+            self.pending.rows = _queued(self.pending.rows, new, np.log1p(-u), np.log1p(-p), NEVER, month)
+        else:
+            new[:, 3] = month + months_until(u, p)
+            self.pending.add(new)
         model.recorder.add("warm_applications", new.shape[0])
         if model.events.enabled:
             for _, _, channel, provider in channels:
@@ -321,6 +323,76 @@ def _choose(
     candidates = candidates[np.argsort(worst_first, kind="stable")]  # ties keep their order
     out = _first_offers(candidates, seeker, vacancy, others.size, n_refugees)
     return out[capped(employer[vacancy[out]], room)]
+
+
+def _hired(
+    margin: np.ndarray,
+    others: np.ndarray,
+    seeker: np.ndarray,
+    vacancy: np.ndarray,
+    kind: np.ndarray,
+    employer: np.ndarray,
+    posts: np.ndarray,
+    staff: np.ndarray,
+    n_refugees: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The hires among the interviews, in order of margin (best first): :func:`_choose`'s, and who they are.
+
+    A candidate must meet the requirements and beat every other job seeker who applied. The
+    best candidate of each vacancy gets the offer; a seeker with several offers takes the
+    best; an employer hires no more refugees than its room (posts less refugee staff), best
+    margins first (room ``posts - staff``). (The sort is numpy's: numba's are slower.)
+
+    Returns:
+        The seeker, vacancy, channel (``kind``) and employer of each hire.
+    """
+    candidates, worst_first = _beating(margin, others, vacancy)
+    order = np.argsort(worst_first, kind="stable")  # ties keep their order
+    return _hires(candidates, order, seeker, vacancy, kind, employer, posts, staff, others.size, n_refugees)
+
+
+@njit(cache=True, nogil=True)
+def _hires(
+    candidates: np.ndarray,
+    order: np.ndarray,
+    seeker: np.ndarray,
+    vacancy: np.ndarray,
+    kind: np.ndarray,
+    employer: np.ndarray,
+    posts: np.ndarray,
+    staff: np.ndarray,
+    n_vacancies: int,
+    n_refugees: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The hires among the ``candidates`` taken in ``order`` (best first), compiled (:func:`_choose`).
+
+    Each vacancy's first candidate whose seeker has no offer yet gets the offer
+    (:func:`_first_offers`); each employer then hires, in that order, up to its room
+    ``posts - staff`` (:func:`~throughflow.arrays.capped`).
+
+    Returns:
+        The seeker, vacancy, channel and employer of each hire.
+    """
+    offers = _first_offers(candidates[order], seeker, vacancy, n_vacancies, n_refugees)
+    hired = offers[capped(employer[vacancy[offers]], posts - staff)]
+    out_employer = np.empty(hired.size, dtype=employer.dtype)
+    for n in range(hired.size):
+        out_employer[n] = employer[vacancy[hired[n]]]
+    return seeker[hired], vacancy[hired], kind[hired], out_employer
+
+
+@njit(cache=True, nogil=True)
+def _joined(
+    cold_seeker: np.ndarray, cold_vacancy: np.ndarray, warm_seeker: np.ndarray, warm_vacancy: np.ndarray, warm_kind: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """All interviews: the cold ones (channel 0), then the warm ones; seeker, vacancy and channel (compiled)."""
+    n, m = cold_seeker.size, warm_seeker.size
+    seeker = np.empty(n + m, dtype=np.int64)
+    vacancy = np.empty(n + m, dtype=np.int64)
+    kind = np.zeros(n + m, dtype=np.int64)
+    seeker[:n], vacancy[:n] = cold_seeker, cold_vacancy
+    seeker[n:], vacancy[n:], kind[n:] = warm_seeker, warm_vacancy, warm_kind
+    return seeker, vacancy, kind
 
 
 @njit(cache=True, nogil=True)
@@ -694,6 +766,51 @@ def _first_new_of(hits: np.ndarray, key: np.ndarray, order: np.ndarray, pending:
     return out[:n]
 
 
+def _new_introductions(
+    hits: np.ndarray, n_employers: int, pending: Introductions, key: int, month: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_first_new` of ``hits`` and the ``pending`` introductions, and the uniforms of their lags.
+
+    The uniforms are the hiring stream's (``key``) counter-based numbers of the new pairs'
+    keys for draw ``LAG`` in ``month``. (The sorts are numpy's.)
+    """
+    keys, pending_keys = _both_pair_keys(hits, pending.rows, n_employers)
+    pending_keys.sort()
+    return _first_new_lags(hits, keys, np.argsort(keys, kind="stable"), pending_keys, key, month, LAG)
+
+
+@njit(cache=True, nogil=True)
+def _both_pair_keys(hits: np.ndarray, pending: np.ndarray, n_employers: int) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """The :func:`_pair_keys` of the rows of ``hits`` and of the ``pending`` rows (seeker, employer first), compiled."""
+    return _pair_keys(hits[:, 0], hits[:, 1], n_employers), _pair_keys(pending[:, 0], pending[:, 1], n_employers)
+
+
+@njit(cache=True, nogil=True)
+def _first_new_lags(
+    hits: np.ndarray, keys: np.ndarray, order: np.ndarray, pending: np.ndarray, stream: int, month: int, draw: int
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """:func:`_first_new_of`, and the counter-based uniforms of the new rows' keys (compiled)."""
+    new = _first_new_of(hits, keys, order, pending)
+    return new, uniforms_compiled(stream, month, new[:, 3].copy(), draw)
+
+
+@njit(cache=True, nogil=True)
+def _queued(
+    pending: np.ndarray, new: np.ndarray, log_u: np.ndarray, log_p: float, never: int, month: int
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The ``pending`` introductions, then the ``new`` ones with their interview month (compiled).
+
+    The month is ``month`` plus the geometric lag ``min(1 + floor(log_u / log_p), never)``
+    (:func:`~throughflow.randomness.months_until`); it is written into ``new`` too.
+    """
+    out = np.empty((pending.shape[0] + new.shape[0], 4), dtype=np.int64)
+    out[: pending.shape[0]] = pending
+    for i in range(new.shape[0]):
+        new[i, 3] = month + int(min(1.0 + np.floor(log_u[i] / log_p), float(never)))
+    out[pending.shape[0] :] = new
+    return out
+
+
 @njit(cache=True, nogil=True)
 def _held_interviews(
     due: np.ndarray,
@@ -836,7 +953,26 @@ def hire(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, month
     """
     r = model.refugees
     model.events.log(month, model.event_code["hire"], rows, employers, channel)
-    model.employers.take_on(employers)
-    on_art60 = r.status[rows] == Status.ART60
-    r.offer[rows[on_art60]] = employers[on_art60]
-    start_job(model, rows[~on_art60], employers[~on_art60], month)
+    start_job(model, *_hold_offers(rows, employers, r.status, r.offer, model.employers.staff), month)
+
+
+@njit(cache=True, nogil=True)
+def _hold_offers(
+    rows: np.ndarray, employers: np.ndarray, status: np.ndarray, offer: np.ndarray, staff: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Count the hires in the employers' ``staff``; ART60 workers hold the offer; the others, who start now (compiled).
+
+    Returns:
+        The rows and employers of the hires who are not on an art. 60 contract, in order.
+    """
+    now = np.empty(rows.size, dtype=rows.dtype)
+    at = np.empty(rows.size, dtype=employers.dtype)
+    n = 0
+    for i in range(rows.size):
+        staff[employers[i]] += 1
+        if status[rows[i]] == _ART60:
+            offer[rows[i]] = employers[i]
+        else:
+            now[n], at[n] = rows[i], employers[i]
+            n += 1
+    return now[:n], at[:n]
