@@ -19,11 +19,17 @@ from throughflow.processes.hiring import (
     Introductions,
     _choose,
     _first_new,
+    _held_and_later,
+    _held_interviews,
     _hired,
     _hold_offers,
+    _inverse_counts,
     _joined,
     _new_introductions,
+    _of_channel,
     _queued,
+    _split_due,
+    _visible,
 )
 from throughflow.randomness import NEVER, months_until, uniforms
 
@@ -148,3 +154,53 @@ def test_kept_vacancies_equal_the_masked_records() -> None:
         pool.keep(mask)
         assert pool.n == len(want)
         np.testing.assert_array_equal(pool.records, want)
+
+
+def test_held_interviews_and_later_introductions_equal_the_former_calls() -> None:
+    rng = np.random.default_rng(6)
+    for trial in range(200):
+        n_ref, n_emp, month = 50, int(rng.integers(1, 10)), int(rng.integers(0, 120))
+        size = 0 if trial < 5 else int(rng.integers(0, 40))
+        pending = np.column_stack(
+            [
+                rng.integers(0, n_ref, size),
+                rng.integers(0, n_emp, size),
+                rng.integers(0, 6, size),
+                rng.integers(month - 3, month + 4, size),  # overdue, due and later
+            ]
+        )
+        seekers = np.flatnonzero(rng.random(n_ref) < 0.6)
+        first_open = np.append(np.where(rng.random(n_emp) < 0.5, rng.integers(0, 30, n_emp), NO), NO)
+        p = float(rng.choice([0.0, 0.5, 1.0]))
+        *got, later = _held_and_later(pending, seekers, first_open, n_ref, n_emp, KEY, month, 1, p)
+        # the former calls
+        due, want_later = _split_due(pending, month)
+        held = _held_interviews(due, seekers, first_open, n_ref, n_emp, KEY, month, 1, p)
+        np.testing.assert_array_equal(later, want_later)
+        for column, g in enumerate(got):
+            np.testing.assert_array_equal(g, held[:, column])
+
+
+def test_introductions_of_a_channel_equal_the_masked_rows() -> None:
+    rng = np.random.default_rng(7)
+    for trial in range(100):
+        size = 0 if trial < 5 else int(rng.integers(0, 30))
+        new = rng.integers(0, 40, (size, 4))
+        new[:, 2] = rng.integers(0, 4, size)
+        channel = int(rng.integers(0, 5))  # 4: no row of that channel
+        seeker, employer = _of_channel(new, channel)
+        mine = new[new[:, 2] == channel]  # the former expressions
+        np.testing.assert_array_equal(seeker, mine[:, 0])
+        np.testing.assert_array_equal(employer, mine[:, 1])
+
+
+def test_inverse_counts_and_visible_skill_equal_the_array_expressions() -> None:
+    rng = np.random.default_rng(8)
+    for trial in range(100):
+        size = 0 if trial < 5 else int(rng.integers(0, 60))
+        count = rng.poisson(float(rng.choice([0.3, 2.0, 7.0])), size)  # zeros and repeats
+        np.testing.assert_array_equal(_inverse_counts(count), 1.0 / np.maximum(count, 1))
+        skill, recognition = rng.random(40), rng.random(40)
+        recognition[:5] = 1.0
+        seeker = rng.integers(0, 40, size)
+        np.testing.assert_array_equal(_visible(seeker, skill, recognition), skill[seeker] * recognition[seeker])

@@ -234,7 +234,7 @@ class Hiring(Mechanism[Section]):
         rng = self.stream("others")
         count = rng.poisson(_applicant_rates(pool.bottleneck, lm.other_applicants, lm.bottleneck_competition))
         u = rng.random(pool.n)  # the best of k normal margins: the normal quantile of u ** (1 / k)
-        quantile = ndtri(u ** (1.0 / np.maximum(count, 1)))  # numpy's power: numba's differs in the last bit
+        quantile = ndtri(u ** _inverse_counts(count))  # numpy's power: numba's differs in the last bit
         return _best_margins(quantile, count, lm.other_margin_mean, lm.other_margin_sd)
 
     def _introduce(self, seekers: np.ndarray, coach: np.ndarray, first_open: np.ndarray, month: int) -> None:
@@ -272,17 +272,15 @@ class Hiring(Mechanism[Section]):
         if model.events.enabled:
             for _, _, channel, provider in channels:
                 if provider is not None and hasattr(provider, "applied"):
-                    mine = new[new[:, 2] == channel]
-                    provider.applied(mine[:, 0], mine[:, 1], month)
+                    provider.applied(*_of_channel(new, channel), month)
 
     def _interviews(self, seekers: np.ndarray, first_open: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Interviews of the introductions due this month: still searching, a vacancy open, and the interview held."""
         model = self.model
-        held = _held_interviews(
-            self.pending.take_due(month), seekers, first_open, model.refugees.n, model.employers.n, self.key,
+        seeker, employer, kind, vacancy, self.pending.rows = _held_and_later(
+            self.pending.rows, seekers, first_open, model.refugees.n, model.employers.n, self.key,
             month, WARM_PASS, model.scenario.labour_market.p_warm_interview,
         )  # fmt: skip
-        seeker, employer, kind, vacancy = held[:, 0], held[:, 1], held[:, 2], held[:, 3]
         self.count("warm_interviews", seeker.size)
         self.log(month, "interview", seeker, employer, kind)
         return seeker, vacancy, kind
@@ -454,6 +452,15 @@ def _applicant_rates(bottleneck: np.ndarray, applicants: float, competition: flo
     out = np.empty(bottleneck.size, dtype=np.float64)
     for v in range(bottleneck.size):
         out[v] = applicants * (competition if bottleneck[v] else 1.0)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _inverse_counts(count: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """``1 / max(count, 1)`` of each vacancy's number of other applicants (compiled)."""
+    out = np.empty(count.size, dtype=np.float64)
+    for v in range(count.size):
+        out[v] = 1.0 / max(count[v], 1)
     return out
 
 
@@ -854,6 +861,42 @@ def _held_interviews(
 
 
 @njit(cache=True, nogil=True)
+def _held_and_later(
+    pending: np.ndarray,
+    seekers: np.ndarray,
+    first_open: np.ndarray,
+    n_refugees: int,
+    n_employers: int,
+    key: int,
+    month: int,
+    draw: int,
+    p_interview: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The interviews held of the ``pending`` introductions due by ``month``, and those still to come (compiled).
+
+    :func:`_split_due` then :func:`_held_interviews`.
+
+    Returns:
+        The interviews' seeker, employer, channel and vacancy, and the introductions not yet due.
+    """
+    due, later = _split_due(pending, month)
+    held = _held_interviews(due, seekers, first_open, n_refugees, n_employers, key, month, draw, p_interview)
+    return held[:, 0].copy(), held[:, 1].copy(), held[:, 2].copy(), held[:, 3].copy(), later
+
+
+@njit(cache=True, nogil=True)
+def _of_channel(new: np.ndarray, channel: int) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The seeker and employer of the ``new`` introductions (rows of seeker, employer, channel, …) through ``channel``."""
+    seeker = np.empty(new.shape[0], dtype=new.dtype)
+    employer = np.empty(new.shape[0], dtype=new.dtype)
+    n = 0
+    for i in range(new.shape[0]):
+        seeker[n], employer[n] = new[i, 0], new[i, 1]
+        n += new[i, 2] == channel
+    return seeker[:n], employer[:n]
+
+
+@njit(cache=True, nogil=True)
 def _applications(
     seekers: np.ndarray, n_cold: np.ndarray, warm_seeker: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
@@ -892,7 +935,7 @@ _ONE = np.ones(1)
 def _margin(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) -> np.ndarray:
     """How far a candidate exceeds the vacancy's requirements (negative: does not meet them)."""
     r, pool, lm = model.refugees, model.vacancies, model.scenario.labour_market
-    visible = r.skill[seeker] * r.recognition[seeker]
+    visible = _visible(seeker, r.skill, r.recognition)
     factor = _ONE
     if model.hooks["visible_skill"] or model.hooks["requirement_factor"]:
         employer = pool.employer[vacancy]
@@ -903,6 +946,15 @@ def _margin(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) ->
         seeker, vacancy, visible, factor, pool.skill_req, pool.language_req, pool.sector, r.language, r.host_sector,
         r.job_sector, r.trade, lm.sector_experience_bonus, lm.confirmed_trade_bonus,
     )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _visible(seeker: np.ndarray, skill: np.ndarray, recognition: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """Each candidate's visible skill: skill times recognition (compiled)."""
+    out = np.empty(seeker.size, dtype=np.float64)
+    for i in range(seeker.size):
+        out[i] = skill[seeker[i]] * recognition[seeker[i]]
+    return out
 
 
 @njit(cache=True, nogil=True)
