@@ -13,7 +13,7 @@ import numpy as np
 
 from throughflow.agents.employer import VacancyPool
 from throughflow.enums import Status
-from throughflow.population import NO
+from throughflow.population import MAX_TIES, NO, RefugeeTable
 from throughflow.processes.hiring import (
     LAG,
     Introductions,
@@ -26,9 +26,12 @@ from throughflow.processes.hiring import (
     _inverse_counts,
     _joined,
     _new_introductions,
+    _not_busy,
     _of_channel,
+    _own_tie_hits,
     _queued,
     _split_due,
+    _tie_hits,
     _visible,
 )
 from throughflow.randomness import NEVER, months_until, uniforms
@@ -204,3 +207,32 @@ def test_inverse_counts_and_visible_skill_equal_the_array_expressions() -> None:
         recognition[:5] = 1.0
         seeker = rng.integers(0, 40, size)
         np.testing.assert_array_equal(_visible(seeker, skill, recognition), skill[seeker] * recognition[seeker])
+
+
+def test_own_tie_hits_equal_the_hits_of_the_tied_seekers() -> None:
+    rng = np.random.default_rng(9)
+    n, n_emp = 300, 12
+    table = RefugeeTable(n)
+    table.add(n)
+    table.ties[:n] = np.where(rng.random((n, MAX_TIES)) < 0.6, rng.integers(0, n_emp, (n, MAX_TIES)), NO)
+    table.tie_fades[:n] = rng.integers(0, 20, (n, MAX_TIES))
+    table.ties_until[:n] = np.where(rng.random(n) < 0.2, NO, table.tie_fades[:n].max(axis=1))  # some never tied
+    home, tolerance = rng.integers(0, 5, n).astype(np.int32), rng.uniform(15, 90, n)
+    minutes, municipality = rng.uniform(5, 100, (5, 5)), rng.integers(0, 5, n_emp).astype(np.int32)
+    for month in (0, 5, 12, 19, 20):  # ties fade in months 0-19
+        first_open = np.append(np.where(rng.random(n_emp) < 0.5, rng.integers(0, 30, n_emp), NO), NO)
+        for seekers in (np.zeros(0, dtype=np.int64), np.unique(rng.integers(0, n, 120)), np.arange(n)):
+            args = (month, 2, first_open, home, tolerance, minutes, municipality)
+            got = _own_tie_hits(seekers, table.ties_until, table.ties, table.tie_fades, *args)
+            want = _tie_hits(table.tied(seekers, month), table.ties, table.tie_fades, *args)  # the former call
+            np.testing.assert_array_equal(got, want)
+
+
+def test_seekers_not_busy_equal_the_masked_rows() -> None:
+    rng = np.random.default_rng(10)
+    for trial in range(50):
+        rows = np.sort(rng.choice(500, int(rng.integers(0, 100)) if trial else 0, replace=False)).astype(np.int64)
+        busy = rng.random(rows.size) < float(rng.choice([0.0, 0.3, 1.0]))
+        got = _not_busy(rows, busy)
+        np.testing.assert_array_equal(got, rows[~busy])
+        assert got.dtype == rows.dtype

@@ -40,7 +40,7 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtri
 
-from throughflow.arrays import capped
+from throughflow.arrays import capped, rows_at_least
 from throughflow.enums import N_QUAL, SECTORS, Channel, Status
 from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
@@ -77,7 +77,7 @@ def job_seekers(model: ThroughflowModel, month: int) -> np.ndarray:
         r.column("status"), r.column("contract_end"), r.column("offer"), month + model.scenario.art60.search_window_months
     )
     for busy in model.hooks["busy"]:
-        rows = rows[~busy(rows, month)]
+        rows = _not_busy(rows, busy(rows, month))
     return rows
 
 
@@ -94,6 +94,17 @@ def _searching(status: np.ndarray, contract_end: np.ndarray, offer: np.ndarray, 
         s = status[i]
         out[n] = i
         n += (s == _UNEMPLOYED) | (s == _WISE_JOB) | ((s == _ART60) & (contract_end[i] < before) & (offer[i] == NO))
+    return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def _not_busy(rows: np.ndarray, busy: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """``rows[~busy]`` in one pass (compiled)."""
+    out = np.empty(rows.size, dtype=rows.dtype)
+    n = 0
+    for i in range(rows.size):
+        out[n] = rows[i]
+        n += not busy[i]
     return out[:n]
 
 
@@ -243,8 +254,8 @@ class Hiring(Mechanism[Section]):
         r, e = model.refugees, model.employers
         minutes, home, tolerance, municipality = model.region.minutes, r.home, r.commute_tolerance, e.municipality
         hits = [  # an employer with an open vacancy, within commuting reach: first through the refugee's own ties
-            _tie_hits(
-                r.tied(seekers, month), r.ties, r.tie_fades, month, int(Channel.OWN_TIE), first_open, home, tolerance,
+            _own_tie_hits(
+                seekers, r.ties_until, r.ties, r.tie_fades, month, int(Channel.OWN_TIE), first_open, home, tolerance,
                 minutes, municipality,
             )
         ]  # fmt: skip
@@ -731,6 +742,25 @@ def _tie_hits(
                 out[n, 0], out[n, 1], out[n, 2], out[n, 3] = s, employer, channel, 0
                 n += 1
     return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def _own_tie_hits(
+    seekers: np.ndarray,
+    ties_until: np.ndarray,
+    ties: np.ndarray,
+    fades: np.ndarray,
+    month: int,
+    channel: int,
+    first_open: np.ndarray,
+    home: np.ndarray,
+    tolerance: np.ndarray,
+    minutes: np.ndarray,
+    municipality: np.ndarray,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """:func:`_tie_hits` of the ``seekers`` who may still hold a tie in ``month`` (``ties_until``), compiled."""
+    tied = rows_at_least(seekers, ties_until, month)
+    return _tie_hits(tied, ties, fades, month, channel, first_open, home, tolerance, minutes, municipality)
 
 
 def _first_new(hits: np.ndarray, n_employers: int, pending_seeker: np.ndarray, pending_employer: np.ndarray) -> np.ndarray:
