@@ -40,7 +40,7 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtri
 
-from throughflow.arrays import capped, rows_at_least
+from throughflow.arrays import capped
 from throughflow.enums import N_QUAL, SECTORS, Channel, Status
 from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
@@ -758,9 +758,25 @@ def _own_tie_hits(
     minutes: np.ndarray,
     municipality: np.ndarray,
 ) -> np.ndarray:  # pragma: no cover - compiled
-    """:func:`_tie_hits` of the ``seekers`` who may still hold a tie in ``month`` (``ties_until``), compiled."""
-    tied = rows_at_least(seekers, ties_until, month)
-    return _tie_hits(tied, ties, fades, month, channel, first_open, home, tolerance, minutes, municipality)
+    """:func:`_tie_hits` of the ``seekers`` who may still hold a tie in ``month`` (``ties_until``), compiled.
+
+    The same rows as ``_tie_hits(rows_at_least(seekers, ties_until, month), ...)``, in one
+    pass over the seekers.
+    """
+    tied = 0
+    for s in seekers:
+        tied += ties_until[s] >= month
+    out = np.empty((tied * ties.shape[1], 4), dtype=np.int64)
+    n = 0
+    for s in seekers:
+        if ties_until[s] < month:
+            continue
+        for k in range(ties.shape[1]):
+            employer = ties[s, k]
+            if tie_held(ties, fades, s, k, month) and _reaches(s, employer, first_open, home, tolerance, minutes, municipality):
+                out[n, 0], out[n, 1], out[n, 2], out[n, 3] = s, employer, channel, 0
+                n += 1
+    return out[:n]
 
 
 def _first_new(hits: np.ndarray, n_employers: int, pending_seeker: np.ndarray, pending_employer: np.ndarray) -> np.ndarray:
