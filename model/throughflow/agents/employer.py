@@ -157,9 +157,7 @@ class VacancyPool:
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the vacancies where ``mask`` is true."""
-        kept = self.records[mask]
-        self._buffer[: len(kept)] = kept
-        self.records = self._buffer[: len(kept)]
+        self.records = self._buffer[: _keep_marked(self._buffer, mask)]
 
     def first_open_by_employer(self, n_employers: int) -> np.ndarray:
         """For each employer, the index of one of its open vacancies, or -1.
@@ -227,6 +225,18 @@ def _keep_open(records: np.ndarray, n: int, month: int) -> int:  # pragma: no co
     kept = 0
     for i in range(n):
         if records[i].closes >= month:
+            if kept < i:
+                records[kept] = records[i]
+            kept += 1
+    return kept
+
+
+@njit(cache=True, nogil=True)
+def _keep_marked(records: np.ndarray, mask: np.ndarray) -> int:  # pragma: no cover - compiled
+    """Move the first ``mask.size`` records where ``mask`` is true to the front, in order; return their number (compiled)."""
+    kept = 0
+    for i in range(mask.size):
+        if mask[i]:
             if kept < i:
                 records[kept] = records[i]
             kept += 1

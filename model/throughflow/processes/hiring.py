@@ -46,7 +46,7 @@ from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
 from throughflow.population import NO, tie_held
 from throughflow.processes.transitions import start_job
-from throughflow.randomness import months_until, uniforms_compiled
+from throughflow.randomness import NEVER, months_until, uniforms_compiled
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -77,7 +77,7 @@ def job_seekers(model: ThroughflowModel, month: int) -> np.ndarray:
         r.column("status"), r.column("contract_end"), r.column("offer"), month + model.scenario.art60.search_window_months
     )
     for busy in model.hooks["busy"]:
-        rows = rows[~busy(rows, month)]
+        rows = _not_busy(rows, busy(rows, month))
     return rows
 
 
@@ -94,6 +94,17 @@ def _searching(status: np.ndarray, contract_end: np.ndarray, offer: np.ndarray, 
         s = status[i]
         out[n] = i
         n += (s == _UNEMPLOYED) | (s == _WISE_JOB) | ((s == _ART60) & (contract_end[i] < before) & (offer[i] == NO))
+    return out[:n]
+
+
+@njit(cache=True, nogil=True)
+def _not_busy(rows: np.ndarray, busy: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """``rows[~busy]`` in one pass (compiled)."""
+    out = np.empty(rows.size, dtype=rows.dtype)
+    n = 0
+    for i in range(rows.size):
+        out[n] = rows[i]
+        n += not busy[i]
     return out[:n]
 
 
@@ -178,16 +189,15 @@ class Hiring(Mechanism[Section]):
         first_open = pool.first_open_by_employer(model.employers.n)
         self._introduce(seekers, coach, first_open, month)
         warm_seeker, warm_vacancy, warm_kind = self._interviews(seekers, first_open, month)
-        kind = np.concatenate([np.zeros(seeker.size, dtype=np.int64), warm_kind])
-        seeker = np.concatenate([seeker, warm_seeker])
-        vacancy = np.concatenate([vacancy, warm_vacancy])
+        seeker, vacancy, kind = _joined(seeker, vacancy, warm_seeker, warm_vacancy, warm_kind)
         if model.events.enabled:
             self.log(month, "apply", *_applications(seekers, n_cold, warm_seeker))
         if seeker.size:
-            room = model.employers.posts - model.employers.staff
-            pick = _choose(_margin(model, seeker, vacancy), others, seeker, vacancy, pool.employer, room, r.n)
-            seeker, vacancy, kind = seeker[pick], vacancy[pick], kind[pick]
-            hire(model, seeker, pool.employer[vacancy], month, kind)
+            e = model.employers
+            seeker, vacancy, kind, employer = _hired(
+                _margin(model, seeker, vacancy), others, seeker, vacancy, kind, pool.employer, e.posts, e.staff, r.n
+            )
+            hire(model, seeker, employer, month, kind)
         open_, other_hires = _still_open(vacancy, others)
         self.count("other_hires", other_hires)
         pool.keep(open_)
@@ -235,7 +245,7 @@ class Hiring(Mechanism[Section]):
         rng = self.stream("others")
         count = rng.poisson(_applicant_rates(pool.bottleneck, lm.other_applicants, lm.bottleneck_competition))
         u = rng.random(pool.n)  # the best of k normal margins: the normal quantile of u ** (1 / k)
-        quantile = ndtri(u ** (1.0 / np.maximum(count, 1)))  # numpy's power: numba's differs in the last bit
+        quantile = ndtri(u ** _inverse_counts(count))  # numpy's power: numba's differs in the last bit
         return _best_margins(quantile, count, lm.other_margin_mean, lm.other_margin_sd)
 
     def _introduce(self, seekers: np.ndarray, coach: np.ndarray, first_open: np.ndarray, month: int) -> None:
@@ -244,8 +254,8 @@ class Hiring(Mechanism[Section]):
         r, e = model.refugees, model.employers
         minutes, home, tolerance, municipality = model.region.minutes, r.home, r.commute_tolerance, e.municipality
         hits = [  # an employer with an open vacancy, within commuting reach: first through the refugee's own ties
-            _tie_hits(
-                r.tied(seekers, month), r.ties, r.tie_fades, month, int(Channel.OWN_TIE), first_open, home, tolerance,
+            _own_tie_hits(
+                seekers, r.ties_until, r.ties, r.tie_fades, month, int(Channel.OWN_TIE), first_open, home, tolerance,
                 minutes, municipality,
             )
         ]  # fmt: skip
@@ -262,25 +272,26 @@ class Hiring(Mechanism[Section]):
             if holder.size
         ]
         # one introduction per seeker and employer at a time: the first channel that reaches them
-        new = _first_new(np.concatenate(hits), e.n, self.pending.seeker, self.pending.employer)
-        lag = months_until(self.uniforms(month, new[:, 3], LAG), 1.0 / model.scenario.labour_market.warm_lag_months)
-        new[:, 3] = month + lag
-        self.pending.add(new)
+        new, u = _new_introductions(np.concatenate(hits), e.n, self.pending, self.key, month)
+        p = 1.0 / model.scenario.labour_market.warm_lag_months
+        if 0.0 < p < 1.0:  # the interview month: geometric lag (:func:`~throughflow.randomness.months_until`)
+            self.pending.rows = _queued(self.pending.rows, new, np.log1p(-u), np.log1p(-p), NEVER, month)
+        else:
+            new[:, 3] = month + months_until(u, p)
+            self.pending.add(new)
         model.recorder.add("warm_applications", new.shape[0])
         if model.events.enabled:
             for _, _, channel, provider in channels:
                 if provider is not None and hasattr(provider, "applied"):
-                    mine = new[new[:, 2] == channel]
-                    provider.applied(mine[:, 0], mine[:, 1], month)
+                    provider.applied(*_of_channel(new, channel), month)
 
     def _interviews(self, seekers: np.ndarray, first_open: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Interviews of the introductions due this month: still searching, a vacancy open, and the interview held."""
         model = self.model
-        held = _held_interviews(
-            self.pending.take_due(month), seekers, first_open, model.refugees.n, model.employers.n, self.key,
+        seeker, employer, kind, vacancy, self.pending.rows = _held_and_later(
+            self.pending.rows, seekers, first_open, model.refugees.n, model.employers.n, self.key,
             month, WARM_PASS, model.scenario.labour_market.p_warm_interview,
         )  # fmt: skip
-        seeker, employer, kind, vacancy = held[:, 0], held[:, 1], held[:, 2], held[:, 3]
         self.count("warm_interviews", seeker.size)
         self.log(month, "interview", seeker, employer, kind)
         return seeker, vacancy, kind
@@ -321,6 +332,76 @@ def _choose(
     candidates = candidates[np.argsort(worst_first, kind="stable")]  # ties keep their order
     out = _first_offers(candidates, seeker, vacancy, others.size, n_refugees)
     return out[capped(employer[vacancy[out]], room)]
+
+
+def _hired(
+    margin: np.ndarray,
+    others: np.ndarray,
+    seeker: np.ndarray,
+    vacancy: np.ndarray,
+    kind: np.ndarray,
+    employer: np.ndarray,
+    posts: np.ndarray,
+    staff: np.ndarray,
+    n_refugees: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The hires among the interviews, in order of margin (best first): :func:`_choose`'s, and who they are.
+
+    A candidate must meet the requirements and beat every other job seeker who applied. The
+    best candidate of each vacancy gets the offer; a seeker with several offers takes the
+    best; an employer hires no more refugees than its room (posts less refugee staff), best
+    margins first (room ``posts - staff``). (The sort is numpy's: numba's are slower.)
+
+    Returns:
+        The seeker, vacancy, channel (``kind``) and employer of each hire.
+    """
+    candidates, worst_first = _beating(margin, others, vacancy)
+    order = np.argsort(worst_first, kind="stable")  # ties keep their order
+    return _hires(candidates, order, seeker, vacancy, kind, employer, posts, staff, others.size, n_refugees)
+
+
+@njit(cache=True, nogil=True)
+def _hires(
+    candidates: np.ndarray,
+    order: np.ndarray,
+    seeker: np.ndarray,
+    vacancy: np.ndarray,
+    kind: np.ndarray,
+    employer: np.ndarray,
+    posts: np.ndarray,
+    staff: np.ndarray,
+    n_vacancies: int,
+    n_refugees: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The hires among the ``candidates`` taken in ``order`` (best first), compiled (:func:`_choose`).
+
+    Each vacancy's first candidate whose seeker has no offer yet gets the offer
+    (:func:`_first_offers`); each employer then hires, in that order, up to its room
+    ``posts - staff`` (:func:`~throughflow.arrays.capped`).
+
+    Returns:
+        The seeker, vacancy, channel and employer of each hire.
+    """
+    offers = _first_offers(candidates[order], seeker, vacancy, n_vacancies, n_refugees)
+    hired = offers[capped(employer[vacancy[offers]], posts - staff)]
+    out_employer = np.empty(hired.size, dtype=employer.dtype)
+    for n in range(hired.size):
+        out_employer[n] = employer[vacancy[hired[n]]]
+    return seeker[hired], vacancy[hired], kind[hired], out_employer
+
+
+@njit(cache=True, nogil=True)
+def _joined(
+    cold_seeker: np.ndarray, cold_vacancy: np.ndarray, warm_seeker: np.ndarray, warm_vacancy: np.ndarray, warm_kind: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """All interviews: the cold ones (channel 0), then the warm ones; seeker, vacancy and channel (compiled)."""
+    n, m = cold_seeker.size, warm_seeker.size
+    seeker = np.empty(n + m, dtype=np.int64)
+    vacancy = np.empty(n + m, dtype=np.int64)
+    kind = np.zeros(n + m, dtype=np.int64)
+    seeker[:n], vacancy[:n] = cold_seeker, cold_vacancy
+    seeker[n:], vacancy[n:], kind[n:] = warm_seeker, warm_vacancy, warm_kind
+    return seeker, vacancy, kind
 
 
 @njit(cache=True, nogil=True)
@@ -382,6 +463,15 @@ def _applicant_rates(bottleneck: np.ndarray, applicants: float, competition: flo
     out = np.empty(bottleneck.size, dtype=np.float64)
     for v in range(bottleneck.size):
         out[v] = applicants * (competition if bottleneck[v] else 1.0)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _inverse_counts(count: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """``1 / max(count, 1)`` of each vacancy's number of other applicants (compiled)."""
+    out = np.empty(count.size, dtype=np.float64)
+    for v in range(count.size):
+        out[v] = 1.0 / max(count[v], 1)
     return out
 
 
@@ -654,6 +744,41 @@ def _tie_hits(
     return out[:n]
 
 
+@njit(cache=True, nogil=True)
+def _own_tie_hits(
+    seekers: np.ndarray,
+    ties_until: np.ndarray,
+    ties: np.ndarray,
+    fades: np.ndarray,
+    month: int,
+    channel: int,
+    first_open: np.ndarray,
+    home: np.ndarray,
+    tolerance: np.ndarray,
+    minutes: np.ndarray,
+    municipality: np.ndarray,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """:func:`_tie_hits` of the ``seekers`` who may still hold a tie in ``month`` (``ties_until``), compiled.
+
+    The same rows as ``_tie_hits(rows_at_least(seekers, ties_until, month), ...)``, in one
+    pass over the seekers.
+    """
+    tied = 0
+    for s in seekers:
+        tied += ties_until[s] >= month
+    out = np.empty((tied * ties.shape[1], 4), dtype=np.int64)
+    n = 0
+    for s in seekers:
+        if ties_until[s] < month:
+            continue
+        for k in range(ties.shape[1]):
+            employer = ties[s, k]
+            if tie_held(ties, fades, s, k, month) and _reaches(s, employer, first_open, home, tolerance, minutes, municipality):
+                out[n, 0], out[n, 1], out[n, 2], out[n, 3] = s, employer, channel, 0
+                n += 1
+    return out[:n]
+
+
 def _first_new(hits: np.ndarray, n_employers: int, pending_seeker: np.ndarray, pending_employer: np.ndarray) -> np.ndarray:
     """The introductions to queue: one per seeker and employer, none already pending.
 
@@ -692,6 +817,51 @@ def _first_new_of(hits: np.ndarray, key: np.ndarray, order: np.ndarray, pending:
         out[n, 0], out[n, 1], out[n, 2], out[n, 3] = hits[i, 0], hits[i, 1], hits[i, 2], key[i]
         n += 1
     return out[:n]
+
+
+def _new_introductions(
+    hits: np.ndarray, n_employers: int, pending: Introductions, key: int, month: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_first_new` of ``hits`` and the ``pending`` introductions, and the uniforms of their lags.
+
+    The uniforms are the hiring stream's (``key``) counter-based numbers of the new pairs'
+    keys for draw ``LAG`` in ``month``. (The sorts are numpy's.)
+    """
+    keys, pending_keys = _both_pair_keys(hits, pending.rows, n_employers)
+    pending_keys.sort()
+    return _first_new_lags(hits, keys, np.argsort(keys, kind="stable"), pending_keys, key, month, LAG)
+
+
+@njit(cache=True, nogil=True)
+def _both_pair_keys(hits: np.ndarray, pending: np.ndarray, n_employers: int) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """The :func:`_pair_keys` of the rows of ``hits`` and of the ``pending`` rows (seeker, employer first), compiled."""
+    return _pair_keys(hits[:, 0], hits[:, 1], n_employers), _pair_keys(pending[:, 0], pending[:, 1], n_employers)
+
+
+@njit(cache=True, nogil=True)
+def _first_new_lags(
+    hits: np.ndarray, keys: np.ndarray, order: np.ndarray, pending: np.ndarray, stream: int, month: int, draw: int
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """:func:`_first_new_of`, and the counter-based uniforms of the new rows' keys (compiled)."""
+    new = _first_new_of(hits, keys, order, pending)
+    return new, uniforms_compiled(stream, month, new[:, 3].copy(), draw)
+
+
+@njit(cache=True, nogil=True)
+def _queued(
+    pending: np.ndarray, new: np.ndarray, log_u: np.ndarray, log_p: float, never: int, month: int
+) -> np.ndarray:  # pragma: no cover - compiled
+    """The ``pending`` introductions, then the ``new`` ones with their interview month (compiled).
+
+    The month is ``month`` plus the geometric lag ``min(1 + floor(log_u / log_p), never)``
+    (:func:`~throughflow.randomness.months_until`); it is written into ``new`` too.
+    """
+    out = np.empty((pending.shape[0] + new.shape[0], 4), dtype=np.int64)
+    out[: pending.shape[0]] = pending
+    for i in range(new.shape[0]):
+        new[i, 3] = month + int(min(1.0 + np.floor(log_u[i] / log_p), float(never)))
+    out[pending.shape[0] :] = new
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -737,6 +907,42 @@ def _held_interviews(
 
 
 @njit(cache=True, nogil=True)
+def _held_and_later(
+    pending: np.ndarray,
+    seekers: np.ndarray,
+    first_open: np.ndarray,
+    n_refugees: int,
+    n_employers: int,
+    key: int,
+    month: int,
+    draw: int,
+    p_interview: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The interviews held of the ``pending`` introductions due by ``month``, and those still to come (compiled).
+
+    :func:`_split_due` then :func:`_held_interviews`.
+
+    Returns:
+        The interviews' seeker, employer, channel and vacancy, and the introductions not yet due.
+    """
+    due, later = _split_due(pending, month)
+    held = _held_interviews(due, seekers, first_open, n_refugees, n_employers, key, month, draw, p_interview)
+    return held[:, 0].copy(), held[:, 1].copy(), held[:, 2].copy(), held[:, 3].copy(), later
+
+
+@njit(cache=True, nogil=True)
+def _of_channel(new: np.ndarray, channel: int) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """The seeker and employer of the ``new`` introductions (rows of seeker, employer, channel, …) through ``channel``."""
+    seeker = np.empty(new.shape[0], dtype=new.dtype)
+    employer = np.empty(new.shape[0], dtype=new.dtype)
+    n = 0
+    for i in range(new.shape[0]):
+        seeker[n], employer[n] = new[i, 0], new[i, 1]
+        n += new[i, 2] == channel
+    return seeker[:n], employer[:n]
+
+
+@njit(cache=True, nogil=True)
 def _applications(
     seekers: np.ndarray, n_cold: np.ndarray, warm_seeker: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
@@ -775,7 +981,7 @@ _ONE = np.ones(1)
 def _margin(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) -> np.ndarray:
     """How far a candidate exceeds the vacancy's requirements (negative: does not meet them)."""
     r, pool, lm = model.refugees, model.vacancies, model.scenario.labour_market
-    visible = r.skill[seeker] * r.recognition[seeker]
+    visible = _visible(seeker, r.skill, r.recognition)
     factor = _ONE
     if model.hooks["visible_skill"] or model.hooks["requirement_factor"]:
         employer = pool.employer[vacancy]
@@ -786,6 +992,15 @@ def _margin(model: ThroughflowModel, seeker: np.ndarray, vacancy: np.ndarray) ->
         seeker, vacancy, visible, factor, pool.skill_req, pool.language_req, pool.sector, r.language, r.host_sector,
         r.job_sector, r.trade, lm.sector_experience_bonus, lm.confirmed_trade_bonus,
     )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _visible(seeker: np.ndarray, skill: np.ndarray, recognition: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """Each candidate's visible skill: skill times recognition (compiled)."""
+    out = np.empty(seeker.size, dtype=np.float64)
+    for i in range(seeker.size):
+        out[i] = skill[seeker[i]] * recognition[seeker[i]]
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -836,7 +1051,26 @@ def hire(model: ThroughflowModel, rows: np.ndarray, employers: np.ndarray, month
     """
     r = model.refugees
     model.events.log(month, model.event_code["hire"], rows, employers, channel)
-    model.employers.take_on(employers)
-    on_art60 = r.status[rows] == Status.ART60
-    r.offer[rows[on_art60]] = employers[on_art60]
-    start_job(model, rows[~on_art60], employers[~on_art60], month)
+    start_job(model, *_hold_offers(rows, employers, r.status, r.offer, model.employers.staff), month)
+
+
+@njit(cache=True, nogil=True)
+def _hold_offers(
+    rows: np.ndarray, employers: np.ndarray, status: np.ndarray, offer: np.ndarray, staff: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Count the hires in the employers' ``staff``; ART60 workers hold the offer; the others, who start now (compiled).
+
+    Returns:
+        The rows and employers of the hires who are not on an art. 60 contract, in order.
+    """
+    now = np.empty(rows.size, dtype=rows.dtype)
+    at = np.empty(rows.size, dtype=employers.dtype)
+    n = 0
+    for i in range(rows.size):
+        staff[employers[i]] += 1
+        if status[rows[i]] == _ART60:
+            offer[rows[i]] = employers[i]
+        else:
+            now[n], at[n] = rows[i], employers[i]
+            n += 1
+    return now[:n], at[:n]
