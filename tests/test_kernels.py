@@ -24,14 +24,15 @@ from throughflow.processes.contracts import _ending
 from throughflow.processes.employment import SUSTAINED_MONTHS, _base_separation, _groups, _reaching
 from throughflow.processes.enrolment import _active, _reasons
 from throughflow.processes.hiring import (
+    Introductions,
     _applicant_rates,
     _applications,
     _best_margins,
-    _choose,
     _coach_picks_of,
-    _first_new,
     _held_interviews,
+    _hired,
     _margins,
+    _new_introductions,
     _screen_cold,
     _search_rates_of,
     _searching,
@@ -256,7 +257,13 @@ def test_choosing_hires_equals_the_array_expressions() -> None:
         rank = np.arange(ranked.size) - np.searchsorted(ranked, ranked, side="left")
         keep = np.empty(pick.size, dtype=bool)
         keep[order] = rank < room[ranked]
-        np.testing.assert_array_equal(_choose(margin, others, seeker, vacancy, employer, room, n_ref), pick[keep])
+        kind = rng.integers(0, 6, size)
+        staff = rng.integers(0, 3, n_emp)  # the room is posts less staff
+        hired = _hired(margin, others, seeker, vacancy, kind, employer, room + staff, staff, n_ref)
+        pick = pick[keep]
+        for got, want in zip(hired, (seeker[pick], vacancy[pick], kind[pick], employer[vacancy[pick]]), strict=True):
+            np.testing.assert_array_equal(got, want)
+            assert got.dtype == want.dtype
 
 
 def test_initial_ties_equal_the_array_expressions() -> None:
@@ -306,9 +313,9 @@ def test_warm_introductions_equal_the_array_expressions() -> None:
         pending = pending_seeker * (n_emp + 1) + pending_employer
         new = new[~np.isin(key[new], pending)]
         channel = rng.integers(0, 6, seeker.size)
-        got = _first_new(
-            np.column_stack([seeker, employer, channel, np.zeros_like(seeker)]), n_emp, pending_seeker, pending_employer
-        )
+        queued = Introductions()
+        queued.rows = np.column_stack([pending_seeker, pending_employer, np.zeros((10, 2), dtype=np.int64)])
+        got, _ = _new_introductions(np.column_stack([seeker, employer, channel, np.zeros_like(seeker)]), n_emp, queued, 5, 7)
         np.testing.assert_array_equal(got, np.column_stack([seeker[new], employer[new], channel[new], key[new]]))
 
 

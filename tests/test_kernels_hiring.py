@@ -17,11 +17,8 @@ from throughflow.population import MAX_TIES, NO, RefugeeTable
 from throughflow.processes.hiring import (
     LAG,
     Introductions,
-    _choose,
-    _first_new,
     _held_and_later,
     _held_interviews,
-    _hired,
     _hold_offers,
     _inverse_counts,
     _joined,
@@ -55,24 +52,15 @@ def test_joined_interviews_equal_the_concatenations() -> None:
             assert g.dtype == np.int64
 
 
-def test_hires_equal_the_chosen_interviews() -> None:
-    rng = np.random.default_rng(2)
-    for trial in range(300):
-        n_ref, n_vac, n_emp = 30, int(rng.integers(1, 25)), int(rng.integers(1, 8))
-        size = 0 if trial < 5 else int(rng.integers(0, 80))
-        seeker, vacancy, kind = rng.integers(0, n_ref, size), rng.integers(0, n_vac, size), rng.integers(0, 6, size)
-        margin = np.round(rng.normal(0.1, 0.3, size), 1)  # coarse: ties between candidates
-        others = np.where(rng.random(n_vac) < 0.5, rng.normal(0.0, 0.3, n_vac), -np.inf)
-        employer = rng.integers(0, n_emp, n_vac).astype(np.int32)
-        posts = rng.integers(0, 4, n_emp)
-        staff = rng.integers(0, 5, n_emp)  # rooms of zero or less too
-        got = _hired(margin, others, seeker, vacancy, kind, employer, posts, staff, n_ref)
-        # the former expressions
-        pick = _choose(margin, others, seeker, vacancy, employer, posts - staff, n_ref)
-        want = seeker[pick], vacancy[pick], kind[pick], employer[vacancy[pick]]
-        for g, w in zip(got, want, strict=True):
-            np.testing.assert_array_equal(g, w)
-            assert g.dtype == w.dtype
+def first_new_reference(hits: np.ndarray, n_emp: int, pending_seeker: np.ndarray, pending_employer: np.ndarray) -> np.ndarray:
+    """The first hit of each (seeker, employer) pair in key order, none already pending (array expressions)."""
+    key = hits[:, 0] * (n_emp + 1) + hits[:, 1]
+    order = np.argsort(key, kind="stable")
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = key[order[1:]] != key[order[:-1]]
+    new = order[first]
+    new = new[~np.isin(key[new], pending_seeker * (n_emp + 1) + pending_employer)]
+    return np.column_stack([hits[new, 0], hits[new, 1], hits[new, 2], key[new]]).astype(np.int64).reshape(-1, 4)
 
 
 def test_held_offers_equal_the_array_expressions() -> None:
@@ -125,7 +113,7 @@ def test_new_introductions_and_their_lags_equal_the_former_queueing() -> None:
         new, u = _new_introductions(hits, n_emp, pending, KEY, month)
         rows = _queued(pending.rows, new, np.log1p(-u), np.log1p(-p), NEVER, month)
         # the former expressions
-        want = _first_new(hits, n_emp, former.seeker, former.employer)
+        want = first_new_reference(hits, n_emp, former.seeker, former.employer)
         want_u = uniforms(KEY, month, want[:, 3], LAG)
         want[:, 3] = month + months_until(want_u, p)
         former.add(want)

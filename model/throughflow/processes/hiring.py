@@ -131,11 +131,6 @@ class Introductions:
         """Queue new introductions (rows of seeker, employer, channel, interview month)."""
         self.rows = np.concatenate([self.rows, rows])
 
-    def take_due(self, month: int) -> np.ndarray:
-        """Remove and return the introductions whose interview is this month (or overdue)."""
-        due, self.rows = _split_due(self.rows, month)
-        return due
-
 
 @njit(cache=True, nogil=True)
 def _split_due(rows: np.ndarray, month: int) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
@@ -309,31 +304,6 @@ class Hiring(Mechanism[Section]):
         return f"{words.name} starts an NEC job at {words.employer(ref)} ({value:.0f} min commute)."
 
 
-def _choose(
-    margin: np.ndarray,
-    others: np.ndarray,
-    seeker: np.ndarray,
-    vacancy: np.ndarray,
-    employer: np.ndarray,
-    room: np.ndarray,
-    n_refugees: int,
-) -> np.ndarray:
-    """The interviews that end in a hire, in order of margin (best first).
-
-    A candidate must meet the requirements and beat every other job seeker who applied. The
-    best candidate of each vacancy gets the offer; a seeker with several offers takes the
-    best; an employer hires no more refugees than its room (posts less refugee staff), best
-    margins first. (The sort is numpy's: numba's own sorts are several times slower.)
-
-    Returns:
-        Indices of the hired interviews.
-    """
-    candidates, worst_first = _beating(margin, others, vacancy)
-    candidates = candidates[np.argsort(worst_first, kind="stable")]  # ties keep their order
-    out = _first_offers(candidates, seeker, vacancy, others.size, n_refugees)
-    return out[capped(employer[vacancy[out]], room)]
-
-
 def _hired(
     margin: np.ndarray,
     others: np.ndarray,
@@ -345,7 +315,7 @@ def _hired(
     staff: np.ndarray,
     n_refugees: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The hires among the interviews, in order of margin (best first): :func:`_choose`'s, and who they are.
+    """The hires among the interviews, in order of margin (best first), and who they are.
 
     A candidate must meet the requirements and beat every other job seeker who applied. The
     best candidate of each vacancy gets the offer; a seeker with several offers takes the
@@ -373,7 +343,7 @@ def _hires(
     n_vacancies: int,
     n_refugees: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
-    """The hires among the ``candidates`` taken in ``order`` (best first), compiled (:func:`_choose`).
+    """The hires among the ``candidates`` taken in ``order`` (best first), compiled (:func:`_hired`).
 
     Each vacancy's first candidate whose seeker has no offer yet gets the offer
     (:func:`_first_offers`); each employer then hires, in that order, up to its room
@@ -779,19 +749,6 @@ def _own_tie_hits(
     return out[:n]
 
 
-def _first_new(hits: np.ndarray, n_employers: int, pending_seeker: np.ndarray, pending_employer: np.ndarray) -> np.ndarray:
-    """The introductions to queue: one per seeker and employer, none already pending.
-
-    ``hits`` are rows of seeker, employer, channel (:func:`_warm_hits`, channels in order of
-    precedence). The first row of each (seeker, employer) pair is kept, in the order of the
-    pair's key ``seeker x (n_employers + 1) + employer``, which the returned rows hold in
-    their fourth column. (The sorts are numpy's: numba's own sorts are several times slower.)
-    """
-    key = _pair_keys(hits[:, 0], hits[:, 1], n_employers)
-    pending = np.sort(_pair_keys(pending_seeker, pending_employer, n_employers))
-    return _first_new_of(hits, key, np.argsort(key, kind="stable"), pending)
-
-
 @njit(cache=True, nogil=True)
 def _pair_keys(seeker: np.ndarray, employer: np.ndarray, n_employers: int) -> np.ndarray:  # pragma: no cover - compiled
     """The key of each (seeker, employer) pair: ``seeker x (n_employers + 1) + employer`` (compiled)."""
@@ -803,7 +760,13 @@ def _pair_keys(seeker: np.ndarray, employer: np.ndarray, n_employers: int) -> np
 
 @njit(cache=True, nogil=True)
 def _first_new_of(hits: np.ndarray, key: np.ndarray, order: np.ndarray, pending: np.ndarray) -> np.ndarray:  # pragma: no cover
-    """:func:`_first_new` from the keys in (stable) ``order`` and the sorted ``pending`` keys, compiled."""
+    """The introductions to queue: one per seeker and employer, none already pending (compiled).
+
+    ``hits`` are rows of seeker, employer, channel (:func:`_warm_hits`, channels in order of
+    precedence). The first row of each (seeker, employer) pair is kept, in the (stable)
+    ``order`` of the pairs' keys ``seeker x (n_employers + 1) + employer``, which the returned
+    rows hold in their fourth column, unless the key is among the sorted ``pending`` keys.
+    """
     out = np.empty((order.size, 4), dtype=np.int64)
     n = at = 0
     for j in range(order.size):  # both in key order: one walk through the pending keys
@@ -822,7 +785,7 @@ def _first_new_of(hits: np.ndarray, key: np.ndarray, order: np.ndarray, pending:
 def _new_introductions(
     hits: np.ndarray, n_employers: int, pending: Introductions, key: int, month: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_first_new` of ``hits`` and the ``pending`` introductions, and the uniforms of their lags.
+    """The new introductions among ``hits`` (:func:`_first_new_of`), and the uniforms of their lags.
 
     The uniforms are the hiring stream's (``key``) counter-based numbers of the new pairs'
     keys for draw ``LAG`` in ``month``. (The sorts are numpy's.)
