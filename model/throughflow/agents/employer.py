@@ -78,14 +78,6 @@ class EmployerTable:
         self.participants_per_sector = np.bincount(self.sector[self.participants], minlength=len(SECTORS))
         self.participants_sector_start = np.cumsum(self.participants_per_sector) - self.participants_per_sector
 
-    def take_on(self, employers: np.ndarray) -> None:
-        """Count one more refugee employed by (or holding an offer from) each of ``employers``."""
-        self.staff += np.bincount(employers, minlength=self.n)
-
-    def let_go(self, employers: np.ndarray) -> None:
-        """Count one refugee fewer at each of ``employers`` (a separation, or an offer lost)."""
-        self.staff -= np.bincount(employers, minlength=self.n)
-
     @property
     def n(self) -> int:
         """Number of employers."""
