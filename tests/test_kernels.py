@@ -33,12 +33,12 @@ from throughflow.processes.hiring import (
     _hired,
     _margins,
     _new_introductions,
+    _own_tie_hits,
     _screen_cold,
     _search_rates_of,
     _searching,
     _split_due,
     _still_open,
-    _tie_hits,
     _warm_hits,
 )
 from throughflow.processes.labs.community import _new_ties
@@ -903,8 +903,9 @@ def test_own_tie_hits_equal_the_hits_of_the_held_ties() -> None:
         first_open = np.append(np.where(rng.random(n_emp) < 0.5, rng.integers(0, 30, n_emp), NO), NO)
         tied = np.unique(rng.integers(0, 300, 120))
         args = (first_open, p["home"], p["tolerance"], minutes, municipality)
-        want = _warm_hits(tied, table.held_ties(tied, month), 1, *args)
-        got = _tie_hits(tied, table.ties, table.tie_fades, month, 1, *args)
+        holding = tied[table.ties_until[tied] >= month]  # those who may still hold a tie
+        want = _warm_hits(holding, table.held_ties(holding, month), 1, *args)
+        got = _own_tie_hits(tied, table.ties_until, table.ties, table.tie_fades, month, 1, *args)
         assert want.shape[0] > 0
         np.testing.assert_array_equal(got, want)
 

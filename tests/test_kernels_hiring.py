@@ -28,8 +28,8 @@ from throughflow.processes.hiring import (
     _own_tie_hits,
     _queued,
     _split_due,
-    _tie_hits,
     _visible,
+    _warm_hits,
 )
 from throughflow.randomness import NEVER, months_until, uniforms
 
@@ -212,7 +212,8 @@ def test_own_tie_hits_equal_the_hits_of_the_tied_seekers() -> None:
         for seekers in (np.zeros(0, dtype=np.int64), np.unique(rng.integers(0, n, 120)), np.arange(n)):
             args = (month, 2, first_open, home, tolerance, minutes, municipality)
             got = _own_tie_hits(seekers, table.ties_until, table.ties, table.tie_fades, *args)
-            want = _tie_hits(table.tied(seekers, month), table.ties, table.tie_fades, *args)  # the former call
+            holding = seekers[table.ties_until[seekers] >= month]  # those who may still hold a tie
+            want = _warm_hits(holding, table.held_ties(holding, month), 2, *args[2:])
             np.testing.assert_array_equal(got, want)
 
 

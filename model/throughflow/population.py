@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from throughflow.arrays import rows_at_least
 from throughflow.mechanism import Column
 
 NO = -1
@@ -165,14 +164,6 @@ class RefugeeTable(Table):
     benefit_entry: np.ndarray
     benefit_exit: np.ndarray
     on_benefit_60m: np.ndarray
-
-    def tied(self, rows: np.ndarray, month: int) -> np.ndarray:
-        """The refugees among ``rows`` who may still hold a tie in ``month`` (a superset of those who do).
-
-        ``ties_until`` is the latest fading month of any tie a refugee has been given, so it
-        finds the few refugees with ties without reading every tie slot.
-        """
-        return rows_at_least(np.asarray(rows, dtype=np.int64), self.ties_until, month)
 
     def held_ties(self, rows: np.ndarray, month: int) -> np.ndarray:
         """Employer ties of ``rows`` held in ``month`` (``NO`` where a slot is empty or its tie has faded).

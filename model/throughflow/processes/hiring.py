@@ -686,35 +686,6 @@ def _warm_hits(
 
 
 @njit(cache=True, nogil=True)
-def _tie_hits(
-    tied: np.ndarray,
-    ties: np.ndarray,
-    fades: np.ndarray,
-    month: int,
-    channel: int,
-    first_open: np.ndarray,
-    home: np.ndarray,
-    tolerance: np.ndarray,
-    minutes: np.ndarray,
-    municipality: np.ndarray,
-) -> np.ndarray:  # pragma: no cover - compiled
-    """:func:`_warm_hits` of the refugees' own employer ties held in ``month`` (compiled).
-
-    The same rows as ``_warm_hits(tied, held_ties(tied, month), ...)``, read from the tie
-    table directly.
-    """
-    out = np.empty((tied.size * ties.shape[1], 4), dtype=np.int64)
-    n = 0
-    for s in tied:
-        for k in range(ties.shape[1]):
-            employer = ties[s, k]
-            if tie_held(ties, fades, s, k, month) and _reaches(s, employer, first_open, home, tolerance, minutes, municipality):
-                out[n, 0], out[n, 1], out[n, 2], out[n, 3] = s, employer, channel, 0
-                n += 1
-    return out[:n]
-
-
-@njit(cache=True, nogil=True)
 def _own_tie_hits(
     seekers: np.ndarray,
     ties_until: np.ndarray,
@@ -728,10 +699,11 @@ def _own_tie_hits(
     minutes: np.ndarray,
     municipality: np.ndarray,
 ) -> np.ndarray:  # pragma: no cover - compiled
-    """:func:`_tie_hits` of the ``seekers`` who may still hold a tie in ``month`` (``ties_until``), compiled.
+    """:func:`_warm_hits` of the seekers' own employer ties held in ``month`` (compiled).
 
-    The same rows as ``_tie_hits(rows_at_least(seekers, ties_until, month), ...)``, in one
-    pass over the seekers.
+    The same rows as ``_warm_hits(tied, held_ties(tied, month), ...)`` for the seekers who
+    may still hold a tie (``ties_until`` at least ``month``), read from the tie table
+    directly, in one pass over the seekers.
     """
     tied = 0
     for s in seekers:
