@@ -17,7 +17,7 @@ import pytest
 
 from throughflow.enums import N_QUAL, N_STATUS, MentorStatus, Qualification, Status
 from throughflow.model import ThroughflowModel
-from throughflow.population import MAX_TIES, NO, RefugeeTable, _add_ties_once
+from throughflow.population import MAX_TIES, NO, RefugeeTable, add_ties_compiled
 from throughflow.processes.one_on_one.language_practice import _practise
 from throughflow.processes.one_on_one.pass_ties import (
     FADE,
@@ -95,7 +95,7 @@ def test_introductions_equal_the_array_expressions() -> None:
         table = tie_table(rng, n)
         fades = rng.integers(month, month + 30, passing.size).astype(np.int32)
         got = [a.copy() for a in (table.ties, table.tie_fades, table.ties_until)]
-        _add_ties_once(*got, passing, pick, fades, month)
+        add_ties_compiled(*got, passing, pick, fades, month)
         table.add_tie(passing, pick, fades, month)
         for g, w in zip(got, (table.ties, table.tie_fades, table.ties_until), strict=True):
             np.testing.assert_array_equal(g, w)

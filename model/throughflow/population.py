@@ -267,6 +267,10 @@ def _add_ties_once(
         fades[row, free] = fade
 
 
+add_ties_compiled = _add_ties_once
+"""The compiled slot rules of :meth:`RefugeeTable.add_tie` for distinct ``rows``, to call from other modules' kernels."""
+
+
 class MentorTable(Table):
     """State of every volunteer mentor, one row each."""
 

@@ -8,7 +8,7 @@ import numpy as np
 from numba import njit
 
 from throughflow.arrays import split_flagged
-from throughflow.population import NO, _add_ties_once
+from throughflow.population import NO, add_ties_compiled
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -156,4 +156,4 @@ def _give_ties(
     fade = np.empty(1, dtype=np.int32)
     for i in range(rows.size):
         fade[0] = np.int32(month - 1 + lifetimes[i]) if lifetimes.size else _NEVER
-        _add_ties_once(ties, fades, until, rows[i : i + 1], employers[i : i + 1], fade, month)
+        add_ties_compiled(ties, fades, until, rows[i : i + 1], employers[i : i + 1], fade, month)

@@ -15,7 +15,7 @@ from numba import njit
 
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par, share
-from throughflow.population import MAX_TIES, NO, _add_ties_once, tie_held
+from throughflow.population import MAX_TIES, NO, add_ties_compiled, tie_held
 from throughflow.processes.enrolment import programme
 from throughflow.processes.transitions import tie_fades
 from throughflow.randomness import NEVER, months_until, uniforms_compiled
@@ -69,7 +69,7 @@ class PassTies(Mechanism[PassTiesPars]):
         fades = tie_fades(model, month, self.stream(), passing.size)
         if passing.size:
             # the mentees are distinct (one pair each): RefugeeTable.add_tie's single pass, without its checks
-            _add_ties_once(r.ties, r.tie_fades, r.ties_until, passing, pick, fades, month)
+            add_ties_compiled(r.ties, r.tie_fades, r.ties_until, passing, pick, fades, month)
             self.log(month, "tie", passing, pick, 1.0)
 
     def pairs_end(
