@@ -22,7 +22,7 @@ from throughflow.population import MAX_TIES, NO
 from throughflow.processes import MECHANISMS
 from throughflow.processes.hiring import job_seekers
 from throughflow.processes.labs.apprenticeships import Apprenticeships, _busy, _converting, _start
-from throughflow.processes.labs.clubs import _learners, _practise
+from throughflow.processes.labs.clubs import _learners
 from throughflow.processes.labs.co_design import (
     _advance,
     _at_partners,
@@ -41,7 +41,7 @@ from throughflow.processes.labs.job_design import _cut
 from throughflow.processes.labs.network_events import _meet, _mentors_of
 from throughflow.processes.labs.slow_dating import _seen_skill
 from throughflow.processes.labs.speed_dating import _kept_contacts
-from throughflow.processes.transitions import _learn
+from throughflow.processes.transitions import _learn, learn_each
 from throughflow.randomness import uniforms
 
 ART60, UNEMPLOYED, WISE_JOB = int(Status.ART60), int(Status.UNEMPLOYED), int(Status.WISE_JOB)
@@ -296,7 +296,7 @@ def test_club_learners_and_practice_equal_the_array_expressions() -> None:
         club = np.sort(rng.choice(size + 10, min(size, 40), replace=False))
         for hours in (0.0, 12.5, 4000.0):
             got, former = language.copy(), language.copy()
-            _practise(club, hours, qualification, per_level, got)
+            learn_each(club, hours, qualification, per_level, got)
             _learn(club, np.array([hours]), qualification, per_level, former)  # ``learn_language``
             want = language.copy()
             want[club] = np.minimum(1.0, language[club] + 0.2 * hours / per_level[qualification[club]])

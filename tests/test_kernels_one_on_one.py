@@ -18,7 +18,6 @@ import pytest
 from throughflow.enums import N_QUAL, N_STATUS, MentorStatus, Qualification, Status
 from throughflow.model import ThroughflowModel
 from throughflow.population import MAX_TIES, NO, RefugeeTable, add_ties_compiled
-from throughflow.processes.one_on_one.language_practice import _practise
 from throughflow.processes.one_on_one.pass_ties import (
     FADE,
     PASS,
@@ -31,6 +30,7 @@ from throughflow.processes.one_on_one.pass_ties import (
 from throughflow.processes.one_on_one.recognition import _recognitions
 from throughflow.processes.one_on_one.referral import _mentors_ties
 from throughflow.processes.one_on_one.search_support import _grow_search
+from throughflow.processes.transitions import learn_each
 from throughflow.randomness import months_until, uniforms
 from throughflow.recorder import _NO_COHORTS, STOCK_COSTS, _count_people, _count_stocks
 from throughflow.reporters import REPORTERS, _declared_values, _month_figures, datacollector
@@ -174,7 +174,7 @@ def test_language_practice_equals_the_array_expression() -> None:
         rows = some_rows(rng, n)
         hours = float(rng.choice([0.0, 8.0, 30.0, 200.0]))
         got = language.copy()
-        _practise(rows, hours, qualification, per_level, got)
+        learn_each(rows, hours, qualification, per_level, got)
         # the former expression (learn_language)
         want = language.copy()
         want[rows] = np.minimum(1.0, language[rows] + 0.2 * hours / per_level[qualification[rows]])

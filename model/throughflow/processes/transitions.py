@@ -153,9 +153,12 @@ def learn_language(model: ThroughflowModel, rows: np.ndarray, hours: np.ndarray 
     if len(rows) == 0:
         return
     r = model.refugees
-    # one for all, or one per refugee
-    each = np.atleast_1d(np.asarray(hours, dtype=np.float64)) if isinstance(hours, np.ndarray) else np.full(1, float(hours))
-    _learn(_int_rows(rows), each, r.qualification, model.hours_per_level, r.language)
+    if not isinstance(hours, np.ndarray):  # one for all
+        learn_each(_int_rows(rows), float(hours), r.qualification, model.hours_per_level, r.language)
+        return
+    _learn(
+        _int_rows(rows), np.atleast_1d(np.asarray(hours, dtype=np.float64)), r.qualification, model.hours_per_level, r.language
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -177,6 +180,19 @@ def _learn(
         row = rows[i]
         h = hours[i] if hours.size == rows.size else hours[0]
         language[row] = language_after(language[row], h, hours_per_level[qualification[row]])
+
+
+@njit(cache=True, nogil=True)
+def learn_each(
+    rows: np.ndarray, hours: float, qualification: np.ndarray, hours_per_level: np.ndarray, language: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Dutch learning of the distinct ``rows``, ``hours`` course-hour equivalents each (compiled; :func:`language_after`).
+
+    For the steps whose learners all practise the same hours (clubs, language practice with a
+    mentor); :func:`learn_language` takes hours per refugee too.
+    """
+    for row in rows:
+        language[row] = language_after(language[row], hours, hours_per_level[qualification[row]])
 
 
 def tie_fades(model: ThroughflowModel, month: int, rng: np.random.Generator, count: int) -> np.ndarray:

@@ -10,7 +10,7 @@ from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par
 from throughflow.processes.labs.common import pick_split, seats
 from throughflow.processes.labs.ecosystem import LEARNING, ecosystem
-from throughflow.processes.transitions import language_after
+from throughflow.processes.transitions import learn_each
 
 
 class ConversationClubsPars(Section):
@@ -47,7 +47,7 @@ class ConversationClubs(Mechanism[ConversationClubsPars]):
         if self.n_seats <= 0 or mentees.size + others.size == 0:
             return
         club = pick_split(mentees, others, self.n_seats, self.stream())
-        _practise(club, self.hours, r.qualification, model.hours_per_level, r.language)
+        learn_each(club, self.hours, r.qualification, model.hours_per_level, r.language)
         ecosystem(model).attend(month, club, Lab.CONVERSATION_CLUB)
 
 
@@ -64,12 +64,3 @@ def _learners(flags: np.ndarray, status: np.ndarray, enrolled: np.ndarray) -> tu
         n += flagged & enrolled[i]
         m += flagged & (not enrolled[i])
     return mentees[:n], others[:m]
-
-
-@njit(cache=True, nogil=True)
-def _practise(
-    rows: np.ndarray, hours: float, qualification: np.ndarray, hours_per_level: np.ndarray, language: np.ndarray
-) -> None:  # pragma: no cover - compiled
-    """Dutch of the club's participants after ``hours`` course-hour equivalents of practice (compiled)."""
-    for row in rows:
-        language[row] = language_after(language[row], hours, hours_per_level[qualification[row]])

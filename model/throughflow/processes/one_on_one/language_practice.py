@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
-from numba import njit
-
 from throughflow.mechanism import Mechanism, Phase
 from throughflow.parameters import LEVER, Section, par
 from throughflow.processes.enrolment import programme
-from throughflow.processes.transitions import language_after
+from throughflow.processes.transitions import learn_each
 
 
 class LanguagePracticePars(Section):
@@ -41,13 +38,4 @@ class LanguagePractice(Mechanism[LanguagePracticePars]):
         model = self.model
         hours = self.pars.hours_per_month * model.scenario.labour_market.practice_efficiency
         r = model.refugees
-        _practise(programme(model).paired_rows, hours, r.qualification, model.hours_per_level, r.language)
-
-
-@njit(cache=True, nogil=True)
-def _practise(
-    rows: np.ndarray, hours: float, qualification: np.ndarray, hours_per_level: np.ndarray, language: np.ndarray
-) -> None:  # pragma: no cover - compiled
-    """Dutch learnt by the distinct ``rows`` in ``hours`` course-hour equivalents each (compiled; see ``learn_language``)."""
-    for row in rows:
-        language[row] = language_after(language[row], hours, hours_per_level[qualification[row]])
+        learn_each(programme(model).paired_rows, hours, r.qualification, model.hours_per_level, r.language)
