@@ -31,7 +31,7 @@ from throughflow.processes.hiring import (
     _visible,
     _warm_hits,
 )
-from throughflow.randomness import NEVER, months_until, uniforms
+from throughflow.randomness import months_until, uniforms
 
 KEY = 0x5DEECE66D1234567
 
@@ -111,7 +111,7 @@ def test_new_introductions_and_their_lags_equal_the_former_queueing() -> None:
         former.rows = pending.rows.copy()
         p = 1.0 / float(rng.choice([1.5, 2.0, 3.0, 12.0]))
         new, u = _new_introductions(hits, n_emp, pending, KEY, month)
-        rows = _queued(pending.rows, new, np.log1p(-u), np.log1p(-p), NEVER, month)
+        rows = _queued(pending.rows, new, np.log1p(-u), np.log1p(-p), month)
         # the former expressions
         want = first_new_reference(hits, n_emp, former.seeker, former.employer)
         want_u = uniforms(KEY, month, want[:, 3], LAG)

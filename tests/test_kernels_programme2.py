@@ -105,7 +105,7 @@ def test_fading_sooner_by_geometric_months_equals_months_until_then_the_minimum(
             u[: n // 4] = 0.0  # the first month
             last_month = int(rng.integers(0, 40))
             got = fades.copy()
-            _fade_sooner_geometric(got, rows, slots, last_month, np.log1p(-u), float(np.log1p(-p)), float(NEVER))
+            _fade_sooner_geometric(got, rows, slots, last_month, np.log1p(-u), float(np.log1p(-p)))
             want = fades.copy()
             want[rows, slots] = np.minimum(want[rows, slots], last_month + months_until(u, p))
             np.testing.assert_array_equal(got, want)

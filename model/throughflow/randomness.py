@@ -149,13 +149,24 @@ def months_until(u: np.ndarray, p: float) -> np.ndarray:
         return np.full(len(u), never, dtype=np.int64)
     if p >= 1.0:
         return np.ones(len(u), dtype=np.int64)
-    return _months(np.log1p(-u), np.log1p(-p), never)  # the logarithms stay numpy's (numba's may differ in the last bit)
+    return _months(np.log1p(-u), np.log1p(-p))  # the logarithms stay numpy's (numba's may differ in the last bit)
 
 
 @njit(cache=True, nogil=True)
-def _months(log_u: np.ndarray, log_p: float, never: int) -> np.ndarray:  # pragma: no cover - compiled
-    """``min(1 + floor(log_u / log_p), never)`` as integers: the geometric durations of :func:`months_until` (compiled)."""
+def months_from_logs(log_u: float, log_p: float) -> int:  # pragma: no cover - compiled
+    """One geometric duration of :func:`months_until` from ``log1p(-u)`` and ``log1p(-p)``, compiled.
+
+    ``min(1 + floor(log_u / log_p), NEVER)``. The logarithms come from numpy (numba's may
+    differ in the last bit); kernels that draw durations call this, so the rule has one
+    definition.
+    """
+    return int(min(1.0 + np.floor(log_u / log_p), float(NEVER)))
+
+
+@njit(cache=True, nogil=True)
+def _months(log_u: np.ndarray, log_p: float) -> np.ndarray:  # pragma: no cover - compiled
+    """:func:`months_from_logs` of each of ``log_u`` (compiled)."""
     out = np.empty(log_u.size, dtype=np.int64)
     for i in range(log_u.size):
-        out[i] = int(min(1.0 + np.floor(log_u[i] / log_p), float(never)))
+        out[i] = months_from_logs(log_u[i], log_p)
     return out

@@ -46,7 +46,7 @@ from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import Section
 from throughflow.population import NO, tie_held
 from throughflow.processes.transitions import start_job
-from throughflow.randomness import NEVER, months_until, uniforms_compiled
+from throughflow.randomness import months_from_logs, months_until, uniforms_compiled
 
 if TYPE_CHECKING:
     from throughflow.model import ThroughflowModel
@@ -270,7 +270,7 @@ class Hiring(Mechanism[Section]):
         new, u = _new_introductions(np.concatenate(hits), e.n, self.pending, self.key, month)
         p = 1.0 / model.scenario.labour_market.warm_lag_months
         if 0.0 < p < 1.0:  # the interview month: geometric lag (:func:`~throughflow.randomness.months_until`)
-            self.pending.rows = _queued(self.pending.rows, new, np.log1p(-u), np.log1p(-p), NEVER, month)
+            self.pending.rows = _queued(self.pending.rows, new, np.log1p(-u), np.log1p(-p), month)
         else:
             new[:, 3] = month + months_until(u, p)
             self.pending.add(new)
@@ -784,17 +784,17 @@ def _first_new_lags(
 
 @njit(cache=True, nogil=True)
 def _queued(
-    pending: np.ndarray, new: np.ndarray, log_u: np.ndarray, log_p: float, never: int, month: int
+    pending: np.ndarray, new: np.ndarray, log_u: np.ndarray, log_p: float, month: int
 ) -> np.ndarray:  # pragma: no cover - compiled
     """The ``pending`` introductions, then the ``new`` ones with their interview month (compiled).
 
-    The month is ``month`` plus the geometric lag ``min(1 + floor(log_u / log_p), never)``
-    (:func:`~throughflow.randomness.months_until`); it is written into ``new`` too.
+    The month is ``month`` plus the geometric lag of
+    :func:`~throughflow.randomness.months_from_logs`; it is written into ``new`` too.
     """
     out = np.empty((pending.shape[0] + new.shape[0], 4), dtype=np.int64)
     out[: pending.shape[0]] = pending
     for i in range(new.shape[0]):
-        new[i, 3] = month + int(min(1.0 + np.floor(log_u[i] / log_p), float(never)))
+        new[i, 3] = month + months_from_logs(log_u[i], log_p)
     out[pending.shape[0] :] = new
     return out
 

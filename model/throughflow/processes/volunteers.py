@@ -24,7 +24,7 @@ from throughflow.limits import LIMITS, Entity
 from throughflow.mechanism import Counter, Mechanism, Phase
 from throughflow.parameters import LEVER, ScenarioBase, Section, par, per_year_of_arrivals, share
 from throughflow.population import MAX_MENTOR_TIES, NO
-from throughflow.randomness import NEVER, below, months_until, uniforms_compiled
+from throughflow.randomness import below, months_from_logs, months_until, uniforms_compiled
 
 DEPARTURE, REENROL = 0, 1
 """Draw indices of the volunteers' counter-based numbers (departure: by mentor; re-enrolment: by pair)."""
@@ -230,7 +230,6 @@ class Volunteers(Mechanism[OneOnOnePars]):
 _LEFT, _AVAILABLE, _MENTOR_LEFT = int(MentorStatus.LEFT), int(MentorStatus.AVAILABLE), int(PairEnd.MENTOR_LEFT)
 _PAIRED = int(MentorStatus.PAIRED)
 _NO_FACTOR = np.zeros(0)
-_NEVER = float(NEVER)
 
 
 @njit(cache=True, nogil=True)
@@ -413,8 +412,7 @@ def _leave_months(
     logarithms ``log1p(-u)`` and ``log1p(-p)`` computed by numpy: the same operations in the same order.
     """
     for i in range(log_u.size):
-        months = min(1.0 + np.floor(log_u[i] / log_p), _NEVER)
-        leaves[first + i] = start + np.int64(months)
+        leaves[first + i] = start + months_from_logs(log_u[i], log_p)
 
 
 @njit(cache=True, nogil=True)

@@ -18,7 +18,7 @@ from throughflow.parameters import LEVER, Section, par, share
 from throughflow.population import MAX_TIES, NO, add_ties_compiled, tie_held
 from throughflow.processes.enrolment import programme
 from throughflow.processes.transitions import tie_fades
-from throughflow.randomness import NEVER, months_until, uniforms_compiled
+from throughflow.randomness import months_from_logs, months_until, uniforms_compiled
 
 if TYPE_CHECKING:
     from throughflow.words import Words
@@ -83,7 +83,7 @@ class PassTies(Mechanism[PassTiesPars]):
         if not rows_.size:
             return
         if self._log_keep < 0.0:  # months_until, its logarithms in numpy and the rest compiled with the fading
-            _fade_sooner_geometric(r.tie_fades, rows_, slots, month - 1, np.log1p(-u), self._log_keep, _NEVER)
+            _fade_sooner_geometric(r.tie_fades, rows_, slots, month - 1, np.log1p(-u), self._log_keep)
         else:
             _fade_sooner(r.tie_fades, rows_, slots, month - 1, months_until(u, self._p_fade))
 
@@ -183,19 +183,16 @@ def _fade_sooner(
             fades[rows[i], slots[i]] = last
 
 
-_NEVER = float(NEVER)
-
-
 @njit(cache=True, nogil=True)
 def _fade_sooner_geometric(
-    fades: np.ndarray, rows: np.ndarray, slots: np.ndarray, last_month: int, log_u: np.ndarray, log_keep: float, never: float
+    fades: np.ndarray, rows: np.ndarray, slots: np.ndarray, last_month: int, log_u: np.ndarray, log_keep: float
 ) -> None:  # pragma: no cover - compiled
     """:func:`_fade_sooner` by the geometric months of :func:`~throughflow.randomness.months_until` (compiled).
 
-    The months of each tie are ``min(1 + floor(log_u / log_keep), never)``, ``log_u`` the
-    logarithms of one less its uniform and ``log_keep`` of one less the monthly chance.
+    The months of each tie are :func:`~throughflow.randomness.months_from_logs`, ``log_u``
+    the logarithms of one less its uniform and ``log_keep`` of one less the monthly chance.
     """
     for i in range(rows.size):
-        last = last_month + int(min(1.0 + np.floor(log_u[i] / log_keep), never))
+        last = last_month + months_from_logs(log_u[i], log_keep)
         if last < fades[rows[i], slots[i]]:
             fades[rows[i], slots[i]] = last
