@@ -21,7 +21,10 @@ in one module under :mod:`throughflow.processes`, registered once in
 * ``streams``: its random streams: its own (named after it) and any others it declares here
   (named ``<mechanism>.<suffix>``), so turning one mechanism on or off never shifts another's
   numbers;
-* ``steps``: which of its methods run in which phase of the monthly schedule.
+* ``steps``: which of its methods run in which phase of the monthly schedule;
+* for lab activities, ``employer_facing`` (the month's employer support is paid when one
+  runs) and ``draws_seekers`` (it draws from the month's job seekers, which the ecosystem
+  lists only in months such an activity meets).
 
 Mechanisms act on one another only through the shared state (the people's tables, the
 institutions) and through *hooks*: named methods that the core mechanisms call on every
@@ -137,6 +140,7 @@ class Mechanism[P: Section]:
     streams: ClassVar[tuple[str, ...]] = ()
     steps: ClassVar[dict[Phase, str]] = {}
     employer_facing: ClassVar[bool] = False
+    draws_seekers: ClassVar[bool] = False
 
     def __init__(self, model: ThroughflowModel) -> None:
         self.model = model

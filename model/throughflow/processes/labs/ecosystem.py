@@ -101,7 +101,7 @@ class Ecosystem(Mechanism[LabsPars]):
         self._seekers = np.zeros(0, dtype=np.int64)
         self._listed = NO  # the month the job seekers were last listed
         # the calendars of the activities that draw from the job seekers
-        self.calendars = [m.pars.every_months for m in self.model.mechanisms.values() if getattr(m, "draws_seekers", False)]
+        self.calendars = [m.pars.every_months for m in self.model.mechanisms.values() if m.draws_seekers]
 
     def begin_month(self, month: int) -> None:
         """Employer support this month, and the job seekers the activities draw from (when one meets this month)."""
