@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from throughflow import RunResult, Scenario, load_scenario, run
+from throughflow.population import RefugeeTable
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS_DIR = REPO / "scenarios"
@@ -81,3 +82,21 @@ def differences(a: RunResult, b: RunResult) -> list[str]:
     if not a.events.equals(b.events):
         out.append("events")
     return out
+
+
+def columns(table: RefugeeTable) -> dict[str, np.ndarray]:
+    """Copies of all the refugee table's own columns (to compare a kernel's writes with the array expressions')."""
+    return {name: getattr(table, name).copy() for name in RefugeeTable.COLUMNS}
+
+
+def assert_same_columns(got: RefugeeTable, expected: dict[str, np.ndarray]) -> None:
+    """Every column of ``expected`` equals the table's, exactly."""
+    for name, column in expected.items():
+        np.testing.assert_array_equal(getattr(got, name), column, err_msg=name)
+
+
+def assert_all_equal(got: tuple[np.ndarray, ...], expected: tuple[np.ndarray, ...]) -> None:
+    """A kernel's results equal the expected arrays, one by one and exactly."""
+    assert len(got) == len(expected)
+    for k, (g, e) in enumerate(zip(got, expected, strict=True)):
+        np.testing.assert_array_equal(g, e, err_msg=f"result {k}")

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from support import assert_all_equal, assert_same_columns, columns
 from throughflow.agents.employer import EmployerTable, VacancyPool
 from throughflow.agents.ocmw import OcmwTable, take_budgets
 from throughflow.enums import SECTORS, Status
@@ -61,22 +62,6 @@ def refugees(rng: np.random.Generator, n: int) -> RefugeeTable:
     table.home[:n] = rng.integers(0, 5, n)
     table.offer[:n] = np.where(rng.random(n) < 0.3, rng.integers(0, 20, n), NO)
     return table
-
-
-def columns(table: RefugeeTable) -> dict[str, np.ndarray]:
-    """Copies of all the table's columns."""
-    return {name: getattr(table, name).copy() for name in RefugeeTable.COLUMNS}
-
-
-def assert_same_columns(got: RefugeeTable, expected: dict[str, np.ndarray]) -> None:
-    for name, column in expected.items():
-        np.testing.assert_array_equal(getattr(got, name), column, err_msg=name)
-
-
-def assert_all_equal(got: tuple[np.ndarray, ...], expected: tuple[np.ndarray, ...]) -> None:
-    assert len(got) == len(expected)
-    for k, (g, e) in enumerate(zip(got, expected, strict=True)):
-        np.testing.assert_array_equal(g, e, err_msg=f"result {k}")
 
 
 # --- status moves and contract ends (transitions) ---------------------------------------------

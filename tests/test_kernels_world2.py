@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from support import assert_all_equal, assert_same_columns, columns
 from throughflow.enums import Status
 from throughflow.population import MAX_TIES, NO, RefugeeTable
 from throughflow.processes.contracts import _enter_benefit, _retain
@@ -32,22 +33,6 @@ def refugees(rng: np.random.Generator, n: int) -> RefugeeTable:
     table.benefit_entry[:n] = np.where(rng.random(n) < 0.6, rng.integers(0, 40, n), NO)
     table.benefit_exit[:n] = np.where(rng.random(n) < 0.4, rng.integers(0, 40, n), NO)
     return table
-
-
-def columns(table: RefugeeTable) -> dict[str, np.ndarray]:
-    """Copies of all the table's columns."""
-    return {name: getattr(table, name).copy() for name in RefugeeTable.COLUMNS}
-
-
-def assert_same_columns(got: RefugeeTable, expected: dict[str, np.ndarray]) -> None:
-    for name, column in expected.items():
-        np.testing.assert_array_equal(getattr(got, name), column, err_msg=name)
-
-
-def assert_all_equal(got: tuple[np.ndarray, ...], expected: tuple[np.ndarray, ...]) -> None:
-    assert len(got) == len(expected)
-    for k, (g, e) in enumerate(zip(got, expected, strict=True)):
-        np.testing.assert_array_equal(g, e, err_msg=f"result {k}")
 
 
 def test_wise_job_ends_equal_the_array_expressions() -> None:

@@ -2,9 +2,9 @@
 
 Every parameter has hard bounds of its own, but a product of in-range values can still ask
 for more agents than any machine holds (``art60.n_wise: 100000000`` at scale 1, or a million
-arrivals a month). :func:`check_world` estimates, before anything is built, how many of each
+arrivals a month). :func:`world` estimates, before anything is built, how many of each
 kind of entity a run would create, from the same formulas the model uses, and refuses a
-scenario above the limits below with one line naming the largest contributor. The limits
+scenario above the limits below (:func:`too_large`) with one line naming the largest contributor. The limits
 leave room for worlds many times the size of Flanders (the default scale simulates about
 3,000 refugees; 100 times that runs in about 1 GB).
 

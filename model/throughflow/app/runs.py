@@ -1,7 +1,7 @@
 """What the explorer computes: paired runs of the workshop's settings over a few seeds, and the trace.
 
 Everything here is plain Python (no Solara), so it is tested without a browser. A setting of
-the page becomes a scenario (:meth:`Settings.scenario`); :func:`paired_runs` runs it and its
+the page becomes a scenario (:meth:`Settings.scenario_of`); :meth:`Runner.paired` runs it and its
 paired baseline (same seeds, every pillar off) in a reduced world and returns a run table in
 the format of the results stores, so the same summaries apply (``summarize_runs``,
 ``curve_bands``). Runs are cached: going back to a setting already seen is instant.
